@@ -1,0 +1,24 @@
+"""aksext: manage Kubernetes cluster extensions through `az k8s-extension` and `az aks extension`."""
+from azure.cli.core import AzCommandsLoader
+
+from . import _help  # noqa: F401  pylint: disable=unused-import  (registers help entries)
+
+
+class AksextCommandsLoader(AzCommandsLoader):
+
+    def __init__(self, cli_ctx=None):
+        from azure.cli.core.commands import CliCommandType
+        super().__init__(cli_ctx=cli_ctx,
+                         custom_command_type=CliCommandType(operations_tmpl='azext_aksext.custom#{}'))
+
+    def load_command_table(self, args):
+        from .commands import load_command_table
+        load_command_table(self, args)
+        return self.command_table
+
+    def load_arguments(self, command):
+        from ._params import load_arguments
+        load_arguments(self, command)
+
+
+COMMAND_LOADER_CLS = AksextCommandsLoader

@@ -1,0 +1,46 @@
+"""Output shapes: the flattened JSON the official tools print, and `-o table` rows."""
+from collections import OrderedDict
+
+from .redaction import mask_protected
+
+
+def extension_output(resource):
+    """Flatten an extension (SDK model or REST dict) the way the official tool prints it: properties on top."""
+    if resource is None:
+        return None
+    document = resource.as_dict() if hasattr(resource, 'as_dict') else dict(resource)
+    flattened = OrderedDict((key, value) for key, value in document.items() if key != 'properties')
+    flattened.update(document.get('properties') or {})
+    return mask_protected(flattened)
+
+
+def _plan_columns(row, item):
+    plan = item.get('plan') or {}
+    if plan:
+        row['PlanName'] = plan.get('name')
+        row['PlanProduct'] = plan.get('product')
+        row['PlanPublisher'] = plan.get('publisher')
+
+
+def _extension_row(item):
+    row = OrderedDict([
+        ('Name', item.get('name')),
+        ('ExtensionType', item.get('extensionType')),
+        ('Version', item.get('currentVersion') or item.get('version')),
+        ('AutoUpgrade', item.get('autoUpgradeMinorVersion')),
+        ('ReleaseTrain', item.get('releaseTrain')),
+        ('ProvisioningState', item.get('provisioningState')),
+    ])
+    _plan_columns(row, item)
+    return row
+
+
+def extension_table(result):
+    items = result if isinstance(result, list) else [result]
+    rows = [_extension_row(item) for item in items if item]
+    # Every row needs the same columns, or the table drops them: add blank plan cells where others have a plan.
+    if any('PlanName' in row for row in rows):
+        for row in rows:
+            for column in ('PlanName', 'PlanProduct', 'PlanPublisher'):
+                row.setdefault(column, '')
+    return rows

@@ -1,0 +1,95 @@
+"""Help and examples. One text serves both groups: {az} is the group and {ct} the cluster-type flag k8s-extension
+needs (az aks extension is always AKS)."""
+from knack.help_files import helps
+
+_GROUP_SUMMARIES = {
+    'k8s-extension': ('Install, configure, upgrade and remove cluster extensions on AKS, Arc-enabled and other '
+                      'Kubernetes clusters.', ' --cluster-type managedClusters'),
+    'aks extension': ('Install, configure, upgrade and remove cluster extensions on an AKS cluster.', ''),
+}
+
+_COMMANDS = {
+    'create': """
+type: command
+short-summary: Install an extension on a cluster and wait until it is Succeeded.
+long-summary: >
+    Waits for the service to finish, showing progress, and exits non-zero with the service's error and status
+    messages if the installation fails. --version pins a version and turns minor-version auto-upgrade off.
+examples:
+  - name: Install Flux on an AKS cluster, following the stable release train.
+    text: {az} create -g my-rg -c my-cluster{ct} -n flux {et} microsoft.flux
+  - name: Install Dapr pinned to a version, with settings from a YAML file and secrets from another file.
+    text: >
+        {az} create -g my-rg -c my-cluster{ct} -n dapr {et} microsoft.dapr --version 1.13.6
+        --config-settings-file settings.yaml --config-protected-file secrets.yaml
+  - name: Install into one namespace and return without waiting.
+    text: {az} create -g my-rg -c my-cluster{ct} -n samples {et} microsoft.contoso.samples --target-namespace apps --no-wait
+""",
+    'update': """
+type: command
+short-summary: Change an extension's settings, version or release train, and wait until it is Succeeded.
+long-summary: >
+    Sends only the fields you give. Protected settings are replaced as a whole: give all of them again.
+examples:
+  - name: Change one setting.
+    text: {az} update -g my-rg -c my-cluster{ct} -n flux --configuration-settings logLevel=debug
+  - name: Pin a newer version.
+    text: {az} update -g my-rg -c my-cluster{ct} -n dapr --version 1.14.4
+  - name: Replace the protected settings from a file, without waiting.
+    text: {az} update -g my-rg -c my-cluster{ct} -n backup --config-protected-file secrets.json --no-wait
+""",
+    'delete': """
+type: command
+short-summary: Remove an extension and wait until it is gone.
+long-summary: >
+    Asks for confirmation unless --yes is given or core.disable_confirm_prompt is set; with no terminal attached
+    it fails at once instead of waiting for an answer. An extension that does not exist is a warning, not an error.
+examples:
+  - name: Delete an extension without a prompt.
+    text: {az} delete -g my-rg -c my-cluster{ct} -n flux --yes
+  - name: Remove the resource at once, even if the cluster agent does not answer.
+    text: {az} delete -g my-rg -c my-cluster{ct} -n flux --force --yes
+  - name: Delete by resource ID and return without waiting.
+    text: {az} delete --ids /subscriptions/.../providers/Microsoft.KubernetesConfiguration/extensions/flux --yes --no-wait
+""",
+    'show': """
+type: command
+short-summary: Show an extension.
+examples:
+  - name: Show an extension.
+    text: {az} show -g my-rg -c my-cluster{ct} -n flux
+  - name: Show the identity the extension runs as.
+    text: {az} show -g my-rg -c my-cluster{ct} -n flux --query aksAssignedIdentity.principalId -o tsv
+  - name: Show by resource ID, as a table.
+    text: {az} show --ids /subscriptions/.../providers/Microsoft.KubernetesConfiguration/extensions/flux -o table
+""",
+    'list': """
+type: command
+short-summary: List the extensions on a cluster.
+examples:
+  - name: List the extensions on a cluster as a table.
+    text: {az} list -g my-rg -c my-cluster{ct} -o table
+  - name: List the names of the extensions that failed.
+    text: {az} list -g my-rg -c my-cluster{ct} --query "[?provisioningState=='Failed'].name" -o tsv
+""",
+    'wait': """
+type: command
+short-summary: Wait until an extension reaches a state.
+long-summary: >
+    Checks after 1 s, then 2 s, 4 s ... up to 30 s (or at a fixed --interval), and stops with an error as soon as
+    the extension is Failed.
+examples:
+  - name: Wait until an extension created with --no-wait is installed.
+    text: {az} wait -g my-rg -c my-cluster{ct} -n flux --created
+  - name: Wait at most 10 minutes for a deletion.
+    text: {az} wait -g my-rg -c my-cluster{ct} -n flux --deleted --timeout 600
+  - name: Wait for a custom condition.
+    text: {az} wait -g my-rg -c my-cluster{ct} -n flux --custom "currentVersion=='1.14.0'"
+""",
+}
+
+for _group, (_summary, _cluster_type_flag) in _GROUP_SUMMARIES.items():
+    helps[_group] = "type: group\nshort-summary: {}\n".format(_summary)
+    for _verb, _text in _COMMANDS.items():
+        helps['{} {}'.format(_group, _verb)] = _text.format(
+            az='az ' + _group, ct=_cluster_type_flag, et='-t' if _group == 'aks extension' else '--extension-type')

@@ -1,0 +1,152 @@
+"""Input checks, run before any request is sent. One function per rule; the command validators compose them."""
+import re
+
+from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
+                                       RequiredArgumentMissingError)
+from knack.log import get_logger
+
+from .cluster import resolve_provider
+from .scope import resolve_scope
+from .settings import parse_pairs, read_settings_file
+
+logger = get_logger(__name__)
+
+AKS_CLUSTER_TYPE = 'managedClusters'
+
+# (attribute, flag as shown to the user, pattern, longest length, what the pattern allows)
+_NAME_RULES = [
+    ('resource_group_name', '--resource-group/-g', r'^[-\w.()]*[-\w()]$', 90,
+     'letters, digits, underscores, hyphens, periods and parentheses, not ending in a period'),
+    ('cluster_name', '--cluster-name/-c', r'^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$', 260,
+     'letters, digits, hyphens, underscores and periods, starting and ending with a letter or digit'),
+    ('name', '--name/-n', r'^[A-Za-z0-9]([-.A-Za-z0-9]*[A-Za-z0-9])?$', 253,
+     'letters, digits, hyphens and periods, starting and ending with a letter or digit'),
+    ('extension_type', '--extension-type', r'^[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$', 253,
+     'letters, digits, hyphens, underscores and periods, for example microsoft.flux'),
+    ('release_namespace', '--release-namespace', r'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 63,
+     'a Kubernetes namespace name: lower-case letters, digits and hyphens'),
+    ('target_namespace', '--target-namespace', r'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', 63,
+     'a Kubernetes namespace name: lower-case letters, digits and hyphens'),
+    ('version', '--version', r'^[0-9A-Za-z][-+.0-9A-Za-z]*$', 64, 'a version such as 1.6.0'),
+    ('release_train', '--release-train', r'^[A-Za-z0-9][-A-Za-z0-9]*$', 64, 'a release train such as stable'),
+]
+
+_SETTINGS_FLAGS = [
+    ('configuration_settings', '--configuration-settings', 'configuration_settings_file', '--config-settings-file'),
+    ('configuration_protected_settings', '--config-protected-settings',
+     'configuration_protected_settings_file', '--config-protected-settings-file'),
+]
+
+_UPDATABLE = ('auto_upgrade_minor_version', 'version', 'release_train', 'configuration_settings',
+              'configuration_protected_settings')
+
+
+def validate_cluster(cmd, namespace):
+    """-g and -c hold names (not ids); the cluster type and resource provider fit together."""
+    for attribute, flag in (('resource_group_name', '--resource-group/-g'), ('cluster_name', '--cluster-name/-c')):
+        value = getattr(namespace, attribute, None) or ''
+        if '/' in value:
+            raise InvalidArgumentValueError(
+                "{} takes a name, but was given a resource ID: '{}'.".format(flag, value),
+                "Pass the full ID with --ids instead, or give the name alone.")
+    if cmd.name.startswith('aks '):
+        namespace.cluster_type = AKS_CLUSTER_TYPE
+    if not getattr(namespace, 'cluster_type', None):
+        raise RequiredArgumentMissingError(
+            "--cluster-type/-t is required.",
+            "Add --cluster-type managedClusters for AKS, or connectedClusters for an Arc-enabled cluster.")
+    resolve_provider(namespace.cluster_type, getattr(namespace, 'cluster_rp', None))
+    _check_names(namespace)
+
+
+def _check_names(namespace):
+    for attribute, flag, pattern, longest, allowed in _NAME_RULES:
+        value = getattr(namespace, attribute, None)
+        if value is None:
+            continue
+        if len(value) > longest or not re.match(pattern, value):
+            raise InvalidArgumentValueError(
+                "{} '{}' is not a valid name.".format(flag, value),
+                "Use at most {} characters: {}.".format(longest, allowed))
+
+
+def validate_settings(namespace):
+    """Each settings flag excludes its -file twin; both become a plain {key: value} mapping."""
+    for attribute, flag, file_attribute, file_flag in _SETTINGS_FLAGS:
+        items, path = getattr(namespace, attribute, None), getattr(namespace, file_attribute, None)
+        if items is not None and path is not None:
+            raise MutuallyExclusiveArgumentError(
+                "{} and {} cannot be used together.".format(flag, file_flag),
+                "Give the settings inline or in a file, not both.")
+        if path is not None:
+            setattr(namespace, attribute, read_settings_file(path, file_flag))
+            setattr(namespace, file_attribute, None)
+        elif items is not None:
+            flat = [item for group in items for item in (group if isinstance(group, list) else [group])]
+            setattr(namespace, attribute, parse_pairs(flat, flag))
+
+
+def validate_version_flags(namespace):
+    """--version pins (auto-upgrade off); a release train needs auto-upgrade on, or a version to pin from it."""
+    version, auto_upgrade = namespace.version, namespace.auto_upgrade_minor_version
+    if version is not None and auto_upgrade is True:
+        raise MutuallyExclusiveArgumentError(
+            "--version pins the extension, so it cannot be combined with --auto-upgrade-minor-version true.",
+            "Drop --version to follow the release train, or set --auto-upgrade-minor-version false.")
+    if version is not None and auto_upgrade is None:
+        namespace.auto_upgrade_minor_version = False
+        logger.warning("--version %s pins the extension, so minor-version auto-upgrade is turned off "
+                       "(--auto-upgrade-minor-version false).", version)
+    if namespace.release_train is not None and auto_upgrade is False and version is None:
+        raise ArgumentUsageError(
+            "--release-train has no effect with --auto-upgrade-minor-version false and no --version.",
+            "Set --auto-upgrade-minor-version true to follow the train, or pin a version from it with --version.")
+
+
+def validate_plan(namespace):
+    plan = {'--plan-name': namespace.plan_name, '--plan-product': namespace.plan_product,
+            '--plan-publisher': namespace.plan_publisher}
+    missing = [flag for flag, value in plan.items() if not value]
+    if missing and len(missing) < len(plan):
+        raise RequiredArgumentMissingError(
+            "A marketplace plan needs all three of --plan-name, --plan-product and --plan-publisher; "
+            "missing {}.".format(', '.join(missing)),
+            "Add {}, or drop the plan flags.".format(' '.join(flag + ' <value>' for flag in missing)))
+
+
+def validate_scope(namespace):
+    namespace.scope = resolve_scope(namespace.scope, namespace.release_namespace, namespace.target_namespace)
+
+
+def validate_create(cmd, namespace):
+    validate_cluster(cmd, namespace)
+    validate_scope(namespace)
+    validate_plan(namespace)
+    validate_version_flags(namespace)
+    validate_settings(namespace)
+
+
+def validate_update(cmd, namespace):
+    validate_cluster(cmd, namespace)
+    validate_version_flags(namespace)
+    validate_settings(namespace)
+    if all(getattr(namespace, attribute) is None for attribute in _UPDATABLE):
+        raise RequiredArgumentMissingError(
+            "Nothing to update: no setting, version or release train was given.",
+            "Give at least one of --configuration-settings, --config-protected-settings (or their -file forms), "
+            "--version, --release-train, --auto-upgrade-minor-version.")
+
+
+def validate_wait(cmd, namespace):
+    validate_cluster(cmd, namespace)
+    conditions = [flag for flag, value in (('--created', namespace.created), ('--updated', namespace.updated),
+                                           ('--deleted', namespace.deleted), ('--exists', namespace.exists),
+                                           ('--custom', namespace.custom)) if value]
+    if len(conditions) != 1:
+        raise ArgumentUsageError(
+            "wait needs exactly one condition; {}.".format(
+                'got ' + ', '.join(conditions) if conditions else 'none was given'),
+            "Use one of --created, --updated, --deleted, --exists or --custom <JMESPath>.")
+    for flag, value in (('--interval', namespace.interval), ('--timeout', namespace.timeout)):
+        if value is not None and value <= 0:
+            raise InvalidArgumentValueError("{} must be a positive number of seconds.".format(flag))

@@ -1,0 +1,67 @@
+"""Cluster types, their resource providers, and the ARM ids built from them."""
+from collections import namedtuple
+
+from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError
+
+ClusterKind = namedtuple('ClusterKind', 'resource_name providers needs_provider_flag')
+
+# Keyed by the lower-cased --cluster-type value; the service is case-insensitive but expects these spellings.
+CLUSTER_KINDS = {
+    'managedclusters': ClusterKind('managedClusters', ('Microsoft.ContainerService',), False),
+    'connectedclusters': ClusterKind('connectedClusters', ('Microsoft.Kubernetes',), False),
+    'appliances': ClusterKind('appliances', ('Microsoft.ResourceConnector',), False),
+    'provisionedclusters': ClusterKind('provisionedClusters', ('Microsoft.HybridContainerService',), True),
+    'fleets': ClusterKind('fleets', ('Microsoft.ContainerService',), False),
+}
+CLUSTER_TYPE_NAMES = [kind.resource_name for kind in CLUSTER_KINDS.values()]
+
+ClusterRef = namedtuple('ClusterRef', 'resource_group provider cluster_type name')
+
+
+def cluster_kind(cluster_type):
+    kind = CLUSTER_KINDS.get((cluster_type or '').lower())
+    if kind is None:
+        raise InvalidArgumentValueError(
+            "Unknown cluster type '{}' given to --cluster-type/-t.".format(cluster_type),
+            "Use one of: {}.".format(', '.join(CLUSTER_TYPE_NAMES)))
+    return kind
+
+
+def resolve_provider(cluster_type, cluster_rp):
+    """Return (provider namespace, canonical cluster type) for the user's flags, or raise naming the fix."""
+    kind = cluster_kind(cluster_type)
+    if cluster_rp is None:
+        if kind.needs_provider_flag:
+            raise RequiredArgumentMissingError(
+                "--cluster-resource-provider is required when --cluster-type is {}.".format(kind.resource_name),
+                "Add --cluster-resource-provider {}.".format(kind.providers[0]))
+        return kind.providers[0], kind.resource_name
+    for provider in kind.providers:
+        if provider.lower() == cluster_rp.lower():
+            return provider, kind.resource_name
+    raise InvalidArgumentValueError(
+        "--cluster-resource-provider '{}' does not host clusters of type {}.".format(cluster_rp, kind.resource_name),
+        "Use --cluster-resource-provider {} or leave it out.".format(' or '.join(kind.providers)))
+
+
+def cluster_ref(resource_group, cluster_name, cluster_type, cluster_rp=None):
+    provider, canonical_type = resolve_provider(cluster_type, cluster_rp)
+    return ClusterRef(resource_group, provider, canonical_type, cluster_name)
+
+
+def cluster_id(subscription, ref):
+    return '/subscriptions/{}/resourceGroups/{}/providers/{}/{}/{}'.format(
+        subscription, ref.resource_group, ref.provider, ref.cluster_type, ref.name)
+
+
+def extension_id(subscription, ref, name):
+    return '{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'.format(cluster_id(subscription, ref), name)
+
+
+def sdk_path_args(ref):
+    """The positional arguments every extensions SDK call starts with."""
+    return ref.resource_group, ref.provider, ref.cluster_type, ref.name
+
+
+def describe(ref):
+    return "{} cluster '{}' in resource group '{}'".format(ref.cluster_type, ref.name, ref.resource_group)

@@ -1,0 +1,224 @@
+"""The functions behind the verbs; both command groups call these. Validators have already checked the input."""
+import sys
+
+from azure.cli.core.azclierror import AzureResponseError, ClientRequestError, ManualInterrupt, NoTTYError
+from knack.log import get_logger
+
+from ._format import extension_output
+from .cluster import cluster_ref, sdk_path_args
+from .polling import AdaptivePolling, Progress, wait_until
+from .scope import scope_body
+from .service_errors import Target, error_code_and_message, translate
+
+logger = get_logger(__name__)
+
+EXIT_INTERRUPTED = 130
+
+
+# pylint: disable=too-many-arguments,too-many-locals,unused-argument
+
+def create_extension(cmd, client, resource_group_name, cluster_name, name, extension_type, cluster_type=None,
+                     cluster_rp=None, scope=None, release_namespace=None, target_namespace=None,
+                     auto_upgrade_minor_version=None, version=None, release_train=None,
+                     configuration_settings=None, configuration_protected_settings=None,
+                     configuration_settings_file=None, configuration_protected_settings_file=None,
+                     plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False):
+    target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
+    properties = {'extensionType': extension_type}
+    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
+                  version=version, scope=scope_body(scope, release_namespace, target_namespace),
+                  configurationSettings=configuration_settings,
+                  configurationProtectedSettings=configuration_protected_settings)
+    body = {'properties': properties}
+    if plan_name:
+        body['plan'] = {'name': plan_name, 'product': plan_product, 'publisher': plan_publisher}
+    return _run(client, target, 'create', 'Creating', no_wait,
+                lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
+
+
+def update_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+                     auto_upgrade_minor_version=None, version=None, release_train=None,
+                     configuration_settings=None, configuration_protected_settings=None,
+                     configuration_settings_file=None, configuration_protected_settings_file=None,
+                     no_wait=False, yes=False):
+    target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
+    properties = {}
+    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
+                  version=version, configurationSettings=configuration_settings,
+                  configurationProtectedSettings=configuration_protected_settings)
+    if configuration_protected_settings is not None:
+        logger.warning("Protected settings are replaced as a whole: the extension keeps only the %d protected "
+                       "setting(s) given now.", len(configuration_protected_settings))
+    return _run(client, target, 'update', 'Updating', no_wait,
+                lambda polling: client.begin_update(*sdk_path_args(target.ref), name, {'properties': properties},
+                                                    polling=polling))
+
+
+def delete_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+                     force=False, no_wait=False, yes=False):
+    target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
+    _confirm(cmd, "Delete {}?".format(target.describe()), yes)
+    try:
+        client.get(*sdk_path_args(target.ref), name)
+    except Exception as err:  # pylint: disable=broad-except
+        error = translate(err, target, 'delete')
+        if getattr(err, 'status_code', None) != 404:
+            raise error
+        # Only a 404 means there is nothing to delete; anything else (403, 5xx) was raised above.
+        logger.warning("Nothing to delete: %s", error.error_msg)
+        return None
+    _run(client, target, 'delete', 'Deleting', no_wait,
+         lambda polling: client.begin_delete(*sdk_path_args(target.ref), name, force_delete=True if force else None,
+                                             polling=polling))
+    return None
+
+
+def show_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None):
+    target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
+    return extension_output(_get(client, target, 'show'))
+
+
+def list_extensions(cmd, client, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
+    target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp))
+    try:
+        return [extension_output(item) for item in client.list(*sdk_path_args(target.ref))]
+    except Exception as err:  # pylint: disable=broad-except
+        raise translate(err, target, 'list extensions on') from err
+
+
+def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+                   created=False, updated=False, deleted=False, exists=False, custom=None, interval=None,
+                   timeout=3600):
+    target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
+    condition = _wait_condition(target, created, updated, deleted, exists, custom)
+
+    def fetch():
+        try:
+            resource = extension_output(client.get(*sdk_path_args(target.ref), name))
+        except Exception as err:  # pylint: disable=broad-except
+            if getattr(err, 'status_code', None) == 404:
+                return None, 'NotFound', ()
+            raise translate(err, target, 'wait for') from err
+        return resource, resource.get('provisioningState'), _status_messages(resource)
+
+    progress = Progress("Waiting for '{}'".format(name))
+    try:
+        wait_until(fetch, condition, progress, interval=interval, timeout=timeout)
+    except TimeoutError:
+        raise ClientRequestError(
+            "Timed out after {}s waiting for {}.".format(timeout, target.describe()),
+            "Run the wait again with a larger --timeout, or `{}` to see its state.".format(target.command('show')))
+    except KeyboardInterrupt:
+        _interrupted(target, 'wait')
+    finally:
+        progress.finish()
+
+
+def _wait_condition(target, created, updated, deleted, exists, custom):
+    if deleted:
+        return lambda resource: resource is None
+    if exists:
+        return lambda resource: resource is not None
+    if custom:
+        import jmespath
+        expression = jmespath.compile(custom)
+        return lambda resource: resource is not None and bool(expression.search(resource))
+
+    def reached_success(resource):
+        state = ((resource or {}).get('provisioningState') or '').lower()
+        if state in ('failed', 'canceled'):
+            _raise_operation_failed(target, 'wait for', resource, None)
+        return state == 'succeeded'
+    return reached_success
+
+
+def _run(client, target, action, state_word, no_wait, begin):
+    """Start an operation; unless --no-wait, wait for its terminal state and return the resulting resource."""
+    if no_wait:
+        try:
+            begin(False)
+        except Exception as err:  # pylint: disable=broad-except
+            raise translate(err, target, action) from err
+        return None
+    progress = Progress("{} '{}'".format(state_word, target.name))
+    try:
+        result = begin(AdaptivePolling(progress)).result()
+    except KeyboardInterrupt:
+        _interrupted(target, action)
+    except Exception as err:  # pylint: disable=broad-except
+        if not _is_failed_operation(err):
+            raise translate(err, target, action) from err
+        _raise_operation_failed(target, action, _current_state(client, target), err)
+    finally:
+        progress.finish()
+    if action == 'delete':
+        return None
+    output = extension_output(result)
+    if output and (output.get('provisioningState') or '').lower() in ('failed', 'canceled'):
+        _raise_operation_failed(target, action, output, None)
+    return output
+
+
+def _is_failed_operation(err):
+    """True when err is the poller reporting that the operation ended Failed or Canceled."""
+    from azure.core.polling.base_polling import OperationFailed
+    return isinstance(err.__cause__, OperationFailed)
+
+
+def _current_state(client, target):
+    """The extension as it is now, for a failure report; None when it is gone or cannot be read."""
+    try:
+        return extension_output(client.get(*sdk_path_args(target.ref), target.name))
+    except Exception:  # pylint: disable=broad-except
+        return None
+
+
+def _raise_operation_failed(target, action, resource, err):
+    lines = ["The {} of {} ended {}.".format(action, target.describe(),
+                                             (resource or {}).get('provisioningState') or 'Failed')]
+    if err is not None:
+        code, message = error_code_and_message(err)
+        if message:
+            lines.append("Error: {}{}".format("({}) ".format(code) if code else '', message))
+    error_info = (resource or {}).get('errorInfo') or {}
+    if error_info.get('message'):
+        lines.append("Error: ({}) {}".format(error_info.get('code'), error_info.get('message')))
+    for status in (resource or {}).get('statuses') or []:
+        lines.append("Status {}: {}".format(status.get('code') or '', status.get('message') or ''))
+    raise AzureResponseError('\n'.join(lines), "Run `{}` to see the extension.".format(target.command('show')))
+
+
+def _status_messages(resource):
+    return [status.get('message') for status in (resource or {}).get('statuses') or [] if status.get('message')]
+
+
+def _get(client, target, action):
+    try:
+        return client.get(*sdk_path_args(target.ref), target.name)
+    except Exception as err:  # pylint: disable=broad-except
+        raise translate(err, target, action) from err
+
+
+def _interrupted(target, action):
+    """Ctrl-C while waiting: the operation goes on in Azure; say how to follow it and exit 130 like a shell."""
+    sys.stderr.write("\nStopped waiting. The {} goes on in Azure.\nFollow it with: {}\nSee it with: {}\n".format(
+        action, target.command('wait', '--deleted' if action == 'delete' else '--created'),
+        target.command('show')))
+    sys.exit(EXIT_INTERRUPTED)  # a typed az error would exit 1; scripts expect 130 for an interrupt
+
+
+def _confirm(cmd, question, yes):
+    if yes or cmd.cli_ctx.config.getboolean('core', 'disable_confirm_prompt', fallback=False):
+        return
+    if not sys.stdin.isatty():
+        raise NoTTYError("Cannot ask for confirmation: no terminal is attached.",
+                         "Add --yes (-y) to confirm in scripts and CI.")
+    from knack.prompting import prompt_y_n
+    if not prompt_y_n(question, default='n'):
+        raise ManualInterrupt('Operation cancelled.')
+
+
+def _set_optional(properties, **values):
+    for key, value in values.items():
+        if value is not None:
+            properties[key] = value

@@ -1,0 +1,65 @@
+"""Keep protected setting values out of everything az writes, including `--debug` network traces."""
+import json
+
+from azure.cli.core.sdk.policies import SafeNetworkTraceLoggingPolicy
+
+MASK = '***'
+PROTECTED_KEY = 'configurationProtectedSettings'
+
+
+def mask_protected(document):
+    """Return a copy of a REST document with every protected setting value replaced by MASK (keys kept)."""
+    if isinstance(document, dict):
+        return {key: ({name: MASK for name in value} if key == PROTECTED_KEY and isinstance(value, dict)
+                      else mask_protected(value))
+                for key, value in document.items()}
+    if isinstance(document, list):
+        return [mask_protected(item) for item in document]
+    return document
+
+
+def mask_body(body):
+    """Mask a request or response body given as text or bytes; anything that is not JSON passes unchanged."""
+    if not body or PROTECTED_KEY.encode() not in (body if isinstance(body, bytes) else str(body).encode()):
+        return body
+    try:
+        return json.dumps(mask_protected(json.loads(body)))
+    except (TypeError, ValueError):
+        return body
+
+
+class _RequestView:
+    """What the trace logger reads of a request, with the body masked."""
+    def __init__(self, request):
+        self.url, self.method, self.headers = request.url, request.method, request.headers
+        self.body = mask_body(request.body)
+
+
+class _ResponseView:
+    """What the trace logger reads of a response, with the body masked."""
+    def __init__(self, response):
+        self._response = response
+        self.status_code, self.headers = response.status_code, response.headers
+
+    def text(self, encoding=None):
+        return mask_body(self._response.text(encoding))
+
+
+class RedactingNetworkTraceLoggingPolicy(SafeNetworkTraceLoggingPolicy):
+    """azure-cli-core's trace policy (which hides tokens) that also hides protected setting values in bodies."""
+
+    def on_request(self, request):
+        real = request.http_request
+        request.http_request = _RequestView(real)
+        try:
+            super().on_request(request)
+        finally:
+            request.http_request = real
+
+    def on_response(self, request, response):
+        real = response.http_response
+        response.http_response = _ResponseView(real)
+        try:
+            super().on_response(request, response)
+        finally:
+            response.http_response = real

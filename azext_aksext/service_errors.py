@@ -1,0 +1,98 @@
+"""Turn service and transport failures into typed az errors that say which resource and what to do next."""
+from azure.cli.core.azclierror import (AzureConnectionError, AzureInternalError, AzureResponseError,
+                                       BadRequestError, ForbiddenError, ResourceNotFoundError, UnauthorizedError)
+
+from .cluster import describe
+
+PROVIDER_NAMESPACE = 'Microsoft.KubernetesConfiguration'
+
+
+class Target:
+    """An extension the user named, and the az commands that act on it in the group the user ran."""
+
+    def __init__(self, group, ref, name=None):
+        self.group, self.ref, self.name = group, ref, name
+
+    @classmethod
+    def of(cls, cmd, ref, name=None):
+        return cls(cmd.name.rsplit(' ', 1)[0], ref, name)
+
+    def describe(self):
+        return "extension '{}' on {}".format(self.name, describe(self.ref))
+
+    def command(self, verb, *extra):
+        parts = ['az', self.group, verb, '-g', self.ref.resource_group, '-c', self.ref.name]
+        if self.name and verb != 'list':
+            parts += ['-n', self.name]
+        if self.group == 'k8s-extension':
+            parts += ['--cluster-type', self.ref.cluster_type]
+            if self.ref.cluster_type == 'provisionedClusters':
+                parts += ['--cluster-resource-provider', self.ref.provider]
+        return ' '.join(parts + list(extra))
+
+
+def error_code_and_message(err):
+    error = getattr(err, 'error', None)
+    code = getattr(error, 'code', None)
+    message = getattr(error, 'message', None) or getattr(err, 'message', None) or str(err)
+    return code, message
+
+
+def translate(err, target, action):
+    """Return the az error for an azure.core exception raised while `action` (e.g. 'show') ran on target."""
+    from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
+    if isinstance(err, (ServiceRequestError, ServiceResponseError)):
+        return AzureConnectionError(
+            "Could not reach Azure Resource Manager to {} {}: {}".format(action, target.describe(), err),
+            "Check your network connection and retry; `{}` shows the extension's current state.".format(
+                target.command('show')))
+    if not isinstance(err, HttpResponseError):
+        return err
+    status = getattr(err, 'status_code', None) or getattr(getattr(err, 'response', None), 'status_code', None)
+    code, message = error_code_and_message(err)
+    detail = "({}) {}".format(code, message) if code else message
+    if status == 404:
+        return not_found(code, message, target)
+    if status == 401:
+        return UnauthorizedError(
+            "Azure rejected the credentials used to {} {}: {}".format(action, target.describe(), detail),
+            "Run `az login` again, or check that the account's token has not expired.")
+    if status == 403:
+        return ForbiddenError(
+            "Not authorized to {} {}: {}".format(action, target.describe(), detail),
+            "Ask for a role that allows {}/extensions on the cluster, for example "
+            "'Kubernetes Extension Contributor'.".format(PROVIDER_NAMESPACE))
+    if code == 'MissingSubscriptionRegistration':
+        return AzureResponseError(
+            "The subscription is not registered for {}, so the extension cannot be {}d: {}".format(
+                PROVIDER_NAMESPACE, action, detail),
+            "Run `az provider register --namespace {}` and retry once it shows Registered.".format(
+                PROVIDER_NAMESPACE))
+    if status == 429 or (status or 0) >= 500:
+        return AzureInternalError(
+            "Azure could not {} {} (HTTP {}): {}".format(action, target.describe(), status, detail),
+            "The service is busy or failing; retry later. `{}` shows the extension's current state.".format(
+                target.command('show')))
+    if status == 400:
+        return BadRequestError("Azure refused to {} {}: {}".format(action, target.describe(), detail))
+    return AzureResponseError("Azure could not {} {} (HTTP {}): {}".format(
+        action, target.describe(), status, detail))
+
+
+def not_found(code, message, target):
+    ref = target.ref
+    text = (message or '').lower()
+    if code == 'ResourceGroupNotFound':
+        return ResourceNotFoundError(
+            "Resource group '{}' was not found.".format(ref.resource_group),
+            "Check -g/--resource-group and the active subscription (`az account show`).")
+    extension_missing = 'extensions/' in text or PROVIDER_NAMESPACE.lower() in text
+    if not extension_missing and ref.name.lower() in text:
+        hint = "Check -c/--cluster-name"
+        if target.group == 'k8s-extension':
+            hint += " and --cluster-type (an Arc-enabled cluster is connectedClusters, AKS is managedClusters)"
+        return ResourceNotFoundError("Cluster not found: there is no {}.".format(describe(ref)), hint + ".")
+    hint = "`{}` lists the extensions on that cluster.".format(target.command('list'))
+    if target.group == 'k8s-extension':
+        hint += " If the cluster is of another kind, check --cluster-type (now {}).".format(ref.cluster_type)
+    return ResourceNotFoundError("Extension '{}' was not found on {}.".format(target.name, describe(ref)), hint)

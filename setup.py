@@ -1,0 +1,24 @@
+"""The aksext Azure CLI extension wheel: `pip wheel --no-deps -w dist .` then `az extension add --source`."""
+from setuptools import find_packages, setup
+
+VERSION = '0.1.0'
+
+setup(
+    name='aksext',
+    version=VERSION,
+    description='Manage Kubernetes cluster extensions on AKS, Azure Arc and other clusters: '
+                'az k8s-extension and az aks extension.',
+    long_description=open('README.md', encoding='utf-8').read(),
+    long_description_content_type='text/markdown',
+    license='MIT',
+    packages=find_packages(include=['azext_aksext', 'azext_aksext.*']),
+    package_data={'azext_aksext': ['azext_metadata.json']},
+    python_requires='>=3.9',
+    install_requires=[
+        # Extensions (api-version 2025-03-01) and extension types: azure-cli ships neither.
+        'azure-mgmt-kubernetesconfiguration-extensions>=1.0.0,<2',
+        'azure-mgmt-kubernetesconfiguration-extensiontypes>=1.0.0b2,<2',
+        # YAML settings files.
+        'PyYAML>=5.4',
+    ],
+)
