@@ -1,0 +1,38 @@
+# aksext: `make demo` runs the emulator and a real az session; `make test` sets everything up and runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.txt | cut -d' ' -f1)
+WHEEL := dist/aksext-$(shell sed -n "s/^VERSION = '\(.*\)'/\1/p" setup.py)-py3-none-any.whl
+PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip install -q
+
+.PHONY: demo test emulator bench record wheel clean
+
+$(STAMP): requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_QUIET) -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+$(WHEEL): $(STAMP) setup.py $(shell find azext_aksext -name '*.py' -o -name '*.json')
+	rm -rf dist build *.egg-info
+	$(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist . >/dev/null
+
+wheel: $(WHEEL)
+
+demo: $(WHEEL)
+	$(BIN)/python scripts/demo.py --wheel $(WHEEL)
+
+test: $(WHEEL)
+	AKSEXT_WHEEL=$(WHEEL) $(BIN)/python -m pytest -n 2 -q tests
+
+emulator: $(WHEEL)
+	$(BIN)/python scripts/emulator.py --wheel $(WHEEL)
+
+bench: $(WHEEL)
+	$(BIN)/python bench/run.py --wheel $(WHEEL)
+
+record: $(WHEEL)
+	$(BIN)/python tests/recording/record.py --wheel $(WHEEL)
+
+clean:
+	rm -rf dist build *.egg-info .demo .emulator .bench

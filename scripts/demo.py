@@ -1,0 +1,97 @@
+"""`make demo`: start the ARM emulator, point a real az at it, install aksext from its wheel, and run a session.
+
+Everything lives under .demo/ (its own AZURE_CONFIG_DIR and extensions folder), so the user's own az setup is
+never touched.
+"""
+import argparse
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.control import EmulatorProcess  # noqa: E402
+
+RG, CLUSTER = 'demo-rg', 'demo-aks'
+
+
+def show(step):
+    print('\n\033[1m# {}\033[0m'.format(step) if sys.stdout.isatty() else '\n# {}'.format(step), flush=True)
+
+
+def run(cli, *args, expect_ok=True):
+    print('$ az ' + shlex.join(args), flush=True)
+    done = cli.run(*args)
+    sys.stdout.write(done.stdout)
+    sys.stdout.write(done.stderr)
+    sys.stdout.flush()
+    if expect_ok and done.returncode != 0:
+        raise SystemExit('demo failed: `az {}` exited {}'.format(shlex.join(args), done.returncode))
+    return done
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--wheel', required=True)
+    options = parser.parse_args()
+
+    home = ROOT / '.demo'
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    settings = home / 'flux-settings.yaml'
+    settings.write_text('helm-controller:\n  enabled: true\nsource-controller:\n  enabled: true\n'
+                        'useKubeletIdentity: false\n')
+
+    show('Start the ARM emulator (HTTPS, seeded with resource group demo-rg and clusters demo-aks, demo-aks-sp, '
+         'demo-arc)')
+    with EmulatorProcess(home / 'emulator', seed='demo', op_seconds=2.0) as emulator:
+        print('emulator ready at {}'.format(emulator.url))
+        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
+
+        show('Log in to the emulator as a service principal on a custom cloud (isolated AZURE_CONFIG_DIR)')
+        cli.login()
+        run(cli, 'account', 'show', '--query', '{cloud:environmentName, subscription:id, user:user.name}', '-o',
+            'table')
+
+        show('Install aksext from its wheel')
+        cli.add_extension(options.wheel)
+        run(cli, 'extension', 'list', '--query', '[].{name:name, version:version}', '-o', 'table')
+
+        show('Install Flux on the AKS cluster with a settings file; the command waits until it is Succeeded')
+        run(cli, 'aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', 'flux', '-t', 'microsoft.flux',
+            '--config-settings-file', str(settings.relative_to(ROOT)), '--verbose', '-o', 'json',
+            '--query', '{name:name, state:provisioningState, currentVersion:currentVersion, '
+                       'settings:configurationSettings}')
+
+        show('List the extensions as a table')
+        run(cli, 'k8s-extension', 'list', '-g', RG, '-c', CLUSTER, '--cluster-type', 'managedClusters', '-o', 'table')
+
+        show('Show it')
+        run(cli, 'aks', 'extension', 'show', '-g', RG, '-c', CLUSTER, '-n', 'flux', '-o', 'table')
+
+        show('Update one setting (only that field is sent)')
+        run(cli, 'aks', 'extension', 'update', '-g', RG, '-c', CLUSTER, '-n', 'flux',
+            '--configuration-settings', 'useKubeletIdentity=true', '-o', 'json',
+            '--query', '{state:provisioningState, useKubeletIdentity:configurationSettings.useKubeletIdentity}')
+
+        show('A mistake is caught before anything is sent')
+        run(cli, 'aks', 'extension', 'update', '-g', RG, '-c', CLUSTER, '-n', 'flux', '--version', '1.15.1',
+            '--auto-upgrade', 'true', expect_ok=False)
+
+        show('Delete it (--yes: no prompt); the command waits until it is gone')
+        run(cli, 'aks', 'extension', 'delete', '-g', RG, '-c', CLUSTER, '-n', 'flux', '--yes', '--verbose')
+
+        show('It is gone')
+        run(cli, 'aks', 'extension', 'list', '-g', RG, '-c', CLUSTER, '-o', 'table')
+        remaining = cli.json('aks', 'extension', 'list', '-g', RG, '-c', CLUSTER)
+        if any(item['name'] == 'flux' for item in remaining):
+            raise SystemExit('demo failed: flux is still listed after delete')
+        show('Stop the emulator')
+    print('demo finished: flux reached Succeeded, was updated, and is gone.')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,49 @@
+"""`make emulator`: keep an ARM emulator running, with a logged-in az config that has aksext installed, and print
+the environment lines to source so your own az commands talk to it. Ctrl-C stops it."""
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.control import EmulatorProcess  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--wheel', required=True)
+    parser.add_argument('--op-seconds', type=float, default=2.0)
+    options = parser.parse_args()
+
+    home = ROOT / '.emulator'
+    home.mkdir(exist_ok=True)
+    seed = None if (home / 'emulator').exists() else 'demo'   # keep the state of an earlier run
+    with EmulatorProcess(home / 'emulator', seed=seed, op_seconds=options.op_seconds) as emulator:
+        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
+        cli.login()
+        cli.add_extension(options.wheel)
+        env_file = home / 'env.sh'
+        env_file.write_text('\n'.join(cli.env_lines()) + '\n')
+        print('ARM emulator running at {} (state in {}).'.format(emulator.url, home / 'emulator'))
+        print('In another shell, run these lines (also in {}) and use az as usual:\n'.format(
+            env_file.relative_to(ROOT)))
+        print('\n'.join(cli.env_lines()))
+        print('\n    az aks extension list -g demo-rg -c demo-aks -o table\n\nPress Ctrl-C to stop.', flush=True)
+        try:
+            while True:
+                signal.pause()
+        except KeyboardInterrupt:
+            pass
+    print('emulator stopped.')
+
+
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
+if __name__ == '__main__':
+    signal.signal(signal.SIGTERM, _interrupt)
+    main()

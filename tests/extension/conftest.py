@@ -1,0 +1,57 @@
+"""Fixtures for the extension's tests: the built wheel installed into a real az logged in to the emulator."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from arm_emulator.azcli import AzCli
+
+ROOT = Path(__file__).resolve().parents[2]
+BATCH = Path(__file__).with_name('az_batch.py')
+
+
+@pytest.fixture(scope='session')
+def aksext_wheel(tmp_path_factory):
+    """The wheel `make` built (AKSEXT_WHEEL), or one built here from the working tree."""
+    if os.environ.get('AKSEXT_WHEEL'):
+        return (ROOT / os.environ['AKSEXT_WHEEL']).resolve()
+    out = tmp_path_factory.mktemp('wheel')
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w', str(out),
+                    str(ROOT)], check=True, capture_output=True)
+    return next(out.glob('aksext-*.whl'))
+
+
+@pytest.fixture(scope='session')
+def aks(emulator, aksext_wheel, tmp_path_factory):
+    """A real az, logged in to the emulator, with aksext installed from its wheel by `az extension add`."""
+    home = tmp_path_factory.mktemp('az')
+    cli = AzCli(emulator.endpoint, home / 'config', extension_dir=home / 'extensions')
+    cli.login()
+    cli.add_extension(aksext_wheel)
+    return cli
+
+
+@pytest.fixture
+def service(emulator):
+    """The emulator's admin API, with the request log and faults cleared for this test."""
+    emulator.admin.clear_requests()
+    emulator.admin.clear_faults()
+    yield emulator.admin
+    emulator.admin.clear_faults()
+
+
+def run_batch(cli, commands):
+    """Run az command lines in one process (see az_batch.py); returns one result dict per command."""
+    done = subprocess.run([sys.executable, str(BATCH)], input=json.dumps(commands), env=cli.env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def extension_requests(admin, method=None):
+    """Requests the emulator received for extensions, optionally of one method."""
+    return [r for r in admin.requests()
+            if '/extensions' in r['path'] and (method is None or r['method'] == method)]

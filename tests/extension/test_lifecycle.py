@@ -1,0 +1,210 @@
+"""Create, list, show, update, wait and delete through the real az command line against the emulator, checking
+what reached the service and what the user saw."""
+import hashlib
+import json
+import uuid
+
+import pytest
+
+from .conftest import extension_requests
+
+RG = 'demo-rg'
+AKS_CLUSTER = 'demo-aks'
+ARC_CLUSTER = 'demo-arc'
+API_VERSION = '2025-03-01'
+
+
+def unique(prefix):
+    return '{}-{}'.format(prefix, uuid.uuid4().hex[:6])
+
+
+def redacted(value):
+    return '<redacted sha256:{}>'.format(hashlib.sha256(value.encode()).hexdigest()[:16])
+
+
+def k8s(verb, name=None, cluster=AKS_CLUSTER, cluster_type='managedClusters'):
+    args = ['k8s-extension', verb, '-g', RG, '-c', cluster, '--cluster-type', cluster_type]
+    return args + (['-n', name] if name else [])
+
+
+def aks_ext(verb, name=None):
+    return ['aks', 'extension', verb, '-g', RG, '-c', AKS_CLUSTER] + (['-n', name] if name else [])
+
+
+def test_create_with_settings_files_waits_for_succeeded(aks, service, tmp_path):
+    name = unique('flux')
+    settings = tmp_path / 'settings.yaml'
+    settings.write_text('helm-controller:\n  enabled: true\nlogLevel: info\n')
+    secrets = tmp_path / 'secrets.json'
+    secrets.write_text(json.dumps({'sshKey': 'k3y-value-1'}))
+    result = aks.json(*k8s('create', name), '--extension-type', 'microsoft.flux',
+                      '--config-settings-file', str(settings), '--config-protected-file', str(secrets))
+    assert result['provisioningState'] == 'Succeeded'
+    assert result['name'] == name and result['extensionType'] == 'microsoft.flux'
+    assert result['configurationSettings'] == {'helm-controller.enabled': 'true', 'logLevel': 'info'}
+    assert result['resourceGroup'] == RG
+
+    puts = extension_requests(service, 'PUT')
+    assert len(puts) == 1
+    assert puts[0]['path'].endswith('/managedClusters/{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'
+                                    .format(AKS_CLUSTER, name))
+    assert puts[0]['query']['api-version'] == API_VERSION
+    assert puts[0]['body'] == {'properties': {
+        'extensionType': 'microsoft.flux',
+        'configurationSettings': {'helm-controller.enabled': 'true', 'logLevel': 'info'},
+        'configurationProtectedSettings': {'sshKey': redacted('k3y-value-1')}}}
+
+
+def test_list_show_and_table(aks, service):
+    name = unique('dapr')
+    aks.json(*k8s('create', name), '--extension-type', 'microsoft.dapr', '--version', '1.6.0',
+             '--release-train', 'stable', '--auto-upgrade', 'false', '--configuration-settings',
+             'skipExistingDaprCheck=true')
+    listed = aks.json(*k8s('list'))
+    assert name in [item['name'] for item in listed]
+    shown = aks.json(*k8s('show', name))
+    assert (shown['releaseTrain'], shown['version'], shown['extensionType']) == ('stable', '1.6.0', 'microsoft.dapr')
+    assert shown['autoUpgradeMinorVersion'] is False
+    table = aks.run(*k8s('show', name), '-o', 'table')
+    assert table.returncode == 0
+    header, _, row = table.stdout.splitlines()[:3]
+    assert header.split() == ['Name', 'ExtensionType', 'Version', 'AutoUpgrade', 'ReleaseTrain', 'ProvisioningState']
+    assert row.split() == [name, 'microsoft.dapr', '1.6.0', 'False', 'stable', 'Succeeded']
+    listing = aks.run(*k8s('list'), '-o', 'table')
+    assert any(line.split()[:1] == [name] for line in listing.stdout.splitlines())
+
+
+def test_version_alone_pins_and_turns_auto_upgrade_off(aks, service):
+    name = unique('pin')
+    done = aks.run(*aks_ext('create', name), '-t', 'microsoft.dapr', '--version', '1.6.0', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert 'auto-upgrade is turned off' in done.stderr
+    body = extension_requests(service, 'PUT')[0]['body']
+    assert body['properties']['version'] == '1.6.0'
+    assert body['properties']['autoUpgradeMinorVersion'] is False
+
+
+def test_update_sends_only_the_given_fields(aks, service):
+    name = unique('upd')
+    aks.json(*aks_ext('create', name), '-t', 'microsoft.flux', '--config', 'a=1')
+    service.clear_requests()
+    done = aks.run(*aks_ext('update', name), '--configuration-settings', 'b=2', '--config-protected', 'p=q', '-o',
+                   'json')
+    assert done.returncode == 0, done.stderr
+    assert 'replaced as a whole' in done.stderr
+    patches = extension_requests(service, 'PATCH')
+    assert len(patches) == 1 and patches[0]['query']['api-version'] == API_VERSION
+    assert patches[0]['body'] == {'properties': {'configurationSettings': {'b': '2'},
+                                                 'configurationProtectedSettings': {'p': redacted('q')}}}
+    assert json.loads(done.stdout)['provisioningState'] == 'Succeeded'
+
+
+def test_delete_waits_until_gone_then_second_delete_warns(aks, service):
+    name = unique('del')
+    aks.json(*k8s('create', name, ARC_CLUSTER, 'connectedClusters'), '--extension-type', 'microsoft.flux')
+    done = aks.run(*k8s('delete', name, ARC_CLUSTER, 'connectedClusters'), '--yes')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ''
+    deletes = extension_requests(service, 'DELETE')
+    assert len(deletes) == 1 and 'forceDelete' not in deletes[0]['query']
+    gone = aks.run(*k8s('show', name, ARC_CLUSTER, 'connectedClusters'))
+    assert gone.returncode != 0 and "Extension '{}' was not found".format(name) in gone.stderr
+    again = aks.run(*k8s('delete', name, ARC_CLUSTER, 'connectedClusters'), '-y')
+    assert again.returncode == 0
+    assert 'Nothing to delete' in again.stderr
+    assert len(extension_requests(service, 'DELETE')) == 1
+
+
+def test_force_delete_sends_force_delete(aks, service):
+    name = unique('force')
+    aks.json(*aks_ext('create', name), '-t', 'microsoft.flux')
+    done = aks.run(*aks_ext('delete', name), '--force', '--yes')
+    assert done.returncode == 0, done.stderr
+    deletes = extension_requests(service, 'DELETE')
+    assert [d['query'].get('forceDelete') for d in deletes] == ['true']
+
+
+def test_delete_without_terminal_or_yes_fails_at_once(aks, service):
+    done = aks.run(*aks_ext('delete', 'anything'))
+    assert done.returncode != 0
+    assert '--yes' in done.stderr and 'Traceback' not in done.stderr
+    assert service.requests() == []
+
+
+def test_disable_confirm_prompt_setting_skips_the_question(aks, service):
+    name = unique('cfg')
+    aks.json(*aks_ext('create', name), '-t', 'microsoft.flux')
+    env = dict(aks.env, AZURE_CORE_DISABLE_CONFIRM_PROMPT='true')
+    done = aks.run_env(env, *aks_ext('delete', name))
+    assert done.returncode == 0, done.stderr
+    assert len(extension_requests(service, 'DELETE')) == 1
+
+
+def test_no_wait_returns_then_wait_created(aks, service):
+    name = unique('nowait')
+    done = aks.run(*k8s('create', name, ARC_CLUSTER, 'connectedClusters'), '--extension-type', 'microsoft.dapr',
+                   '--no-wait')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ''
+    polls = [r for r in service.requests() if '/operations/' in r['path']]
+    assert polls == []
+    assert aks.json(*k8s('show', name, ARC_CLUSTER, 'connectedClusters'))['provisioningState'] == 'Creating'
+    waited = aks.run(*k8s('wait', name, ARC_CLUSTER, 'connectedClusters'), '--created')
+    assert waited.returncode == 0, waited.stderr
+    assert aks.json(*k8s('show', name, ARC_CLUSTER, 'connectedClusters'))['provisioningState'] == 'Succeeded'
+
+
+def test_wait_timeout_is_an_error(aks, service):
+    name = unique('slow')
+    aks.run(*aks_ext('create', name), '-t', 'microsoft.flux', '--no-wait')
+    service.config(op_seconds=30)
+    try:
+        done = aks.run(*aks_ext('wait', name), '--updated', '--timeout', '2')
+    finally:
+        service.config(op_seconds=1.0)
+    assert done.returncode != 0
+    assert 'Timed out after 2' in done.stderr and '--timeout' in done.stderr
+
+
+def test_failed_operation_exits_non_zero_with_the_service_reason(aks, service):
+    name = unique('fail')
+    service.fail_next_operation(name=name, code='InstallationFailed', message='helm install failed: quota')
+    done = aks.run(*aks_ext('create', name), '-t', 'microsoft.flux')
+    assert done.returncode != 0
+    assert 'helm install failed: quota' in done.stderr
+    assert 'az aks extension show -g {} -c {} -n {}'.format(RG, AKS_CLUSTER, name) in done.stderr
+    assert 'invalid status' not in done.stderr and 'Traceback' not in done.stderr
+
+
+def test_ids_work_for_show_and_delete(aks, service):
+    name = unique('ids')
+    created = aks.json(*aks_ext('create', name), '-t', 'microsoft.flux')
+    shown = aks.json('k8s-extension', 'show', '--ids', created['id'])
+    assert shown['name'] == name
+    done = aks.run('aks', 'extension', 'delete', '--ids', created['id'], '--yes')
+    assert done.returncode == 0, done.stderr
+    assert len(extension_requests(service, 'DELETE')) == 1
+
+
+@pytest.mark.parametrize('args,expected', [
+    (k8s('show', 'nope'), "Extension 'nope' was not found on managedClusters cluster 'demo-aks'"),
+    (['k8s-extension', 'show', '-g', RG, '-c', 'no-such-cluster', '--cluster-type', 'connectedClusters', '-n', 'x'],
+     "Cluster not found: there is no connectedClusters cluster 'no-such-cluster'"),
+    (['aks', 'extension', 'show', '-g', 'no-such-rg', '-c', AKS_CLUSTER, '-n', 'x'],
+     "Resource group 'no-such-rg' was not found"),
+])
+def test_not_found_says_what_is_missing(aks, service, args, expected):
+    done = aks.run(*args)
+    assert done.returncode != 0
+    assert expected in done.stderr
+    if args[0] == 'k8s-extension':
+        assert '--cluster-type' in done.stderr
+
+
+def test_deprecated_spelling_still_works_and_says_so(aks, service):
+    name = unique('old')
+    done = aks.run(*k8s('create', name), '--extension-type', 'microsoft.flux', '--config-settings', 'a=b',
+                   '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert "'--config-settings' has been deprecated" in done.stderr
+    assert json.loads(done.stdout)['configurationSettings'] == {'a': 'b'}

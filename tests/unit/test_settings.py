@@ -1,0 +1,58 @@
+"""Settings parsing: key=value items and JSON/YAML files."""
+import pytest
+from azure.cli.core.azclierror import FileOperationError, InvalidArgumentValueError
+
+from azext_aksext.settings import flatten, parse_pairs, read_settings_file
+
+
+def test_pairs_split_on_the_first_equals_sign():
+    assert parse_pairs(['a=1', 'url=https://x?y=z', 'empty='], '--config') == {
+        'a': '1', 'url': 'https://x?y=z', 'empty': ''}
+
+
+@pytest.mark.parametrize('item,fragment', [('novalue', "has no '='"), ('=v', 'empty key'), (' =v', 'empty key')])
+def test_bad_pairs_quote_the_item(item, fragment):
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        parse_pairs(['ok=1', item], '--config')
+    assert fragment in raised.value.error_msg and "'{}'".format(item) in raised.value.error_msg
+
+
+def test_nested_yaml_flattens_to_dotted_string_values(tmp_path):
+    path = tmp_path / 's.yaml'
+    path.write_text('a:\n  b: 1\n  c:\n    d: true\nname: x\nratio: 0.5\n')
+    assert read_settings_file(str(path), '--config-file') == {
+        'a.b': '1', 'a.c.d': 'true', 'name': 'x', 'ratio': '0.5'}
+
+
+def test_json_file_with_bom_is_read(tmp_path):
+    path = tmp_path / 's.json'
+    path.write_bytes(b'\xef\xbb\xbf{"a": {"b": false}}')
+    assert read_settings_file(str(path), '--config-file') == {'a.b': 'false'}
+
+
+def test_json_error_names_file_and_line(tmp_path):
+    path = tmp_path / 'bad.json'
+    path.write_text('{\n  "a": 1,\n  "b": \n}')
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        read_settings_file(str(path), '--config-protected-file')
+    assert str(path) in raised.value.error_msg and 'line 4' in raised.value.error_msg
+    assert '--config-protected-file' in raised.value.error_msg
+
+
+def test_yaml_error_names_the_line(tmp_path):
+    path = tmp_path / 'bad.yaml'
+    path.write_text('a: 1\nb: [x\nc: 2\n')
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        read_settings_file(str(path), '--config-file')
+    assert 'line ' in raised.value.error_msg
+
+
+def test_missing_file_is_a_file_error(tmp_path):
+    with pytest.raises(FileOperationError):
+        read_settings_file(str(tmp_path / 'nope.yaml'), '--config-file')
+
+
+def test_list_value_names_the_dotted_key():
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        flatten({'a': {'b': [1, 2]}}, 'f.yaml', '--config-file')
+    assert "'a.b'" in raised.value.error_msg
