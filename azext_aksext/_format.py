@@ -44,3 +44,36 @@ def extension_table(result):
             for column in ('PlanName', 'PlanProduct', 'PlanPublisher'):
                 row.setdefault(column, '')
     return rows
+
+
+def _cluster_scope_settings(properties):
+    """clusterScopeSettings, whether flat (what the service sends) or wrapped in `properties` (the SDK's model)."""
+    settings = (properties.get('supportedScopes') or {}).get('clusterScopeSettings') or {}
+    return settings.get('properties') or settings
+
+
+def _type_row(item):
+    properties = item.get('properties') or {}
+    cluster_scope = _cluster_scope_settings(properties)
+    return OrderedDict([
+        ('Name', item.get('name')),
+        ('DefaultScope', (properties.get('supportedScopes') or {}).get('defaultScope')),
+        ('ClusterTypes', ', '.join(properties.get('supportedClusterTypes') or [])),
+        ('DefaultReleaseNamespace', cluster_scope.get('defaultReleaseNamespace')),
+        ('AllowMultipleInstances', cluster_scope.get('allowMultipleInstances')),
+    ])
+
+
+def extension_type_table(result):
+    return [_type_row(item) for item in (result if isinstance(result, list) else [result]) if item]
+
+
+def extension_version_table(result):
+    """One row per version, with its release train: never a list crammed into one cell."""
+    rows = []
+    for item in (result if isinstance(result, list) else [result]):
+        properties = (item or {}).get('properties') or {}
+        rows.append(OrderedDict([('Version', properties.get('version') or item.get('name')),
+                                 ('ReleaseTrain', properties.get('releaseTrain')),
+                                 ('ClusterTypes', ', '.join(properties.get('supportedClusterTypes') or []))]))
+    return rows

@@ -1,5 +1,7 @@
 """Help and examples. One text serves both groups: {az} is the group and {ct} the cluster-type flag k8s-extension
 needs (az aks extension is always AKS)."""
+import json
+
 from knack.help_files import helps
 
 _GROUP_SUMMARIES = {
@@ -93,3 +95,81 @@ for _group, (_summary, _cluster_type_flag) in _GROUP_SUMMARIES.items():
     for _verb, _text in _COMMANDS.items():
         helps['{} {}'.format(_group, _verb)] = _text.format(
             az='az ' + _group, ct=_cluster_type_flag, et='-t' if _group == 'aks extension' else '--extension-type')
+
+_BY_LOCATION = ' -l eastus'
+_BY_CLUSTER = ' -g my-rg -c my-cluster --cluster-type connectedClusters'
+_TYPE_COMMANDS = {
+    'list-by-{}': ('List the extension types available {}.', [
+        ('As a table.', '{az}{at} -o table'),
+        ('Only the names of the types that have a preview train.',
+         '{az}{at} --release-train preview --query "[].name" -o tsv')]),
+    'show-by-{}': ('Show an extension type available {}, with its scopes, namespaces and cluster types.', [
+        ('Show Flux.', '{az}{at} --extension-type microsoft.flux'),
+        ('Show which scopes Dapr supports.', '{az}{at} --extension-type microsoft.dapr --query properties.supportedScopes')]),
+    'list-versions-by-{}': ('List the versions of an extension type available {}, one row per version.', [
+        ('Flux versions in the stable train, as a table.', '{az}{at} --extension-type microsoft.flux -o table'),
+        ('The latest 1.x preview version.',
+         '{az}{at} --extension-type microsoft.flux --release-train preview --major-version 1 --show-latest')]),
+    'show-version-by-{}': ('Show one version of an extension type available {}.', [
+        ('Show a Flux version.', '{az}{at} --extension-type microsoft.flux --version 1.14.0'),
+        ('Show a Dapr version as a table.', '{az}{at} --extension-type microsoft.dapr --version 1.13.6 -o table')]),
+}
+_PLACES = {'location': ('in an Azure region', _BY_LOCATION), 'cluster': ('for a cluster', _BY_CLUSTER)}
+
+helps['k8s-extension extension-types'] = """
+type: group
+short-summary: Find the extension types you can install, their versions, scopes and namespaces.
+"""
+for _pattern, (_summary, _examples) in _TYPE_COMMANDS.items():
+    for _place, (_where, _args) in _PLACES.items():
+        _command = 'k8s-extension extension-types ' + _pattern.format(_place)
+        # JSON strings are YAML scalars: no quoting surprises from the colons in command lines.
+        helps[_command] = 'type: command\nshort-summary: {}\nexamples:\n{}'.format(
+            json.dumps(_summary.format(_where)), ''.join(
+                '  - name: {}\n    text: {}\n'.format(json.dumps(name), json.dumps(text.format(
+                    az='az ' + _command, at=_args))) for name, text in _examples))
+
+helps['aks extension type'] = """
+type: group
+short-summary: Find the extension types you can install on AKS, in a region (-l) or for a cluster (-g and -c).
+"""
+helps['aks extension type version'] = """
+type: group
+short-summary: Find the versions of an extension type, in a region (-l) or for a cluster (-g and -c).
+"""
+helps['aks extension type list'] = """
+type: command
+short-summary: List the extension types available for AKS in a region, or for one AKS cluster.
+examples:
+  - name: The types available in a region, as a table.
+    text: az aks extension type list -l eastus -o table
+  - name: The types available for a cluster.
+    text: az aks extension type list -g my-rg -c my-cluster --query "[].name" -o tsv
+"""
+helps['aks extension type show'] = """
+type: command
+short-summary: Show an extension type available for AKS in a region, or for one AKS cluster.
+examples:
+  - name: Show Flux in a region.
+    text: az aks extension type show -l eastus -t microsoft.flux
+  - name: Show which scopes Dapr supports on a cluster.
+    text: az aks extension type show -g my-rg -c my-cluster -t microsoft.dapr --query properties.supportedScopes
+"""
+helps['aks extension type version list'] = """
+type: command
+short-summary: List the versions of an extension type, one row per version.
+examples:
+  - name: Flux versions in a region.
+    text: az aks extension type version list -l eastus -t microsoft.flux -o table
+  - name: The latest preview versions for a cluster.
+    text: az aks extension type version list -g my-rg -c my-cluster -t microsoft.flux --release-train preview --show-latest
+"""
+helps['aks extension type version show'] = """
+type: command
+short-summary: Show one version of an extension type.
+examples:
+  - name: Show a Flux version in a region.
+    text: az aks extension type version show -l eastus -t microsoft.flux --version 1.14.0
+  - name: Show a Dapr version for a cluster.
+    text: az aks extension type version show -g my-rg -c my-cluster -t microsoft.dapr --version 1.13.6
+"""

@@ -28,6 +28,7 @@ def load_arguments(self, _):
                        help='Return as soon as the request is accepted; do not wait for the operation to finish.')
         _version_arguments(self, group)
         _settings_arguments(self, group)
+    _type_arguments(self)
 
     with self.argument_context(K8S) as c:
         c.argument('cluster_type', options_list=['--cluster-type', '-t'], id_part='type',
@@ -82,6 +83,42 @@ def load_arguments(self, _):
                        help='Seconds between checks. Default: 1 s, doubling up to 30 s, or the service\'s '
                             'Retry-After.')
             c.argument('timeout', type=float, help='Give up after this many seconds. Default: 3600.')
+
+
+def _type_arguments(self):
+    """Arguments of `az k8s-extension extension-types ...` and `az aks extension type [version] ...`."""
+    for group in (K8S + ' extension-types', AKS + ' type'):
+        with self.argument_context(group) as c:
+            c.argument('location', options_list=['--location', '-l'],
+                       help='Azure region, for example eastus.')
+            c.argument('resource_group_name', resource_group_name_type, id_part=None)
+            c.argument('cluster_name', options_list=['--cluster-name', '-c'], id_part=None,
+                       help='Name of the Kubernetes cluster.')
+            c.argument('extension_type', options_list=['--extension-type', '-t'] if group.startswith(AKS) else
+                       ['--extension-type'], help='Extension type, for example microsoft.flux.')
+            c.argument('version', options_list=['--version'], help='Version of the extension type, e.g. 1.6.0.')
+            c.argument('release_train', options_list=['--release-train'],
+                       help='Release train, for example stable or preview. Default: stable.')
+            c.argument('major_version', options_list=['--major-version'],
+                       help='Only versions with this major version, for example 1.')
+            c.argument('show_latest', options_list=['--show-latest'], arg_type=get_three_state_flag(),
+                       help='Only the latest version of each major version.')
+            c.argument('plan_publisher', options_list=['--plan-publisher'], arg_group='Marketplace plan',
+                       help='Only types from this marketplace publisher ID.')
+            c.argument('plan_product', options_list=['--plan-product'], arg_group='Marketplace plan',
+                       help='Only types of this marketplace product (offer ID).')
+            c.argument('plan_name', options_list=['--plan-name'], arg_group='Marketplace plan',
+                       help='Only types of this marketplace plan.')
+    with self.argument_context(K8S + ' extension-types') as c:
+        c.argument('cluster_type', options_list=['--cluster-type', '-t'], arg_type=get_enum_type(CLUSTER_TYPE_NAMES),
+                   id_part=None, help='Kind of cluster: managedClusters, connectedClusters, appliances, '
+                                      'provisionedClusters or fleets.')
+        c.argument('cluster_rp', options_list=['--cluster-resource-provider', '--cluster-rp'], id_part=None,
+                   help='Resource provider of the cluster; required for provisionedClusters only.')
+    for verb in ('list-by-location', 'list-versions-by-location'):
+        with self.argument_context('{} extension-types {}'.format(K8S, verb)) as c:
+            c.argument('cluster_type', options_list=['--cluster-type'], arg_type=get_enum_type(CLUSTER_TYPE_NAMES),
+                       help='Only types (or versions) for this kind of cluster.')
 
 
 def _version_arguments(self, group):

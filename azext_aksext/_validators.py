@@ -41,14 +41,20 @@ _UPDATABLE = ('auto_upgrade_minor_version', 'version', 'release_train', 'configu
               'configuration_protected_settings')
 
 
-def validate_cluster(cmd, namespace):
-    """-g and -c hold names (not ids); the cluster type and resource provider fit together."""
+def validate_names(namespace):
+    """-g and -c hold names, not resource IDs; every name given is well-formed."""
     for attribute, flag in (('resource_group_name', '--resource-group/-g'), ('cluster_name', '--cluster-name/-c')):
         value = getattr(namespace, attribute, None) or ''
         if '/' in value:
             raise InvalidArgumentValueError(
                 "{} takes a name, but was given a resource ID: '{}'.".format(flag, value),
                 "Pass the full ID with --ids instead, or give the name alone.")
+    _check_names(namespace)
+
+
+def validate_cluster(cmd, namespace):
+    """Names are well-formed; the cluster type and resource provider fit together."""
+    validate_names(namespace)
     if cmd.name.startswith('aks '):
         namespace.cluster_type = AKS_CLUSTER_TYPE
     if not getattr(namespace, 'cluster_type', None):
@@ -56,7 +62,6 @@ def validate_cluster(cmd, namespace):
             "--cluster-type/-t is required.",
             "Add --cluster-type managedClusters for AKS, or connectedClusters for an Arc-enabled cluster.")
     resolve_provider(namespace.cluster_type, getattr(namespace, 'cluster_rp', None))
-    _check_names(namespace)
 
 
 def _check_names(namespace):

@@ -10,17 +10,27 @@ PROVIDER_NAMESPACE = 'Microsoft.KubernetesConfiguration'
 class Target:
     """An extension the user named, and the az commands that act on it in the group the user ran."""
 
-    def __init__(self, group, ref, name=None):
-        self.group, self.ref, self.name = group, ref, name
+    def __init__(self, group, ref, name=None, location=None):
+        self.group, self.ref, self.name, self.location = group, ref, name, location
 
     @classmethod
     def of(cls, cmd, ref, name=None):
         return cls(cmd.name.rsplit(' ', 1)[0], ref, name)
 
+    @classmethod
+    def in_location(cls, cmd, location):
+        return cls(cmd.name.rsplit(' ', 1)[0], None, location=location)
+
     def describe(self):
+        if self.ref is None:
+            return "location '{}'".format(self.location)
+        if self.name is None:
+            return describe(self.ref)
         return "extension '{}' on {}".format(self.name, describe(self.ref))
 
     def command(self, verb, *extra):
+        if self.ref is None:
+            return ' '.join(['az', self.group, verb, '-l', self.location] + list(extra))
         parts = ['az', self.group, verb, '-g', self.ref.resource_group, '-c', self.ref.name]
         if self.name and verb != 'list':
             parts += ['-n', self.name]
@@ -38,8 +48,11 @@ def error_code_and_message(err):
     return code, message
 
 
-def translate(err, target, action):
-    """Return the az error for an azure.core exception raised while `action` (e.g. 'show') ran on target."""
+def translate(err, target, action, missing=None):
+    """Return the az error for an azure.core exception raised while `action` (e.g. 'show') ran on target.
+
+    `missing` names what a 404 that is not about the cluster or resource group means is missing (default: the
+    extension target names)."""
     from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
     if isinstance(err, (ServiceRequestError, ServiceResponseError)):
         return AzureConnectionError(
@@ -52,7 +65,7 @@ def translate(err, target, action):
     code, message = error_code_and_message(err)
     detail = "({}) {}".format(code, message) if code else message
     if status == 404:
-        return not_found(code, message, target)
+        return not_found(code, message, target, missing)
     if status == 401:
         return UnauthorizedError(
             "Azure rejected the credentials used to {} {}: {}".format(action, target.describe(), detail),
@@ -79,19 +92,25 @@ def translate(err, target, action):
         action, target.describe(), status, detail))
 
 
-def not_found(code, message, target):
+def not_found(code, message, target, missing=None):
     ref = target.ref
     text = (message or '').lower()
+    if ref is None:
+        return ResourceNotFoundError("{} was not found in {}: {}".format(missing, target.describe(), message),
+                                     "Check the name and the location.")
     if code == 'ResourceGroupNotFound':
         return ResourceNotFoundError(
             "Resource group '{}' was not found.".format(ref.resource_group),
             "Check -g/--resource-group and the active subscription (`az account show`).")
-    extension_missing = 'extensions/' in text or PROVIDER_NAMESPACE.lower() in text
-    if not extension_missing and ref.name.lower() in text:
+    about_cluster = ref.name.lower() in text and not ('extensions/' in text or 'extensiontypes' in text)
+    if about_cluster or (target.name is None and missing is None):
         hint = "Check -c/--cluster-name"
         if target.group == 'k8s-extension':
             hint += " and --cluster-type (an Arc-enabled cluster is connectedClusters, AKS is managedClusters)"
         return ResourceNotFoundError("Cluster not found: there is no {}.".format(describe(ref)), hint + ".")
+    if missing is not None:
+        return ResourceNotFoundError("{} was not found for {}: {}".format(missing, describe(ref), message),
+                                     "Check the name; the extension type may not be available for this cluster.")
     hint = "`{}` lists the extensions on that cluster.".format(target.command('list'))
     if target.group == 'k8s-extension':
         hint += " If the cluster is of another kind, check --cluster-type (now {}).".format(ref.cluster_type)
