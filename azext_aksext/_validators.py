@@ -8,6 +8,7 @@ from knack.log import get_logger
 from .cluster import resolve_provider
 from .scope import resolve_scope
 from .settings import parse_pairs, read_settings_file
+from .type_rules import apply_rules
 
 logger = get_logger(__name__)
 
@@ -129,6 +130,7 @@ def validate_create(cmd, namespace):
     validate_plan(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
+    apply_rules(namespace, namespace.extension_type, namespace.cluster_type, creating=True)
 
 
 def validate_update(cmd, namespace):

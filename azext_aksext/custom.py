@@ -1,5 +1,6 @@
 """The functions behind the verbs; both command groups call these. Validators have already checked the input."""
 import sys
+from types import SimpleNamespace
 
 from azure.cli.core.azclierror import AzureResponseError, ClientRequestError, ManualInterrupt, NoTTYError
 from knack.log import get_logger
@@ -7,8 +8,10 @@ from knack.log import get_logger
 from ._format import extension_output
 from .cluster import cluster_ref, sdk_path_args
 from .polling import AdaptivePolling, Progress, wait_until
+from .preflight import check_aks_cluster, check_type_metadata
 from .scope import scope_body
 from .service_errors import Target, error_code_and_message, translate
+from .type_rules import apply_rules
 
 logger = get_logger(__name__)
 
@@ -24,6 +27,9 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
                      configuration_settings_file=None, configuration_protected_settings_file=None,
                      plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
+    check_aks_cluster(cmd, target)
+    check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
+                        release_train)
     properties = {'extensionType': extension_type}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, scope=scope_body(scope, release_namespace, target_namespace),
@@ -32,6 +38,8 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
     body = {'properties': properties}
     if plan_name:
         body['plan'] = {'name': plan_name, 'product': plan_product, 'publisher': plan_publisher}
+    if target.ref.cluster_type == 'fleets':
+        body['identity'] = {'type': 'SystemAssigned'}  # the fleet hub's Flux acts through its own identity
     return _run(client, target, 'create', 'Creating', no_wait,
                 lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
@@ -42,6 +50,14 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                      configuration_settings_file=None, configuration_protected_settings_file=None,
                      no_wait=False, yes=False):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
+    current = _get(client, target, 'update')
+    extension_type = (current.get('properties') or {}).get('extensionType')
+    rules_input = SimpleNamespace(configuration_settings=configuration_settings, name=name,
+                                  configuration_protected_settings=configuration_protected_settings)
+    apply_rules(rules_input, extension_type, target.ref.cluster_type, creating=False)
+    configuration_settings = rules_input.configuration_settings
+    configuration_protected_settings = rules_input.configuration_protected_settings
+    check_type_metadata(cmd, target, extension_type, None, version, release_train)
     properties = {}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, configurationSettings=configuration_settings,
@@ -192,9 +208,15 @@ def _status_messages(resource):
     return [status.get('message') for status in (resource or {}).get('statuses') or [] if status.get('message')]
 
 
+def _scope_was_given(cmd):
+    """True when the user typed --scope or a namespace flag (a default filled in from type rules does not count)."""
+    given = cmd.cli_ctx.data.get('safe_params') or []
+    return any(flag in given for flag in ('--scope', '--release-namespace', '--target-namespace'))
+
+
 def _get(client, target, action):
     try:
-        return client.get(*sdk_path_args(target.ref), target.name)
+        return client.get(*sdk_path_args(target.ref), target.name).as_dict()
     except Exception as err:  # pylint: disable=broad-except
         raise translate(err, target, action) from err
 

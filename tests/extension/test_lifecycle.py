@@ -51,6 +51,7 @@ def test_create_with_settings_files_waits_for_succeeded(aks, service, tmp_path):
     assert puts[0]['query']['api-version'] == API_VERSION
     assert puts[0]['body'] == {'properties': {
         'extensionType': 'microsoft.flux',
+        'scope': {'cluster': {'releaseNamespace': 'flux-system'}},
         'configurationSettings': {'helm-controller.enabled': 'true', 'logLevel': 'info'},
         'configurationProtectedSettings': {'sshKey': redacted('k3y-value-1')}}}
 

@@ -1,0 +1,123 @@
+"""Checks made against the service before a create or update is sent: the AKS cluster can run extensions, and the
+chosen scope, version and release train exist for the extension type. Each costs one request, made only when
+the command needs it."""
+import re
+
+from azure.cli.core.azclierror import InvalidArgumentValueError, ResourceNotFoundError, ValidationError
+from knack.log import get_logger
+
+from .cluster import sdk_path_args
+from .service_errors import translate
+
+logger = get_logger(__name__)
+
+
+def check_aks_cluster(cmd, target):
+    """An AKS cluster must exist and have a managed identity: extensions do not work on service-principal clusters."""
+    if target.ref.cluster_type != 'managedClusters':
+        return
+    from ._client_factory import cf_managed_clusters
+    try:
+        cluster = cf_managed_clusters(cmd.cli_ctx).get(target.ref.resource_group, target.ref.name)
+    except Exception as err:  # pylint: disable=broad-except
+        if getattr(err, 'status_code', None) == 404:
+            raise ResourceNotFoundError(
+                "Cluster not found: there is no AKS cluster '{}' in resource group '{}'.".format(
+                    target.ref.name, target.ref.resource_group),
+                "Check -c/--cluster-name and -g/--resource-group (`az aks list -o table` lists your clusters).")
+        raise translate(err, target, 'check the cluster of') from err
+    identity_type = str(getattr(getattr(cluster, 'identity', None), 'type', None) or 'None')
+    if identity_type.lower().endswith('none'):
+        raise ValidationError(
+            "AKS cluster '{}' uses a service principal, and cluster extensions need a managed identity.".format(
+                target.ref.name),
+            "Switch it to a managed identity first: az aks update -g {} -n {} --enable-managed-identity".format(
+                target.ref.resource_group, target.ref.name))
+
+
+def check_type_metadata(cmd, target, extension_type, scope=None, version=None, release_train=None):
+    """Scope, version, release train and cluster type against what the extension types API says of the type."""
+    if not (scope or version or release_train):
+        return
+    from ._client_factory import cf_extension_types
+    client = cf_extension_types(cmd.cli_ctx)
+    if scope:
+        metadata = _ask(lambda: client.get(*sdk_path_args(target.ref), extension_type), extension_type)
+        if metadata is not None:
+            properties = metadata.get('properties') or {}
+            _check_cluster_type(extension_type, properties.get('supportedClusterTypes'), target)
+            _check_scope(extension_type, properties.get('supportedScopes') or {}, scope)
+    if version or release_train:
+        train = release_train or 'stable'
+        versions = _ask(lambda: [item.as_dict() for item in client.cluster_list_versions(
+            *sdk_path_args(target.ref), extension_type, release_train=train)], extension_type)
+        if versions is not None:
+            _check_version(extension_type, train, versions, version, bool(release_train), target)
+
+
+def _ask(request, extension_type):
+    """The types API's answer, or None (with one warning) when it cannot answer: the service decides then."""
+    try:
+        result = request()
+        return result.as_dict() if hasattr(result, 'as_dict') else result
+    except Exception as err:  # pylint: disable=broad-except
+        status = getattr(err, 'status_code', None)
+        if status == 404 or (status or 0) >= 500 or status == 429:
+            logger.warning("Could not check extension type '%s' before sending (the extension types API answered "
+                           "%s); the service will check it.", extension_type, status)
+            return None
+        raise
+
+
+def _check_cluster_type(extension_type, supported, target):
+    if not supported:
+        return
+    wanted = target.ref.cluster_type.lower()
+    if all(kind.lower().rstrip('s') != wanted.rstrip('s') for kind in supported):
+        raise InvalidArgumentValueError(
+            "Extension type '{}' does not support {}; it supports: {}.".format(
+                extension_type, target.ref.cluster_type, ', '.join(supported)),
+            "Install it on a cluster of one of those types.")
+
+
+def _check_scope(extension_type, supported_scopes, scope):
+    allowed = set()
+    if supported_scopes.get('defaultScope'):
+        allowed.add(supported_scopes['defaultScope'].lower())
+    if supported_scopes.get('clusterScopeSettings'):
+        allowed.add('cluster')
+    if allowed and scope not in allowed:
+        raise InvalidArgumentValueError(
+            "Extension type '{}' supports {} scope, not {} scope.".format(
+                extension_type, ' and '.join(sorted(allowed)), scope),
+            "Use --scope {}.".format(sorted(allowed)[0]))
+
+
+def _check_version(extension_type, train, versions, version, train_given, target):
+    names = [(item.get('properties') or {}).get('version') or item.get('name') for item in versions]
+    if train_given and not names:
+        raise InvalidArgumentValueError(
+            "Extension type '{}' has no release train '{}'.".format(extension_type, train),
+            "Use a train it offers, such as stable or preview; `az k8s-extension extension-types "
+            "list-versions-by-cluster` lists them.")
+    if version and version not in names:
+        raise InvalidArgumentValueError(
+            "Version '{}' of extension type '{}' does not exist in release train '{}'.".format(
+                version, extension_type, train),
+            "Nearest available versions: {}.".format(', '.join(nearest(version, names)) or 'none'))
+    if version:
+        item = versions[names.index(version)]
+        _check_cluster_type(extension_type, (item.get('properties') or {}).get('supportedClusterTypes'), target)
+
+
+def _version_key(text):
+    return tuple(int(part) if part.isdigit() else -1 for part in re.split(r'[.+-]', text or ''))
+
+
+def nearest(version, available, count=3):
+    """The available versions closest to the requested one, in version order."""
+    ordered = sorted(set(available), key=_version_key)
+    wanted = _version_key(version)
+    position = sum(1 for item in ordered if _version_key(item) < wanted)
+    start = max(0, min(position - count // 2 - 1, len(ordered) - count))
+    return ordered[start:start + count]

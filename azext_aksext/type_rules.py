@@ -1,0 +1,162 @@
+"""What aksext knows about well-known extension types, as data: one table keyed by lower-cased type, and a
+default for every other type. The generic create and update paths read it; no type has code of its own beyond a
+settings check."""
+import re
+from collections import namedtuple
+
+from azure.cli.core.azclierror import ArgumentUsageError, InvalidArgumentValueError, RequiredArgumentMissingError
+
+from .scope import CLUSTER
+
+TypeRule = namedtuple('TypeRule', [
+    'scopes',             # scopes the type can be installed at; None: any
+    'release_namespace',  # default release namespace for cluster scope
+    'fixed_namespace',    # True when the type only works in that namespace
+    'fixed_name',         # the extension (instance) name the service requires, or None
+    'cluster_types',      # cluster types the type supports; None: any
+    'aliases',            # short setting keys users may give -> the chart's keys
+    'check_settings',     # function(settings, protected, creating) raising on a bad combination, or None
+])
+
+DEFAULT_RULE = TypeRule(None, None, False, None, None, {}, None)
+
+_WORKSPACE_ID = re.compile(r'^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]+/providers/'
+                           r'Microsoft\.OperationalInsights/workspaces/[-\w]+$', re.IGNORECASE)
+_TRUE = ('true', '1', 'yes')
+
+
+def _is_true(settings, key):
+    return str(settings.get(key, '')).lower() in _TRUE
+
+
+def _check_azureml(settings, protected, creating):
+    everything = dict(settings, **protected)
+    if creating and not (_is_true(everything, 'enableTraining') or _is_true(everything, 'enableInference')):
+        raise RequiredArgumentMissingError(
+            "microsoft.azureml.kubernetes needs enableTraining=true or enableInference=true (or both).",
+            "Add --configuration-settings enableTraining=true and/or enableInference=true.")
+    if not _is_true(everything, 'enableInference'):
+        return
+    has_ssl = ('sslCertPemFile' in everything and 'sslKeyPemFile' in everything) or 'sslSecret' in everything
+    insecure = _is_true(everything, 'allowInsecureConnections')
+    if has_ssl and insecure:
+        raise ArgumentUsageError(
+            "allowInsecureConnections=true contradicts the SSL settings given for inference.",
+            "Either drop allowInsecureConnections, or drop sslCertPemFile/sslKeyPemFile/sslSecret.")
+    if creating and not (has_ssl or insecure):
+        raise RequiredArgumentMissingError(
+            "enableInference=true needs HTTPS settings for the inference router, or allowInsecureConnections=true.",
+            "Give sslCertPemFile and sslKeyPemFile (protected settings) or sslSecret, or set "
+            "allowInsecureConnections=true for a test cluster.")
+    service_type = everything.get('inferenceRouterServiceType')
+    if creating and service_type is None:
+        raise RequiredArgumentMissingError(
+            "enableInference=true needs inferenceRouterServiceType.",
+            "Add --configuration-settings inferenceRouterServiceType=loadBalancer (or nodePort, clusterIP).")
+    if service_type is not None and service_type.lower() not in ('loadbalancer', 'nodeport', 'clusterip'):
+        raise InvalidArgumentValueError(
+            "inferenceRouterServiceType '{}' is not one of loadBalancer, nodePort, clusterIP.".format(service_type))
+
+
+_BACKUP_LOCATION = 'configuration.backupStorageLocation.'
+_BACKUP_REQUIRED = {_BACKUP_LOCATION + 'bucket': 'blobContainer',
+                    _BACKUP_LOCATION + 'config.storageAccount': 'storageAccount',
+                    _BACKUP_LOCATION + 'config.resourceGroup': 'storageAccountResourceGroup',
+                    _BACKUP_LOCATION + 'config.subscriptionId': 'storageAccountSubscriptionId'}
+
+
+def _check_backup(settings, protected, creating):
+    missing = [short for key, short in _BACKUP_REQUIRED.items() if key not in settings]
+    if creating and missing:
+        raise RequiredArgumentMissingError(
+            "AKS Backup (microsoft.dataprotection.kubernetes) needs the storage for backups; missing {}.".format(
+                ', '.join(missing)),
+            "Add --configuration-settings {}".format(' '.join('{}=<value>'.format(key) for key in missing)))
+
+
+def _check_monitor(settings, protected, creating):
+    workspace = settings.get('logAnalyticsWorkspaceResourceID')
+    if workspace is None:
+        if creating:
+            raise RequiredArgumentMissingError(
+                "microsoft.azuremonitor.containers needs the Log Analytics workspace to send data to.",
+                "Add --configuration-settings logAnalyticsWorkspaceResourceID=/subscriptions/<id>/resourceGroups/"
+                "<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (aksext does not create one).")
+        return
+    if not _WORKSPACE_ID.match(workspace):
+        raise InvalidArgumentValueError(
+            "logAnalyticsWorkspaceResourceID '{}' is not a Log Analytics workspace resource ID.".format(workspace),
+            "Use /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.")
+
+
+RULES = {
+    'microsoft.flux': TypeRule((CLUSTER,), 'flux-system', False, None, None, {}, None),
+    'microsoft.dapr': TypeRule((CLUSTER,), 'dapr-system', False, None, None, {}, None),
+    'microsoft.azureml.kubernetes': TypeRule((CLUSTER,), 'azureml', False, None, None, {}, _check_azureml),
+    'microsoft.dataprotection.kubernetes': TypeRule(
+        (CLUSTER,), 'dataprotection-microsoft', True, None, ('managedClusters',),
+        {short: key for key, short in _BACKUP_REQUIRED.items()}, _check_backup),
+    'microsoft.azuremonitor.containers': TypeRule(
+        (CLUSTER,), 'azuremonitor-containers', True, 'azuremonitor-containers', None, {}, _check_monitor),
+    'microsoft.openservicemesh': TypeRule((CLUSTER,), 'arc-osm-system', True, None, None, {}, None),
+    'microsoft.azuredefender.kubernetes': TypeRule((CLUSTER,), 'mdc', True, None, None, {}, None),
+}
+
+# AKS Fleet Manager hubs run Flux only.
+FLEET_TYPES = ('microsoft.flux',)
+
+
+def rule_for(extension_type):
+    return RULES.get((extension_type or '').lower(), DEFAULT_RULE)
+
+
+def apply_rules(namespace, extension_type, cluster_type, creating):
+    """Check the flags against what the type allows, fill in its defaults, and map short setting keys."""
+    kind = (extension_type or '').lower()
+    rule = rule_for(kind)
+    if cluster_type and cluster_type.lower() == 'fleets' and kind not in FLEET_TYPES:
+        raise InvalidArgumentValueError(
+            "Extension type '{}' cannot be installed on a fleet. The supported extension type is "
+            "'microsoft.flux'.".format(extension_type), "Use --extension-type microsoft.flux.")
+    if rule.cluster_types and cluster_type and cluster_type.lower() not in [t.lower() for t in rule.cluster_types]:
+        raise InvalidArgumentValueError(
+            "Extension type '{}' runs on {} only, not on {}.".format(
+                extension_type, ', '.join(rule.cluster_types), cluster_type),
+            "Install it on a cluster of a supported type.")
+    settings = _map_aliases(namespace.configuration_settings, rule.aliases)
+    protected = _map_aliases(namespace.configuration_protected_settings, rule.aliases)
+    if creating:
+        _apply_scope_rules(namespace, extension_type, rule)
+    if rule.check_settings and (creating or settings or protected):
+        rule.check_settings(settings or {}, protected or {}, creating)
+    namespace.configuration_settings = settings
+    namespace.configuration_protected_settings = protected
+
+
+def _apply_scope_rules(namespace, extension_type, rule):
+    if rule.fixed_name and namespace.name != rule.fixed_name:
+        raise InvalidArgumentValueError(
+            "Extension type '{}' must be installed under the name '{}', not '{}'.".format(
+                extension_type, rule.fixed_name, namespace.name),
+            "Use --name {}.".format(rule.fixed_name))
+    if rule.scopes and namespace.scope and namespace.scope not in rule.scopes:
+        raise InvalidArgumentValueError(
+            "Extension type '{}' can be installed at {} scope only, not at {} scope.".format(
+                extension_type, ' or '.join(rule.scopes), namespace.scope),
+            "Use --scope {}{}.".format(rule.scopes[0], ' (or leave --scope out)' if len(rule.scopes) == 1 else ''))
+    if rule.scopes and len(rule.scopes) == 1 and not namespace.scope:
+        namespace.scope = rule.scopes[0]
+    if namespace.scope == CLUSTER and rule.release_namespace:
+        given = namespace.release_namespace
+        if rule.fixed_namespace and given and given != rule.release_namespace:
+            raise InvalidArgumentValueError(
+                "Extension type '{}' installs into namespace '{}' only, not '{}'.".format(
+                    extension_type, rule.release_namespace, given),
+                "Drop --release-namespace, or use --release-namespace {}.".format(rule.release_namespace))
+        namespace.release_namespace = given or rule.release_namespace
+
+
+def _map_aliases(settings, aliases):
+    if not settings or not aliases:
+        return settings
+    return {aliases.get(key, key): value for key, value in settings.items()}

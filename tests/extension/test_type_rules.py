@@ -1,0 +1,140 @@
+"""Rules of well-known extension types and the AKS preflight: a refused create or update sends no PUT or PATCH."""
+import pytest
+
+from .conftest import extension_requests, run_batch
+from .test_lifecycle import RG, unique
+
+WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/logs/providers/'
+             'Microsoft.OperationalInsights/workspaces/ws1')
+
+
+def create(extension_type, name=None, cluster='demo-aks', cluster_type='managedClusters', *extra):
+    return ['k8s-extension', 'create', '-g', RG, '-c', cluster, '--cluster-type', cluster_type,
+            '-n', name or unique('x'), '--extension-type', extension_type] + list(extra)
+
+
+REFUSED = [
+    ('flux-namespace-scope', create('microsoft.flux', None, 'demo-aks', 'managedClusters', '--scope', 'namespace',
+                                    '--target-namespace', 'apps'), 'cluster scope only'),
+    ('dapr-namespace-scope', create('microsoft.dapr', None, 'demo-arc', 'connectedClusters', '--target-namespace',
+                                    'apps'), 'cluster scope only'),
+    ('azureml-nothing-enabled', create('microsoft.azureml.kubernetes'), 'enableTraining=true or enableInference'),
+    ('azureml-inference-without-https', create('microsoft.azureml.kubernetes', None, 'demo-aks', 'managedClusters',
+                                               '--config', 'enableInference=true',
+                                               'inferenceRouterServiceType=loadBalancer'), 'allowInsecureConnections'),
+    ('azureml-insecure-and-ssl', create('microsoft.azureml.kubernetes', None, 'demo-aks', 'managedClusters',
+                                        '--config', 'enableInference=true', 'allowInsecureConnections=true',
+                                        'inferenceRouterServiceType=nodePort', '--config-protected',
+                                        'sslCertPemFile=c', 'sslKeyPemFile=k'), 'contradicts the SSL settings'),
+    ('azureml-bad-router-type', create('microsoft.azureml.kubernetes', None, 'demo-aks', 'managedClusters',
+                                       '--config', 'enableInference=true', 'allowInsecureConnections=true',
+                                       'inferenceRouterServiceType=ingress'), 'loadBalancer, nodePort, clusterIP'),
+    ('backup-on-arc', create('microsoft.dataprotection.kubernetes', None, 'demo-arc', 'connectedClusters'),
+     'runs on managedClusters only'),
+    ('backup-missing-storage', create('microsoft.dataprotection.kubernetes', None, 'demo-aks', 'managedClusters',
+                                      '--config', 'blobContainer=backups'), 'storageAccount'),
+    ('monitor-wrong-name', create('microsoft.azuremonitor.containers', 'monitor', 'demo-arc', 'connectedClusters',
+                                  '--config', 'logAnalyticsWorkspaceResourceID=' + WORKSPACE),
+     "'azuremonitor-containers'"),
+    ('monitor-no-workspace', create('microsoft.azuremonitor.containers', 'azuremonitor-containers', 'demo-arc',
+                                    'connectedClusters'), 'logAnalyticsWorkspaceResourceID'),
+    ('monitor-bad-workspace', create('microsoft.azuremonitor.containers', 'azuremonitor-containers', 'demo-arc',
+                                     'connectedClusters', '--config', 'logAnalyticsWorkspaceResourceID=ws1'),
+     'not a Log Analytics workspace resource ID'),
+    ('monitor-other-namespace', create('microsoft.azuremonitor.containers', 'azuremonitor-containers', 'demo-arc',
+                                       'connectedClusters', '--release-namespace', 'kube-system', '--config',
+                                       'logAnalyticsWorkspaceResourceID=' + WORKSPACE), "'azuremonitor-containers'"),
+    ('osm-other-namespace', create('microsoft.openservicemesh', None, 'demo-arc', 'connectedClusters',
+                                   '--release-namespace', 'osm'), "'arc-osm-system' only"),
+    ('defender-namespace-scope', create('microsoft.azuredefender.kubernetes', None, 'demo-arc', 'connectedClusters',
+                                        '--scope', 'namespace', '--target-namespace', 'mdc'), 'cluster scope only'),
+    ('fleet-not-flux', create('microsoft.dapr', None, 'demo-fleet', 'fleets'),
+     "The supported extension type is 'microsoft.flux'"),
+    ('aks-service-principal', create('microsoft.flux', None, 'demo-aks-sp'),
+     'az aks update -g demo-rg -n demo-aks-sp --enable-managed-identity'),
+    ('aks-missing', create('microsoft.flux', None, 'no-such-aks'), "Cluster not found: there is no AKS cluster"),
+    ('aks-group-update-monitor-workspace', ['aks', 'extension', 'create', '-g', RG, '-c', 'demo-aks', '-n', 'azuremonitor-containers',
+                                           '-t', 'microsoft.azuremonitor.containers', '--config',
+                                           'logAnalyticsWorkspaceResourceID=bad'], 'not a Log Analytics workspace'),
+]
+
+
+@pytest.fixture(scope='module')
+def refused(aks, emulator):
+    emulator.admin.clear_requests()
+    results = run_batch(aks, [args for _, args, _ in REFUSED])
+    return dict(zip([case_id for case_id, _, _ in REFUSED], results)), emulator.admin.requests()
+
+
+@pytest.mark.parametrize('case_id,fragment', [(case_id, fragment) for case_id, _, fragment in REFUSED])
+def test_rule_refuses_with_the_accepted_values(refused, case_id, fragment):
+    result = refused[0][case_id]
+    text = result['error_message'] + ' ' + ' '.join(result['recommendations'])
+    assert result['exit_code'] == 1, result['stderr']
+    assert fragment in text, result['stderr']
+    assert 'Traceback' not in result['stderr']
+
+
+def test_refused_creates_send_no_put(refused):
+    assert [r['path'] for r in refused[1] if r['method'] in ('PUT', 'PATCH')] == []
+
+
+def test_preflight_gets_the_aks_cluster_once_and_skips_arc(refused):
+    cluster_gets = [r['path'] for r in refused[1] if r['method'] == 'GET' and 'managedClusters' in r['path']
+                    and '/extensions' not in r['path']]
+    assert sorted(path.rsplit('/', 1)[-1] for path in cluster_gets) == ['demo-aks-sp', 'no-such-aks']
+    assert not any('connectedClusters' in r['path'] for r in refused[1])
+
+
+def test_dapr_installs_without_a_question(aks, service):
+    done = aks.run(*create('microsoft.dapr', unique('dapr'), 'demo-arc', 'connectedClusters'), '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert extension_requests(service, 'PUT')[0]['body']['properties']['scope'] == {
+        'cluster': {'releaseNamespace': 'dapr-system'}}
+
+
+def test_backup_short_keys_are_mapped(aks, service):
+    done = aks.run(*create('microsoft.dataprotection.kubernetes', unique('backup')), '--config',
+                   'blobContainer=backups', 'storageAccount=sa1', 'storageAccountResourceGroup=rg-sa',
+                   'storageAccountSubscriptionId=00000000-0000-0000-0000-000000000000', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    body = extension_requests(service, 'PUT')[0]['body']['properties']
+    assert body['configurationSettings'] == {
+        'configuration.backupStorageLocation.bucket': 'backups',
+        'configuration.backupStorageLocation.config.storageAccount': 'sa1',
+        'configuration.backupStorageLocation.config.resourceGroup': 'rg-sa',
+        'configuration.backupStorageLocation.config.subscriptionId': '00000000-0000-0000-0000-000000000000'}
+    assert body['scope'] == {'cluster': {'releaseNamespace': 'dataprotection-microsoft'}}
+
+
+def test_azureml_inference_on_a_test_cluster_is_accepted(aks, service):
+    done = aks.run(*create('microsoft.azureml.kubernetes', unique('aml'), 'demo-arc', 'connectedClusters'),
+                   '--config', 'enableInference=true', 'allowInsecureConnections=true',
+                   'inferenceRouterServiceType=nodePort', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert len(extension_requests(service, 'PUT')) == 1
+
+
+def test_rules_apply_to_update(aks, service):
+    name = 'azuremonitor-containers'
+    aks.json(*create('microsoft.azuremonitor.containers', name, 'demo-arc', 'connectedClusters'), '--config',
+             'logAnalyticsWorkspaceResourceID=' + WORKSPACE)
+    service.clear_requests()
+    done = aks.run('k8s-extension', 'update', '-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters',
+                   '-n', name, '--config', 'logAnalyticsWorkspaceResourceID=not-an-id')
+    assert done.returncode == 1
+    assert 'not a Log Analytics workspace resource ID' in done.stderr
+    assert extension_requests(service, 'PATCH') == []
+    aks.run('k8s-extension', 'delete', '-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters', '-n', name,
+            '--yes', '--force')
+
+
+def test_unregistered_provider_error_names_the_fix(aks, service):
+    unregistered = aks.run('provider', 'unregister', '--namespace', 'Microsoft.KubernetesConfiguration')
+    assert unregistered.returncode == 0, unregistered.stderr
+    try:
+        done = aks.run(*create('microsoft.flux', unique('unreg'), 'demo-arc', 'connectedClusters'))
+    finally:
+        aks.run('provider', 'register', '--namespace', 'Microsoft.KubernetesConfiguration', '--wait')
+    assert done.returncode == 1
+    assert 'az provider register --namespace Microsoft.KubernetesConfiguration' in done.stderr
