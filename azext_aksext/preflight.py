@@ -41,8 +41,10 @@ def check_type_metadata(cmd, target, extension_type, scope=None, version=None, r
         return
     from ._client_factory import cf_extension_types
     client = cf_extension_types(cmd.cli_ctx)
+    # One retry at most: a check that cannot get an answer warns and lets the service decide, it never stalls.
     if scope:
-        metadata = _ask(lambda: client.get(*sdk_path_args(target.ref), extension_type), extension_type)
+        metadata = _ask(lambda: client.get(*sdk_path_args(target.ref), extension_type, retry_total=1),
+                        extension_type)
         if metadata is not None:
             properties = metadata.get('properties') or {}
             _check_cluster_type(extension_type, properties.get('supportedClusterTypes'), target)
@@ -50,7 +52,7 @@ def check_type_metadata(cmd, target, extension_type, scope=None, version=None, r
     if version or release_train:
         train = release_train or 'stable'
         versions = _ask(lambda: [item.as_dict() for item in client.cluster_list_versions(
-            *sdk_path_args(target.ref), extension_type, release_train=train)], extension_type)
+            *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)], extension_type)
         if versions is not None:
             _check_version(extension_type, train, versions, version, bool(release_train), target)
 
