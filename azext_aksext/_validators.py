@@ -42,7 +42,7 @@ _UPDATABLE = ('auto_upgrade_minor_version', 'version', 'release_train', 'configu
               'configuration_protected_settings')
 
 
-def validate_names(namespace):
+def validate_names(cmd, namespace):  # pylint: disable=unused-argument
     """-g and -c hold names, not resource IDs; every name given is well-formed."""
     for attribute, flag in (('resource_group_name', '--resource-group/-g'), ('cluster_name', '--cluster-name/-c')):
         value = getattr(namespace, attribute, None) or ''
@@ -55,7 +55,7 @@ def validate_names(namespace):
 
 def validate_cluster(cmd, namespace):
     """Names are well-formed; the cluster type and resource provider fit together."""
-    validate_names(namespace)
+    validate_names(cmd, namespace)
     if cmd.name.startswith('aks '):
         namespace.cluster_type = AKS_CLUSTER_TYPE
     if not getattr(namespace, 'cluster_type', None):

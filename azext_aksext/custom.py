@@ -7,11 +7,10 @@ from knack.log import get_logger
 
 from ._format import extension_output
 from .cluster import cluster_ref, sdk_path_args
-from .polling import AdaptivePolling, Progress, wait_until
-from .preflight import check_aks_cluster, check_type_metadata
-from .scope import scope_body
 from .service_errors import Target, error_code_and_message, translate
-from .type_rules import apply_rules
+
+# polling, preflight, scope and type_rules are imported inside the functions that use them: az imports this
+# module to read the functions' arguments whenever it builds the command table for one of these commands.
 
 logger = get_logger(__name__)
 
@@ -26,6 +25,8 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
                      plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False):
+    from .preflight import check_aks_cluster, check_type_metadata
+    from .scope import scope_body
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     check_aks_cluster(cmd, target)
     check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
@@ -49,6 +50,8 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
                      no_wait=False, yes=False):
+    from .preflight import check_type_metadata
+    from .type_rules import apply_rules
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     current = _get(client, target, 'update')
     extension_type = (current.get('properties') or {}).get('extensionType')
@@ -105,6 +108,7 @@ def list_extensions(cmd, client, resource_group_name, cluster_name, cluster_type
 def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                    created=False, updated=False, deleted=False, exists=False, custom=None, interval=None,
                    timeout=3600):
+    from .polling import Progress, wait_until
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     condition = _wait_condition(target, created, updated, deleted, exists, custom)
 
@@ -150,6 +154,7 @@ def _wait_condition(target, created, updated, deleted, exists, custom):
 
 def _run(client, target, action, state_word, no_wait, begin):
     """Start an operation; unless --no-wait, wait for its terminal state and return the resulting resource."""
+    from .polling import AdaptivePolling, Progress
     if no_wait:
         try:
             begin(False)

@@ -1,0 +1,217 @@
+"""`make bench`: speed and memory of aksext against the ARM emulator, each figure the median of several runs.
+
+Writes bench/results.json, prints a table, and refreshes the table in README.md. Targets are checked here, never
+in the test suite.
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.control import EmulatorProcess  # noqa: E402
+
+RG, CLUSTER, BIG_CLUSTER = 'demo-rg', 'demo-aks', 'demo-arc'
+API_VERSION = '2025-03-01'
+OP_SECONDS = 3.0
+TARGETS = {'show_ratio': 1.10, 'wait_overhead_s': 1.5, 'import_ms': 20.0}
+
+
+def timed(cli, *args):
+    start = time.perf_counter()
+    done = cli.run(*args)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit('bench: `az {}` failed:\n{}'.format(' '.join(args), done.stderr))
+    return elapsed
+
+
+def bench_show(cli, runs):
+    """aksext's show against azure-cli's generic `az resource show` of the same resource, interleaved."""
+    created = cli.json('aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', 'bench-show', '-t',
+                       'microsoft.flux')
+    ours, generic = [], []
+    for _ in range(runs):
+        ours.append(timed(cli, 'aks', 'extension', 'show', '-g', RG, '-c', CLUSTER, '-n', 'bench-show', '-o', 'none'))
+        generic.append(timed(cli, 'resource', 'show', '--ids', created['id'], '--api-version', API_VERSION,
+                             '-o', 'none'))
+    return statistics.median(ours), statistics.median(generic)
+
+
+def bench_create(cli, emulator, runs):
+    """Wall time of a blocking create of a 3-second operation, minus those 3 seconds."""
+    emulator.admin.config(op_seconds=OP_SECONDS)
+    ours = []
+    for index in range(runs):
+        ours.append(timed(cli, 'aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', 'bench-c{}'.format(index),
+                          '-t', 'microsoft.flux', '-o', 'none') - OP_SECONDS)
+    # The SDK's default polling sleeps 30 s before its first poll: run those clients side by side.
+    sdk = [None] * runs
+    threads = [threading.Thread(target=_sdk_default_create, args=(emulator, 'bench-sdk{}'.format(index), sdk, index))
+               for index in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statistics.median(ours), statistics.median(sdk)
+
+
+def _sdk_default_create(emulator, name, results, index):
+    from arm_emulator.control import sdk_credential  # a token from the emulator's identity endpoint
+    from azure.mgmt.kubernetesconfiguration.extensions import KubernetesConfigurationExtensionsMgmtClient
+    client = KubernetesConfigurationExtensionsMgmtClient(
+        sdk_credential(emulator.endpoint), emulator.endpoint['subscription'], base_url=emulator.url,
+        connection_verify=emulator.endpoint['ca_bundle'])
+    start = time.perf_counter()
+    client.extensions.begin_create(RG, 'Microsoft.ContainerService', 'managedClusters', CLUSTER, name,
+                                   {'properties': {'extensionType': 'microsoft.flux'}}).result()
+    results[index] = time.perf_counter() - start - OP_SECONDS
+
+
+def bench_list(cli, emulator, runs, count=2000):
+    """list of 2,000 extensions on one cluster, paged by the emulator: wall time and peak memory of az."""
+    cluster_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Kubernetes/connectedClusters/{}'.format(
+        emulator.endpoint['subscription'], RG, BIG_CLUSTER)
+    emulator.admin.bulk_extensions(cluster_id=cluster_id, count=count, extension_type='microsoft.flux',
+                                   prefix='bulk')
+    walls, peaks = [], []
+    for _ in range(runs):
+        probe = [sys.executable, '-c', _PEAK_PROBE, cli.az, 'k8s-extension', 'list', '-g', RG, '-c', BIG_CLUSTER,
+                 '--cluster-type', 'connectedClusters', '--query', 'length(@)', '-o', 'tsv']
+        done = subprocess.run(probe, env=cli.env, capture_output=True, text=True, check=True)
+        listed, wall, peak_kib = done.stdout.split()
+        if int(listed) < count:
+            raise SystemExit('bench: list returned {} extensions, expected {}'.format(listed, count))
+        walls.append(float(wall))
+        peaks.append(int(peak_kib) / 1024)
+    return statistics.median(walls), statistics.median(peaks)
+
+
+# Runs one command and prints its stdout, its wall time and the peak resident memory of the child (KiB).
+_PEAK_PROBE = '''
+import resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=True)
+print(done.stdout.strip(), time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+'''
+
+
+def bench_import(cli, runs):
+    """Import time of aksext's modules while az builds its command table, and whether any SDK was imported."""
+    samples, sdk_imported = [], []
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, '-X', 'importtime', '-m', 'azure.cli', 'aks', 'extension', 'list',
+                               '-h'], env=cli.env, capture_output=True, text=True, check=False)
+        entries = []
+        for line in done.stderr.splitlines():
+            match = re.match(r'import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)', line)
+            if match:
+                entries.append((len(match.group(3)) // 2, match.group(4), int(match.group(2))))
+        if not any(name.startswith('azext_aksext') for _, name, _ in entries):
+            raise SystemExit('bench: az did not load aksext while building the command table')
+        samples.append(_outermost_cumulative(entries, 'azext_aksext') / 1000.0)
+        sdk_imported.append(any(name.startswith('azure.mgmt.kubernetesconfiguration') for _, name, _ in entries))
+    return statistics.median(samples), any(sdk_imported)
+
+
+def _outermost_cumulative(entries, package):
+    """Sum the cumulative import time of the package's modules that no other module of the package imported.
+
+    -X importtime lists a module after everything it imported, one indent deeper: walk it backwards to know
+    each module's importers."""
+    total, ancestors = 0, []
+    for depth, name, cumulative in reversed(entries):
+        while ancestors and ancestors[-1][0] >= depth:
+            ancestors.pop()
+        if name.startswith(package) and not any(parent.startswith(package) for _, parent in ancestors):
+            total += cumulative
+        ancestors.append((depth, name))
+    return total
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--wheel', required=True)
+    parser.add_argument('--runs', type=int, default=5)
+    options = parser.parse_args()
+
+    home = ROOT / '.bench'
+    shutil.rmtree(home, ignore_errors=True)
+    with EmulatorProcess(home / 'emulator', seed='demo', op_seconds=1.0) as emulator:
+        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
+        cli.login()
+        cli.add_extension(options.wheel)
+        print('measuring (medians of {} runs) ...'.format(options.runs), flush=True)
+        show_ours, show_generic = bench_show(cli, options.runs)
+        import_ms, sdk_at_load = bench_import(cli, options.runs)
+        list_wall, list_peak = bench_list(cli, emulator, options.runs)
+        create_ours, create_sdk = bench_create(cli, emulator, max(3, options.runs // 2 + 1))
+
+    results = {
+        'show': {'aksext_s': round(show_ours, 3), 'az_resource_show_s': round(show_generic, 3),
+                 'ratio': round(show_ours / show_generic, 3), 'target_ratio': TARGETS['show_ratio']},
+        'create_wait_overhead': {'operation_s': OP_SECONDS, 'aksext_s': round(create_ours, 3),
+                                 'sdk_default_polling_s': round(create_sdk, 3),
+                                 'target_s': TARGETS['wait_overhead_s']},
+        'list_2000': {'wall_s': round(list_wall, 3), 'peak_rss_mib': round(list_peak, 1)},
+        'import': {'aksext_ms': round(import_ms, 2), 'sdk_imported_at_load': sdk_at_load,
+                   'target_ms': TARGETS['import_ms']},
+        'runs': options.runs, 'machine': '{} cores, Python {}'.format(os.cpu_count(), sys.version.split()[0]),
+    }
+    results['targets_met'] = (results['show']['ratio'] <= TARGETS['show_ratio']
+                              and create_ours <= TARGETS['wait_overhead_s']
+                              and import_ms <= TARGETS['import_ms'] and not sdk_at_load)
+    (ROOT / 'bench' / 'results.json').write_text(json.dumps(results, indent=2) + '\n')
+    table = render(results)
+    print(table)
+    _refresh_readme(table)
+    if not results['targets_met']:
+        raise SystemExit('bench: a target was missed (see above)')
+
+
+def render(r):
+    def mark(ok):
+        return 'met' if ok else 'MISSED'
+    rows = [
+        ('`az aks extension show` vs `az resource show`', '{:.3f} s vs {:.3f} s = {:.2f}x'.format(
+            r['show']['aksext_s'], r['show']['az_resource_show_s'], r['show']['ratio']),
+         '<= 1.10x', mark(r['show']['ratio'] <= TARGETS['show_ratio'])),
+        ('Waiting overhead, blocking create of a 3 s operation', '{:.2f} s (SDK default polling: {:.2f} s)'.format(
+            r['create_wait_overhead']['aksext_s'], r['create_wait_overhead']['sdk_default_polling_s']),
+         '<= 1.5 s', mark(r['create_wait_overhead']['aksext_s'] <= TARGETS['wait_overhead_s'])),
+        ('`list` of 2,000 extensions (paged)', '{:.2f} s, peak {:.0f} MiB'.format(
+            r['list_2000']['wall_s'], r['list_2000']['peak_rss_mib']), '-', '-'),
+        ('aksext import while az loads its command table', '{:.1f} ms{}'.format(
+            r['import']['aksext_ms'], ', SDK imported!' if r['import']['sdk_imported_at_load'] else ', no SDK'),
+         '<= 20 ms, no SDK', mark(r['import']['aksext_ms'] <= TARGETS['import_ms']
+                                  and not r['import']['sdk_imported_at_load'])),
+    ]
+    lines = ['| measure | result | target | |', '|---|---|---|---|']
+    lines += ['| {} | {} | {} | {} |'.format(*row) for row in rows]
+    lines.append('\nMedians of {} runs on {}.'.format(r['runs'], r['machine']))
+    return '\n'.join(lines)
+
+
+def _refresh_readme(table):
+    readme = ROOT / 'README.md'
+    text = readme.read_text()
+    start, end = '<!-- bench:start -->', '<!-- bench:end -->'
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
+        readme.write_text('{}{}\n{}\n{}{}'.format(before, start, table, end, after))
+
+
+if __name__ == '__main__':
+    main()
