@@ -163,7 +163,8 @@ def _run(client, target, action, state_word, no_wait, begin):
         return None
     progress = Progress("{} '{}'".format(state_word, target.name))
     try:
-        result = begin(AdaptivePolling(progress)).result()
+        observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
+        result = begin(AdaptivePolling(progress, observe)).result()
     except KeyboardInterrupt:
         _interrupted(target, action)
     except Exception as err:  # pylint: disable=broad-except

@@ -5,6 +5,7 @@ The SDK's default is a flat 30 s between polls when the service sends no Retry-A
 costs half a minute. Here the service's Retry-After always wins; without it polls come after 1 s, 2 s, 4 s ...
 up to the service's 30 s default.
 """
+import logging
 import sys
 import time
 
@@ -16,7 +17,6 @@ logger = get_logger(__name__)
 
 FIRST_INTERVAL = 1.0
 SERVICE_DEFAULT_INTERVAL = 30.0
-TERMINAL_STATES = ('succeeded', 'failed', 'canceled')
 
 
 def backoff_schedule(first=FIRST_INTERVAL, cap=SERVICE_DEFAULT_INTERVAL):
@@ -38,6 +38,11 @@ class Progress:
         self._state = None
         self._seen_messages = set()
         self._width = 0
+
+    @property
+    def wants_details(self):
+        """Worth an extra read of the resource per poll: someone is watching (a terminal, or --verbose)."""
+        return self.live or logger.isEnabledFor(logging.INFO)
 
     def update(self, state, messages=()):
         elapsed = int(self._clock() - self._start)
@@ -66,12 +71,16 @@ class Progress:
 
 
 class AdaptivePolling(ARMPolling):
-    """ARM polling on the Azure-AsyncOperation URL with the schedule above, reporting each state it sees."""
+    """ARM polling on the Azure-AsyncOperation URL with the schedule above, reporting each state it sees.
 
-    def __init__(self, progress, schedule=None, **kwargs):
+    observe(), when given, returns the resource's status messages; it is called while the operation runs, and
+    only when someone is watching the progress."""
+
+    def __init__(self, progress, observe=None, schedule=None, **kwargs):
         super().__init__(timeout=SERVICE_DEFAULT_INTERVAL,
                          lro_options={'final-state-via': 'azure-async-operation'}, **kwargs)
         self._progress = progress
+        self._observe = observe
         self._schedule = schedule or backoff_schedule()
 
     def _extract_delay(self):
@@ -79,7 +88,10 @@ class AdaptivePolling(ARMPolling):
 
     def update_status(self):
         super().update_status()
-        self._progress.update(self.status())
+        messages = ()
+        if self._observe and not self.finished() and self._progress.wants_details:
+            messages = self._observe()
+        self._progress.update(self.status(), messages)
 
 
 def wait_until(fetch, is_done, progress, interval=None, timeout=None, clock=time.monotonic, sleep=time.sleep):
