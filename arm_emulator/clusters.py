@@ -1,0 +1,185 @@
+"""The five Kubernetes cluster resource types that extensions attach to. PUT seeds a cluster (answered at once
+as Succeeded), GET returns a realistic body; defaults per type are merged under whatever the PUT sent."""
+import copy
+import uuid
+from dataclasses import dataclass
+
+from . import apiversions, errors
+from .errors import json_response
+from .groups import GROUP
+
+CLUSTER = GROUP + r'/providers/(?P<rp>[^/]+)/(?P<ctype>[^/]+)/(?P<cluster>[^/]+)'
+
+
+@dataclass(frozen=True)
+class Kind:
+    rp: str
+    resource: str
+    api_versions: tuple
+    type_name: str          # the `type` value the service returns
+    defaults: callable      # (name, location, identity values) -> body defaults
+
+    @property
+    def type_path(self):
+        return '{}/{}'.format(self.rp, self.resource)
+
+
+def _system_identity(values):
+    return {'type': 'SystemAssigned', 'principalId': str(uuid.uuid4()), 'tenantId': values['tenant']}
+
+
+def _aks(name, location, values):
+    return {'location': location, 'sku': {'name': 'Base', 'tier': 'Free'}, 'identity': _system_identity(values),
+            'properties': {
+                'provisioningState': 'Succeeded', 'powerState': {'code': 'Running'}, 'maxAgentPools': 100,
+                'kubernetesVersion': '1.33.2', 'currentKubernetesVersion': '1.33.2', 'dnsPrefix': name + '-dns',
+                'fqdn': '{}-dns-{}.hcp.{}.azmk8s.io'.format(name, uuid.uuid4().hex[:8], location),
+                'azurePortalFQDN': '{}-dns-portal.hcp.{}.azmk8s.io'.format(name, location),
+                'agentPoolProfiles': [{'name': 'nodepool1', 'count': 3, 'vmSize': 'Standard_DS2_v2',
+                                       'osType': 'Linux', 'mode': 'System', 'provisioningState': 'Succeeded',
+                                       'orchestratorVersion': '1.33.2', 'powerState': {'code': 'Running'}}],
+                'servicePrincipalProfile': {'clientId': 'msi'},
+                'nodeResourceGroup': 'MC_{}_{}'.format(name, location), 'enableRBAC': True, 'supportPlan': 'KubernetesOfficial',
+                'networkProfile': {'networkPlugin': 'azure', 'loadBalancerSku': 'standard', 'outboundType': 'loadBalancer'},
+                'oidcIssuerProfile': {'enabled': False}, 'disableLocalAccounts': False,
+                'resourceUID': uuid.uuid4().hex}}
+
+
+def _connected(name, location, values):
+    return {'location': location, 'identity': _system_identity(values),
+            'properties': {'provisioningState': 'Succeeded', 'connectivityStatus': 'Connected',
+                           'agentPublicKeyCertificate': '', 'kubernetesVersion': '1.32.4', 'totalNodeCount': 3,
+                           'totalCoreCount': 12, 'agentVersion': '1.24.3', 'distribution': 'k3s',
+                           'infrastructure': 'generic', 'offering': None, 'privateLinkState': 'Disabled'}}
+
+
+def _appliance(name, location, values):
+    return {'location': location, 'identity': _system_identity(values),
+            'properties': {'provisioningState': 'Succeeded', 'status': 'Running', 'distro': 'AKSEdge',
+                           'infrastructureConfig': {'provider': 'VMWare'}, 'version': '1.4.0'}}
+
+
+def _provisioned(name, location, values):
+    return {'location': location, 'extendedLocation': {'type': 'CustomLocation', 'name': ''},
+            'properties': {'provisioningState': 'Succeeded', 'kubernetesVersion': '1.31.5',
+                           'controlPlane': {'count': 1, 'vmSize': 'Standard_A4_v2'},
+                           'agentPoolProfiles': [{'name': 'nodepool1', 'count': 2, 'osType': 'Linux'}],
+                           'status': {'currentState': 'Succeeded'}}}
+
+
+def _fleet(name, location, values):
+    # Shaped like the recorded fleet GET: a hub profile, identity type None unless one is requested.
+    return {'identity': {'type': 'None'}, 'location': location,
+            'properties': {'hubProfile': {'agentProfile': {}, 'apiServerAccessProfile': {
+                'enablePrivateCluster': False, 'enableVnetIntegration': False},
+                'fqdn': 'hub-{}.hcp.{}.azmk8s.io'.format(uuid.uuid4().hex[:8], location),
+                'kubernetesVersion': '1.33.2',
+                'portalFqdn': 'hub-{}.portal.hcp.{}.azmk8s.io'.format(uuid.uuid4().hex[:8], location)},
+                'provisioningState': 'Succeeded', 'status': {'lastOperationId': str(uuid.uuid4())}}}
+
+
+KINDS = {(kind.rp.lower(), kind.resource.lower()): kind for kind in (
+    Kind('Microsoft.ContainerService', 'managedClusters', apiversions.MANAGED_CLUSTERS,
+         'Microsoft.ContainerService/ManagedClusters', _aks),
+    Kind('Microsoft.Kubernetes', 'connectedClusters', apiversions.CONNECTED_CLUSTERS,
+         'Microsoft.Kubernetes/connectedClusters', _connected),
+    Kind('Microsoft.ResourceConnector', 'appliances', apiversions.APPLIANCES,
+         'Microsoft.ResourceConnector/appliances', _appliance),
+    Kind('Microsoft.HybridContainerService', 'provisionedClusters', apiversions.PROVISIONED_CLUSTERS,
+         'Microsoft.HybridContainerService/provisionedClusters', _provisioned),
+    Kind('Microsoft.ContainerService', 'fleets', apiversions.FLEETS, 'Microsoft.ContainerService/fleets', _fleet),
+)}
+
+
+def kind_of(params):
+    kind = KINDS.get((params['rp'].lower(), params['ctype'].lower()))
+    if kind is None:
+        raise errors.ArmError(404, 'InvalidResourceType',
+                              "The resource type '{}' could not be found in the namespace '{}'."
+                              .format(params['ctype'], params['rp']))
+    return kind
+
+
+def cluster_versions(params):
+    return kind_of(params).api_versions
+
+
+def cluster_key(service, group_name, kind, name):
+    return '/subscriptions/{}/resourcegroups/{}/providers/{}/{}'.format(
+        service.subscription, group_name, kind.type_path, name).lower()
+
+
+def find(service, params):
+    """The cluster named by the path parameters; raises ARM's error for a missing group or cluster."""
+    group = service.group(params['sub'], params['rg'])
+    kind = kind_of(params)
+    doc = service.store.get('clusters', cluster_key(service, group['name'], kind, params['cluster']))
+    if doc is None:
+        raise errors.resource_not_found(kind.type_path, params['cluster'], params['rg'])
+    return kind, doc
+
+
+def merge(base, update):
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = copy.deepcopy(value)
+    return base
+
+
+def build_body(service, group, kind, name, request):
+    location = (request.get('location') or group['location']).replace(' ', '').lower()
+    body = {'id': '/subscriptions/{}/resourceGroups/{}/providers/{}/{}/{}'.format(
+        service.subscription, group['name'], kind.rp, kind.resource, name), 'name': name, 'type': kind.type_name}
+    body.update(kind.defaults(name, location, service.values))
+    # A cluster built on a service principal has no managed identity at all.
+    principal = (request.get('properties') or {}).get('servicePrincipalProfile') or {}
+    if principal.get('clientId', 'msi') != 'msi' and 'identity' not in request:
+        body.pop('identity', None)
+    update = {key: value for key, value in request.items() if key not in ('id', 'name', 'type')}
+    merge(body, update)
+    if kind.resource == 'managedClusters':
+        # The client secret is write-only; only the client id (or "msi") comes back.
+        body['properties']['servicePrincipalProfile'] = {'clientId': principal.get('clientId', 'msi')}
+    if isinstance(body.get('identity'), dict) and body['identity'].get('type') == 'SystemAssigned':
+        body['identity'].setdefault('principalId', str(uuid.uuid4()))
+        body['identity'].setdefault('tenantId', service.tenant)
+    body['properties']['provisioningState'] = 'Succeeded'
+    body.setdefault('tags', {})
+    return body
+
+
+def put(service, params, request):
+    """Create or replace a cluster; returns (body, created)."""
+    group = service.group(params['sub'], params['rg'])
+    kind = kind_of(params)
+    key = cluster_key(service, group['name'], kind, params['cluster'])
+    existing = service.store.get('clusters', key)
+    name = existing['name'] if existing else params['cluster']
+    body = build_body(service, group, kind, name, request)
+    service.store.put('clusters', key, body, group_key=group['name'].lower())
+    return body, existing is None
+
+
+async def put_cluster(service, call):
+    body, created = put(service, call.params, call.body or {})
+    return json_response(body, status=201 if created else 200)
+
+
+async def get_cluster(service, call):
+    return json_response(find(service, call.params)[1])
+
+
+async def delete_cluster(service, call):
+    kind, doc = find(service, call.params)
+    key = doc['id'].lower()
+    with service.store.transaction():
+        service.store.delete('clusters', key)
+        service.store.db.execute('DELETE FROM extensions WHERE cluster_key=?', (key,))
+    return json_response(None, status=200)
+
+
+ROUTES = [
+    (CLUSTER, {'GET': get_cluster, 'PUT': put_cluster, 'DELETE': delete_cluster}, cluster_versions),
+]

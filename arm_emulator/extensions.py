@@ -1,0 +1,150 @@
+"""Microsoft.KubernetesConfiguration/extensions under any cluster type: create, read, update, delete, list (paged)
+and the operation-status resource, answered asynchronously like the real service."""
+import json
+
+from . import clusters, errors, extension_model, operations
+from .apiversions import EXTENSIONS
+from .errors import json_response
+from .service import KUBERNETES_CONFIGURATION
+
+EXTENSIONS_PATH = clusters.CLUSTER + r'/providers/Microsoft\.KubernetesConfiguration/extensions'
+EXTENSION = EXTENSIONS_PATH + r'/(?P<ext>[^/]+)'
+
+# What the service answered to a forced delete (a serialized HttpResponseMessage); the SDK ignores it.
+FORCE_DELETE_BODY = {'version': '1.1', 'content': {'headers': []}, 'statusCode': 200, 'reasonPhrase': 'OK',
+                     'headers': [], 'trailingHeaders': [], 'requestMessage': None, 'isSuccessStatusCode': True}
+
+
+def _headers(call, extra=None):
+    headers = {'api-supported-versions': call.api_version}
+    headers.update(extra or {})
+    return headers
+
+
+def _lro_headers(service, call, extension_id, op_id):
+    headers = {'Azure-AsyncOperation': service.url('{}/operations/{}'.format(extension_id, op_id),
+                                                   **{'api-version': call.api_version}),
+               # The real service points Location at a regional host clients cannot reach; here it is the resource.
+               'Location': service.url(extension_id, **{'api-version': call.api_version})}
+    if service.config.get('retry_after') is not None:
+        headers['Retry-After'] = str(int(service.config['retry_after']))
+    return _headers(call, headers)
+
+
+def _target(service, call):
+    """(cluster kind, cluster body, extension key, canonical extension id) for an extension path."""
+    kind, cluster = clusters.find(service, call.params)
+    name = call.params['ext']
+    extension_id = '{}/providers/{}/extensions/{}'.format(cluster['id'], KUBERNETES_CONFIGURATION, name)
+    return kind, cluster, extension_id.lower(), extension_id
+
+
+def _store(service, key, doc, protected=None):
+    columns = {'cluster_key': operations.cluster_key_of(key)}
+    if protected is not None:
+        columns['protected'] = json.dumps(protected)
+    service.store.put('extensions', key, doc, **columns)
+
+
+def _start(service, key, doc, kind, protected=None):
+    """Resolve the version to install and start the operation; returns the operation id."""
+    failure = None
+    if kind != 'delete':
+        version, problem = extension_model.resolve_version(doc)
+        if problem:
+            failure = ('Failed', 'ExtensionOperationFailed', problem)
+        else:
+            doc['pendingVersion'] = version
+    op_id = operations.start(service, key, doc, kind, failure)
+    _store(service, key, doc, protected)
+    return op_id
+
+
+async def put_extension(service, call):
+    service.require_registration(KUBERNETES_CONFIGURATION)
+    kind, _, key, extension_id = _target(service, call)
+    existing = operations.current(service, key)
+    if existing is not None:
+        extension_id = existing['id']
+    body = call.body if isinstance(call.body, dict) else {}
+    doc = extension_model.new_doc(extension_id, extension_id.rsplit('/', 1)[1], kind, body, service.clock(),
+                                  service.tenant, existing)
+    extension_model.check_cluster_type(doc['extensionType'], kind)
+    protected = (body.get('properties') or {}).get('configurationProtectedSettings') or {}
+    with service.store.transaction():
+        op_id = _start(service, key, doc, 'update' if existing else 'create', protected)
+    return json_response(extension_model.render(doc, call.api_version), status=200 if existing else 201,
+                         headers=_lro_headers(service, call, extension_id, op_id))
+
+
+def _existing(service, call):
+    kind, _, key, _ = _target(service, call)
+    doc = operations.current(service, key)
+    if doc is None:
+        raise errors.resource_not_found('{}/extensions'.format(KUBERNETES_CONFIGURATION), call.params['ext'],
+                                        call.params['rg'])
+    return key, doc
+
+
+async def get_extension(service, call):
+    _, doc = _existing(service, call)
+    return json_response(extension_model.render(doc, call.api_version), headers=_headers(call))
+
+
+async def patch_extension(service, call):
+    service.require_registration(KUBERNETES_CONFIGURATION)
+    key, doc = _existing(service, call)
+    doc = extension_model.patched_doc(doc, call.body, service.clock())
+    protected = extension_model.merged_protected(service.store.protected_settings(key), call.body)
+    with service.store.transaction():
+        op_id = _start(service, key, doc, 'update', protected)
+    return json_response(extension_model.render(doc, call.api_version), status=202,
+                         headers=_lro_headers(service, call, doc['id'], op_id))
+
+
+async def delete_extension(service, call):
+    _, _, key, _ = _target(service, call)
+    doc = operations.current(service, key)
+    if doc is None:
+        return json_response(None, status=204, headers=_headers(call))
+    if call.query_value('forceDelete', '').lower() == 'true':
+        service.store.delete('extensions', key)
+        return json_response(FORCE_DELETE_BODY, headers=_headers(call))
+    with service.store.transaction():
+        op_id = _start(service, key, doc, 'delete')
+    return json_response(None, status=202, headers=_lro_headers(service, call, doc['id'], op_id))
+
+
+async def list_extensions(service, call):
+    _, cluster = clusters.find(service, call.params)
+    cluster_key = cluster['id'].lower()
+    operations.settle_cluster(service, cluster_key)
+    try:
+        skip = max(0, int(call.query_value('$skipToken', '0')))
+    except ValueError:
+        raise errors.bad_request("The skip token '{}' is invalid.".format(call.query_value('$skipToken')),
+                                 code='InvalidSkipToken')
+    page_size = max(1, int(service.config['page_size']))
+    docs, more = service.store.extension_page(cluster_key, skip, page_size)
+    next_link = None
+    if more:
+        next_link = service.url(call.path, **{'api-version': call.api_version, '$skipToken': str(skip + page_size)})
+    return json_response({'value': [extension_model.render(doc, call.api_version) for doc in docs],
+                          'nextLink': next_link}, headers=_headers(call))
+
+
+async def get_operation(service, call):
+    _, _, key, _ = _target(service, call)
+    op = service.store.get('operations', call.params['op'].lower())
+    if op is None or op['extKey'] != key:
+        raise errors.ArmError(404, 'ResourceNotFound', "The operation '{}' could not be found."
+                              .format(call.params['op']))
+    return json_response(operations.status_body(service, op, call.api_version), headers=_headers(call))
+
+
+ROUTES = [
+    (EXTENSIONS_PATH, {'GET': list_extensions}, EXTENSIONS),
+    (EXTENSION, {'GET': get_extension, 'PUT': put_extension, 'PATCH': patch_extension,
+                 'DELETE': delete_extension}, EXTENSIONS),
+    (EXTENSION + r'/operations/(?P<op>[^/]+)', {'GET': get_operation}, EXTENSIONS),
+]

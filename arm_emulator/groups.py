@@ -1,0 +1,68 @@
+"""Resource groups. Deleting one deletes the clusters and extensions inside it, as ARM does."""
+from . import errors
+from .apiversions import RESOURCE_MANAGER
+from .errors import json_response
+
+GROUPS = r'/subscriptions/(?P<sub>[^/]+)/resourcegroups'
+GROUP = GROUPS + r'/(?P<rg>[^/]+)'
+
+
+def group_body(service, name, location, tags):
+    return {'id': '/subscriptions/{}/resourceGroups/{}'.format(service.subscription, name), 'name': name,
+            'type': 'Microsoft.Resources/resourceGroups', 'location': location, 'tags': tags or {},
+            'properties': {'provisioningState': 'Succeeded'}}
+
+
+def create_or_update(service, name, location, tags=None):
+    """Returns (body, created)."""
+    existing = service.store.get('groups', name.lower())
+    body = group_body(service, existing['name'] if existing else name, location, tags)
+    service.store.put('groups', name.lower(), body)
+    return body, existing is None
+
+
+async def put_group(service, call):
+    service.check_subscription(call.params['sub'])
+    body = call.body or {}
+    if not body.get('location'):
+        raise errors.bad_request("The 'location' property is required for a resource group.",
+                                 code='LocationRequired')
+    doc, created = create_or_update(service, call.params['rg'], body['location'].replace(' ', '').lower(),
+                                    body.get('tags'))
+    return json_response(doc, status=201 if created else 200)
+
+
+async def get_group(service, call):
+    return json_response(service.group(call.params['sub'], call.params['rg']))
+
+
+async def head_group(service, call):
+    # `az group exists` sends HEAD and expects 204, or 404 for a missing group.
+    service.group(call.params['sub'], call.params['rg'])
+    return json_response(None, status=204)
+
+
+async def delete_group(service, call):
+    doc = service.group(call.params['sub'], call.params['rg'])
+    remove_group(service, doc['name'])
+    return json_response({}, status=200)
+
+
+def remove_group(service, name):
+    key = name.lower()
+    prefix = '/subscriptions/{}/resourcegroups/{}/'.format(service.subscription, key)
+    with service.store.transaction():
+        service.store.delete('groups', key)
+        service.store.db.execute('DELETE FROM clusters WHERE group_key=?', (key,))
+        service.store.db.execute("DELETE FROM extensions WHERE substr(cluster_key, 1, ?) = ?", (len(prefix), prefix))
+
+
+async def list_groups(service, call):
+    service.check_subscription(call.params['sub'])
+    return json_response({'value': service.store.docs('groups')})
+
+
+ROUTES = [
+    (GROUPS, {'GET': list_groups}, RESOURCE_MANAGER),
+    (GROUP, {'GET': get_group, 'HEAD': head_group, 'PUT': put_group, 'DELETE': delete_group}, RESOURCE_MANAGER),
+]

@@ -1,0 +1,133 @@
+"""Azure AD for one tenant and one service principal: the OpenID and OAuth2 v2.0 endpoints MSAL uses for
+``az login --service-principal``, and the bearer-token check in front of every ARM call."""
+import secrets
+import time
+import uuid
+
+import jwt
+from aiohttp import web
+
+from . import errors
+
+TOKEN_LIFETIME = 3600
+ALGORITHM = 'HS256'
+
+
+def ensure_identity(store):
+    """The tenant, subscription, service principal and token signing key; created once per data directory."""
+    identity = store.meta('identity')
+    if identity is None:
+        identity = {'tenant': str(uuid.uuid4()), 'subscription': str(uuid.uuid4()),
+                    'client_id': str(uuid.uuid4()), 'client_secret': secrets.token_urlsafe(24),
+                    'signing_key': secrets.token_hex(32)}
+        store.set_meta('identity', identity)
+    return identity
+
+
+def aad_error(status, error, code, description):
+    # MSAL surfaces `error` and `error_description`; AAD puts the AADSTS number first in the description.
+    return errors.json_response({'error': error, 'error_description': '{}: {}'.format(code, description),
+                                 'error_codes': [int(code[6:])], 'timestamp': time.strftime('%Y-%m-%d %H:%M:%SZ'),
+                                 'trace_id': str(uuid.uuid4()), 'correlation_id': str(uuid.uuid4())},
+                                status=status)
+
+
+class Identity:
+    def __init__(self, values, base_url):
+        self.values = values
+        self.base_url = base_url.rstrip('/')
+
+    @property
+    def tenant(self):
+        return self.values['tenant']
+
+    def _known_tenant(self, tenant):
+        return tenant.lower() in (self.tenant, 'organizations', 'common')
+
+    def issue_token(self, scope):
+        now = int(time.time())
+        audience = scope.split(' ')[0].rsplit('/.default', 1)[0].rstrip('/') + '/' if scope else None
+        claims = {'aud': audience, 'iss': 'https://sts.windows.net/{}/'.format(self.tenant), 'iat': now,
+                  'nbf': now, 'exp': now + TOKEN_LIFETIME, 'appid': self.values['client_id'],
+                  'oid': self.values['client_id'], 'sub': self.values['client_id'], 'tid': self.tenant,
+                  'idtyp': 'app', 'ver': '1.0'}
+        return jwt.encode(claims, self.values['signing_key'], algorithm=ALGORITHM)
+
+    def check_bearer(self, request):
+        """Raise ARM's 401 unless the request carries a token this emulator issued and that has not expired."""
+        header = request.headers.get('Authorization', '')
+        challenge = {'WWW-Authenticate': 'Bearer authorization_uri="{}/{}", error="invalid_token", '
+                                         'error_description="The authentication failed."'.format(self.base_url,
+                                                                                                 self.tenant)}
+        if not header:
+            raise errors.ArmError(401, 'InvalidAuthenticationToken',
+                                  "Authentication failed. The 'Authorization' header is missing.", challenge)
+        scheme, _, token = header.partition(' ')
+        if scheme.lower() != 'bearer' or not token:
+            raise errors.ArmError(401, 'InvalidAuthenticationToken',
+                                  "Authentication failed. The 'Authorization' header is missing the access token.",
+                                  challenge)
+        try:
+            jwt.decode(token, self.values['signing_key'], algorithms=[ALGORITHM], options={'verify_aud': False})
+        except jwt.ExpiredSignatureError:
+            raise errors.ArmError(401, 'ExpiredAuthenticationToken',
+                                  'The access token expiry UTC time is earlier than current UTC time.', challenge)
+        except jwt.InvalidTokenError:
+            raise errors.ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', challenge)
+
+    async def openid_configuration(self, request):
+        tenant = request.match_info['tenant']
+        if not self._known_tenant(tenant):
+            return aad_error(400, 'invalid_tenant', 'AADSTS90002',
+                             "Tenant '{}' not found. Check to make sure you have the correct tenant ID.".format(tenant))
+        root = '{}/{}'.format(self.base_url, tenant)
+        return errors.json_response({
+            'token_endpoint': root + '/oauth2/v2.0/token',
+            'token_endpoint_auth_methods_supported': ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+            'jwks_uri': root + '/discovery/v2.0/keys',
+            'response_modes_supported': ['query', 'fragment', 'form_post'],
+            'subject_types_supported': ['pairwise'],
+            'id_token_signing_alg_values_supported': ['RS256'],
+            'response_types_supported': ['code', 'id_token', 'code id_token', 'id_token token'],
+            'scopes_supported': ['openid', 'profile', 'email', 'offline_access'],
+            'issuer': '{}/{}/v2.0'.format(self.base_url, self.tenant),
+            'request_uri_parameter_supported': False,
+            'userinfo_endpoint': root + '/openid/userinfo',
+            'authorization_endpoint': root + '/oauth2/v2.0/authorize',
+            'device_authorization_endpoint': root + '/oauth2/v2.0/devicecode',
+            'http_logout_supported': True, 'frontchannel_logout_supported': True,
+            'end_session_endpoint': root + '/oauth2/v2.0/logout',
+            'claims_supported': ['sub', 'iss', 'aud', 'exp', 'iat', 'nonce', 'tid', 'oid'],
+            'kerberos_endpoint': root + '/kerberos',
+            'tenant_region_scope': 'NA', 'cloud_instance_name': 'emulator.local', 'cloud_graph_host_name': None,
+            'msgraph_host': None, 'rbac_url': None})
+
+    async def keys(self, request):
+        return errors.json_response({'keys': []})
+
+    async def token(self, request):
+        form = await request.post()
+        if not self._known_tenant(request.match_info['tenant']):
+            return aad_error(400, 'invalid_request', 'AADSTS90002',
+                             "Tenant '{}' not found.".format(request.match_info['tenant']))
+        if form.get('grant_type') != 'client_credentials':
+            return aad_error(400, 'unsupported_grant_type', 'AADSTS70003',
+                             'The app requested an unsupported grant type.')
+        client_id = form.get('client_id', '')
+        if client_id != self.values['client_id']:
+            return aad_error(400, 'unauthorized_client', 'AADSTS700016',
+                             "Application with identifier '{}' was not found in the directory '{}'."
+                             .format(client_id, self.tenant))
+        if not secrets.compare_digest(form.get('client_secret', ''), self.values['client_secret']):
+            return aad_error(400, 'invalid_client', 'AADSTS7000215',
+                             "Invalid client secret provided. Ensure the secret being sent in the request is the "
+                             "client secret value, not the client secret ID, for a secret added to app '{}'."
+                             .format(client_id))
+        return errors.json_response({'token_type': 'Bearer', 'expires_in': TOKEN_LIFETIME,
+                                     'ext_expires_in': TOKEN_LIFETIME,
+                                     'access_token': self.issue_token(form.get('scope', ''))})
+
+    def routes(self):
+        return [web.get('/{tenant}/v2.0/.well-known/openid-configuration', self.openid_configuration),
+                web.get('/{tenant}/discovery/v2.0/keys', self.keys),
+                web.post('/{tenant}/oauth2/v2.0/token', self.token)]

@@ -1,0 +1,40 @@
+"""Assembles the aiohttp application: admin API, identity endpoints, then ARM for every other path."""
+import logging
+
+from aiohttp import web
+
+from . import (clusters, errors, extension_types, extensions, faults, groups, providers, requestlog,
+               subscriptions)
+from .admin import Admin
+from .router import Router
+
+ARM_MODULES = (subscriptions, groups, providers, clusters, extensions, extension_types)
+
+
+@web.middleware
+async def arm_errors(request, handler):
+    try:
+        return await handler(request)
+    except errors.ArmError as error:
+        return error.response()
+
+
+def build_app(service):
+    injected = faults.Faults()
+    service.faults = injected
+    # The request log is outermost so that faulted requests are logged with the status the client saw.
+    app = web.Application(middlewares=[requestlog.make_middleware(service), faults.make_middleware(injected),
+                                       arm_errors], client_max_size=64 * 1024 * 1024)
+    app.add_routes(Admin(service, injected).routes())
+    router = Router(service, ARM_MODULES)
+    app.add_routes([web.get('/{tenant}/v2.0/.well-known/openid-configuration',
+                            lambda request: service.identity.openid_configuration(request)),
+                    web.get('/{tenant}/discovery/v2.0/keys', lambda request: service.identity.keys(request)),
+                    web.post('/{tenant}/oauth2/v2.0/token', lambda request: service.identity.token(request)),
+                    web.route('*', '/{tail:.*}', router.handle)])
+    return app
+
+
+def quiet_access_log():
+    # aiohttp logs one line per request at INFO; the request log API is the place to look instead.
+    logging.getLogger('aiohttp.access').setLevel(logging.WARNING)

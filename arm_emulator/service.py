@@ -1,0 +1,63 @@
+"""The emulated service's shared state: storage, identity, runtime settings and the lookups every route needs."""
+import time
+
+from . import errors
+from .identity import Identity, ensure_identity
+
+DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100}
+KUBERNETES_CONFIGURATION = 'Microsoft.KubernetesConfiguration'
+
+
+class Service:
+    def __init__(self, store, config):
+        self.store = store
+        self.values = ensure_identity(store)
+        self.config = dict(DEFAULT_CONFIG, **{k: v for k, v in config.items() if v is not None or k == 'retry_after'})
+        self.base_url = None
+        self.identity = None
+        self.clock = time.time
+
+    def bind(self, base_url):
+        """Called once the listening port is known: URLs handed to clients (nextLink, LRO headers) use it."""
+        self.base_url = base_url
+        self.identity = Identity(self.values, base_url)
+
+    @property
+    def subscription(self):
+        return self.values['subscription']
+
+    @property
+    def tenant(self):
+        return self.values['tenant']
+
+    def url(self, path, **query):
+        from urllib.parse import urlencode
+        return self.base_url.rstrip('/') + path + ('?' + urlencode(query) if query else '')
+
+    # Lookups that raise the error ARM gives for a missing parent.
+    def check_subscription(self, subscription):
+        if subscription.lower() != self.subscription:
+            raise errors.subscription_not_found(subscription)
+
+    def group(self, subscription, name):
+        self.check_subscription(subscription)
+        doc = self.store.get('groups', name.lower())
+        if doc is None:
+            raise errors.resource_group_not_found(name)
+        return doc
+
+    def provider_state(self, namespace):
+        row = self.store.db.execute('SELECT state FROM providers WHERE key=?', (namespace.lower(),)).fetchone()
+        if row:
+            return row[0]
+        # Only the extensions namespace starts unregistered, as on a fresh subscription; the cluster
+        # namespaces are assumed registered since their clusters already exist.
+        return 'NotRegistered' if namespace.lower() == KUBERNETES_CONFIGURATION.lower() else 'Registered'
+
+    def set_provider_state(self, namespace, state):
+        self.store.db.execute('INSERT OR REPLACE INTO providers (key, namespace, state) VALUES (?, ?, ?)',
+                              (namespace.lower(), namespace, state))
+
+    def require_registration(self, namespace):
+        if self.provider_state(namespace) != 'Registered':
+            raise errors.missing_registration(namespace)

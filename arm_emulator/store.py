@@ -1,0 +1,110 @@
+"""Emulator state in SQLite (WAL) in the data directory, so a restarted emulator carries on where it stopped.
+
+The server is single-threaded (one asyncio loop), so one connection in autocommit mode is enough; multi-statement
+changes go through :meth:`Store.transaction`.
+"""
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS providers (key TEXT PRIMARY KEY, namespace TEXT NOT NULL, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS clusters (key TEXT PRIMARY KEY, group_key TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS extensions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, cluster_key TEXT NOT NULL,
+    doc TEXT NOT NULL, protected TEXT NOT NULL DEFAULT '{}');
+CREATE INDEX IF NOT EXISTS extensions_by_cluster ON extensions (cluster_key, seq);
+CREATE TABLE IF NOT EXISTS operations (key TEXT PRIMARY KEY, ext_key TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS planned_failures (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
+"""
+
+# Tables wiped by a reset; `meta` keeps the identity (tenant, secret, signing key) so logins stay valid.
+STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'operations', 'planned_failures', 'requests')
+
+
+class Store:
+    def __init__(self, data_dir):
+        self.db = sqlite3.connect(str(Path(data_dir) / 'state.db'), isolation_level=None, check_same_thread=False)
+        self.db.execute('PRAGMA journal_mode=WAL')
+        self.db.execute('PRAGMA synchronous=NORMAL')
+        self.db.executescript(SCHEMA)
+
+    def close(self):
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self):
+        self.db.execute('BEGIN IMMEDIATE')
+        try:
+            yield
+        except BaseException:
+            self.db.execute('ROLLBACK')
+            raise
+        self.db.execute('COMMIT')
+
+    def wipe(self):
+        with self.transaction():
+            for table in STATE_TABLES:
+                self.db.execute('DELETE FROM {}'.format(table))
+
+    # meta: small settings and identity values, stored as JSON.
+    def meta(self, key, default=None):
+        row = self.db.execute('SELECT value FROM meta WHERE key=?', (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_meta(self, key, value):
+        self.db.execute('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', (key, json.dumps(value)))
+
+    # Keyed JSON documents: every resource table stores one document per lower-cased resource id.
+    def get(self, table, key):
+        row = self.db.execute('SELECT doc FROM {} WHERE key=?'.format(table), (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put(self, table, key, doc, **columns):
+        names = ['key', 'doc'] + list(columns)
+        values = [key, json.dumps(doc)] + list(columns.values())
+        sets = ', '.join('{0}=excluded.{0}'.format(name) for name in names[1:])
+        self.db.execute('INSERT INTO {} ({}) VALUES ({}) ON CONFLICT(key) DO UPDATE SET {}'.format(
+            table, ', '.join(names), ', '.join('?' * len(names)), sets), values)
+
+    def delete(self, table, key):
+        self.db.execute('DELETE FROM {} WHERE key=?'.format(table), (key,))
+
+    def docs(self, table, where='', args=(), order='key'):
+        sql = 'SELECT doc FROM {} {} ORDER BY {}'.format(table, where, order)
+        return [json.loads(row[0]) for row in self.db.execute(sql, args)]
+
+    # Extensions keep their protected settings in a separate column so no rendering path can pick them up.
+    def protected_settings(self, key):
+        row = self.db.execute('SELECT protected FROM extensions WHERE key=?', (key,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def extension_page(self, cluster_key, skip, limit):
+        rows = self.db.execute('SELECT doc FROM extensions WHERE cluster_key=? ORDER BY seq LIMIT ? OFFSET ?',
+                               (cluster_key, limit + 1, skip)).fetchall()
+        docs = [json.loads(row[0]) for row in rows]
+        return docs[:limit], len(docs) > limit
+
+    # Append-only logs.
+    def append(self, table, doc):
+        return self.db.execute('INSERT INTO {} (doc) VALUES (?)'.format(table), (json.dumps(doc),)).lastrowid
+
+    def log_entries(self, table):
+        return [dict(json.loads(doc), seq=seq)
+                for seq, doc in self.db.execute('SELECT seq, doc FROM {} ORDER BY seq'.format(table))]
+
+    def pop_first(self, table, match):
+        """Remove and return the first logged document for which ``match(doc)`` is true."""
+        for seq, doc in self.db.execute('SELECT seq, doc FROM {} ORDER BY seq'.format(table)).fetchall():
+            doc = json.loads(doc)
+            if match(doc):
+                self.db.execute('DELETE FROM {} WHERE seq=?'.format(table), (seq,))
+                return doc
+        return None
+
+    def clear(self, table):
+        self.db.execute('DELETE FROM {}'.format(table))

@@ -1,0 +1,36 @@
+"""The subscription and tenant listings az login and az account read."""
+from .apiversions import SUBSCRIPTIONS
+from .errors import json_response
+
+SUB = r'/subscriptions/(?P<sub>[^/]+)'
+
+
+def subscription_body(service):
+    return {'id': '/subscriptions/' + service.subscription, 'authorizationSource': 'RoleBased',
+            'managedByTenants': [], 'subscriptionId': service.subscription, 'tenantId': service.tenant,
+            'displayName': 'ARM emulator subscription', 'state': 'Enabled',
+            'subscriptionPolicies': {'locationPlacementId': 'Public_2014-09-01', 'quotaId': 'PayAsYouGo_2014-09-01',
+                                     'spendingLimit': 'Off'}}
+
+
+async def list_subscriptions(service, call):
+    return json_response({'value': [subscription_body(service)], 'count': {'type': 'Total', 'value': 1}})
+
+
+async def get_subscription(service, call):
+    service.check_subscription(call.params['sub'])
+    return json_response(subscription_body(service))
+
+
+async def list_tenants(service, call):
+    return json_response({'value': [{
+        'id': '/tenants/' + service.tenant, 'tenantId': service.tenant, 'countryCode': 'US',
+        'displayName': 'ARM emulator tenant', 'domains': ['armemulator.onmicrosoft.com'], 'tenantCategory': 'Home',
+        'defaultDomain': 'armemulator.onmicrosoft.com', 'tenantType': 'AAD'}]})
+
+
+ROUTES = [
+    ('/subscriptions', {'GET': list_subscriptions}, SUBSCRIPTIONS),
+    ('/tenants', {'GET': list_tenants}, SUBSCRIPTIONS),
+    (SUB, {'GET': get_subscription}, SUBSCRIPTIONS),
+]
