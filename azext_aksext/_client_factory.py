@@ -17,9 +17,15 @@ def _with_redacting_trace(client_class):
     return RedactingClient
 
 
+# azure-core retries 10 times with exponential backoff (minutes in all) before it reports a failing service;
+# four retries ride out a blip or a throttle in about 11 s and then say what went wrong.
+RETRY_TOTAL = 4
+
+
 def _mgmt_client(cli_ctx, client_class, subscription_id=None):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_class), subscription_id=subscription_id)
+    return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_class), subscription_id=subscription_id,
+                                   retry_total=RETRY_TOTAL)
 
 
 def cf_extensions(cli_ctx, *_, subscription_id=None):
