@@ -67,11 +67,21 @@ def bench_create(cli, emulator, runs):
     return statistics.median(ours), statistics.median(sdk)
 
 
+class _EmulatorCredential:
+    """A TokenCredential for the SDK: the service principal's token from the emulator's identity endpoint."""
+
+    def __init__(self, admin):
+        self.admin = admin
+
+    def get_token(self, *scopes, **kwargs):
+        from azure.core.credentials import AccessToken
+        return AccessToken(self.admin.token(), int(time.time()) + 600)
+
+
 def _sdk_default_create(emulator, name, results, index):
-    from arm_emulator.control import sdk_credential  # a token from the emulator's identity endpoint
     from azure.mgmt.kubernetesconfiguration.extensions import KubernetesConfigurationExtensionsMgmtClient
     client = KubernetesConfigurationExtensionsMgmtClient(
-        sdk_credential(emulator.endpoint), emulator.endpoint['subscription'], base_url=emulator.url,
+        _EmulatorCredential(emulator.admin), emulator.endpoint['subscription'], base_url=emulator.url,
         connection_verify=emulator.endpoint['ca_bundle'])
     start = time.perf_counter()
     client.extensions.begin_create(RG, 'Microsoft.ContainerService', 'managedClusters', CLUSTER, name,

@@ -2,6 +2,7 @@
 what reached the service and what the user saw."""
 import hashlib
 import json
+import subprocess
 import uuid
 
 import pytest
@@ -136,7 +137,8 @@ def test_disable_confirm_prompt_setting_skips_the_question(aks, service):
     name = unique('cfg')
     aks.json(*aks_ext('create', name), '-t', 'microsoft.flux')
     env = dict(aks.env, AZURE_CORE_DISABLE_CONFIRM_PROMPT='true')
-    done = aks.run_env(env, *aks_ext('delete', name))
+    done = subprocess.run([aks.az] + aks_ext('delete', name), env=env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert len(extension_requests(service, 'DELETE')) == 1
 
