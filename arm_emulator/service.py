@@ -1,5 +1,6 @@
 """The emulated service's shared state: storage, identity, runtime settings and the lookups every route needs."""
 import time
+from urllib.parse import urlencode
 
 from . import errors
 from .identity import Identity, ensure_identity
@@ -31,8 +32,7 @@ class Service:
         return self.values['tenant']
 
     def url(self, path, **query):
-        from urllib.parse import urlencode
-        return self.base_url.rstrip('/') + path + ('?' + urlencode(query) if query else '')
+        return self.base_url.rstrip('/') + path + ('?' + urlencode(query, safe='$') if query else '')
 
     # Lookups that raise the error ARM gives for a missing parent.
     def check_subscription(self, subscription):
