@@ -60,7 +60,8 @@ def _appliance(name, location, values):
 
 
 def _provisioned(name, location, values):
-    return {'location': location, 'extendedLocation': {'type': 'CustomLocation', 'name': ''},
+    return {'location': location, 'identity': _system_identity(values),
+            'extendedLocation': {'type': 'CustomLocation', 'name': ''},
             'properties': {'provisioningState': 'Succeeded', 'kubernetesVersion': '1.31.5',
                            'controlPlane': {'count': 1, 'vmSize': 'Standard_A4_v2'},
                            'agentPoolProfiles': [{'name': 'nodepool1', 'count': 2, 'osType': 'Linux'}],
