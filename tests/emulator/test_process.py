@@ -1,0 +1,98 @@
+"""The emulator as a process: endpoint.json, certificates, clean shutdown, restart mid-operation, reset, and
+many concurrent clients."""
+import concurrent.futures
+import json
+import time
+
+import pytest
+import requests
+
+from arm_emulator.control import EmulatorProcess
+
+EXTENSION = ('/subscriptions/{}/resourceGroups/demo-rg/providers/Microsoft.Kubernetes/connectedClusters/demo-arc'
+             '/providers/Microsoft.KubernetesConfiguration/extensions/{}')
+
+
+@pytest.fixture
+def private_emulator(tmp_path):
+    """An emulator of its own, for tests that stop, restart or reset it."""
+    process = EmulatorProcess(tmp_path / 'data', seed='demo', op_seconds=1.5)
+    process.start()
+    yield process
+    process.stop()
+
+
+def authorized(process):
+    return {'Authorization': 'Bearer ' + process.admin.token()}
+
+
+def test_endpoint_file_and_certificate(emulator):
+    endpoint = json.loads((emulator.data_dir / 'endpoint.json').read_text())
+    assert endpoint['arm'].startswith('https://127.0.0.1:') and endpoint['arm'].endswith('/')
+    for key in ('ca_bundle', 'tenant', 'subscription', 'client_id', 'client_secret'):
+        assert endpoint[key]
+    for host in ('localhost', '127.0.0.1'):
+        url = endpoint['arm'].replace('127.0.0.1', host) + '_emulator/config'
+        assert requests.get(url, verify=endpoint['ca_bundle'], timeout=10).status_code == 200
+    with pytest.raises(requests.exceptions.SSLError):
+        requests.get(endpoint['arm'] + '_emulator/config', verify=requests.certs.where(), timeout=10)
+
+
+def test_restart_mid_operation_finishes_it(private_emulator):
+    endpoint = private_emulator.endpoint
+    ca = (private_emulator.data_dir / 'ca.pem').read_bytes()
+    path = EXTENSION.format(endpoint['subscription'], 'dapr')
+    url = endpoint['arm'].rstrip('/') + path
+    created = requests.put(url, params={'api-version': '2023-05-01'}, headers=authorized(private_emulator),
+                           json={'properties': {'extensionType': 'microsoft.dapr'}}, verify=endpoint['ca_bundle'])
+    assert created.status_code == 201
+    operation = created.headers['Azure-AsyncOperation']
+    token = private_emulator.admin.token()
+
+    restarted = private_emulator.restart()
+    assert private_emulator.returncode == 0  # SIGTERM is a clean stop
+    time.sleep(1.6)
+    assert restarted['arm'] == endpoint['arm'] and restarted['client_secret'] == endpoint['client_secret']
+    assert (private_emulator.data_dir / 'ca.pem').read_bytes() == ca
+
+    headers = {'Authorization': 'Bearer ' + token}  # a token issued before the restart still works
+    status = requests.get(operation, headers=headers, verify=endpoint['ca_bundle']).json()
+    assert status['status'] == 'Succeeded'
+    shown = requests.get(url, params={'api-version': '2023-05-01'}, headers=headers,
+                         verify=endpoint['ca_bundle']).json()
+    assert shown['properties']['provisioningState'] == 'Succeeded'
+    assert shown['properties']['currentVersion'] == '1.15.5'
+    assert any(r['method'] == 'PUT' for r in private_emulator.admin.requests())
+
+
+def test_reset_wipes_and_reseeds(private_emulator):
+    admin = private_emulator.admin
+    endpoint = private_emulator.endpoint
+    admin.put('/subscriptions/{}/resourceGroups/extra'.format(endpoint['subscription']), {'location': 'eastus'},
+              '2024-11-01')
+    admin.reset(seed=None)
+    groups_url = endpoint['arm'] + 'subscriptions/{}/resourcegroups'.format(endpoint['subscription'])
+    listed = requests.get(groups_url, params={'api-version': '2024-11-01'}, headers=authorized(private_emulator),
+                          verify=endpoint['ca_bundle']).json()['value']
+    assert listed == []
+    assert [r['path'] for r in admin.requests()] == ['/subscriptions/{}/resourcegroups'.format(
+        endpoint['subscription'])]
+    admin.reset(seed='demo')
+    listed = requests.get(groups_url, params={'api-version': '2024-11-01'}, headers=authorized(private_emulator),
+                          verify=endpoint['ca_bundle']).json()['value']
+    assert [g['name'] for g in listed] == ['demo-rg']
+
+
+def test_fifty_concurrent_clients(emulator, arm):
+    url = arm.url(arm.cluster_path())
+    headers = {'Authorization': 'Bearer ' + emulator.admin.token()}
+
+    def fetch(_):
+        # A fresh connection per client, so all fifty TLS handshakes and requests really overlap.
+        with requests.Session() as session:
+            return session.get(url, params={'api-version': '2026-06-01'}, headers=headers,
+                               verify=emulator.endpoint['ca_bundle'], timeout=60).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = list(pool.map(fetch, range(50)))
+    assert statuses == [200] * 50
