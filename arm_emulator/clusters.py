@@ -1,6 +1,7 @@
 """The five Kubernetes cluster resource types that extensions attach to. PUT seeds a cluster (answered at once
 as Succeeded), GET returns a realistic body; defaults per type are merged under whatever the PUT sent."""
 import copy
+import datetime
 import uuid
 from dataclasses import dataclass
 
@@ -70,7 +71,7 @@ def _provisioned(name, location, values):
 
 def _fleet(name, location, values):
     # Shaped like the recorded fleet GET: a hub profile, identity type None unless one is requested.
-    return {'identity': {'type': 'None'}, 'location': location,
+    return {'eTag': '"{}"'.format(uuid.uuid4()), 'identity': {'type': 'None'}, 'location': location,
             'properties': {'hubProfile': {'agentProfile': {}, 'apiServerAccessProfile': {
                 'enablePrivateCluster': False, 'enableVnetIntegration': False},
                 'fqdn': 'hub-{}.hcp.{}.azmk8s.io'.format(uuid.uuid4().hex[:8], location),
@@ -147,7 +148,10 @@ def build_body(service, group, kind, name, request):
         body['identity'].setdefault('principalId', str(uuid.uuid4()))
         body['identity'].setdefault('tenantId', service.tenant)
     body['properties']['provisioningState'] = 'Succeeded'
-    body.setdefault('tags', {})
+    now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+    body['systemData'] = {'createdAt': now, 'createdBy': service.values['client_id'], 'createdByType': 'Application',
+                          'lastModifiedAt': now, 'lastModifiedBy': service.values['client_id'],
+                          'lastModifiedByType': 'Application'}
     return body
 
 
