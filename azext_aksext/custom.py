@@ -28,9 +28,9 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
     from .preflight import check_aks_cluster, check_type_metadata
     from .scope import scope_body
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
-    check_aks_cluster(cmd, target)
+    location = check_aks_cluster(cmd, target)
     check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
-                        release_train)
+                        release_train, location)
     properties = {'extensionType': extension_type}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, scope=scope_body(scope, release_namespace, target_namespace),

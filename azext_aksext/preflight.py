@@ -6,16 +6,18 @@ import re
 from azure.cli.core.azclierror import InvalidArgumentValueError, ResourceNotFoundError, ValidationError
 from knack.log import get_logger
 
-from .cluster import sdk_path_args
-from .service_errors import translate
+from .cluster import describe, sdk_path_args
+from .service_errors import error_code_and_message, translate
 
 logger = get_logger(__name__)
 
 
 def check_aks_cluster(cmd, target):
-    """An AKS cluster must exist and have a managed identity: extensions do not work on service-principal clusters."""
+    """An AKS cluster must exist and have a managed identity: extensions do not work on service-principal clusters.
+
+    Returns the cluster's location (None for other cluster types, which are not read)."""
     if target.ref.cluster_type != 'managedClusters':
-        return
+        return None
     from ._client_factory import cf_managed_clusters
     try:
         cluster = cf_managed_clusters(cmd.cli_ctx).get(target.ref.resource_group, target.ref.name)
@@ -33,42 +35,64 @@ def check_aks_cluster(cmd, target):
                 target.ref.name),
             "Switch it to a managed identity first: az aks update -g {} -n {} --enable-managed-identity".format(
                 target.ref.resource_group, target.ref.name))
+    return getattr(cluster, 'location', None)
 
 
-def check_type_metadata(cmd, target, extension_type, scope=None, version=None, release_train=None):
-    """Scope, version, release train and cluster type against what the extension types API says of the type."""
+def check_type_metadata(cmd, target, extension_type, scope=None, version=None, release_train=None, location=None):
+    """Scope, version, release train and cluster type against what the extension types API says of the type.
+
+    location (when known) lets a refusal list the cluster types the type does support."""
     if not (scope or version or release_train):
         return
     from ._client_factory import cf_extension_types
     client = cf_extension_types(cmd.cli_ctx)
     # One retry at most: a check that cannot get an answer warns and lets the service decide, it never stalls.
     if scope:
-        metadata = _ask(lambda: client.get(*sdk_path_args(target.ref), extension_type, retry_total=1),
-                        extension_type)
+        metadata = _ask(client, target, extension_type, location,
+                        lambda: client.get(*sdk_path_args(target.ref), extension_type, retry_total=1).as_dict())
         if metadata is not None:
             properties = metadata.get('properties') or {}
             _check_cluster_type(extension_type, properties.get('supportedClusterTypes'), target)
             _check_scope(extension_type, properties.get('supportedScopes') or {}, scope)
     if version or release_train:
         train = release_train or 'stable'
-        versions = _ask(lambda: [item.as_dict() for item in client.cluster_list_versions(
-            *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)], extension_type)
+        versions = _ask(client, target, extension_type, location, lambda: [
+            item.as_dict() for item in client.cluster_list_versions(
+                *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)])
         if versions is not None:
             _check_version(extension_type, train, versions, version, bool(release_train), target)
 
 
-def _ask(request, extension_type):
-    """The types API's answer, or None (with one warning) when it cannot answer: the service decides then."""
+def _ask(client, target, extension_type, location, request):
+    """The types API's answer, or None (with one warning) when it cannot answer: the service decides then.
+
+    The by-cluster API answers 404 both for a type it does not know and for a type that does not run on this kind
+    of cluster; where the cluster's location is known, the by-location API tells the two apart."""
     try:
-        result = request()
-        return result.as_dict() if hasattr(result, 'as_dict') else result
+        return request()
     except Exception as err:  # pylint: disable=broad-except
         status = getattr(err, 'status_code', None)
-        if status == 404 or (status or 0) >= 500 or status == 429:
+        if status in (400, 404) and location:
+            _check_cluster_type(extension_type, _supported_cluster_types(client, location, extension_type), target)
+        if status == 400:
+            raise InvalidArgumentValueError(
+                "Extension type '{}' cannot be installed on {}: {}".format(
+                    extension_type, describe(target.ref), error_code_and_message(err)[1]),
+                "`az k8s-extension extension-types list-by-cluster -g {} -c {} --cluster-type {}` lists the types "
+                "this cluster supports.".format(target.ref.resource_group, target.ref.name, target.ref.cluster_type))
+        if status in (404, 429) or (status or 0) >= 500:
             logger.warning("Could not check extension type '%s' before sending (the extension types API answered "
                            "%s); the service will check it.", extension_type, status)
             return None
-        raise
+        raise translate(err, target, 'check extension type {} for'.format(extension_type)) from err
+
+
+def _supported_cluster_types(client, location, extension_type):
+    try:
+        document = client.location_get(location, extension_type, retry_total=1).as_dict()
+    except Exception:  # pylint: disable=broad-except
+        return None
+    return (document.get('properties') or {}).get('supportedClusterTypes')
 
 
 def _check_cluster_type(extension_type, supported, target):

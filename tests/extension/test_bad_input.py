@@ -157,9 +157,10 @@ def _cases(f):
         ('aks-create-no-type', AKS + ['create'] + TARGET, 'RequiredArgumentMissingError', '--extension-type'),
         ('create-no-name', K8S + ['create', '-g', 'rg1', '-c', 'c1', '-t', 'managedClusters', '--extension-type', 'x'],
          'RequiredArgumentMissingError', '--name'),
-        ('show-no-cluster', AKS + ['show', '-g', 'rg1', '-n', 'e'], 'RequiredArgumentMissingError', '--cluster-name'),
+        # Commands that take --ids get their required-argument check from az itself.
+        ('show-no-cluster', AKS + ['show', '-g', 'rg1', '-n', 'e'], 'UnclassifiedUserFault', '--cluster-name'),
         ('delete-no-name', K8S + ['delete', '-g', 'rg1', '-c', 'c1', '-t', 'managedClusters', '--yes'],
-         'RequiredArgumentMissingError', '--name'),
+         'UnclassifiedUserFault', '--name'),
         ('list-no-cluster', K8S + ['list', '-g', 'rg1', '-t', 'managedClusters'], 'RequiredArgumentMissingError',
          '--cluster-name'),
         ('update-nothing', K8S_UPDATE, 'RequiredArgumentMissingError', 'Nothing to update'),

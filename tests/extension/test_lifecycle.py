@@ -159,9 +159,9 @@ def test_no_wait_returns_then_wait_created(aks, service):
 
 def test_wait_timeout_is_an_error(aks, service):
     name = unique('slow')
-    aks.run(*aks_ext('create', name), '-t', 'microsoft.flux', '--no-wait')
     service.config(op_seconds=30)
     try:
+        aks.run(*aks_ext('create', name), '-t', 'microsoft.flux', '--no-wait')
         done = aks.run(*aks_ext('wait', name), '--updated', '--timeout', '2')
     finally:
         service.config(op_seconds=1.0)
