@@ -21,13 +21,18 @@ def _headers(call, extra=None):
     return headers
 
 
+def _retry_after(service):
+    """The Retry-After header the emulator is configured to send while an operation runs (none by default)."""
+    seconds = service.config.get('retry_after')
+    return {} if seconds is None else {'Retry-After': str(int(seconds))}
+
+
 def _lro_headers(service, call, extension_id, op_id):
     headers = {'Azure-AsyncOperation': service.url('{}/operations/{}'.format(extension_id, op_id),
                                                    **{'api-version': call.api_version}),
                # The real service points Location at a regional host clients cannot reach; here it is the resource.
                'Location': service.url(extension_id, **{'api-version': call.api_version})}
-    if service.config.get('retry_after') is not None:
-        headers['Retry-After'] = str(int(service.config['retry_after']))
+    headers.update(_retry_after(service))
     return _headers(call, headers)
 
 
@@ -139,7 +144,10 @@ async def get_operation(service, call):
     if op is None or op['extKey'] != key:
         raise errors.ArmError(404, 'ResourceNotFound', "The operation '{}' could not be found."
                               .format(call.params['op']))
-    return json_response(operations.status_body(service, op, call.api_version), headers=_headers(call))
+    body = operations.status_body(service, op, call.api_version)
+    # Like ARM, ask the client to come back later for as long as the operation runs.
+    running = body['status'] not in operations.TERMINAL
+    return json_response(body, headers=_headers(call, _retry_after(service) if running else None))
 
 
 ROUTES = [

@@ -82,11 +82,18 @@ class AdaptivePolling(ARMPolling):
         self._progress = progress
         self._observe = observe
         self._schedule = schedule or backoff_schedule()
+        self._polled = False
 
     def _extract_delay(self):
         return get_retry_after(self._pipeline_response) or next(self._schedule)
 
     def update_status(self):
+        # azure-core checks once right after the initial response; a Retry-After on that response says to wait.
+        if not self._polled:
+            self._polled = True
+            initial_delay = get_retry_after(self._initial_response)
+            if initial_delay:
+                self._sleep(initial_delay)
         super().update_status()
         messages = ()
         if self._observe and not self.finished() and self._progress.wants_details:

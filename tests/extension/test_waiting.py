@@ -1,0 +1,138 @@
+"""Waiting for long-running operations: the poll schedule, Retry-After, progress output, failures and Ctrl-C.
+
+Intervals are read from the emulator's request timestamps, with wide margins: these check which schedule is
+followed, not how fast anything is (that is `make bench`)."""
+import os
+import pty
+import select
+import signal
+import subprocess
+import time
+
+from .conftest import extension_requests
+from .test_lifecycle import RG, unique
+
+ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
+SPINNER_CHARACTERS = set('⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏|/\\\r')
+
+
+def _poll_times(service, name):
+    put = [r['time'] for r in extension_requests(service, 'PUT') if r['path'].endswith(name)]
+    polls = [r['time'] for r in service.requests() if '/extensions/{}/operations/'.format(name) in r['path']]
+    return put + polls
+
+
+def _gaps(times):
+    return [later - earlier for earlier, later in zip(times, times[1:])]
+
+
+def test_without_retry_after_polls_after_one_then_two_then_four_seconds(aks, service):
+    name = unique('w')
+    service.config(op_seconds=6.5)
+    try:
+        done = aks.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux')
+    finally:
+        service.config(op_seconds=1.0)
+    assert done.returncode == 0, done.stderr
+    gaps = _gaps(_poll_times(service, name))
+    # One check right after the PUT (a fast operation is done at once), then 1 s, 2 s, 4 s ...
+    assert len(gaps) == 4, gaps
+    for gap, expected in zip(gaps, (0, 1, 2, 4)):
+        assert expected * 0.9 <= gap <= expected + 1.0, gaps
+
+
+def test_retry_after_from_the_service_wins(aks, service):
+    name = unique('w')
+    service.config(op_seconds=5.0, retry_after=3)
+    try:
+        done = aks.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux')
+    finally:
+        service.config(op_seconds=1.0, retry_after=None)
+    assert done.returncode == 0, done.stderr
+    gaps = _gaps(_poll_times(service, name))
+    # Retry-After: 3 on the PUT and on every running poll: no schedule of its own in between.
+    assert len(gaps) == 2 and all(2.8 <= gap <= 4.0 for gap in gaps), gaps
+
+
+def test_non_interactive_run_has_no_spinner_and_verbose_logs_each_state_once(aks, service):
+    name = unique('w')
+    service.config(op_seconds=2.5)
+    try:
+        quiet = aks.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux',
+                        '-o', 'none')
+        verbose = aks.run('k8s-extension', 'update', *ARC, '-n', name, '--config', 'a=1', '--verbose', '-o', 'none')
+    finally:
+        service.config(op_seconds=1.0)
+    assert quiet.returncode == 0 and quiet.stderr == ''
+    assert verbose.returncode == 0, verbose.stderr
+    assert not SPINNER_CHARACTERS & set(quiet.stderr + verbose.stderr)
+    states = [line for line in verbose.stderr.splitlines() if line.startswith("INFO: Updating '{}'".format(name))]
+    assert [line.split(': ')[2].split(' after')[0] for line in states] == ['Updating', 'Succeeded'], states
+
+
+def test_terminal_gets_one_live_line_with_state_and_elapsed_time(aks, service):
+    name = unique('w')
+    service.config(op_seconds=2.5)
+    master, slave = pty.openpty()
+    try:
+        process = subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
+                                    'microsoft.flux', '-o', 'none'], env=aks.env, stdin=slave, stdout=slave,
+                                   stderr=slave)
+        os.close(slave)
+        screen = _read_all(master, process)
+    finally:
+        service.config(op_seconds=1.0)
+        os.close(master)
+    assert process.returncode == 0, screen
+    assert "\rCreating '{}': Creating (".format(name) in screen
+    assert screen.count('\n') <= 1  # updated in place, not one line per poll
+
+
+def _read_all(master, process, limit=60):
+    chunks, deadline = [], time.time() + limit
+    while time.time() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.2)
+        if ready:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=10)
+    return b''.join(chunks).decode(errors='replace')
+
+
+def test_failed_operation_shows_code_message_and_every_status(aks, service):
+    name = unique('w')
+    service.fail_next_operation(name=name, code='ExtensionOperationFailed', message='helm install: timed out')
+    done = aks.run('aks', 'extension', 'create', '-g', RG, '-c', 'demo-aks', '-n', name, '-t', 'microsoft.flux')
+    assert done.returncode == 1
+    assert '(ExtensionOperationFailed) helm install: timed out' in done.stderr
+    assert 'Status InstallationFailed: helm install: timed out' in done.stderr
+    assert 'ended Failed' in done.stderr
+
+
+def test_ctrl_c_while_waiting_exits_130_and_says_how_to_follow(aks, service):
+    name = unique('w')
+    service.config(op_seconds=30)
+    try:
+        process = subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
+                                    'microsoft.flux'], env=aks.env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 30
+        while time.time() < deadline and not any('/operations/' in r['path'] and name in r['path']
+                                                  for r in service.requests()):
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        service.config(op_seconds=1.0)
+    assert process.returncode == 130, stderr
+    assert 'goes on in Azure' in stderr
+    assert 'az k8s-extension wait -g {} -c demo-arc -n {} --cluster-type connectedClusters --created'.format(
+        RG, name) in stderr
+    assert 'Traceback' not in stderr
