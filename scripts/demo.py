@@ -85,7 +85,7 @@ def main():
         run(cli, 'aks', 'extension', 'delete', '-g', RG, '-c', CLUSTER, '-n', 'flux', '--yes', '--verbose')
 
         show('It is gone')
-        run(cli, 'aks', 'extension', 'list', '-g', RG, '-c', CLUSTER, '-o', 'table')
+        run(cli, 'aks', 'extension', 'list', '-g', RG, '-c', CLUSTER, '-o', 'json')
         remaining = cli.json('aks', 'extension', 'list', '-g', RG, '-c', CLUSTER)
         if any(item['name'] == 'flux' for item in remaining):
             raise SystemExit('demo failed: flux is still listed after delete')
