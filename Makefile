@@ -4,12 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < requirements-dev.txt | cut -d' ' -f1)
 WHEEL := dist/aksext-$(shell sed -n "s/^VERSION = '\(.*\)'/\1/p" setup.py)-py3-none-any.whl
-PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip install -q
+PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install -q
+# The pip that venv bundles varies with the Python; `az extension add` runs this one.
+PIP_VERSION := 26.3
 
 .PHONY: demo test emulator bench record wheel clean
 
 $(STAMP): requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_QUIET) pip==$(PIP_VERSION)
 	$(PIP_QUIET) -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 

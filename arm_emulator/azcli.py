@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import shlex
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -41,9 +42,16 @@ class AzCli:
         self.env = dict(os.environ, **self._settings())
 
     def _write_ca_bundle(self):
-        # Public roots plus the emulator's CA: MSAL and azure-cli-core both honour REQUESTS_CA_BUNDLE.
-        emulator_ca = Path(self.endpoint['ca_bundle']).read_text()
-        self.ca_bundle.write_text(Path(certifi.where()).read_text() + '\n' + emulator_ca)
+        # The roots this machine already trusts plus the emulator's CA: MSAL and azure-cli-core both honour
+        # REQUESTS_CA_BUNDLE, and so does the pip that `az extension add` runs, which may need the machine's own
+        # roots (a proxy's, say) to reach the package index.
+        roots = [Path(certifi.where())]
+        for candidate in (os.environ.get('REQUESTS_CA_BUNDLE'), os.environ.get('SSL_CERT_FILE'),
+                          ssl.get_default_verify_paths().cafile, '/etc/ssl/certs/ca-certificates.crt'):
+            if candidate and Path(candidate).is_file() and Path(candidate) not in roots:
+                roots.append(Path(candidate))
+        bundle = [root.read_text() for root in roots] + [Path(self.endpoint['ca_bundle']).read_text()]
+        self.ca_bundle.write_text('\n'.join(bundle))
 
     def _settings(self):
         settings = {'AZURE_CONFIG_DIR': str(self.config_dir), 'REQUESTS_CA_BUNDLE': str(self.ca_bundle)}
