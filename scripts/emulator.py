@@ -25,12 +25,14 @@ def main():
         cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
         cli.login()
         cli.add_extension(options.wheel)
+        # The project's own az first on PATH: a machine with only Python has no other.
+        lines = ['export PATH={}:"$PATH"'.format(Path(cli.az).parent)] + cli.env_lines()
         env_file = home / 'env.sh'
-        env_file.write_text('\n'.join(cli.env_lines()) + '\n')
+        env_file.write_text('\n'.join(lines) + '\n')
         print('ARM emulator running at {} (state in {}).'.format(emulator.url, home / 'emulator'))
         print('In another shell, run these lines (also in {}) and use az as usual:\n'.format(
             env_file.relative_to(ROOT)))
-        print('\n'.join(cli.env_lines()))
+        print('\n'.join(lines))
         print('\n    az aks extension list -g demo-rg -c demo-aks -o table\n\nPress Ctrl-C to stop.', flush=True)
         try:
             while True:
