@@ -126,7 +126,7 @@ def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster
         wait_until(fetch, condition, progress, interval=interval, timeout=timeout)
     except TimeoutError:
         raise ClientRequestError(
-            "Timed out after {}s waiting for {}.".format(timeout, target.describe()),
+            "Timed out after {:g}s waiting for {}.".format(timeout, target.describe()),
             "Run the wait again with a larger --timeout, or `{}` to see its state.".format(target.command('show')))
     except KeyboardInterrupt:
         _interrupted(target, 'wait')
