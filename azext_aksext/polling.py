@@ -101,12 +101,13 @@ class AdaptivePolling(ARMPolling):
         self._progress.update(self.status(), messages)
 
 
-def wait_until(fetch, is_done, progress, interval=None, timeout=None, clock=time.monotonic, sleep=time.sleep):
+def wait_until(fetch, is_done, progress, interval=None, timeout=None, clock=time.monotonic, sleep=None):
     """Call fetch() until is_done(result) is true and return that result; raise TimeoutError after timeout seconds.
 
     fetch returns (result, state, status messages); the state and messages are shown as progress.
     A fixed interval (wait --interval) replaces the growing schedule.
     """
+    sleep = sleep or time.sleep  # looked up per call, so a patched time.sleep (record-and-replay tests) applies
     schedule = backoff_schedule(interval, interval) if interval else backoff_schedule()
     deadline = clock() + timeout if timeout else None
     while True:

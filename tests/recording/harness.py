@@ -6,7 +6,6 @@ test_replay.py starts one for playback, record.py one for recording. That proces
 and AZURE_EXTENSION_DIR before azure.cli.core is imported, and whatever the test framework patches (time.sleep,
 os.environ, login) stays there.
 """
-import functools
 import json
 import os
 import re
@@ -163,11 +162,9 @@ def _make_processors():
 #    replay_credential() answers both ways and replaces that patch.
 # 2. Sleeps in playback: its patch_long_run_operation_delay imports msrestazure, which azure-cli no longer
 #    installs, to patch pollers this extension does not use (it polls with azure-core, whose transport sleeps
-#    through time.sleep). no_sleeps() replaces that patch: it stubs core's own LongRunningOperation delay and
-#    gives the extension's `wait` loop a no-op sleep: wait_until binds time.sleep as a default argument when
-#    azext_aksext.polling is first imported, and when that happens outside the time.sleep patch a replayed
-#    `wait` really sleeps its 1 s, 2 s ... schedule. With time.sleep patched as well (the testsdk's own
-#    patch_time_sleep_api), playback waits for no Retry-After and no back-off at all.
+#    through time.sleep). no_sleeps() replaces that patch: it stubs core's own LongRunningOperation delay.
+#    With time.sleep patched as well (the testsdk's own patch_time_sleep_api, which the extension's `wait` loop
+#    also goes through), playback waits for no Retry-After and no back-off at all.
 # 3. Loading the extension in-process: the testsdk runs az in the test process, which appends the extension's
 #    folder to sys.path; pytest has already put the working tree first, where azext_aksext also lives.
 #    use_installed_extension() puts the installed wheel's folder in front, so the code under test is the wheel.
@@ -211,14 +208,11 @@ def replay_credential(unit_test):
 
 def no_sleeps(unit_test):
     from azure.cli.testsdk.scenario_tests import mock_in_unit_test
-    from azext_aksext import polling
 
     def no_sleep(*_args, **_kwargs):
         return None
 
     mock_in_unit_test(unit_test, 'azure.cli.core.commands.LongRunningOperation._delay', no_sleep)
-    mock_in_unit_test(unit_test, 'azext_aksext.polling.wait_until', functools.partial(polling.wait_until,
-                                                                                      sleep=no_sleep))
 
 
 def _scenario_test_base():
