@@ -47,7 +47,8 @@ class Admin:
         state = spec.get('state') or 'Failed'
         if state not in ('Failed', 'Canceled'):
             raise errors.bad_request("state must be 'Failed' or 'Canceled'.")
-        plan = {'name': spec.get('name'), 'state': state, 'code': spec.get('code'), 'message': spec.get('message')}
+        plan = {'name': spec.get('name'), 'state': state, 'code': spec.get('code'), 'message': spec.get('message'),
+                'progress': list(spec.get('progress') or [])}
         self.service.store.append('planned_failures', plan)
         return json_response({'planned': plan}, status=201)
 

@@ -149,6 +149,12 @@ def resolve_version(doc):
     return version, None
 
 
+def progress_statuses(messages):
+    """Statuses an extension shows while its operation runs (what the cluster agent reports as it installs)."""
+    return [{'code': 'InstallationInProgress', 'displayStatus': None, 'level': 'Information', 'message': message,
+             'time': None} for message in messages]
+
+
 def failure_statuses(message):
     return [{'code': 'InstallationFailed', 'displayStatus': None, 'level': None, 'message': message, 'time': None}]
 

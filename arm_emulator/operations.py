@@ -21,6 +21,8 @@ def start(service, key, doc, kind, failure=None):
         failure = (planned.get('state') or 'Failed', planned.get('code') or 'ExtensionOperationFailed',
                    planned.get('message') or 'The extension operation failed.')
     now = service.clock()
+    if planned and planned.get('progress'):
+        doc['statuses'] = extension_model.progress_statuses(planned['progress'])
     op = {'id': str(uuid.uuid4()), 'extKey': key, 'extId': doc['id'], 'kind': kind, 'started': now,
           'deadline': now + float(service.config['op_seconds']), 'done': False,
           'outcome': failure[0] if failure else 'Succeeded',

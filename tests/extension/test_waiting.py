@@ -136,3 +136,19 @@ def test_ctrl_c_while_waiting_exits_130_and_says_how_to_follow(aks, service):
     assert 'az k8s-extension wait -g {} -c demo-arc -n {} --cluster-type connectedClusters --created'.format(
         RG, name) in stderr
     assert 'Traceback' not in stderr
+
+
+def test_status_messages_show_as_they_appear_when_watching(aks, service):
+    name = unique('w')
+    service.config(op_seconds=2.5)
+    service.fail_next_operation(name=name, code='InstallationFailed', message='pod crash-looping',
+                                progress=['Pulling chart microsoft.flux', 'Installing release'])
+    try:
+        done = aks.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux', '--verbose')
+    finally:
+        service.config(op_seconds=1.0)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    pulled = [i for i, line in enumerate(lines) if line.endswith("'{}': Pulling chart microsoft.flux".format(name))]
+    failed = [i for i, line in enumerate(lines) if 'Status InstallationFailed: pod crash-looping' in line]
+    assert len(pulled) == 1 and failed and pulled[0] < failed[0], done.stderr
