@@ -1,5 +1,7 @@
 """Arguments. Both command groups share one declaration; `az aks extension` fixes the cluster type to AKS and
 uses -t for --extension-type, as the official `az aks extension` does."""
+import argparse
+
 from knack.arguments import CLIArgumentType
 
 from azure.cli.core.commands.parameters import get_enum_type, get_three_state_flag, resource_group_name_type
@@ -42,8 +44,11 @@ def load_arguments(self, _):
         c.argument('extension_type', options_list=['--extension-type'],
                    help='Type of the extension, for example microsoft.flux or microsoft.dapr.')
     with self.argument_context(AKS) as c:
-        c.ignore('cluster_type')
-        c.ignore('cluster_rp')
+        # Hidden: filled from --ids only, so an ID of another kind of cluster is refused instead of being
+        # quietly read as an AKS cluster of the same name.
+        c.argument('cluster_type', options_list=['--cluster-type'], id_part='type', help=argparse.SUPPRESS)
+        c.argument('cluster_rp', options_list=['--cluster-resource-provider'], id_part='namespace',
+                   help=argparse.SUPPRESS)
         c.argument('extension_type', options_list=['--extension-type', '-t'],
                    help='Type of the extension, for example microsoft.flux or microsoft.dapr.')
 
@@ -117,8 +122,8 @@ def _type_arguments(self):
                    help='Resource provider of the cluster; required for provisionedClusters only.')
     for verb in ('list-by-location', 'list-versions-by-location'):
         with self.argument_context('{} extension-types {}'.format(K8S, verb)) as c:
-            c.argument('cluster_type', options_list=['--cluster-type'], arg_type=get_enum_type(CLUSTER_TYPE_NAMES),
-                       help='Only types (or versions) for this kind of cluster.')
+            c.argument('cluster_type', options_list=['--cluster-type', '-t'],
+                       arg_type=get_enum_type(CLUSTER_TYPE_NAMES), help='Only types (or versions) for this kind of cluster.')
 
 
 def _version_arguments(self, group):

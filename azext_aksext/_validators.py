@@ -1,4 +1,5 @@
 """Input checks, run before any request is sent. One function per rule; the command validators compose them."""
+import math
 import re
 
 from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
@@ -56,8 +57,15 @@ def validate_names(cmd, namespace):  # pylint: disable=unused-argument
 def validate_cluster(cmd, namespace):
     """Names are well-formed; the cluster type and resource provider fit together."""
     validate_names(cmd, namespace)
+    _check_ids(namespace)
     if cmd.name.startswith('aks '):
-        namespace.cluster_type = AKS_CLUSTER_TYPE
+        given = (getattr(namespace, 'cluster_rp', None) or 'Microsoft.ContainerService',
+                 getattr(namespace, 'cluster_type', None) or AKS_CLUSTER_TYPE)
+        if '/'.join(given).lower() != 'microsoft.containerservice/' + AKS_CLUSTER_TYPE.lower():
+            raise InvalidArgumentValueError(
+                "az aks extension works on AKS clusters, but the ID names a {} cluster.".format('/'.join(given)),
+                "Use az k8s-extension {} with the same --ids.".format(cmd.name.rsplit(' ', 1)[-1]))
+        namespace.cluster_type, namespace.cluster_rp = AKS_CLUSTER_TYPE, None
     if not getattr(namespace, 'cluster_type', None):
         raise RequiredArgumentMissingError(
             "--cluster-type/-t is required.",
@@ -70,10 +78,23 @@ def _check_names(namespace):
         value = getattr(namespace, attribute, None)
         if value is None:
             continue
-        if len(value) > longest or not re.match(pattern, value):
+        if len(value) > longest or not re.fullmatch(pattern, value):
             raise InvalidArgumentValueError(
                 "{} '{}' is not a valid name.".format(flag, value),
                 "Use at most {} characters: {}.".format(longest, allowed))
+
+
+def _check_ids(namespace):
+    """Every --ids value must be a cluster extension: .../providers/Microsoft.KubernetesConfiguration/extensions/x."""
+    from azure.mgmt.core.tools import parse_resource_id
+    for resource_id in getattr(namespace, '_ids', None) or ():
+        parts = parse_resource_id(resource_id)
+        child = '{}/{}'.format(parts.get('child_namespace_1'), parts.get('child_type_1')).lower()
+        if child != 'microsoft.kubernetesconfiguration/extensions' or parts.get('child_name_2'):
+            raise InvalidArgumentValueError(
+                "--ids '{}' is not the ID of a cluster extension.".format(resource_id),
+                "Give IDs that end in /providers/Microsoft.KubernetesConfiguration/extensions/<name>; "
+                "`az k8s-extension list ... --query [].id` lists them.")
 
 
 def validate_settings(namespace):
@@ -89,7 +110,8 @@ def validate_settings(namespace):
             setattr(namespace, file_attribute, None)
         elif items is not None:
             flat = [item for group in items for item in (group if isinstance(group, list) else [group])]
-            setattr(namespace, attribute, parse_pairs(flat, flag))
+            secret = attribute == 'configuration_protected_settings'
+            setattr(namespace, attribute, parse_pairs(flat, flag, secret=secret))
 
 
 def validate_version_flags(namespace):
@@ -155,5 +177,12 @@ def validate_wait(cmd, namespace):
                 'got ' + ', '.join(conditions) if conditions else 'none was given'),
             "Use one of --created, --updated, --deleted, --exists or --custom <JMESPath>.")
     for flag, value in (('--interval', namespace.interval), ('--timeout', namespace.timeout)):
-        if value is not None and value <= 0:
+        if value is not None and not (math.isfinite(value) and value > 0):
             raise InvalidArgumentValueError("{} must be a positive number of seconds.".format(flag))
+    if namespace.custom:
+        import jmespath
+        try:
+            jmespath.compile(namespace.custom)
+        except jmespath.exceptions.JMESPathError as err:
+            raise InvalidArgumentValueError("--custom '{}' is not a valid JMESPath query: {}".format(
+                namespace.custom, err), "For example: --custom \"provisioningState=='Succeeded'\"")

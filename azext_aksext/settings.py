@@ -8,18 +8,21 @@ from azure.cli.core.azclierror import FileOperationError, InvalidArgumentValueEr
 MAX_SETTINGS_FILE_BYTES = 1024 * 1024
 
 
-def parse_pairs(items, flag):
-    """Turn ['a=1', 'b=x=y'] into {'a': '1', 'b': 'x=y'}: split on the first '=' only."""
+def parse_pairs(items, flag, secret=False):
+    """Turn ['a=1', 'b=x=y'] into {'a': '1', 'b': 'x=y'}: split on the first '=' only.
+
+    An error quotes the bad item, except for secret settings: those are counted, never shown."""
     settings = {}
-    for item in items or ():
+    for position, item in enumerate(items or (), 1):
         key, sep, value = item.partition('=')
+        shown = "number {}".format(position) if secret else "'{}'".format(item)
         if not sep:
             raise InvalidArgumentValueError(
-                "{} item '{}' has no '='.".format(flag, item),
+                "{} item {} has no '='.".format(flag, shown),
                 "Give each setting as key=value, for example {} logLevel=debug.".format(flag))
         if not key.strip():
             raise InvalidArgumentValueError(
-                "{} item '{}' has an empty key.".format(flag, item),
+                "{} item {} has an empty key.".format(flag, shown),
                 "Give each setting as key=value with a non-empty key.")
         settings[key.strip()] = value
     return settings
@@ -41,16 +44,24 @@ def read_settings_file(path, flag):
     return flatten(document, path, flag)
 
 
-def flatten(document, path, flag, prefix=''):
+def flatten(document, path, flag, prefix='', parents=()):
     settings = {}
     for key, value in document.items():
         name = '{}{}'.format(prefix, key)
+        if key is None or not str(key).strip():
+            raise InvalidArgumentValueError(
+                "Settings file '{}' ({}) has an empty key{}.".format(path, flag, " under '{}'".format(
+                    prefix[:-1]) if prefix else ''), "Give every setting a name.")
+        if isinstance(value, dict) and id(value) in parents:
+            raise InvalidArgumentValueError(
+                "Setting '{}' in '{}' ({}) refers to itself (a YAML alias loop).".format(name, path, flag),
+                "Write the values out instead of the alias.")
         if isinstance(value, dict):
             if not value:
                 raise InvalidArgumentValueError(
                     "Setting '{}' in '{}' ({}) is an empty mapping.".format(name, path, flag),
                     "Give it a value or remove it.")
-            settings.update(flatten(value, path, flag, name + '.'))
+            settings.update(flatten(value, path, flag, name + '.', parents + (id(document),)))
         elif isinstance(value, (list, tuple)) or value is None:
             raise InvalidArgumentValueError(
                 "Setting '{}' in '{}' ({}) is {}; settings must be strings, numbers or booleans.".format(
@@ -64,23 +75,23 @@ def flatten(document, path, flag, prefix=''):
 
 
 def _read_text(path, flag):
-    expanded = os.path.expanduser(path)
-    if not os.path.isfile(expanded):
+    # Opened and read as a stream, never stat-ed: `--config-protected-file <(vault read ...)` is a pipe.
+    try:
+        with open(os.path.expanduser(path), 'rb') as handle:
+            raw = handle.read(MAX_SETTINGS_FILE_BYTES + 1)
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise FileOperationError(
             "Settings file '{}' given to {} does not exist or is not a file.".format(path, flag),
             "Check the path.")
-    try:
-        if os.path.getsize(expanded) > MAX_SETTINGS_FILE_BYTES:
-            raise FileOperationError(
-                "Settings file '{}' given to {} is larger than {} KiB.".format(
-                    path, flag, MAX_SETTINGS_FILE_BYTES // 1024),
-                "Settings files hold configuration values only; check that you gave the right file.")
-        with open(expanded, 'rb') as handle:
-            raw = handle.read()
     except OSError as err:
         raise FileOperationError(
             "Settings file '{}' given to {} could not be read: {}.".format(path, flag, err.strerror),
             "Check the file's permissions.")
+    if len(raw) > MAX_SETTINGS_FILE_BYTES:
+        raise FileOperationError(
+            "Settings file '{}' given to {} is larger than {} KiB.".format(
+                path, flag, MAX_SETTINGS_FILE_BYTES // 1024),
+            "Settings files hold configuration values only; check that you gave the right file.")
     if b'\x00' in raw:
         raise InvalidArgumentValueError(
             "Settings file '{}' given to {} is binary, not JSON or YAML text.".format(path, flag),
@@ -95,17 +106,20 @@ def _read_text(path, flag):
 
 
 def _parse(text, path, flag):
+    """JSON or YAML, with every scalar kept as the text the user wrote (1.10 stays 1.10, yes stays yes)."""
     if text.lstrip().startswith(('{', '[')):
         try:
-            return json.loads(text)
+            return json.loads(text, parse_float=str, parse_int=str, parse_constant=_reject_constant)
         except ValueError as err:
-            raise InvalidArgumentValueError(
-                "Settings file '{}' given to {} is not valid JSON: {} (line {}, column {}).".format(
-                    path, flag, err.msg, err.lineno, err.colno),
-                "Fix the JSON, or write the file as YAML.")
+            # {a: 1} is YAML flow style, not broken JSON: without a double quote anywhere, try it as YAML.
+            if '"' in text:
+                raise InvalidArgumentValueError(
+                    "Settings file '{}' given to {} is not valid JSON: {} (line {}, column {}).".format(
+                        path, flag, getattr(err, 'msg', err), getattr(err, 'lineno', '?'), getattr(err, 'colno', '?')),
+                    "Fix the JSON, or write the file as YAML.")
     import yaml  # only settings files need it: keep it out of az's start-up
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_text_scalar_loader(yaml))  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as err:
         mark = getattr(err, 'problem_mark', None)
         where = ' (line {}, column {})'.format(mark.line + 1, mark.column + 1) if mark else ''
@@ -113,6 +127,25 @@ def _parse(text, path, flag):
         raise InvalidArgumentValueError(
             "Settings file '{}' given to {} is not valid YAML: {}{}.".format(path, flag, problem, where),
             "Fix the YAML, or write the file as JSON.")
+
+
+def _reject_constant(name):
+    raise ValueError('{} is not a setting value'.format(name))
+
+
+_LOADER = []
+
+
+def _text_scalar_loader(yaml):
+    """A SafeLoader that resolves only null: booleans, numbers and dates stay the text the user wrote."""
+    if not _LOADER:
+        class TextScalarLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+            pass
+        TextScalarLoader.yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag == 'tag:yaml.org,2002:null']
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+        _LOADER.append(TextScalarLoader)
+    return _LOADER[0]
 
 
 def _kind(document):

@@ -56,3 +56,49 @@ def test_list_value_names_the_dotted_key():
     with pytest.raises(InvalidArgumentValueError) as raised:
         flatten({'a': {'b': [1, 2]}}, 'f.yaml', '--config-file')
     assert "'a.b'" in raised.value.error_msg
+
+
+def test_values_keep_the_text_the_user_wrote(tmp_path):
+    yaml_file = tmp_path / 's.yaml'
+    yaml_file.write_text('on: yes\nversion: 1.10\nwhen: 2024-01-01\nflag: true\ncount: 007\n')
+    assert read_settings_file(str(yaml_file), '--config-file') == {
+        'on': 'yes', 'version': '1.10', 'when': '2024-01-01', 'flag': 'true', 'count': '007'}
+    json_file = tmp_path / 's.json'
+    json_file.write_text('{"v": 1.10, "n": 3, "b": false}')
+    assert read_settings_file(str(json_file), '--config-file') == {'v': '1.10', 'n': '3', 'b': 'false'}
+
+
+@pytest.mark.parametrize('text,fragment', [
+    ('{"big": NaN}', 'not valid JSON'),
+    ('{"": "x"}', 'empty key'),
+    ('a: &x\n  b: *x\n', 'refers to itself'),
+])
+def test_odd_documents_are_typed_errors(tmp_path, text, fragment):
+    path = tmp_path / 'odd.yaml'
+    path.write_text(text)
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        read_settings_file(str(path), '--config-file')
+    assert fragment in raised.value.error_msg
+
+
+def test_yaml_flow_mapping_is_yaml_not_broken_json(tmp_path):
+    path = tmp_path / 'flow.yaml'
+    path.write_text('{a: 1, b: {c: x}}')
+    assert read_settings_file(str(path), '--config-file') == {'a': '1', 'b.c': 'x'}
+
+
+def test_a_pipe_works_as_a_settings_file():
+    import os
+    read_end, write_end = os.pipe()
+    os.write(write_end, b'{"k": "v"}')
+    os.close(write_end)
+    try:
+        assert read_settings_file('/dev/fd/{}'.format(read_end), '--config-protected-file') == {'k': 'v'}
+    finally:
+        os.close(read_end)
+
+
+def test_secret_items_are_never_quoted_in_errors():
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        parse_pairs(['ok=1', 'password:Hunter2'], '--config-protected-settings', secret=True)
+    assert 'Hunter2' not in raised.value.error_msg and 'number 2' in raised.value.error_msg
