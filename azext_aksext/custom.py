@@ -41,7 +41,7 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
         body['plan'] = {'name': plan_name, 'product': plan_product, 'publisher': plan_publisher}
     if target.ref.cluster_type == 'fleets':
         body['identity'] = {'type': 'SystemAssigned'}  # the fleet hub's Flux acts through its own identity
-    return _run(client, target, 'create', 'Creating', no_wait,
+    return _run(client, target, 'create', 'Creating', no_wait, None,
                 lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
 
@@ -60,7 +60,8 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     apply_rules(rules_input, extension_type, target.ref.cluster_type, creating=False)
     configuration_settings = rules_input.configuration_settings
     configuration_protected_settings = rules_input.configuration_protected_settings
-    check_type_metadata(cmd, target, extension_type, None, version, release_train)
+    current_train = (current.get('properties') or {}).get('releaseTrain')
+    check_type_metadata(cmd, target, extension_type, None, version, release_train or current_train)
     properties = {}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, configurationSettings=configuration_settings,
@@ -68,7 +69,7 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     if configuration_protected_settings is not None:
         logger.warning("Protected settings are replaced as a whole: the extension keeps only the %d protected "
                        "setting(s) given now.", len(configuration_protected_settings))
-    return _run(client, target, 'update', 'Updating', no_wait,
+    return _run(client, target, 'update', 'Updating', no_wait, current,
                 lambda polling: client.begin_update(*sdk_path_args(target.ref), name, {'properties': properties},
                                                     polling=polling))
 
@@ -78,15 +79,15 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     _confirm(cmd, "Delete {}?".format(target.describe()), yes)
     try:
-        client.get(*sdk_path_args(target.ref), name)
+        current = client.get(*sdk_path_args(target.ref), name).as_dict()
     except Exception as err:  # pylint: disable=broad-except
         error = translate(err, target, 'delete')
-        if getattr(err, 'status_code', None) != 404:
-            raise error
-        # Only a 404 means there is nothing to delete; anything else (403, 5xx) was raised above.
+        # Only a missing extension means there is nothing to delete: a wrong -g or -c, a 403 or a 5xx is an error.
+        if getattr(error, 'missing', None) != 'target':
+            raise error from err
         logger.warning("Nothing to delete: %s", error.error_msg)
         return None
-    _run(client, target, 'delete', 'Deleting', no_wait,
+    _run(client, target, 'delete', 'Deleting', no_wait, current,
          lambda polling: client.begin_delete(*sdk_path_args(target.ref), name, force_delete=True if force else None,
                                              polling=polling))
     return None
@@ -111,17 +112,20 @@ def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster
     from .polling import Progress, wait_until
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     condition = _wait_condition(target, created, updated, deleted, exists, custom)
+    flag = ('--created' if created else '--updated' if updated else '--deleted' if deleted else '--exists' if exists
+            else '--custom "{}"'.format(custom))
 
     def fetch():
         try:
             resource = extension_output(client.get(*sdk_path_args(target.ref), name))
         except Exception as err:  # pylint: disable=broad-except
-            if getattr(err, 'status_code', None) == 404:
+            error = translate(err, target, 'wait for')
+            if getattr(error, 'missing', None) == 'target':
                 return None, 'NotFound', ()
-            raise translate(err, target, 'wait for') from err
+            raise error from err
         return resource, resource.get('provisioningState'), _status_messages(resource)
 
-    progress = Progress("Waiting for '{}'".format(name))
+    progress = Progress("Waiting for '{}'".format(name), verbose=_verbose(cmd))
     try:
         wait_until(fetch, condition, progress, interval=interval, timeout=timeout)
     except TimeoutError:
@@ -129,7 +133,7 @@ def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster
             "Timed out after {:g}s waiting for {}.".format(timeout, target.describe()),
             "Run the wait again with a larger --timeout, or `{}` to see its state.".format(target.command('show')))
     except KeyboardInterrupt:
-        _interrupted(target, 'wait')
+        _interrupted(target, 'wait', flag)
     finally:
         progress.finish()
 
@@ -152,8 +156,10 @@ def _wait_condition(target, created, updated, deleted, exists, custom):
     return reached_success
 
 
-def _run(client, target, action, state_word, no_wait, begin):
-    """Start an operation; unless --no-wait, wait for its terminal state and return the resulting resource."""
+def _run(client, target, action, state_word, no_wait, before, begin):
+    """Start an operation; unless --no-wait, wait for its terminal state and return the resulting resource.
+
+    before is the extension as it was (None for a create): status messages it already had are not news."""
     from .polling import AdaptivePolling, Progress
     if no_wait:
         try:
@@ -161,7 +167,8 @@ def _run(client, target, action, state_word, no_wait, begin):
         except Exception as err:  # pylint: disable=broad-except
             raise translate(err, target, action) from err
         return None
-    progress = Progress("{} '{}'".format(state_word, target.name))
+    progress = Progress("{} '{}'".format(state_word, target.name), verbose=_verbose(target.cmd),
+                        known_messages=_status_messages(extension_output(before)))
     try:
         observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
         result = begin(AdaptivePolling(progress, observe)).result()
@@ -227,10 +234,13 @@ def _get(client, target, action):
         raise translate(err, target, action) from err
 
 
-def _interrupted(target, action):
+WAIT_FLAG = {'create': '--created', 'update': '--updated', 'delete': '--deleted'}
+
+
+def _interrupted(target, action, wait_flag=None):
     """Ctrl-C while waiting: the operation goes on in Azure; say how to follow it and exit 130 like a shell."""
     sys.stderr.write("\nStopped waiting. The {} goes on in Azure.\nFollow it with: {}\nSee it with: {}\n".format(
-        action, target.command('wait', '--deleted' if action == 'delete' else '--created'),
+        'operation' if action == 'wait' else action, target.command('wait', wait_flag or WAIT_FLAG[action]),
         target.command('show')))
     sys.exit(EXIT_INTERRUPTED)  # a typed az error would exit 1; scripts expect 130 for an interrupt
 
@@ -244,6 +254,12 @@ def _confirm(cmd, question, yes):
     from knack.prompting import prompt_y_n
     if not prompt_y_n(question, default='n'):
         raise ManualInterrupt('Operation cancelled.')
+
+
+def _verbose(cmd):
+    """--verbose or --debug: worth an extra read of the extension per poll to show its status messages."""
+    logging = getattr(cmd.cli_ctx, 'logging', None)
+    return (getattr(logging, 'log_level', None) or 0) >= 3
 
 
 def _set_optional(properties, **values):

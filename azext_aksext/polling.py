@@ -5,7 +5,6 @@ The SDK's default is a flat 30 s between polls when the service sends no Retry-A
 costs half a minute. Here the service's Retry-After always wins; without it polls come after 1 s, 2 s, 4 s ...
 up to the service's 30 s default.
 """
-import logging
 import sys
 import time
 
@@ -29,20 +28,21 @@ def backoff_schedule(first=FIRST_INTERVAL, cap=SERVICE_DEFAULT_INTERVAL):
 class Progress:
     """A live line on a terminal; in a non-interactive run, one log line (visible with --verbose) per change."""
 
-    def __init__(self, activity, stream=None, clock=time.monotonic):
+    def __init__(self, activity, stream=None, clock=time.monotonic, verbose=False, known_messages=()):
         self.activity = activity
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty()
+        self.verbose = verbose
         self._clock = clock
         self._start = clock()
         self._state = None
-        self._seen_messages = set()
+        self._seen_messages = set(known_messages)  # what the resource said before this operation is not news
         self._width = 0
 
     @property
     def wants_details(self):
         """Worth an extra read of the resource per poll: someone is watching (a terminal, or --verbose)."""
-        return self.live or logger.isEnabledFor(logging.INFO)
+        return self.live or self.verbose
 
     def update(self, state, messages=()):
         elapsed = int(self._clock() - self._start)

@@ -22,12 +22,13 @@ def check_aks_cluster(cmd, target):
     try:
         cluster = cf_managed_clusters(cmd.cli_ctx).get(target.ref.resource_group, target.ref.name)
     except Exception as err:  # pylint: disable=broad-except
-        if getattr(err, 'status_code', None) == 404:
+        error = translate(err, target, 'check the cluster of')
+        if getattr(error, 'missing', None) in ('cluster', 'target'):
             raise ResourceNotFoundError(
                 "Cluster not found: there is no AKS cluster '{}' in resource group '{}'.".format(
                     target.ref.name, target.ref.resource_group),
                 "Check -c/--cluster-name and -g/--resource-group (`az aks list -o table` lists your clusters).")
-        raise translate(err, target, 'check the cluster of') from err
+        raise error from err
     identity_type = str(getattr(getattr(cluster, 'identity', None), 'type', None) or 'None')
     if identity_type.lower().endswith('none'):
         raise ValidationError(
@@ -50,10 +51,11 @@ def check_type_metadata(cmd, target, extension_type, scope=None, version=None, r
     if scope:
         metadata = _ask(client, target, extension_type, location,
                         lambda: client.get(*sdk_path_args(target.ref), extension_type, retry_total=1).as_dict())
-        if metadata is not None:
-            properties = metadata.get('properties') or {}
-            _check_cluster_type(extension_type, properties.get('supportedClusterTypes'), target)
-            _check_scope(extension_type, properties.get('supportedScopes') or {}, scope)
+        if metadata is None:
+            return  # the types API did not answer (and said so once): the service decides the rest
+        properties = metadata.get('properties') or {}
+        _check_cluster_type(extension_type, properties.get('supportedClusterTypes'), target)
+        _check_scope(extension_type, properties.get('supportedScopes') or {}, scope)
     if version or release_train:
         train = release_train or 'stable'
         versions = _ask(client, target, extension_type, location, lambda: [

@@ -10,16 +10,17 @@ PROVIDER_NAMESPACE = 'Microsoft.KubernetesConfiguration'
 class Target:
     """An extension the user named, and the az commands that act on it in the group the user ran."""
 
-    def __init__(self, group, ref, name=None, location=None):
-        self.group, self.ref, self.name, self.location = group, ref, name, location
+    def __init__(self, cmd, ref, name=None, location=None):
+        self.cmd, self.group = cmd, cmd.name.rsplit(' ', 1)[0]
+        self.ref, self.name, self.location = ref, name, location
 
     @classmethod
     def of(cls, cmd, ref, name=None):
-        return cls(cmd.name.rsplit(' ', 1)[0], ref, name)
+        return cls(cmd, ref, name)
 
     @classmethod
     def in_location(cls, cmd, location):
-        return cls(cmd.name.rsplit(' ', 1)[0], None, location=location)
+        return cls(cmd, None, location=location)
 
     def describe(self):
         if self.ref is None:
@@ -77,8 +78,8 @@ def translate(err, target, action, missing=None):
             "'Kubernetes Extension Contributor'.".format(PROVIDER_NAMESPACE))
     if code == 'MissingSubscriptionRegistration':
         return AzureResponseError(
-            "The subscription is not registered for {}, so the extension cannot be {}d: {}".format(
-                PROVIDER_NAMESPACE, action, detail),
+            "Could not {} {}: the subscription is not registered for {}: {}".format(
+                action, target.describe(), PROVIDER_NAMESPACE, detail),
             "Run `az provider register --namespace {}` and retry once it shows Registered.".format(
                 PROVIDER_NAMESPACE))
     if status == 429 or (status or 0) >= 500:
@@ -93,6 +94,15 @@ def translate(err, target, action, missing=None):
 
 
 def not_found(code, message, target, missing=None):
+    """A ResourceNotFoundError that says what is missing; its `missing` attribute is 'resource_group', 'cluster'
+    or 'target' (the extension, or the type or version asked about)."""
+    error = _not_found(code, message, target, missing)
+    error.missing = ('resource_group' if code == 'ResourceGroupNotFound' else
+                     'cluster' if error.error_msg.startswith('Cluster not found') else 'target')
+    return error
+
+
+def _not_found(code, message, target, missing=None):
     ref = target.ref
     text = (message or '').lower()
     if ref is None:

@@ -138,3 +138,17 @@ def test_types_api_failure_warns_and_continues(aks, service):
     assert done.returncode == 0, done.stderr
     assert 'Could not check extension type' in done.stderr
     assert len(extension_requests(service, 'PUT')) == 1
+
+
+def test_types_api_failure_warns_once_even_with_several_checks(aks, service):
+    service.fault(method='GET', path='/extensionTypes/', status=503, count=20)
+    done = aks.run('k8s-extension', 'create', *ARC, '-n', unique('once'), '--extension-type', 'microsoft.flux',
+                   '--scope', 'cluster', '--version', '1.14.0', '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count('Could not check extension type') == 1
+
+
+def test_cluster_type_filter_takes_dash_t_like_the_official_tool(aks, service):
+    listed = aks.json('k8s-extension', 'extension-types', 'list-by-location', '-l', 'eastus', '-t', 'fleets')
+    assert [item['name'] for item in listed] == ['microsoft.flux']
+    assert type_requests(service)[0]['query']['clusterType'] == 'fleets'

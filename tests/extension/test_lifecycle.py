@@ -211,3 +211,65 @@ def test_deprecated_spelling_still_works_and_says_so(aks, service):
     assert done.returncode == 0, done.stderr
     assert "'--config-settings' has been deprecated" in done.stderr
     assert json.loads(done.stdout)['configurationSettings'] == {'a': 'b'}
+
+
+def test_update_checks_a_version_against_the_extensions_own_train(aks, service):
+    name = unique('train')
+    aks.json(*k8s('create', name, ARC_CLUSTER, 'connectedClusters'), '--extension-type', 'microsoft.flux',
+             '--release-train', 'preview')
+    done = aks.run(*k8s('update', name, ARC_CLUSTER, 'connectedClusters'), '--version', '1.17.0-preview.2',
+                   '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)['version'] == '1.17.0-preview.2'
+
+
+def test_aks_group_refuses_an_id_of_another_cluster_kind(aks, service):
+    name = unique('arcid')
+    created = aks.json(*k8s('create', name, ARC_CLUSTER, 'connectedClusters'), '--extension-type', 'microsoft.flux')
+    done = aks.run('aks', 'extension', 'delete', '--ids', created['id'], '--yes')
+    assert done.returncode != 0
+    assert 'az k8s-extension delete' in done.stderr
+    assert extension_requests(service, 'DELETE') == []
+
+
+@pytest.mark.parametrize('args,expected', [
+    (['aks', 'extension', 'delete', '-g', 'no-such-rg', '-c', AKS_CLUSTER, '-n', 'x', '--yes'],
+     "Resource group 'no-such-rg' was not found"),
+    (['aks', 'extension', 'delete', '-g', RG, '-c', 'no-such-cluster', '-n', 'x', '--yes'], 'Cluster not found'),
+    (['aks', 'extension', 'wait', '-g', RG, '-c', 'no-such-cluster', '-n', 'x', '--deleted'], 'Cluster not found'),
+    (['aks', 'extension', 'create', '-g', 'no-such-rg', '-c', AKS_CLUSTER, '-n', 'x', '-t', 'microsoft.flux'],
+     "Resource group 'no-such-rg' was not found"),
+])
+def test_a_wrong_group_or_cluster_is_an_error_not_success(aks, service, args, expected):
+    done = aks.run(*args)
+    assert done.returncode == 3, done.stderr
+    assert expected in done.stderr and 'Nothing to delete' not in done.stderr
+
+
+@pytest.mark.parametrize('args,fragment', [
+    (['--created', '--custom', 'x'], 'exactly one condition'),
+    (['--custom', 'provisioningState==['], '--custom'),
+    (['--created', '--timeout', 'nan'], '--timeout'),
+])
+def test_wait_flags_are_checked_before_sending(aks, service, args, fragment):
+    done = aks.run(*aks_ext('wait', 'x'), *args)
+    assert done.returncode in (1, 2) and fragment in done.stderr
+    assert service.requests() == []
+
+
+@pytest.mark.parametrize('ids', [
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo-rg/providers/'
+    'Microsoft.ContainerService/managedClusters/demo-aks/agentPools/flux',
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo-rg/providers/'
+    'Microsoft.Storage/storageAccounts/sa/blobServices/default',
+])
+def test_ids_of_other_resources_are_refused(aks, service, ids):
+    done = aks.run('k8s-extension', 'show', '--ids', ids)
+    assert done.returncode in (1, 2) and 'is not the ID of a cluster extension' in done.stderr
+    assert service.requests() == []
+
+
+def test_a_name_with_a_trailing_newline_is_refused(aks, service):
+    done = aks.run(*aks_ext('create', 'nl\n'), '-t', 'microsoft.flux')
+    assert done.returncode == 1 and '--name/-n' in done.stderr
+    assert service.requests() == []

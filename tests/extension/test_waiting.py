@@ -152,3 +152,16 @@ def test_status_messages_show_as_they_appear_when_watching(aks, service):
     pulled = [i for i, line in enumerate(lines) if line.endswith("'{}': Pulling chart microsoft.flux".format(name))]
     failed = [i for i, line in enumerate(lines) if 'Status InstallationFailed: pod crash-looping' in line]
     assert len(pulled) == 1 and failed and pulled[0] < failed[0], done.stderr
+
+
+def test_unwatched_wait_reads_the_extension_once_at_the_end(aks, service):
+    name = unique('w')
+    service.config(op_seconds=2.5)
+    try:
+        done = aks.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux', '-o', 'none')
+    finally:
+        service.config(op_seconds=1.0)
+    assert done.returncode == 0, done.stderr
+    polls = [r for r in service.requests() if '/extensions/{}/operations/'.format(name) in r['path']]
+    reads = [r for r in extension_requests(service, 'GET') if r['path'].endswith('/extensions/' + name)]
+    assert len(polls) >= 3 and len(reads) == 1
