@@ -69,11 +69,13 @@ def extension_type_table(result):
 
 
 def extension_version_table(result):
-    """One row per version, with its release train: never a list crammed into one cell."""
+    """One row per version, with its release train when known: never a list crammed into one cell."""
     rows = []
     for item in (result if isinstance(result, list) else [result]):
         properties = (item or {}).get('properties') or {}
-        rows.append(OrderedDict([('Version', properties.get('version') or item.get('name')),
-                                 ('ReleaseTrain', properties.get('releaseTrain')),
-                                 ('ClusterTypes', ', '.join(properties.get('supportedClusterTypes') or []))]))
+        row = OrderedDict([('Version', properties.get('version') or item.get('name'))])
+        if properties.get('releaseTrain'):
+            row['ReleaseTrain'] = properties['releaseTrain']
+        row['ClusterTypes'] = ', '.join(properties.get('supportedClusterTypes') or [])
+        rows.append(row)
     return rows

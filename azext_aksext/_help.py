@@ -78,8 +78,8 @@ examples:
 type: command
 short-summary: Wait until an extension reaches a state.
 long-summary: >
-    Checks after 1 s, then 2 s, 4 s ... up to 30 s (or at a fixed --interval), and stops with an error as soon as
-    the extension is Failed.
+    Checks after 1 s, then 2 s, 4 s ... up to 30 s (or at a fixed --interval). With --created or --updated it
+    stops with an error as soon as the extension is Failed or Canceled.
 examples:
   - name: Wait until an extension created with --no-wait is installed.
     text: {az} wait -g my-rg -c my-cluster{ct} -n flux --created

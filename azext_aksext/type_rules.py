@@ -4,7 +4,9 @@ settings check."""
 import re
 from collections import namedtuple
 
-from azure.cli.core.azclierror import ArgumentUsageError, InvalidArgumentValueError, RequiredArgumentMissingError
+from azure.cli.core.azclierror import (ArgumentUsageError, FileOperationError, InvalidArgumentValueError,
+                                       RequiredArgumentMissingError)
+from knack.log import get_logger
 
 from .scope import CLUSTER
 
@@ -15,8 +17,11 @@ TypeRule = namedtuple('TypeRule', [
     'fixed_name',         # the extension (instance) name the service requires, or None
     'cluster_types',      # cluster types the type supports; None: any
     'aliases',            # short setting keys users may give -> the chart's keys
-    'check_settings',     # function(settings, protected, creating) raising on a bad combination, or None
+    'prepare_settings',   # function(settings, protected, creating) -> (settings, protected); raises on a bad
+                          # combination; None when the type has no settings rules
 ])
+
+logger = get_logger(__name__)
 
 DEFAULT_RULE = TypeRule(None, None, False, None, None, {}, None)
 
@@ -29,15 +34,16 @@ def _is_true(settings, key):
     return str(settings.get(key, '')).lower() in _TRUE
 
 
-def _check_azureml(settings, protected, creating):
+def _prepare_azureml(settings, protected, creating):
     everything = dict(settings, **protected)
     if creating and not (_is_true(everything, 'enableTraining') or _is_true(everything, 'enableInference')):
         raise RequiredArgumentMissingError(
             "microsoft.azureml.kubernetes needs enableTraining=true or enableInference=true (or both).",
             "Add --configuration-settings enableTraining=true and/or enableInference=true.")
     if not _is_true(everything, 'enableInference'):
-        return
-    has_ssl = ('sslCertPemFile' in everything and 'sslKeyPemFile' in everything) or 'sslSecret' in everything
+        return settings, _read_ssl_files(protected)
+    has_ssl = any(all(key in everything for key in pair) for pair in (
+        ('sslCertPemFile', 'sslKeyPemFile'), ('scoringFe.sslCert', 'scoringFe.sslKey'), ('sslSecret',)))
     insecure = _is_true(everything, 'allowInsecureConnections')
     if has_ssl and insecure:
         raise ArgumentUsageError(
@@ -54,8 +60,28 @@ def _check_azureml(settings, protected, creating):
             "enableInference=true needs inferenceRouterServiceType.",
             "Add --configuration-settings inferenceRouterServiceType=loadBalancer (or nodePort, clusterIP).")
     if service_type is not None and service_type.lower() not in ('loadbalancer', 'nodeport', 'clusterip'):
-        raise InvalidArgumentValueError(
-            "inferenceRouterServiceType '{}' is not one of loadBalancer, nodePort, clusterIP.".format(service_type))
+        # The value is not repeated: it may have come from the protected settings.
+        raise InvalidArgumentValueError("inferenceRouterServiceType must be one of loadBalancer, nodePort, clusterIP.")
+    return settings, _read_ssl_files(protected)
+
+
+def _read_ssl_files(protected):
+    """sslCertPemFile and sslKeyPemFile name local PEM files: send their contents, base64, as the chart expects."""
+    import base64
+    paths = {'sslCertPemFile': 'scoringFe.sslCert', 'sslKeyPemFile': 'scoringFe.sslKey'}
+    if not any(key in protected for key in paths):
+        return protected
+    protected = dict(protected)
+    for key, chart_key in paths.items():
+        if key in protected:
+            path = protected.pop(key)
+            try:
+                with open(path, 'rb') as handle:
+                    protected[chart_key] = base64.b64encode(handle.read()).decode()
+            except OSError as err:
+                raise FileOperationError("Could not read the PEM file given as protected setting {}: {}.".format(
+                    key, err.strerror), "Give the path of a readable PEM file.")
+    return protected
 
 
 _BACKUP_LOCATION = 'configuration.backupStorageLocation.'
@@ -65,16 +91,17 @@ _BACKUP_REQUIRED = {_BACKUP_LOCATION + 'bucket': 'blobContainer',
                     _BACKUP_LOCATION + 'config.subscriptionId': 'storageAccountSubscriptionId'}
 
 
-def _check_backup(settings, protected, creating):
+def _prepare_backup(settings, protected, creating):
     missing = [short for key, short in _BACKUP_REQUIRED.items() if key not in settings]
     if creating and missing:
         raise RequiredArgumentMissingError(
             "AKS Backup (microsoft.dataprotection.kubernetes) needs the storage for backups; missing {}.".format(
                 ', '.join(missing)),
             "Add --configuration-settings {}".format(' '.join('{}=<value>'.format(key) for key in missing)))
+    return settings, protected
 
 
-def _check_monitor(settings, protected, creating):
+def _prepare_monitor(settings, protected, creating):
     workspace = settings.get('logAnalyticsWorkspaceResourceID')
     if workspace is None:
         if creating:
@@ -82,22 +109,24 @@ def _check_monitor(settings, protected, creating):
                 "microsoft.azuremonitor.containers needs the Log Analytics workspace to send data to.",
                 "Add --configuration-settings logAnalyticsWorkspaceResourceID=/subscriptions/<id>/resourceGroups/"
                 "<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (aksext does not create one).")
-        return
+        return settings, protected
+    workspace = workspace.strip().rstrip('/')
     if not _WORKSPACE_ID.match(workspace):
         raise InvalidArgumentValueError(
             "logAnalyticsWorkspaceResourceID '{}' is not a Log Analytics workspace resource ID.".format(workspace),
             "Use /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.")
+    return dict(settings, logAnalyticsWorkspaceResourceID=workspace), protected
 
 
 RULES = {
     'microsoft.flux': TypeRule((CLUSTER,), 'flux-system', False, None, None, {}, None),
     'microsoft.dapr': TypeRule((CLUSTER,), 'dapr-system', False, None, None, {}, None),
-    'microsoft.azureml.kubernetes': TypeRule((CLUSTER,), 'azureml', False, None, None, {}, _check_azureml),
+    'microsoft.azureml.kubernetes': TypeRule((CLUSTER,), 'azureml', False, None, None, {}, _prepare_azureml),
     'microsoft.dataprotection.kubernetes': TypeRule(
         (CLUSTER,), 'dataprotection-microsoft', True, None, ('managedClusters',),
-        {short: key for key, short in _BACKUP_REQUIRED.items()}, _check_backup),
+        {short: key for key, short in _BACKUP_REQUIRED.items()}, _prepare_backup),
     'microsoft.azuremonitor.containers': TypeRule(
-        (CLUSTER,), 'azuremonitor-containers', True, 'azuremonitor-containers', None, {}, _check_monitor),
+        (CLUSTER,), 'azuremonitor-containers', True, 'azuremonitor-containers', None, {}, _prepare_monitor),
     'microsoft.openservicemesh': TypeRule((CLUSTER,), 'arc-osm-system', True, None, None, {}, None),
     'microsoft.azuredefender.kubernetes': TypeRule((CLUSTER,), 'mdc', True, None, None, {}, None),
 }
@@ -127,18 +156,20 @@ def apply_rules(namespace, extension_type, cluster_type, creating):
     protected = _map_aliases(namespace.configuration_protected_settings, rule.aliases)
     if creating:
         _apply_scope_rules(namespace, extension_type, rule)
-    if rule.check_settings and (creating or settings or protected):
-        rule.check_settings(settings or {}, protected or {}, creating)
+    if rule.prepare_settings and (creating or settings or protected):
+        prepared, prepared_protected = rule.prepare_settings(settings or {}, protected or {}, creating)
+        # An empty result where the user gave nothing stays None: nothing is sent for it.
+        settings, protected = prepared or settings, prepared_protected or protected
     namespace.configuration_settings = settings
     namespace.configuration_protected_settings = protected
 
 
 def _apply_scope_rules(namespace, extension_type, rule):
     if rule.fixed_name and namespace.name != rule.fixed_name:
-        raise InvalidArgumentValueError(
-            "Extension type '{}' must be installed under the name '{}', not '{}'.".format(
-                extension_type, rule.fixed_name, namespace.name),
-            "Use --name {}.".format(rule.fixed_name))
+        # As the official tool does: the service accepts one name only, so use it and say so.
+        logger.warning("Extension type '%s' is always installed under the name '%s'; using that instead of '%s'.",
+                       extension_type, rule.fixed_name, namespace.name)
+        namespace.name = rule.fixed_name
     if rule.scopes and namespace.scope and namespace.scope not in rule.scopes:
         raise InvalidArgumentValueError(
             "Extension type '{}' can be installed at {} scope only, not at {} scope.".format(
@@ -149,10 +180,9 @@ def _apply_scope_rules(namespace, extension_type, rule):
     if namespace.scope == CLUSTER and rule.release_namespace:
         given = namespace.release_namespace
         if rule.fixed_namespace and given and given != rule.release_namespace:
-            raise InvalidArgumentValueError(
-                "Extension type '{}' installs into namespace '{}' only, not '{}'.".format(
-                    extension_type, rule.release_namespace, given),
-                "Drop --release-namespace, or use --release-namespace {}.".format(rule.release_namespace))
+            logger.warning("Extension type '%s' installs into namespace '%s' only; using that instead of '%s'.",
+                           extension_type, rule.release_namespace, given)
+            given = None
         namespace.release_namespace = given or rule.release_namespace
 
 

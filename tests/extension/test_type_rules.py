@@ -33,19 +33,11 @@ REFUSED = [
      'runs on managedClusters only'),
     ('backup-missing-storage', create('microsoft.dataprotection.kubernetes', None, 'demo-aks', 'managedClusters',
                                       '--config', 'blobContainer=backups'), 'storageAccount'),
-    ('monitor-wrong-name', create('microsoft.azuremonitor.containers', 'monitor', 'demo-arc', 'connectedClusters',
-                                  '--config', 'logAnalyticsWorkspaceResourceID=' + WORKSPACE),
-     "'azuremonitor-containers'"),
     ('monitor-no-workspace', create('microsoft.azuremonitor.containers', 'azuremonitor-containers', 'demo-arc',
                                     'connectedClusters'), 'logAnalyticsWorkspaceResourceID'),
     ('monitor-bad-workspace', create('microsoft.azuremonitor.containers', 'azuremonitor-containers', 'demo-arc',
                                      'connectedClusters', '--config', 'logAnalyticsWorkspaceResourceID=ws1'),
      'not a Log Analytics workspace resource ID'),
-    ('monitor-other-namespace', create('microsoft.azuremonitor.containers', 'azuremonitor-containers', 'demo-arc',
-                                       'connectedClusters', '--release-namespace', 'kube-system', '--config',
-                                       'logAnalyticsWorkspaceResourceID=' + WORKSPACE), "'azuremonitor-containers'"),
-    ('osm-other-namespace', create('microsoft.openservicemesh', None, 'demo-arc', 'connectedClusters',
-                                   '--release-namespace', 'osm'), "'arc-osm-system' only"),
     ('defender-namespace-scope', create('microsoft.azuredefender.kubernetes', None, 'demo-arc', 'connectedClusters',
                                         '--scope', 'namespace', '--target-namespace', 'mdc'), 'cluster scope only'),
     ('fleet-not-flux', create('microsoft.dapr', None, 'demo-fleet', 'fleets'),
@@ -139,3 +131,37 @@ def test_unregistered_provider_error_names_the_fix(aks, service):
         aks.run('provider', 'register', '--namespace', 'Microsoft.KubernetesConfiguration', '--wait')
     assert done.returncode == 1
     assert 'az provider register --namespace Microsoft.KubernetesConfiguration' in done.stderr
+
+
+def test_fixed_name_and_namespace_are_used_with_a_warning(aks, service):
+    done = aks.run(*create('microsoft.azuremonitor.containers', 'monitor', 'demo-arc', 'connectedClusters',
+                           '--release-namespace', 'kube-system', '--config',
+                           'logAnalyticsWorkspaceResourceID=' + WORKSPACE + '/'), '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert "always installed under the name 'azuremonitor-containers'" in done.stderr
+    assert "installs into namespace 'azuremonitor-containers' only" in done.stderr
+    put = extension_requests(service, 'PUT')[0]
+    assert put['path'].endswith('/extensions/azuremonitor-containers')
+    assert put['body']['properties']['scope'] == {'cluster': {'releaseNamespace': 'azuremonitor-containers'}}
+    assert put['body']['properties']['configurationSettings'] == {'logAnalyticsWorkspaceResourceID': WORKSPACE}
+    aks.run('k8s-extension', 'delete', '-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters', '-n',
+            'azuremonitor-containers', '--yes', '--force')
+
+
+def test_azureml_ssl_files_are_sent_as_their_contents(aks, service, tmp_path):
+    import base64
+    import hashlib
+    cert, key = tmp_path / 'cert.pem', tmp_path / 'key.pem'
+    cert.write_text('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
+    key.write_text('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')
+    done = aks.run(*create('microsoft.azureml.kubernetes', unique('aml'), 'demo-arc', 'connectedClusters'),
+                   '--config', 'enableInference=true', 'inferenceRouterServiceType=loadBalancer',
+                   '--config-protected', 'sslCertPemFile={}'.format(cert), 'sslKeyPemFile={}'.format(key),
+                   '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    sent = extension_requests(service, 'PUT')[0]['body']['properties']['configurationProtectedSettings']
+
+    def digest(path):
+        encoded = base64.b64encode(path.read_bytes()).decode()
+        return '<redacted sha256:{}>'.format(hashlib.sha256(encoded.encode()).hexdigest()[:16])
+    assert sent == {'scoringFe.sslCert': digest(cert), 'scoringFe.sslKey': digest(key)}
