@@ -8,8 +8,11 @@ setup(
     version=VERSION,
     description='Manage Kubernetes cluster extensions on AKS, Azure Arc and other clusters: '
                 'az k8s-extension and az aks extension.',
-    long_description=open('README.md', encoding='utf-8').read(),
-    long_description_content_type='text/markdown',
+    # Short on purpose: az reads this package's metadata over a dozen times on every command it runs.
+    long_description='A drop-in for the k8s-extension extension and `az aks extension`: every mistake caught before '
+                     'anything is sent, waiting that ends when the service does, secrets that never leak, and no '
+                     'prompt that hangs CI.',
+    long_description_content_type='text/plain',
     license='MIT',
     packages=find_packages(include=['azext_aksext', 'azext_aksext.*']),
     package_data={'azext_aksext': ['azext_metadata.json']},

@@ -7,9 +7,9 @@ from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueE
 from knack.log import get_logger
 
 from .cluster import resolve_provider
-from .scope import resolve_scope
-from .settings import parse_pairs, read_settings_file
-from .type_rules import apply_rules
+
+# settings, scope and type_rules are imported by the validators of create and update only: show, list, delete
+# and wait, the commands scripts run most, do not pay for them.
 
 logger = get_logger(__name__)
 
@@ -99,6 +99,7 @@ def _check_ids(namespace):
 
 def validate_settings(namespace):
     """Each settings flag excludes its -file twin; both become a plain {key: value} mapping."""
+    from .settings import parse_pairs, read_settings_file
     for attribute, flag, file_attribute, file_flag in _SETTINGS_FLAGS:
         items, path = getattr(namespace, attribute, None), getattr(namespace, file_attribute, None)
         if items is not None and path is not None:
@@ -143,6 +144,7 @@ def validate_plan(namespace):
 
 
 def validate_scope(namespace):
+    from .scope import resolve_scope
     namespace.scope = resolve_scope(namespace.scope, namespace.release_namespace, namespace.target_namespace)
 
 
@@ -152,6 +154,7 @@ def validate_create(cmd, namespace):
     validate_plan(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
+    from .type_rules import apply_rules
     apply_rules(namespace, namespace.extension_type, namespace.cluster_type, creating=True)
 
 

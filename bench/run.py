@@ -25,6 +25,7 @@ from arm_emulator.control import EmulatorProcess  # noqa: E402
 RG, CLUSTER, BIG_CLUSTER = 'demo-rg', 'demo-aks', 'demo-arc'
 API_VERSION = '2025-03-01'
 OP_SECONDS = 3.0
+SHOW_PAIRS = 25
 TARGETS = {'show_ratio': 1.10, 'wait_overhead_s': 1.5, 'import_ms': 20.0}
 
 
@@ -42,10 +43,19 @@ def bench_show(cli, runs):
     created = cli.json('aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', 'bench-show', '-t',
                        'microsoft.flux')
     ours, generic = [], []
-    for _ in range(runs):
-        ours.append(timed(cli, 'aks', 'extension', 'show', '-g', RG, '-c', CLUSTER, '-n', 'bench-show', '-o', 'none'))
-        generic.append(timed(cli, 'resource', 'show', '--ids', created['id'], '--api-version', API_VERSION,
-                             '-o', 'none'))
+    ours_args = ('aks', 'extension', 'show', '-g', RG, '-c', CLUSTER, '-n', 'bench-show', '-o', 'none')
+    generic_args = ('resource', 'show', '--ids', created['id'], '--api-version', API_VERSION, '-o', 'none')
+    # Both commands spend most of their time loading az's own modules (all of `az aks` for the first), so the
+    # difference is small next to the machine's noise: warm the caches once, then alternate which goes first.
+    timed(cli, *ours_args)
+    timed(cli, *generic_args)
+    for index in range(runs):
+        if index % 2:
+            generic.append(timed(cli, *generic_args))
+            ours.append(timed(cli, *ours_args))
+        else:
+            ours.append(timed(cli, *ours_args))
+            generic.append(timed(cli, *generic_args))
     return statistics.median(ours), statistics.median(generic)
 
 
@@ -163,7 +173,7 @@ def main():
         cli.login()
         cli.add_extension(options.wheel)
         print('measuring (medians of {} runs) ...'.format(options.runs), flush=True)
-        show_ours, show_generic = bench_show(cli, options.runs)
+        show_ours, show_generic = bench_show(cli, max(SHOW_PAIRS, options.runs))
         import_ms, sdk_at_load = bench_import(cli, options.runs)
         list_wall, list_peak = bench_list(cli, emulator, options.runs)
         create_ours, create_sdk = bench_create(cli, emulator, max(3, options.runs // 2 + 1))
@@ -194,7 +204,7 @@ def render(r):
     def mark(ok):
         return 'met' if ok else 'MISSED'
     rows = [
-        ('`az aks extension show` vs `az resource show`', '{:.3f} s vs {:.3f} s = {:.2f}x'.format(
+        ('`az aks extension show` vs `az resource show` (medians of {} pairs)'.format(SHOW_PAIRS), '{:.3f} s vs {:.3f} s = {:.2f}x'.format(
             r['show']['aksext_s'], r['show']['az_resource_show_s'], r['show']['ratio']),
          '<= 1.10x', mark(r['show']['ratio'] <= TARGETS['show_ratio'])),
         ('Waiting overhead, blocking create of a 3 s operation', '{:.2f} s (SDK default polling: {:.2f} s)'.format(
