@@ -2,7 +2,6 @@
 uses -t for --extension-type, as the official `az aks extension` does."""
 import argparse
 
-from knack.arguments import CLIArgumentType
 
 from azure.cli.core.commands.parameters import get_enum_type, get_three_state_flag, resource_group_name_type
 
@@ -167,4 +166,3 @@ def _settings_arguments(self, group):
                             'logs.')
 
 
-__all__ = ['load_arguments', 'CLIArgumentType']
