@@ -2,7 +2,6 @@
 uses -t for --extension-type, as the official `az aks extension` does."""
 import argparse
 
-
 from azure.cli.core.commands.parameters import get_enum_type, get_three_state_flag, resource_group_name_type
 
 from .cluster import CLUSTER_TYPE_NAMES
@@ -164,5 +163,3 @@ def _settings_arguments(self, group):
                                                  redirect='--config-protected-settings-file', hide=True)],
                        help='JSON or YAML file of secret settings: keeps the values out of shell history and '
                             'logs.')
-
-
