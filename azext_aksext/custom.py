@@ -54,14 +54,13 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     from .type_rules import apply_rules
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     current = _get(client, target, 'update')
-    extension_type = (current.get('properties') or {}).get('extensionType')
+    extension_type = current.get('extensionType')
     rules_input = SimpleNamespace(configuration_settings=configuration_settings, name=name,
                                   configuration_protected_settings=configuration_protected_settings)
     apply_rules(rules_input, extension_type, target.ref.cluster_type, creating=False)
     configuration_settings = rules_input.configuration_settings
     configuration_protected_settings = rules_input.configuration_protected_settings
-    current_train = (current.get('properties') or {}).get('releaseTrain')
-    check_type_metadata(cmd, target, extension_type, None, version, release_train or current_train)
+    check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
     properties = {}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, configurationSettings=configuration_settings,
@@ -78,14 +77,9 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
                      force=False, no_wait=False, yes=False):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     _confirm(cmd, "Delete {}?".format(target.describe()), yes)
-    try:
-        current = client.get(*sdk_path_args(target.ref), name).as_dict()
-    except Exception as err:  # pylint: disable=broad-except
-        error = translate(err, target, 'delete')
-        # Only a missing extension means there is nothing to delete: a wrong -g or -c, a 403 or a 5xx is an error.
-        if getattr(error, 'missing', None) != 'target':
-            raise error from err
-        logger.warning("Nothing to delete: %s", error.error_msg)
+    current = _get(client, target, 'delete', missing_ok=True)
+    if current is None:
+        logger.warning("Nothing to delete: there is no %s.", target.describe())
         return None
     _run(client, target, 'delete', 'Deleting', no_wait, current,
          lambda polling: client.begin_delete(*sdk_path_args(target.ref), name, force_delete=True if force else None,
@@ -95,7 +89,7 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
 
 def show_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
-    return extension_output(_get(client, target, 'show'))
+    return _get(client, target, 'show')
 
 
 def list_extensions(cmd, client, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
@@ -116,13 +110,9 @@ def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster
             else '--custom "{}"'.format(custom))
 
     def fetch():
-        try:
-            resource = extension_output(client.get(*sdk_path_args(target.ref), name))
-        except Exception as err:  # pylint: disable=broad-except
-            error = translate(err, target, 'wait for')
-            if getattr(error, 'missing', None) == 'target':
-                return None, 'NotFound', ()
-            raise error from err
+        resource = _get(client, target, 'wait for', missing_ok=True)
+        if resource is None:
+            return None, 'NotFound', ()
         return resource, resource.get('provisioningState'), _status_messages(resource)
 
     progress = Progress("Waiting for '{}'".format(name), verbose=_verbose(cmd))
@@ -168,7 +158,7 @@ def _run(client, target, action, state_word, no_wait, before, begin):
             raise translate(err, target, action) from err
         return None
     progress = Progress("{} '{}'".format(state_word, target.name), verbose=_verbose(target.cmd),
-                        known_messages=_status_messages(extension_output(before)))
+                        known_messages=_status_messages(before))
     try:
         observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
         result = begin(AdaptivePolling(progress, observe)).result()
@@ -227,11 +217,16 @@ def _scope_was_given(cmd):
     return any(flag in given for flag in ('--scope', '--release-namespace', '--target-namespace'))
 
 
-def _get(client, target, action):
+def _get(client, target, action, missing_ok=False):
+    """The extension as the user sees it; with missing_ok, None when the extension (not its cluster or resource
+    group: a wrong -g or -c stays an error, as do 403 and 5xx) does not exist."""
     try:
-        return client.get(*sdk_path_args(target.ref), target.name).as_dict()
+        return extension_output(client.get(*sdk_path_args(target.ref), target.name))
     except Exception as err:  # pylint: disable=broad-except
-        raise translate(err, target, action) from err
+        error = translate(err, target, action)
+        if missing_ok and getattr(error, 'missing', None) == 'target':
+            return None
+        raise error from err
 
 
 WAIT_FLAG = {'create': '--created', 'update': '--updated', 'delete': '--deleted'}
