@@ -86,8 +86,11 @@ def _check_names(namespace):
 
 def _check_ids(namespace):
     """Every --ids value must be a cluster extension: .../providers/Microsoft.KubernetesConfiguration/extensions/x."""
+    ids = getattr(namespace, '_ids', None) or ()
+    if not ids:
+        return
     from azure.mgmt.core.tools import parse_resource_id
-    for resource_id in getattr(namespace, '_ids', None) or ():
+    for resource_id in ids:
         parts = parse_resource_id(resource_id)
         child = '{}/{}'.format(parts.get('child_namespace_1'), parts.get('child_type_1')).lower()
         if child != 'microsoft.kubernetesconfiguration/extensions' or parts.get('child_name_2'):
