@@ -7,8 +7,10 @@ WHEEL := dist/aksext-$(shell sed -n "s/^VERSION = '\(.*\)'/\1/p" setup.py)-py3-n
 PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install -q
 # The pip that venv bundles varies with the Python; `az extension add` runs this one.
 PIP_VERSION := 26.3
+LINT_VENV := .venv-lint
+LINT_STAMP := $(LINT_VENV)/.installed-$(shell cksum < requirements-lint.txt | cut -d' ' -f1)
 
-.PHONY: demo test emulator bench record wheel clean
+.PHONY: demo test lint emulator bench record wheel clean
 
 $(STAMP): requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +23,14 @@ $(WHEEL): $(STAMP) setup.py $(shell find azext_aksext -name '*.py' -o -name '*.j
 	$(BIN)/pip wheel -q --no-deps --no-build-isolation -w dist . >/dev/null
 
 wheel: $(WHEEL)
+
+$(LINT_STAMP): requirements-lint.txt
+	test -x $(LINT_VENV)/bin/python || $(PYTHON) -m venv $(LINT_VENV)
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(LINT_VENV)/bin/python -m pip install -q -r requirements-lint.txt
+	rm -f $(LINT_VENV)/.installed-* && touch $@
+
+lint: $(LINT_STAMP)
+	$(LINT_VENV)/bin/python scripts/lint.py
 
 demo: $(WHEEL)
 	$(BIN)/python scripts/demo.py --wheel $(WHEEL)

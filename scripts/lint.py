@@ -1,0 +1,96 @@
+"""`make lint`: the Azure CLI's own checks, offline: `azdev style` (pylint and flake8 with the azure-cli-extensions
+configuration in ./pylintrc and ./.flake8) and `azdev linter` (command, parameter and help rules, with the
+exclusions in ./linter_exclusions.yml).
+
+azdev expects an azure-cli checkout and an extensions repository laid out as `src/<name>/`. Neither is needed
+for these checks, so this script lays out the least azdev reads, in a temporary folder (pylint names modules
+wrongly when the layout sits inside this repository), pointing back at this repository:
+- an azdev config naming the two repositories (AZDEV_CONFIG_DIR), so no `azdev setup` (which needs GitHub);
+- a stand-in azure-cli repository holding only the `scripts/ci/cmdcov.yml` azdev reads at import;
+- `src/aksext/` with links to the package, setup.py and linter_exclusions.yml, and an egg-info folder, which is
+  how azdev finds an extension and where it reads the exclusions; az loads the extension from it as a dev source.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTENSION = 'aksext'
+# The rule types azdev can check offline; the others download their configuration.
+LINTER_RULE_TYPES = ['command_groups', 'commands', 'params', 'help_entries']
+# The keys azdev's import reads from the azure-cli repository's cmdcov.yml.
+CMDCOV_KEYS = ['CMD_PATTERN', 'QUO_PATTERN', 'END_PATTERN', 'DOCS_END_PATTERN', 'NOT_END_PATTERN',
+               'NUMBER_SIGN_PATTERN']
+
+
+def _link(link, target):
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(target)
+
+
+def lay_out(work):
+    """Lay out what azdev reads in the folder `work`; return the environment azdev and az run with."""
+    cli_repo, ext_repo = work / 'azure-cli', work / 'extensions'
+    source = ext_repo / 'src' / EXTENSION
+    for folder in (work / 'azdev', cli_repo / 'scripts' / 'ci', source / (EXTENSION + '.egg-info')):
+        folder.mkdir(parents=True, exist_ok=True)
+    (cli_repo / 'scripts' / 'ci' / 'cmdcov.yml').write_text(yaml.safe_dump({key: '' for key in CMDCOV_KEYS}))
+    (work / 'azdev' / 'config').write_text(
+        '[cli]\nrepo_path = {}\n\n[ext]\nrepo_paths = {}\n'.format(cli_repo, ext_repo))
+    for name in ('pylintrc', '.flake8'):
+        _link(ext_repo / name, ROOT / name)
+    for name in ('azext_aksext', 'setup.py', 'linter_exclusions.yml'):
+        _link(source / name, ROOT / name)
+    venv = Path(sys.executable).parent.parent
+    return dict(os.environ, VIRTUAL_ENV=str(venv), PATH='{}{}{}'.format(venv / 'bin', os.pathsep, os.environ['PATH']),
+                AZDEV_CONFIG_DIR=str(work / 'azdev'), AZURE_CONFIG_DIR=str(work / 'azure'),
+                AZURE_EXTENSION_DEV_SOURCES=str(ext_repo), AZURE_EXTENSION_USE_DYNAMIC_INSTALL='no',
+                AZURE_CORE_COLLECT_TELEMETRY='false', AZURE_CORE_NO_COLOR='true')
+
+
+def check_exclusions(env):
+    """Every exclusion in linter_exclusions.yml names a command and parameter aksext has, so none goes stale."""
+    exclusions = yaml.safe_load((ROOT / 'linter_exclusions.yml').read_text()) or {}
+    if not exclusions:
+        return []
+    probe = ("import json, sys\n"
+             "from azure.cli.core import get_default_cli\n"
+             "from azure.cli.core.file_util import create_invoker_and_load_cmds_and_args\n"
+             "cli = get_default_cli(); create_invoker_and_load_cmds_and_args(cli)\n"
+             "table = cli.invocation.commands_loader.command_table\n"
+             "json.dump({name: sorted(command.arguments) for name, command in table.items()}, sys.stdout)\n")
+    done = subprocess.run([sys.executable, '-c', probe], env=env, capture_output=True, text=True, check=True)
+    table = json.loads(done.stdout)
+    stale = []
+    for command, entry in exclusions.items():
+        if command not in table:
+            stale.append('{}: no such command'.format(command))
+            continue
+        for parameter in (entry or {}).get('parameters', {}):
+            if parameter not in table[command]:
+                stale.append('{}: no parameter {}'.format(command, parameter))
+    return stale
+
+
+def main():
+    azdev = str(Path(sys.executable).with_name('azdev'))
+    with tempfile.TemporaryDirectory(prefix='aksext-lint-') as work:
+        env = lay_out(Path(work))
+        failed = False
+        for args in (['style', EXTENSION], ['linter', EXTENSION, '--min-severity', 'low', '-t'] + LINTER_RULE_TYPES):
+            print('$ azdev ' + ' '.join(args), flush=True)
+            failed |= subprocess.run([azdev] + args, env=env, cwd=work, check=False).returncode != 0
+        stale = check_exclusions(env)
+    for line in stale:
+        print('linter_exclusions.yml: ' + line)
+    return 1 if failed or stale else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
