@@ -4,6 +4,8 @@ import json
 
 from knack.help_files import helps
 
+from ._params import DEPRECATED_TYPE_VERBS
+
 _GROUP_SUMMARIES = {
     'k8s-extension': ('Install, configure, upgrade and remove cluster extensions on AKS, Arc-enabled and other '
                       'Kubernetes clusters.', ' --cluster-type managedClusters'),
@@ -120,14 +122,25 @@ helps['k8s-extension extension-types'] = """
 type: group
 short-summary: Find the extension types you can install, their versions, scopes and namespaces.
 """
-for _pattern, (_summary, _examples) in _TYPE_COMMANDS.items():
-    for _place, (_where, _args) in _PLACES.items():
-        _command = 'k8s-extension extension-types ' + _pattern.format(_place)
-        # JSON strings are YAML scalars: no quoting surprises from the colons in command lines.
-        helps[_command] = 'type: command\nshort-summary: {}\nexamples:\n{}'.format(
-            json.dumps(_summary.format(_where)), ''.join(
-                '  - name: {}\n    text: {}\n'.format(json.dumps(name), json.dumps(text.format(
-                    az='az ' + _command, at=_args))) for name, text in _examples))
+
+
+def _type_help(verb, pattern, place, prefix=''):
+    summary, examples = _TYPE_COMMANDS[pattern]
+    where, args = _PLACES[place]
+    command = 'k8s-extension extension-types ' + verb
+    # JSON strings are YAML scalars: no quoting surprises from the colons in command lines.
+    helps[command] = 'type: command\nshort-summary: {}\nexamples:\n{}'.format(
+        json.dumps(prefix + summary.format(where)), ''.join(
+            '  - name: {}\n    text: {}\n'.format(json.dumps(name), json.dumps(text.format(
+                az='az ' + command, at=args))) for name, text in examples))
+
+
+for _pattern in _TYPE_COMMANDS:
+    for _place in _PLACES:
+        _type_help(_pattern.format(_place), _pattern, _place)
+# The hidden older spellings: their targets' help, under their own names.
+for _old, _new, _function, _place in DEPRECATED_TYPE_VERBS:
+    _type_help(_old, _new.replace(_place, '{}'), _place, 'Deprecated: use {}. '.format(_new))
 
 helps['aks extension type'] = """
 type: group

@@ -10,6 +10,12 @@ K8S = 'k8s-extension'
 AKS = 'aks extension'
 GROUPS = (K8S, AKS)
 
+# The hidden spellings of `extension-types` commands that 1.6.4 still accepts: (old verb, the verb it now is, the
+# function behind both, where it looks). Each takes the arguments of its target, as there.
+DEPRECATED_TYPE_VERBS = (('show', 'show-by-location', 'show_type_by_location', 'location'),
+                         ('list', 'list-by-cluster', 'list_types_by_cluster', 'cluster'),
+                         ('list-versions', 'list-versions-by-cluster', 'list_versions_by_cluster', 'cluster'))
+
 PROTECTED_HELP_TAIL = (' Values typed here can end up in shell history and in `--debug` argument logs: '
                        'prefer --config-protected-file.')
 
@@ -45,7 +51,7 @@ def load_arguments(self, _):
         # Hidden: filled from --ids only, so an ID of another kind of cluster is refused instead of being
         # quietly read as an AKS cluster of the same name.
         c.argument('cluster_type', options_list=['--cluster-type'], id_part='type', help=argparse.SUPPRESS)
-        c.argument('cluster_rp', options_list=['--cluster-resource-provider'], id_part='namespace',
+        c.argument('cluster_rp', options_list=['--cluster-resource-provider', '--cluster-rp'], id_part='namespace',
                    help=argparse.SUPPRESS)
         c.argument('extension_type', options_list=['--extension-type', '-t'],
                    help='Type of the extension, for example microsoft.flux or microsoft.dapr.')

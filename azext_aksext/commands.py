@@ -8,7 +8,7 @@ from importlib import import_module
 from azure.cli.core.commands import CliCommandType
 
 from ._client_factory import cf_extension_types, cf_extensions
-from ._params import GROUPS
+from ._params import DEPRECATED_TYPE_VERBS, GROUPS
 
 
 def _late(module, name):
@@ -61,10 +61,7 @@ def load_command_table(self, _):
             g.custom_show_command('show-version-by-' + place, 'show_version_by_' + place, validator=validator,
                                   table_transformer=VERSION_TABLE)
         # The spellings of older releases, kept for scripts: hidden, and they say where to go.
-        for old, new, function, place in (('list', 'list-by-cluster', 'list_types_by_cluster', 'cluster'),
-                                          ('show', 'show-by-cluster', 'show_type_by_cluster', 'cluster'),
-                                          ('list-versions', 'list-versions-by-location', 'list_versions_by_location',
-                                           'location')):
+        for old, new, function, place in DEPRECATED_TYPE_VERBS:
             g.custom_command(old, function,
                              validator=_validator('validate_cluster' if place == 'cluster' else 'validate_names'),
                              table_transformer=VERSION_TABLE if 'versions' in old else TYPE_TABLE,
