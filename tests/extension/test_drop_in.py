@@ -11,6 +11,9 @@ from .test_lifecycle import RG, unique
 ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
 AKS = ['-g', RG, '-c', 'demo-aks', '--cluster-type', 'managedClusters']
 KC = 'Microsoft.KubernetesConfiguration'
+# Both command groups: (command, cluster arguments, extension type flag).
+GROUPS = {'k8s': (['k8s-extension'], ARC, '--extension-type'),
+          'aks': (['aks', 'extension'], ['-g', RG, '-c', 'demo-aks'], '-t')}
 
 # Every key 1.6.4 prints for an extension (its SDK model, flattened); null where the service sends nothing.
 OFFICIAL_KEYS = {'id', 'name', 'type', 'systemData', 'identity', 'plan', 'extensionType', 'autoUpgradeMinorVersion',
@@ -124,25 +127,30 @@ def test_an_unregistered_subscription_is_registered_and_the_create_goes_on(aks, 
     assert aks.json('provider', 'show', '--namespace', KC)['registrationState'] == 'Registered'
 
 
-def test_a_failed_registration_names_the_command(aks, service, unregistered):
-    service.fault(method='POST', path='/register$', status=403, code='AuthorizationFailed', message='No.')
-    done = aks.run('k8s-extension', 'create', *ARC, '-n', unique('reg'), '--extension-type', 'microsoft.flux')
-    assert done.returncode == 1
-    assert 'az provider register --namespace {}'.format(KC) in done.stderr
-    assert 'Traceback' not in done.stderr
-
-
 # 5. A release train with auto-upgrade off and no version installs the train's latest, pinned.
 
-def test_release_train_without_auto_upgrade_or_version_installs_the_latest(aks, service):
-    done = aks.run('aks', 'extension', 'create', '-g', RG, '-c', 'demo-aks', '-n', unique('pin'), '-t',
-                   'microsoft.flux', '--release-train', 'stable', '--auto-upgrade', 'false', '-o', 'json')
+@pytest.mark.parametrize('kind,train,latest', [('aks', 'stable', '1.16.2'), ('k8s', 'preview', '1.17.0-preview.2')])
+def test_release_train_without_auto_upgrade_or_version_installs_the_latest(aks, service, kind, train, latest):
+    group, cluster, type_flag = GROUPS[kind]
+    done = aks.run(*group, 'create', *cluster, '-n', unique('pin'), type_flag, 'microsoft.flux', '--release-train',
+                   train, '--auto-upgrade', 'false', '-o', 'json')
     assert done.returncode == 0, done.stderr
     properties = put_body(service)['properties']
-    assert properties['releaseTrain'] == 'stable' and properties['autoUpgradeMinorVersion'] is False
+    assert properties['releaseTrain'] == train and properties['autoUpgradeMinorVersion'] is False
     assert 'version' not in properties
     shown = json.loads(done.stdout)
-    assert shown['currentVersion'] == '1.16.2' and shown['autoUpgradeMinorVersion'] is False
+    assert shown['currentVersion'] == latest and shown['autoUpgradeMinorVersion'] is False
+
+
+def test_update_to_a_train_without_auto_upgrade_is_sent(aks, service):
+    name = unique('pinup')
+    aks.json('aks', 'extension', 'create', '-g', RG, '-c', 'demo-aks', '-n', name, '-t', 'microsoft.flux')
+    service.clear_requests()
+    done = aks.run('aks', 'extension', 'update', '-g', RG, '-c', 'demo-aks', '-n', name, '--release-train',
+                   'stable', '--auto-upgrade', 'false', '--yes', '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    assert [r['body'] for r in extension_requests(service, 'PATCH')] == [
+        {'properties': {'autoUpgradeMinorVersion': False, 'releaseTrain': 'stable'}}]
 
 
 # 6. The default scope of a type does not forbid the other scope.
@@ -160,11 +168,13 @@ def test_cluster_scope_on_a_namespace_default_type(aks, service, extra, scope):
 
 # 7. An update with nothing to change still goes to the service.
 
-def test_empty_update_sends_an_empty_patch(aks, service):
+@pytest.mark.parametrize('kind', sorted(GROUPS))
+def test_empty_update_sends_an_empty_patch(aks, service, kind):
+    group, cluster, type_flag = GROUPS[kind]
     name = unique('empty')
-    aks.json('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux')
+    aks.json(*group, 'create', *cluster, '-n', name, type_flag, 'microsoft.flux')
     service.clear_requests()
-    done = aks.run('k8s-extension', 'update', *ARC, '-n', name, '-o', 'json')
+    done = aks.run(*group, 'update', *cluster, '-n', name, '-o', 'json')
     assert done.returncode == 0, done.stderr
     assert [r['body'] for r in extension_requests(service, 'PATCH')] == [{'properties': {}}]
     assert json.loads(done.stdout)['name'] == name
