@@ -81,13 +81,15 @@ def test_deprecated_type_commands_have_help(aks):
 
 # 3. aksext's own pre-checks never need more than the operation.
 
-@pytest.mark.parametrize('path,status,warning', [
-    (r'/managedClusters/demo-aks$', 403, 'Could not read AKS cluster'),
-    (r'/managedClusters/demo-aks$', 503, 'Could not read AKS cluster'),
-    (r'/extensionTypes/', 403, 'Could not check extension type'),
-], ids=['cluster-403', 'cluster-503', 'types-403'])
-def test_a_failing_pre_check_read_is_one_warning(aks, service, path, status, warning):
-    service.fault(method='GET', path=path, status=status, count=20)
+@pytest.mark.parametrize('path,fault,warning', [
+    (r'/managedClusters/demo-aks$', {'status': 403}, 'Could not read AKS cluster'),
+    (r'/managedClusters/demo-aks$', {'status': 503}, 'Could not read AKS cluster'),
+    (r'/managedClusters/demo-aks$', {'drop': True}, 'Could not read AKS cluster'),
+    (r'/extensionTypes/', {'status': 403}, 'Could not check extension type'),
+    (r'/extensionTypes/', {'drop': True}, 'Could not check extension type'),
+], ids=['cluster-403', 'cluster-503', 'cluster-no-answer', 'types-403', 'types-no-answer'])
+def test_a_failing_pre_check_read_is_one_warning(aks, service, path, fault, warning):
+    service.fault(method='GET', path=path, count=20, **fault)
     done = aks.run('k8s-extension', 'create', *AKS, '-n', unique('pre'), '--extension-type', 'microsoft.flux',
                    '--version', '1.14.0', '-o', 'none')
     assert done.returncode == 0, done.stderr
