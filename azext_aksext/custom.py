@@ -7,6 +7,7 @@ from knack.log import get_logger
 
 from ._format import extension_output
 from .cluster import cluster_ref, sdk_path_args
+from .dapr import DAPR
 from .service_errors import Target, error_code_and_message, translate
 
 # polling, preflight, scope and type_rules are imported inside the functions that use them: az imports this
@@ -60,7 +61,7 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     apply_rules(rules_input, extension_type, target.ref.cluster_type, creating=False)
     configuration_settings = rules_input.configuration_settings
     configuration_protected_settings = rules_input.configuration_protected_settings
-    from .dapr import DAPR, prepare_update
+    from .dapr import prepare_update
     if (extension_type or '').lower() == DAPR:
         configuration_settings = prepare_update(configuration_settings, current, version, auto_upgrade_minor_version)
     if version or release_train:  # nothing else on update needs the extension types API
@@ -158,11 +159,12 @@ def _run(client, target, action, state_word, no_wait, before, begin):
     before is the extension as it was (None for a create): status messages it already had are not news."""
     from .polling import AdaptivePolling, Progress
     from .registration import registering
-    start = begin
-    begin = lambda polling: registering(target.cmd, lambda: start(polling))  # noqa: E731
+
+    def start(polling):  # registers the subscription for the provider first if the service asks for that
+        return registering(target.cmd, lambda: begin(polling))
     if no_wait:
         try:
-            begin(False)
+            start(False)
         except Exception as err:  # pylint: disable=broad-except
             raise translate(err, target, action) from err
         return None
@@ -170,7 +172,7 @@ def _run(client, target, action, state_word, no_wait, before, begin):
                         known_messages=_status_messages(before))
     try:
         observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
-        result = begin(AdaptivePolling(progress, observe)).result()
+        result = start(AdaptivePolling(progress, observe)).result()
     except KeyboardInterrupt:
         _interrupted(target, action)
     except Exception as err:  # pylint: disable=broad-except
@@ -223,7 +225,7 @@ def _status_messages(resource):
 def _gets_identity(cluster_type, extension_type):
     """As the official tool: a system-assigned identity for the extension on every kind of cluster but AKS (whose
     extensions use the cluster's own identity), except for Dapr, which needs none."""
-    return cluster_type != 'managedClusters' and (extension_type or '').lower() != 'microsoft.dapr'
+    return cluster_type != 'managedClusters' and (extension_type or '').lower() != DAPR
 
 
 def _scope_was_given(cmd):
