@@ -1,6 +1,12 @@
-"""Resource provider registration. Microsoft.KubernetesConfiguration answers with the manifest the live
-service returned (resource types, api-versions, capabilities); other namespaces get a manifest built from the
-api-version tables."""
+"""Resource provider registration, per namespace. Microsoft.KubernetesConfiguration answers with the manifest the
+live service returned (resource types, api-versions, capabilities); the cluster namespaces get a manifest built from
+the api-version tables; the other real namespaces in OTHER_NAMESPACES (Microsoft.OperationalInsights, ...) can be
+read, registered and unregistered too, with no resource types, so that clients which register what they need can
+be exercised. An unknown namespace is 404 InvalidResourceNamespace, as on ARM.
+
+A subscription starts with Microsoft.KubernetesConfiguration NotRegistered (as a fresh one does) and every other
+namespace Registered; `register` and `unregister` change that per namespace (see Service.provider_state)."""
+
 from . import apiversions, errors
 from .apiversions import RESOURCE_MANAGER
 from .errors import json_response
@@ -50,7 +56,13 @@ MANIFESTS = {
         ('provisionedClusters', apiversions.PROVISIONED_CLUSTERS, '2024-01-01', 'SupportsTags, SupportsLocation'),
     ],
 }
-CANONICAL = {name.lower(): name for name in MANIFESTS}
+# Namespaces that companion resources of extensions live in; served without resource types.
+OTHER_NAMESPACES = ('Microsoft.AlertsManagement', 'Microsoft.Dashboard', 'Microsoft.DataProtection',
+                    'Microsoft.ExtendedLocation', 'Microsoft.Insights', 'Microsoft.KeyVault',
+                    'Microsoft.MachineLearningServices', 'Microsoft.ManagedIdentity', 'Microsoft.Monitor',
+                    'Microsoft.OperationalInsights', 'Microsoft.OperationsManagement', 'Microsoft.Relay',
+                    'Microsoft.Security', 'Microsoft.Storage')
+CANONICAL = {name.lower(): name for name in tuple(MANIFESTS) + OTHER_NAMESPACES}
 
 
 def canonical_namespace(namespace):
@@ -63,7 +75,7 @@ def canonical_namespace(namespace):
 
 def provider_body(service, namespace):
     resource_types = []
-    for resource_type, versions, default, capabilities in MANIFESTS[namespace]:
+    for resource_type, versions, default, capabilities in MANIFESTS.get(namespace, ()):
         entry = {'resourceType': resource_type, 'locations': [] if resource_type == 'operations' else LOCATIONS,
                  'apiVersions': list(versions)}
         if default:
@@ -85,7 +97,7 @@ async def get_provider(service, call):
 
 async def list_providers(service, call):
     service.check_subscription(call.params['sub'])
-    return json_response({'value': [provider_body(service, namespace) for namespace in MANIFESTS]})
+    return json_response({'value': [provider_body(service, namespace) for namespace in sorted(CANONICAL.values())]})
 
 
 async def register(service, call):

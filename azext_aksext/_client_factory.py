@@ -44,3 +44,11 @@ def cf_managed_clusters(cli_ctx, *_, subscription_id=None):
     from azure.cli.core.profiles import ResourceType
     return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_CONTAINERSERVICE,
                                    subscription_id=subscription_id).managed_clusters
+
+
+def cf_providers(cli_ctx, *_, subscription_id=None):
+    # Resource provider registration; the resources SDK ships with azure-cli itself.
+    from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    from azure.cli.core.profiles import ResourceType
+    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES,
+                                   subscription_id=subscription_id, retry_total=RETRY_TOTAL).providers

@@ -4,6 +4,14 @@ from collections import OrderedDict
 from .redaction import mask_protected
 
 
+# Every key the official tool prints for an extension, null when the service sends no value, so that scripts
+# can index them (d["plan"], identity.principalId); fields newer api-versions add are kept as well.
+OFFICIAL_KEYS = ('id', 'name', 'type', 'systemData', 'identity', 'plan', 'extensionType', 'autoUpgradeMinorVersion',
+                 'releaseTrain', 'version', 'scope', 'configurationSettings', 'configurationProtectedSettings',
+                 'currentVersion', 'provisioningState', 'statuses', 'errorInfo', 'customLocationSettings',
+                 'packageUri', 'aksAssignedIdentity', 'isSystemExtension')
+
+
 def extension_output(resource):
     """Flatten an extension (SDK model or REST dict) the way the official tool prints it: properties on top."""
     if resource is None:
@@ -11,6 +19,10 @@ def extension_output(resource):
     document = resource.as_dict() if hasattr(resource, 'as_dict') else dict(resource)
     flattened = OrderedDict((key, value) for key, value in document.items() if key != 'properties')
     flattened.update(document.get('properties') or {})
+    for key in OFFICIAL_KEYS:
+        flattened.setdefault(key, None)
+    if isinstance(flattened['scope'], dict):
+        flattened['scope'] = dict({'cluster': None, 'namespace': None}, **flattened['scope'])
     return mask_protected(flattened)
 
 

@@ -45,7 +45,7 @@ def load_arguments(self, _):
         # Hidden: filled from --ids only, so an ID of another kind of cluster is refused instead of being
         # quietly read as an AKS cluster of the same name.
         c.argument('cluster_type', options_list=['--cluster-type'], id_part='type', help=argparse.SUPPRESS)
-        c.argument('cluster_rp', options_list=['--cluster-resource-provider'], id_part='namespace',
+        c.argument('cluster_rp', options_list=['--cluster-resource-provider', '--cluster-rp'], id_part='namespace',
                    help=argparse.SUPPRESS)
         c.argument('extension_type', options_list=['--extension-type', '-t'],
                    help='Type of the extension, for example microsoft.flux or microsoft.dapr.')

@@ -130,9 +130,9 @@ def validate_version_flags(namespace):
         logger.warning("--version %s pins the extension, so minor-version auto-upgrade is turned off "
                        "(--auto-upgrade-minor-version false).", version)
     if namespace.release_train is not None and auto_upgrade is False and version is None:
-        raise ArgumentUsageError(
-            "--release-train has no effect with --auto-upgrade-minor-version false and no --version.",
-            "Set --auto-upgrade-minor-version true to follow the train, or pin a version from it with --version.")
+        # As the official tool: the service installs the train's latest version and keeps it there.
+        logger.warning("--auto-upgrade-minor-version false without --version: the latest version of release train "
+                       "'%s' is installed and stays pinned (no automatic upgrades).", namespace.release_train)
 
 
 def validate_plan(namespace):
@@ -153,12 +153,18 @@ def validate_scope(namespace):
 
 def validate_create(cmd, namespace):
     validate_cluster(cmd, namespace)
+    # The service matches extension types without regard to case but stores what it is sent; the official tool
+    # sends them lower-cased, and scripts query for the lower-case spelling.
+    namespace.extension_type = (namespace.extension_type or '').lower() or None
     validate_scope(namespace)
     validate_plan(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
     from .type_rules import apply_rules
     apply_rules(namespace, namespace.extension_type, namespace.cluster_type, creating=True)
+    from .dapr import DAPR, prepare_create
+    if namespace.extension_type == DAPR:
+        prepare_create(namespace)
 
 
 def validate_update(cmd, namespace):
@@ -166,10 +172,9 @@ def validate_update(cmd, namespace):
     validate_version_flags(namespace)
     validate_settings(namespace)
     if all(getattr(namespace, attribute) is None for attribute in _UPDATABLE):
-        raise RequiredArgumentMissingError(
-            "Nothing to update: no setting, version or release train was given.",
-            "Give at least one of --configuration-settings, --config-protected-settings (or their -file forms), "
-            "--version, --release-train, --auto-upgrade-minor-version.")
+        # As the official tool: an empty update still goes to the service, which reconciles the extension again.
+        logger.warning("No setting, version or release train was given: sending an empty update, which makes the "
+                       "service reconcile the extension as it is.")
 
 
 def validate_wait(cmd, namespace):

@@ -77,13 +77,13 @@ def load_command_table(self, _):
         g.custom_command('list', 'list_types_by_cluster', validator=by_cluster, table_transformer=TYPE_TABLE,
                          deprecate_info=g.deprecate(redirect='k8s-extension extension-types list-by-cluster',
                                                     hide=True))
-        g.custom_show_command('show', 'show_type_by_cluster', validator=by_cluster, table_transformer=TYPE_TABLE,
-                              deprecate_info=g.deprecate(redirect='k8s-extension extension-types show-by-cluster',
+        g.custom_show_command('show', 'show_type_by_location', validator=by_location, table_transformer=TYPE_TABLE,
+                              deprecate_info=g.deprecate(redirect='k8s-extension extension-types show-by-location',
                                                          hide=True))
-        g.custom_command('list-versions', 'list_versions_by_location', validator=by_location,
+        g.custom_command('list-versions', 'list_versions_by_cluster', validator=by_cluster,
                          table_transformer=VERSION_TABLE,
                          deprecate_info=g.deprecate(
-                             redirect='k8s-extension extension-types list-versions-by-location', hide=True))
+                             redirect='k8s-extension extension-types list-versions-by-cluster', hide=True))
 
     with self.command_group('aks extension type', custom_command_type=TYPES,
                             client_factory=cf_extension_types) as g:

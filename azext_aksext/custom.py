@@ -7,6 +7,7 @@ from knack.log import get_logger
 
 from ._format import extension_output
 from .cluster import cluster_ref, sdk_path_args
+from .dapr import DAPR
 from .service_errors import Target, error_code_and_message, translate
 
 # polling, preflight, scope and type_rules are imported inside the functions that use them: az imports this
@@ -39,8 +40,8 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
     body = {'properties': properties}
     if plan_name:
         body['plan'] = {'name': plan_name, 'product': plan_product, 'publisher': plan_publisher}
-    if target.ref.cluster_type == 'fleets':
-        body['identity'] = {'type': 'SystemAssigned'}  # the fleet hub's Flux acts through its own identity
+    if _gets_identity(target.ref.cluster_type, extension_type):
+        body['identity'] = {'type': 'SystemAssigned'}
     return _run(client, target, 'create', 'Creating', no_wait, None,
                 lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
@@ -60,7 +61,11 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     apply_rules(rules_input, extension_type, target.ref.cluster_type, creating=False)
     configuration_settings = rules_input.configuration_settings
     configuration_protected_settings = rules_input.configuration_protected_settings
-    check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
+    from .dapr import prepare_update
+    if (extension_type or '').lower() == DAPR:
+        configuration_settings = prepare_update(configuration_settings, current, version, auto_upgrade_minor_version)
+    if version or release_train:  # nothing else on update needs the extension types API
+        check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
     properties = {}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, configurationSettings=configuration_settings,
@@ -76,11 +81,13 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
 def delete_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                      force=False, no_wait=False, yes=False):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
-    _confirm(cmd, "Delete {}?".format(target.describe()), yes)
-    current = _get(client, target, 'delete', missing_ok=True)
+    # As the official tool does: a missing extension, cluster or resource group is nothing to delete, and the
+    # question is asked only about an extension that exists.
+    current = _get(client, target, 'delete', missing_ok=True, missing_parent_ok=True)
     if current is None:
         logger.warning("Nothing to delete: there is no %s.", target.describe())
         return None
+    _confirm(cmd, "Delete {}?".format(target.describe()), yes)
     _run(client, target, 'delete', 'Deleting', no_wait, current,
          lambda polling: client.begin_delete(*sdk_path_args(target.ref), name, force_delete=True if force else None,
                                              polling=polling))
@@ -151,9 +158,13 @@ def _run(client, target, action, state_word, no_wait, before, begin):
 
     before is the extension as it was (None for a create): status messages it already had are not news."""
     from .polling import AdaptivePolling, Progress
+    from .registration import registering
+
+    def start(polling):  # registers the subscription for the provider first if the service asks for that
+        return registering(target.cmd, lambda: begin(polling))
     if no_wait:
         try:
-            begin(False)
+            start(False)
         except Exception as err:  # pylint: disable=broad-except
             raise translate(err, target, action) from err
         return None
@@ -161,7 +172,7 @@ def _run(client, target, action, state_word, no_wait, before, begin):
                         known_messages=_status_messages(before))
     try:
         observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
-        result = begin(AdaptivePolling(progress, observe)).result()
+        result = start(AdaptivePolling(progress, observe)).result()
     except KeyboardInterrupt:
         _interrupted(target, action)
     except Exception as err:  # pylint: disable=broad-except
@@ -211,20 +222,27 @@ def _status_messages(resource):
     return [status.get('message') for status in (resource or {}).get('statuses') or [] if status.get('message')]
 
 
+def _gets_identity(cluster_type, extension_type):
+    """As the official tool: a system-assigned identity for the extension on every kind of cluster but AKS (whose
+    extensions use the cluster's own identity), except for Dapr, which needs none."""
+    return cluster_type != 'managedClusters' and (extension_type or '').lower() != DAPR
+
+
 def _scope_was_given(cmd):
     """True when the user typed --scope or a namespace flag (a default filled in from type rules does not count)."""
     given = cmd.cli_ctx.data.get('safe_params') or []
     return any(flag in given for flag in ('--scope', '--release-namespace', '--target-namespace'))
 
 
-def _get(client, target, action, missing_ok=False):
-    """The extension as the user sees it; with missing_ok, None when the extension (not its cluster or resource
-    group: a wrong -g or -c stays an error, as do 403 and 5xx) does not exist."""
+def _get(client, target, action, missing_ok=False, missing_parent_ok=False):
+    """The extension as the user sees it; with missing_ok, None when the extension does not exist, and with
+    missing_parent_ok also when its cluster or resource group does not (401, 403, 429 and 5xx stay errors)."""
     try:
         return extension_output(client.get(*sdk_path_args(target.ref), target.name))
     except Exception as err:  # pylint: disable=broad-except
         error = translate(err, target, action)
-        if missing_ok and getattr(error, 'missing', None) == 'target':
+        missing = getattr(error, 'missing', None)
+        if (missing_ok and missing == 'target') or (missing_parent_ok and missing in ('cluster', 'resource_group')):
             return None
         raise error from err
 

@@ -20,7 +20,7 @@ def check_aks_cluster(cmd, target):
         return None
     from ._client_factory import cf_managed_clusters
     try:
-        cluster = cf_managed_clusters(cmd.cli_ctx).get(target.ref.resource_group, target.ref.name)
+        cluster = cf_managed_clusters(cmd.cli_ctx).get(target.ref.resource_group, target.ref.name, retry_total=1)
     except Exception as err:  # pylint: disable=broad-except
         error = translate(err, target, 'check the cluster of')
         if getattr(error, 'missing', None) in ('cluster', 'target'):
@@ -28,6 +28,11 @@ def check_aks_cluster(cmd, target):
                 "Cluster not found: there is no AKS cluster '{}' in resource group '{}'.".format(
                     target.ref.name, target.ref.resource_group),
                 "Check -c/--cluster-name and -g/--resource-group (`az aks list -o table` lists your clusters).")
+        if could_not_answer(err):
+            # A check of aksext's own must not need more than the operation does: the service decides.
+            logger.warning("Could not read AKS cluster '%s' to check it before sending (%s); going on without "
+                           "the check.", target.ref.name, _reason(err))
+            return None
         raise error from err
     identity_type = str(getattr(getattr(cluster, 'identity', None), 'type', None) or 'None')
     if identity_type.lower().endswith('none'):
@@ -54,8 +59,9 @@ def check_type_metadata(cmd, target, extension_type, scope=None, version=None, r
         if metadata is None:
             return  # the types API did not answer (and said so once): the service decides the rest
         properties = metadata.get('properties') or {}
+        # Its supportedScopes name the default scope only, not every scope the type allows: the scope itself is
+        # left to the type's rules and to the service.
         _check_cluster_type(extension_type, properties.get('supportedClusterTypes'), target)
-        _check_scope(extension_type, properties.get('supportedScopes') or {}, scope)
     if version or release_train:
         train = release_train or 'stable'
         versions = _ask(client, target, extension_type, location, lambda: [
@@ -82,11 +88,26 @@ def _ask(client, target, extension_type, location, request):
                     extension_type, describe(target.ref), error_code_and_message(err)[1]),
                 "`az k8s-extension extension-types list-by-cluster -g {} -c {} --cluster-type {}` lists the types "
                 "this cluster supports.".format(target.ref.resource_group, target.ref.name, target.ref.cluster_type))
-        if status in (404, 429) or (status or 0) >= 500:
-            logger.warning("Could not check extension type '%s' before sending (the extension types API answered "
-                           "%s); the service will check it.", extension_type, status)
+        if status == 404 or could_not_answer(err):
+            logger.warning("Could not check extension type '%s' before sending (the extension types API %s); the "
+                           "service will check it.", extension_type, _reason(err))
             return None
         raise translate(err, target, 'check extension type {} for'.format(extension_type)) from err
+
+
+def could_not_answer(err):
+    """True when a read made only for a check failed for a reason that need not stop the operation itself: no
+    permission to read (403), throttled (429), a failing service (5xx), or no answer at all (timeout, network)."""
+    from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+    if isinstance(err, (ServiceRequestError, ServiceResponseError)):
+        return True
+    status = getattr(err, 'status_code', None)
+    return status in (403, 429) or (status or 0) >= 500
+
+
+def _reason(err):
+    status = getattr(err, 'status_code', None)
+    return 'answered {}'.format(status) if status else 'did not answer'
 
 
 def _supported_cluster_types(client, location, extension_type):
@@ -106,19 +127,6 @@ def _check_cluster_type(extension_type, supported, target):
             "Extension type '{}' does not support {}; it supports: {}.".format(
                 extension_type, target.ref.cluster_type, ', '.join(supported)),
             "Install it on a cluster of one of those types.")
-
-
-def _check_scope(extension_type, supported_scopes, scope):
-    allowed = set()
-    if supported_scopes.get('defaultScope'):
-        allowed.add(supported_scopes['defaultScope'].lower())
-    if supported_scopes.get('clusterScopeSettings'):
-        allowed.add('cluster')
-    if allowed and scope not in allowed:
-        raise InvalidArgumentValueError(
-            "Extension type '{}' supports {} scope, not {} scope.".format(
-                extension_type, ' and '.join(sorted(allowed)), scope),
-            "Use --scope {}.".format(sorted(allowed)[0]))
 
 
 def _check_version(extension_type, train, versions, version, train_given, target):

@@ -128,7 +128,8 @@ RULES = {
     'microsoft.azuremonitor.containers': TypeRule(
         (CLUSTER,), 'azuremonitor-containers', True, 'azuremonitor-containers', None, {}, _prepare_monitor),
     'microsoft.openservicemesh': TypeRule((CLUSTER,), 'arc-osm-system', True, None, None, {}, None),
-    'microsoft.azuredefender.kubernetes': TypeRule((CLUSTER,), 'mdc', True, None, None, {}, None),
+    'microsoft.azuredefender.kubernetes': TypeRule((CLUSTER,), 'mdc', True, 'microsoft.azuredefender.kubernetes',
+                                                   None, {}, None),
 }
 
 # AKS Fleet Manager hubs run Flux only.

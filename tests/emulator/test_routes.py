@@ -109,6 +109,23 @@ def test_providers(arm):
     assert unknown.status_code == 404 and error_code(unknown) == 'InvalidResourceNamespace'
 
 
+def test_registration_is_kept_per_namespace(arm):
+    """A companion namespace can be unregistered and registered (the 2016-02-01 calls of the SDK's own
+    registration policy included) without touching the others."""
+    insights = arm.subscription + '/providers/microsoft.operationalinsights'
+    try:
+        assert arm.call('POST', insights + '/unregister', '2016-02-01').json()['registrationState'] == 'Unregistered'
+        body = arm.call('GET', insights, '2016-02-01').json()
+        assert body['namespace'] == 'Microsoft.OperationalInsights' and body['registrationState'] == 'Unregistered'
+        kc = arm.call('GET', arm.subscription + '/providers/Microsoft.KubernetesConfiguration', '2016-02-01').json()
+        assert kc['registrationState'] == 'Registered'
+        listed = arm.call('GET', arm.subscription + '/providers', '2024-11-01').json()['value']
+        assert {p['namespace']: p['registrationState'] for p in listed}['Microsoft.OperationalInsights'] == \
+            'Unregistered'
+    finally:
+        assert arm.call('POST', insights + '/register', '2016-02-01').json()['registrationState'] == 'Registered'
+
+
 def test_api_version_checks(arm):
     missing = arm.call('GET', arm.subscription + '/resourcegroups')
     assert missing.status_code == 400 and missing.json()['error']['message'] == \

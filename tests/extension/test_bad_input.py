@@ -126,10 +126,6 @@ def _cases(f):
          'MutuallyExclusiveArgumentError', '--auto-upgrade-minor-version'),
         ('aks-version-and-autoupgrade', AKS_CREATE + ['--version', '1.0.0', '--auto-upgrade', 'true'],
          'MutuallyExclusiveArgumentError', '--version'),
-        ('train-without-autoupgrade', K8S_CREATE + ['--release-train', 'preview', '--auto-upgrade', 'false'],
-         'ArgumentUsageError', '--release-train'),
-        ('update-train-without-autoupgrade', AKS_UPDATE + ['--release-train', 'stable', '--auto-upgrade', 'false'],
-         'ArgumentUsageError', '--release-train'),
         ('both-namespaces', K8S_CREATE + ['--release-namespace', 'a', '--target-namespace', 'b'],
          'MutuallyExclusiveArgumentError', '--target-namespace'),
         ('cluster-scope-target-namespace', AKS_CREATE + ['--scope', 'cluster', '--target-namespace', 'b'],
@@ -163,8 +159,6 @@ def _cases(f):
          'UnclassifiedUserFault', '--name'),
         ('list-no-cluster', K8S + ['list', '-g', 'rg1', '-t', 'managedClusters'], 'RequiredArgumentMissingError',
          '--cluster-name'),
-        ('update-nothing', K8S_UPDATE, 'RequiredArgumentMissingError', 'Nothing to update'),
-        ('aks-update-nothing', AKS_UPDATE + ['--yes'], 'RequiredArgumentMissingError', 'Nothing to update'),
     ]
 
 

@@ -37,9 +37,8 @@ def test_lifecycle_on_each_cluster_type(aks, service, clusters, cluster_type):
     put = extension_requests(service, 'PUT')[0]
     assert put['path'].endswith('/{}/{}/{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'.format(
         provider, cluster_type, cluster, name))
-    assert ('identity' in put['body']) == (cluster_type == 'fleets')
-    if cluster_type == 'fleets':
-        assert put['body']['identity'] == {'type': 'SystemAssigned'}
+    # As the official tool: a system-assigned identity on every kind of cluster but AKS.
+    assert put['body'].get('identity') == (None if cluster_type == 'managedClusters' else {'type': 'SystemAssigned'})
 
 
 def test_plan_columns_appear_in_the_table_when_a_plan_is_set(aks, service):

@@ -110,7 +110,9 @@ def test_aks_type_commands_need_exactly_one_form(aks, service, args, fragment):
 @pytest.mark.parametrize('extra,fragment', [
     (['--extension-type', 'microsoft.dapr', '--version', '1.6.1'], 'Nearest available versions: 1.5.1, 1.6.0, 1.7.4'),
     (['--extension-type', 'microsoft.flux', '--release-train', 'nightly'], "no release train 'nightly'"),
-    (['--extension-type', 'microsoft.contoso.samples', '--scope', 'cluster'], 'supports namespace scope'),
+    # A type's default scope does not refuse the other scope (test_drop_in.py); its supported cluster types do:
+    (['--extension-type', 'microsoft.azuredefender.kubernetes', '--scope', 'cluster', '--cluster-type',
+      'managedClusters', '-c', 'demo-aks'], 'does not support managedClusters'),
     (['--extension-type', 'microsoft.azuredefender.kubernetes', '--version', '0.7.40', '--cluster-type',
       'managedClusters', '-c', 'demo-aks'], 'does not support managedClusters'),
 ])

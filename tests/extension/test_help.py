@@ -35,6 +35,8 @@ TYPE_COMMANDS = ['k8s-extension extension-types ' + verb.format(place) for verb 
     'list-by-{}', 'show-by-{}', 'list-versions-by-{}', 'show-version-by-{}') for place in ('location', 'cluster')]
 TYPE_COMMANDS += ['aks extension type list', 'aks extension type show', 'aks extension type version list',
                   'aks extension type version show']
+# The hidden spellings of older releases have help too.
+TYPE_COMMANDS += ['k8s-extension extension-types ' + verb for verb in ('show', 'list', 'list-versions')]
 ALL_COMMANDS = list(EXPECTED_FLAGS) + TYPE_COMMANDS
 
 

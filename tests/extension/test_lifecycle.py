@@ -126,11 +126,15 @@ def test_force_delete_sends_force_delete(aks, service):
     assert [d['query'].get('forceDelete') for d in deletes] == ['true']
 
 
-def test_delete_without_terminal_or_yes_fails_at_once(aks, service):
-    done = aks.run(*aks_ext('delete', 'anything'))
+def test_delete_without_terminal_or_yes_fails_before_deleting(aks, service):
+    name = unique('tty')
+    aks.json(*aks_ext('create', name), '-t', 'microsoft.flux')
+    service.clear_requests()
+    done = aks.run(*aks_ext('delete', name))
     assert done.returncode != 0
     assert '--yes' in done.stderr and 'Traceback' not in done.stderr
-    assert service.requests() == []
+    # The extension is read first (the question is only for one that exists); nothing is deleted.
+    assert [r['method'] for r in service.requests()] == ['GET']
 
 
 def test_disable_confirm_prompt_setting_skips_the_question(aks, service):
@@ -233,9 +237,6 @@ def test_aks_group_refuses_an_id_of_another_cluster_kind(aks, service):
 
 
 @pytest.mark.parametrize('args,expected', [
-    (['aks', 'extension', 'delete', '-g', 'no-such-rg', '-c', AKS_CLUSTER, '-n', 'x', '--yes'],
-     "Resource group 'no-such-rg' was not found"),
-    (['aks', 'extension', 'delete', '-g', RG, '-c', 'no-such-cluster', '-n', 'x', '--yes'], 'Cluster not found'),
     (['aks', 'extension', 'wait', '-g', RG, '-c', 'no-such-cluster', '-n', 'x', '--deleted'], 'Cluster not found'),
     (['aks', 'extension', 'create', '-g', 'no-such-rg', '-c', AKS_CLUSTER, '-n', 'x', '-t', 'microsoft.flux'],
      "Resource group 'no-such-rg' was not found"),
@@ -243,7 +244,18 @@ def test_aks_group_refuses_an_id_of_another_cluster_kind(aks, service):
 def test_a_wrong_group_or_cluster_is_an_error_not_success(aks, service, args, expected):
     done = aks.run(*args)
     assert done.returncode == 3, done.stderr
-    assert expected in done.stderr and 'Nothing to delete' not in done.stderr
+    assert expected in done.stderr
+
+
+@pytest.mark.parametrize('args,expected', [
+    (['-g', 'no-such-rg', '-c', AKS_CLUSTER], "resource group 'no-such-rg'"),
+    (['-g', RG, '-c', 'no-such-cluster'], "cluster 'no-such-cluster'"),
+])
+def test_delete_on_a_wrong_group_or_cluster_is_nothing_to_delete(aks, service, args, expected):
+    # As the official tool: what is not there is not an error for delete.
+    done = aks.run('aks', 'extension', 'delete', *args, '-n', 'x', '--yes')
+    assert done.returncode == 0, done.stderr
+    assert 'Nothing to delete' in done.stderr and expected in done.stderr
 
 
 @pytest.mark.parametrize('args,fragment', [

@@ -123,8 +123,10 @@ def test_rules_apply_to_update(aks, service):
 
 
 def test_unregistered_provider_error_names_the_fix(aks, service):
+    """The provider is registered on the way (test_drop_in.py); when that fails, the error gives the command."""
     unregistered = aks.run('provider', 'unregister', '--namespace', 'Microsoft.KubernetesConfiguration')
     assert unregistered.returncode == 0, unregistered.stderr
+    service.fault(method='POST', path='/register$', status=403, code='AuthorizationFailed', message='No.')
     try:
         done = aks.run(*create('microsoft.flux', unique('unreg'), 'demo-arc', 'connectedClusters'))
     finally:

@@ -1,0 +1,64 @@
+"""Dapr's settings as the official tool sets them, and the official output keys, without starting az."""
+from types import SimpleNamespace
+
+import pytest
+
+from azext_aksext._format import OFFICIAL_KEYS, extension_output
+from azext_aksext.dapr import prepare_create, prepare_update
+from azext_aksext.registration import unregistered_namespace
+
+
+def _create(settings=None, cluster_type='connectedClusters', name='dapr', release_namespace='dapr-system'):
+    namespace = SimpleNamespace(configuration_settings=settings, cluster_type=cluster_type, name=name,
+                                release_namespace=release_namespace, release_train=None)
+    prepare_create(namespace)
+    return namespace
+
+
+def test_dapr_create_on_aks_sets_the_cluster_type_and_train():
+    namespace = _create(cluster_type='managedClusters')
+    assert namespace.configuration_settings == {'global.clusterType': 'managedclusters'}
+    assert namespace.release_train == 'stable'
+
+
+def test_dapr_adopts_a_release_named_by_both_settings():
+    namespace = _create({'existingDaprReleaseName': 'old', 'existingDaprReleaseNamespace': 'ns'})
+    assert (namespace.name, namespace.release_namespace) == ('old', 'ns')
+    assert namespace.configuration_settings['global.ha.enabled'] == 'false'
+
+
+@pytest.mark.parametrize('settings', [{'existingDaprReleaseName': 'old'},
+                                      {'existingDaprReleaseName': 'old', 'existingDaprReleaseNamespace': 'ns',
+                                       'skipExistingDaprCheck': 'true'}], ids=['one-of-two', 'skip-check'])
+def test_dapr_does_not_adopt_without_both_settings_or_when_told_to_skip(settings):
+    namespace = _create(dict(settings))
+    assert (namespace.name, namespace.release_namespace) == ('dapr', 'dapr-system')
+    assert 'global.ha.enabled' not in namespace.configuration_settings
+
+
+@pytest.mark.parametrize('current,version,auto_upgrade,given,hook', [
+    ({'autoUpgradeMinorVersion': True, 'version': None}, None, None, {}, 'false'),
+    ({'autoUpgradeMinorVersion': True, 'version': None}, None, True, {}, 'true'),
+    ({'autoUpgradeMinorVersion': False, 'version': '1.13.6'}, '1.12.5', False, {}, 'false'),
+    ({'autoUpgradeMinorVersion': False, 'version': '1.13.6'}, '1.13.6', False, {}, 'false'),
+    ({'autoUpgradeMinorVersion': False, 'version': '1.12.5'}, '1.13.6', False, {}, 'true'),
+    ({'autoUpgradeMinorVersion': False, 'version': '1.12.5'}, 'x.y', False, {}, 'false'),
+    ({'autoUpgradeMinorVersion': True, 'version': None}, None, None, {'hooks.applyCrds': 'true'}, 'true'),
+])
+def test_dapr_update_crd_hook(current, version, auto_upgrade, given, hook):
+    assert prepare_update(given, current, version, auto_upgrade)['hooks.applyCrds'] == hook
+
+
+def test_output_has_every_official_key_and_both_scope_sides():
+    output = extension_output({'id': 'x', 'properties': {'scope': {'namespace': {'targetNamespace': 'a'}}}})
+    assert set(OFFICIAL_KEYS) <= set(output)
+    assert output['scope'] == {'cluster': None, 'namespace': {'targetNamespace': 'a'}}
+    assert output['plan'] is None
+
+
+def test_registration_error_names_its_namespace():
+    class Error(Exception):
+        error = SimpleNamespace(code='MissingSubscriptionRegistration',
+                                message="The subscription is not registered to use namespace 'Microsoft.Insights'.")
+    assert unregistered_namespace(Error()) == 'Microsoft.Insights'
+    assert unregistered_namespace(ValueError('other')) is None
