@@ -17,6 +17,10 @@ short-summary: Install an extension on a cluster and wait until it is Succeeded.
 long-summary: >
     Waits for the service to finish, showing progress, and exits non-zero with the service's error and status
     messages if the installation fails. --version pins a version and turns minor-version auto-upgrade off.
+    Azure Monitor Container Insights, Defender and AKS Backup first get the Azure resources they need (the default
+    Log Analytics workspace, a data collection rule and its association, a storage account lookup), tagged
+    createdBy=aksext and reused on re-runs; unlike the official tool, the extension is not sent when one of them
+    cannot be made. skipPrerequisites=true skips this for Container Insights.
 examples:
   - name: Install Flux on an AKS cluster, following the stable release train.
     text: {az} create -g my-rg -c my-cluster{ct} -n flux {et} microsoft.flux
