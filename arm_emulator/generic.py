@@ -6,7 +6,7 @@ import datetime
 
 from . import errors
 from .errors import json_response
-from .resource_types import ACTIONS, IMPLICIT_CHILDREN, NAMESPACES, NO_PROVISIONING_STATE, TYPES
+from .resource_types import ACTIONS, CREATED_WITH_200, IMPLICIT_CHILDREN, NAMESPACES, NO_PROVISIONING_STATE, TYPES
 
 _NS = '|'.join(name.replace('.', r'\.') for name in NAMESPACES)
 # An optional parent resource (ns/type/name) before the namespace makes the path an extension resource on it.
@@ -24,8 +24,8 @@ API_VERSIONS = {
     'microsoft.dashboard': ('2024-10-01', '2023-09-01', '2022-08-01'),
     'microsoft.storage': ('2026-01-01', '2025-08-01', '2025-06-01', '2025-01-01', '2024-01-01', '2023-05-01',
                           '2023-01-01', '2022-09-01', '2021-09-01'),
-    'microsoft.relay': ('2024-01-01', '2021-11-01', '2017-04-01'),
-    'microsoft.servicebus': ('2024-01-01', '2022-10-01-preview', '2022-01-01-preview', '2021-11-01', '2017-04-01'),
+    'microsoft.relay': ('2026-01-01', '2024-01-01', '2021-11-01', '2017-04-01'),
+    'microsoft.servicebus': ('2026-01-01', '2024-01-01', '2022-10-01-preview', '2022-01-01-preview', '2021-11-01', '2017-04-01'),
 }
 
 
@@ -136,7 +136,7 @@ async def handle(service, call):
         return json_response(action(doc))
     if call.method == 'PUT':
         doc, created = put_resource(service, path, call.body or {})
-        return json_response(doc, status=201 if created else 200)
+        return json_response(doc, status=201 if created and path.type_key not in CREATED_WITH_200 else 200)
     doc = service.store.get('resources', path.key)
     if call.method == 'DELETE':
         if doc is None:

@@ -100,6 +100,12 @@ TYPES = {rtype.name.lower(): rtype for rtype in (
 # Namespaces served by the generic store, as a regular expression alternative (matched without case).
 NAMESPACES = sorted({rtype.name.split('/')[0] for rtype in TYPES.values()})
 
+# Types whose create answers 200, not 201 (their REST specs list no 201).
+CREATED_WITH_200 = ('microsoft.relay/namespaces/hybridconnections',
+                    'microsoft.relay/namespaces/hybridconnections/authorizationrules',
+                    'microsoft.servicebus/namespaces/topics', 'microsoft.servicebus/namespaces/topics/subscriptions',
+                    'microsoft.servicebus/namespaces/authorizationrules')
+
 # Types whose resources exist without a provisioning state in their properties.
 NO_PROVISIONING_STATE = ('microsoft.authorization/roleassignments',)
 

@@ -63,6 +63,9 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     apply_rules(rules_input, extension_type, target.ref.cluster_type, creating=False)
     configuration_settings = rules_input.configuration_settings
     configuration_protected_settings = rules_input.configuration_protected_settings
+    from .companions import before_update
+    configuration_settings, configuration_protected_settings = before_update(
+        cmd, target, extension_type, configuration_settings, configuration_protected_settings, current)
     check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
     properties = {}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,

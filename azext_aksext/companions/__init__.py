@@ -3,7 +3,7 @@ workspace, a data collection rule, a storage account lookup, ...), made or found
 and the settings derived from them.
 
 Which module handles which extension type is data (HANDLERS); each module offers any of ``create(context,
-settings, protected) -> (settings, protected)``, ``update(...)`` with the same shape, and
+settings, protected) -> (settings, protected)``, ``update(context, settings, protected, current)`` with the same result, and
 ``delete(context, extension)``. The command functions call one hook per verb and know nothing of the types."""
 import importlib
 
@@ -11,6 +11,7 @@ HANDLERS = {
     'microsoft.azuremonitor.containers': 'container_insights',
     'microsoft.azuredefender.kubernetes': 'defender',
     'microsoft.dataprotection.kubernetes': 'backup',
+    'microsoft.azureml.kubernetes': 'azureml',
 }
 
 
@@ -33,12 +34,13 @@ def before_create(cmd, target, extension_type, settings, protected, location=Non
     return new_settings or settings, new_protected or protected
 
 
-def before_update(cmd, target, extension_type, settings, protected):
+def before_update(cmd, target, extension_type, settings, protected, current):
+    """The settings to send with an update of the extension `current` (as the user sees it)."""
     handler = _handler(extension_type, 'update')
     if handler is None:
         return settings, protected
     from .context import Context
-    return handler(Context(cmd, target, extension_type), settings, protected)
+    return handler(Context(cmd, target, extension_type), settings, protected, current)
 
 
 def before_delete(cmd, target, extension):
