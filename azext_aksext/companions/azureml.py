@@ -84,11 +84,9 @@ def update(context, settings, protected, current):
 
 
 def _read_cluster(context):
-    api = CLUSTER_API.get(context.target.ref.cluster_type, '2024-01-01')
-    cluster = context.step('read the cluster', lambda: context.resources().resources.get_by_id(context.cluster_id,
-                                                                                              api))
-    context._location = cluster.location  # pylint: disable=protected-access
-    return cluster.properties or {}
+    from .context import CLUSTER_API as DEFAULT_API
+    cluster_type = context.target.ref.cluster_type
+    return context.read_cluster(CLUSTER_API.get(cluster_type) or DEFAULT_API[cluster_type]).properties or {}
 
 
 def _size_defaults(settings, properties, aks):
@@ -116,7 +114,7 @@ def _get_or_none(context, what, action):
 
 def _relay_client(context):
     from azure.mgmt.relay import RelayAPIMgmtClient
-    return context._masked(RelayAPIMgmtClient, None)  # pylint: disable=protected-access
+    return context.masked_client(RelayAPIMgmtClient, None)
 
 
 def ensure_relay(context, names):

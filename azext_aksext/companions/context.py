@@ -31,10 +31,18 @@ class Context:
     @property
     def cluster_location(self):
         if self._location is None:
-            cluster = self.resources().resources.get_by_id(self.cluster_id,
-                                                           CLUSTER_API[self.target.ref.cluster_type])
-            self._location = cluster.location
+            self._location = self.read_cluster(CLUSTER_API[self.target.ref.cluster_type]).location
         return self._location.replace(' ', '').lower()
+
+    def read_cluster(self, api_version):
+        """The cluster as a generic resource; a missing cluster is reported as such."""
+        from ..service_errors import translate
+        try:
+            cluster = self.resources().resources.get_by_id(self.cluster_id, api_version)
+        except Exception as err:  # pylint: disable=broad-except
+            raise translate(err, self.target, 'read the cluster of') from err
+        self._location = cluster.location
+        return cluster
 
     # Clients. Those whose answers can hold keys get the trace policy that masks them in --debug output.
     def resources(self, subscription=None):
@@ -45,17 +53,17 @@ class Context:
 
     def log_analytics(self, subscription=None):
         from azure.mgmt.loganalytics import LogAnalyticsManagementClient
-        return self._masked(LogAnalyticsManagementClient, subscription)
+        return self.masked_client(LogAnalyticsManagementClient, subscription)
 
     def monitor(self, subscription=None):
         from azure.mgmt.monitor import MonitorManagementClient
-        return self._masked(MonitorManagementClient, subscription)
+        return self.masked_client(MonitorManagementClient, subscription)
 
     def storage(self, subscription=None):
         from azure.mgmt.storage import StorageManagementClient
-        return self._masked(StorageManagementClient, subscription)
+        return self.masked_client(StorageManagementClient, subscription)
 
-    def _masked(self, client_class, subscription):
+    def masked_client(self, client_class, subscription):
         from .._client_factory import _mgmt_client
         return _mgmt_client(self.cmd.cli_ctx, client_class, subscription)
 

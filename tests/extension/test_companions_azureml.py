@@ -82,8 +82,9 @@ def test_azureml_on_arc_makes_its_relay(aks, service, emulator):
 
 
 def test_azureml_on_aks_derives_settings_without_a_relay(aks, service):
-    done = aks.run('k8s-extension', 'create', '--cluster-name', 'demo-aks', '--resource-group', RG, '--cluster-type',
-                   'managedClusters', '--extension-type', 'Microsoft.AzureML.Kubernetes', '--name', 'aml',
+    """Through az aks extension: both command groups share the companion step."""
+    done = aks.run('aks', 'extension', 'create', '--cluster-name', 'demo-aks', '--resource-group', RG,
+                   '--extension-type', 'Microsoft.AzureML.Kubernetes', '--name', 'aml',
                    '--configuration-settings', 'enableInference=true', 'allowInsecureConnections=true',
                    'inferenceRouterServiceType=loadBalancer', '-o', 'json')
     assert done.returncode == 0, done.stderr

@@ -214,3 +214,11 @@ def test_defender_default_workspace_and_key(aks, service, arm):
         'omsagent.secret.key': redacted(key), 'amalogs.secret.key': redacted(key)}
     assert not [p for m, p in _companion_writes(service) if 'dataCollection' in p]
     aks.run('k8s-extension', 'delete', '--name', 'microsoft.azuredefender.kubernetes', *ARC, '--yes')
+
+
+def test_missing_arc_cluster_is_named_before_anything_is_made(aks, service):
+    done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', '--cluster-name', 'no-such-arc',
+                   '--resource-group', RG, '--cluster-type', 'connectedClusters',
+                   '--extension-type', 'Microsoft.AzureMonitor.Containers')
+    assert done.returncode == 3 and 'Cluster not found' in done.stderr and 'Traceback' not in done.stderr
+    assert _companion_writes(service) == [] and extension_requests(service, 'PUT') == []
