@@ -127,6 +127,8 @@ RULES = {
     'microsoft.azuremonitor.containers': TypeRule(
         (CLUSTER,), 'azuremonitor-containers', True, 'azuremonitor-containers', None,
         {'loganalyticsworkspaceresourceid': 'logAnalyticsWorkspaceResourceID'}, _prepare_monitor),
+    'microsoft.azuremonitor.containers.metrics': TypeRule(
+        (CLUSTER,), 'kube-system', True, 'azuremonitor-metrics', None, {}, None),
     'microsoft.openservicemesh': TypeRule((CLUSTER,), 'arc-osm-system', True, None, None, {}, None),
     'microsoft.azuredefender.kubernetes': TypeRule((CLUSTER,), 'mdc', True, None, None, {}, None),
 }

@@ -12,6 +12,7 @@ HANDLERS = {
     'microsoft.azuredefender.kubernetes': 'defender',
     'microsoft.dataprotection.kubernetes': 'backup',
     'microsoft.azureml.kubernetes': 'azureml',
+    'microsoft.azuremonitor.containers.metrics': 'prometheus',
 }
 
 

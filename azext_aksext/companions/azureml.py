@@ -7,7 +7,7 @@ official tool does. Update sends the connection strings again when protected set
 replaced as a whole), reading only what exists."""
 import hashlib
 
-from .context import CREATED_BY_TAG, is_missing
+from .context import CREATED_BY_TAG
 
 TAGS = dict(CREATED_BY_TAG, created_by='Azure Arc-enabled ML')
 RULE = 'azureml_rw'
@@ -103,15 +103,6 @@ def _size_defaults(settings, properties, aks):
         settings.setdefault('openshift', 'true')
 
 
-def _get_or_none(context, what, action):
-    try:
-        return action()
-    except Exception as err:  # pylint: disable=broad-except
-        if is_missing(err):
-            return None
-        raise context.failure(what, err) from err
-
-
 def _relay_client(context):
     from azure.mgmt.relay import RelayAPIMgmtClient
     return context.masked_client(RelayAPIMgmtClient, None)
@@ -120,12 +111,12 @@ def _relay_client(context):
 def ensure_relay(context, names):
     """(hybrid connection, primary connection string of its azureml_rw rule)."""
     client = _relay_client(context)
-    hybrid = _get_or_none(context, 'read Relay hybrid connection ' + names.cluster, lambda: client.
+    hybrid = context.get_or_none('read Relay hybrid connection ' + names.cluster, lambda: client.
                           hybrid_connections.get(names.group, names.relay, names.cluster))
     if hybrid is not None:
         context.found('Relay hybrid connection', hybrid.id)
         return hybrid, _relay_keys(context, names)
-    namespace = _get_or_none(context, 'read Relay namespace ' + names.relay,
+    namespace = context.get_or_none('read Relay namespace ' + names.relay,
                              lambda: client.namespaces.get(names.group, names.relay))
     if namespace is None:
         namespace = context.step('create Relay namespace ' + names.relay, lambda: client.namespaces.
@@ -169,7 +160,7 @@ def _service_bus_client(context):
 def ensure_service_bus(context, names):
     """(namespace id, primary connection string) of the Service Bus namespace with its topics and subscriptions."""
     client = _service_bus_client(context)
-    namespace = _get_or_none(context, 'read Service Bus namespace ' + names.service_bus,
+    namespace = context.get_or_none('read Service Bus namespace ' + names.service_bus,
                              lambda: client.namespaces.get(names.group, names.service_bus))
     if namespace is not None:
         context.found('Service Bus namespace', namespace.id)
@@ -212,7 +203,7 @@ def _service_bus_settings(settings, protected, namespace_id, connection_string):
 
 def ensure_workspace(context, names):
     client = context.log_analytics()
-    workspace = _get_or_none(context, 'read Log Analytics workspace ' + names.workspace,
+    workspace = context.get_or_none('read Log Analytics workspace ' + names.workspace,
                              lambda: client.workspaces.get(names.group, names.workspace))
     if workspace is None:
         workspace = context.step('create Log Analytics workspace ' + names.workspace, lambda: client.workspaces.

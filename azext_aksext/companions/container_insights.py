@@ -67,7 +67,7 @@ def ensure_rule(context, workspace, collection):
     rule_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Insights/dataCollectionRules/{}'.format(
         context.subscription, group, name)
     client = context.monitor()
-    existing = _get_or_none(context, 'read data collection rule ' + rule_id,
+    existing = context.get_or_none('read data collection rule ' + rule_id,
                             lambda: client.data_collection_rules.get(group, name))
     tags = dict(existing.tags or {}) if existing else dict(CREATED_BY_TAG)
     body = rule_body(workspace, collection, tags)
@@ -97,7 +97,7 @@ def _same_rule(existing, body):
 
 def ensure_association(context, rule_id):
     client = context.monitor()
-    existing = _get_or_none(context, 'read data collection rule association on the cluster',
+    existing = context.get_or_none('read data collection rule association on the cluster',
                             lambda: client.data_collection_rule_associations.get(context.cluster_id, ASSOCIATION))
     if existing is not None and (existing.data_collection_rule_id or '').lower() == rule_id.lower():
         context.found('data collection rule association', existing.id)
@@ -116,7 +116,7 @@ def ensure_solution(context, workspace):
     solution_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.OperationsManagement/solutions/' \
                   'ContainerInsights({})'.format(parts['subscription'], parts['resource_group'], parts['name'])
     client = context.resources(parts['subscription'])
-    existing = _get_or_none(context, 'read solution ' + solution_id,
+    existing = context.get_or_none('read solution ' + solution_id,
                             lambda: client.resources.get_by_id(solution_id, SOLUTION_API))
     if existing is not None:
         context.found('solution', existing.id)
@@ -151,15 +151,6 @@ def delete(context, extension):
     except Exception as err:  # pylint: disable=broad-except
         logger.warning("Could not delete data collection rule association %s (delete it by hand): %s",
                        existing.id, err)
-
-
-def _get_or_none(context, what, action):
-    try:
-        return action()
-    except Exception as err:  # pylint: disable=broad-except
-        if is_missing(err):
-            return None
-        raise context.failure(what, err) from err
 
 
 def _region(location):

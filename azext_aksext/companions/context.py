@@ -84,6 +84,15 @@ class Context:
         except Exception as err:  # pylint: disable=broad-except
             raise self.failure(what, err) from err
 
+    def get_or_none(self, what, action):
+        """action()'s result, or None when it answers 404; another failure stops as in step()."""
+        try:
+            return action()
+        except Exception as err:  # pylint: disable=broad-except
+            if is_missing(err):
+                return None
+            raise self.failure(what, err) from err
+
     def failure(self, what, err):
         from ..service_errors import error_code_and_message
         code, message = error_code_and_message(err)
