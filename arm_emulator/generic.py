@@ -88,6 +88,10 @@ def build(service, path, request, existing):
     for key in ('location', 'tags', 'kind', 'sku', 'plan', 'identity', 'etag'):
         if request.get(key) is not None:
             doc[key] = request[key]
+    identity, before = doc.get('identity'), (existing or {}).get('identity') or {}
+    if isinstance(identity, dict) and identity.get('type') == before.get('type'):
+        # A managed identity keeps its principal across updates (clients never send the read-only IDs back).
+        doc['identity'] = dict(before, **identity)
     if 'location' in doc:
         doc['location'] = doc['location'].replace(' ', '').lower()
         doc.setdefault('tags', {})

@@ -46,6 +46,10 @@ def create(context, settings, protected):
     rule_id = ensure_rule(context, region, endpoint_id, workspace_id)
     ensure_association(context, rule_id)
     ensure_rule_groups(context, region, workspace_id)
+    grafana_id = _setting(settings, 'grafana-resource-id')
+    if grafana_id:
+        from .grafana import link
+        link(context, grafana_id, workspace_id)
     return settings, protected
 
 

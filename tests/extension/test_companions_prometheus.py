@@ -64,3 +64,29 @@ def test_prometheus_docs_example_on_arc(aks, service, emulator):
     assert arm.get(mine['id'], INSIGHTS_API) is not None
     assert arm.get(arm.cluster() + '/providers/Microsoft.Insights/dataCollectionRuleAssociations/my-assoc',
                    INSIGHTS_API) is not None
+
+
+def test_prometheus_with_a_workspace_and_grafana(aks, service, emulator):
+    arm = Arm(emulator)
+    group = '/subscriptions/{}/resourceGroups/{}'.format(arm.sub, RG)
+    workspace_id = group + '/providers/Microsoft.Monitor/accounts/team-prom'
+    arm.call('PUT', workspace_id, '2023-04-03', {'location': 'westeurope'})
+    grafana_id = group + '/providers/Microsoft.Dashboard/grafana/team-grafana'
+    grafana = arm.call('PUT', grafana_id, '2022-08-01', {'location': 'westeurope',
+                                                         'identity': {'type': 'SystemAssigned'}}).json()
+    command = ['k8s-extension', 'create', *ARC, '--extension-type', 'Microsoft.AzureMonitor.Containers.Metrics',
+               '-n', 'azuremonitor-metrics', '--configuration-settings',
+               'azure-monitor-workspace-resource-id=' + workspace_id, 'grafana-resource-id=' + grafana_id]
+    done = aks.run(*command, '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assignments = arm.get(workspace_id + '/providers/Microsoft.Authorization/roleAssignments', '2022-04-01')['value']
+    assert [(a['properties']['principalId'], a['properties']['roleDefinitionId'].rsplit('/', 1)[-1])
+            for a in assignments] == [(grafana['identity']['principalId'], 'b0d8363b-8ddd-447d-831f-62ca05bff136')]
+    linked = arm.get(grafana_id, '2022-08-01')['properties']['grafanaIntegrations']
+    assert linked['azureMonitorWorkspaceIntegrations'] == [{'azureMonitorWorkspaceResourceId': workspace_id}]
+    rule = arm.get(group + '/providers/Microsoft.Insights/dataCollectionRules/MSProm-westeurope-demo-arc', '2022-06-01')
+    assert rule['location'] == 'westeurope'
+    service.clear_requests()
+    assert aks.run(*command, '-o', 'json').returncode == 0
+    assert _companion_writes(service) == []
+    assert aks.run('k8s-extension', 'delete', *ARC, '-n', 'azuremonitor-metrics', '--yes').returncode == 0
