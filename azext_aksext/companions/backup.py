@@ -2,7 +2,7 @@
 is looked up (it must be in the cluster's location), and the extension receives its blob endpoint
 (storageAccountURI), the tenant ID and useAAD=true. Keys are read without regard to case; keys the extension does
 not know are dropped with a warning, as the official tool does."""
-from azure.cli.core.azclierror import InvalidArgumentValueError
+from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError
 from knack.log import get_logger
 
 logger = get_logger(__name__)
@@ -35,8 +35,33 @@ def known_settings(settings):
     return kept
 
 
+STORAGE_KEYS = [KEYS[key] for key in ('blobcontainer', 'storageaccount', 'storageaccountresourcegroup',
+                                       'storageaccountsubscriptionid')]
+
+
 def create(context, settings, protected):
     settings = known_settings(settings)
+    _storage_settings(context, settings)
+    return settings, protected
+
+
+def update(context, settings, protected, current):
+    """Changing the storage takes all four storage keys, and the new account is checked as on create."""
+    if not settings:
+        return settings, protected
+    settings = known_settings(settings)
+    if any(key in settings for key in STORAGE_KEYS):
+        missing = [key.rsplit('.', 1)[-1] for key in STORAGE_KEYS if key not in settings]
+        if missing:
+            raise RequiredArgumentMissingError(
+                "Changing AKS Backup's storage needs all four storage settings; missing {}.".format(
+                    ', '.join(missing)),
+                "Give blobContainer, storageAccount, storageAccountResourceGroup and storageAccountSubscriptionId.")
+        _storage_settings(context, settings)
+    return settings, protected
+
+
+def _storage_settings(context, settings):
     account = settings[_LOCATION + 'config.storageAccount']
     group = settings[_LOCATION + 'config.resourceGroup']
     subscription = settings[_LOCATION + 'config.subscriptionId']
@@ -55,7 +80,6 @@ def create(context, settings, protected):
     settings['credentials.tenantId'] = _tenant(context)
     logger.warning("AKS Backup reads the storage account with its managed identity: grant the extension's identity "
                    "the Storage Blob Data Contributor role on storage account '%s'.", account)
-    return settings, protected
 
 
 def _tenant(context):

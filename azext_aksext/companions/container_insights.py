@@ -33,7 +33,9 @@ def create(context, settings, protected):
     if skip_prerequisites(settings):
         logger.info("skipPrerequisites=true: no workspace, data collection rule or solution is made.")
         return settings, protected
-    settings.setdefault('amalogs.useAADAuth', 'true')
+    if 'omsagent.useAADAuth' not in settings:
+        # The official tool adds this even next to omsagent.useAADAuth=false, sending both modes at once.
+        settings.setdefault('amalogs.useAADAuth', 'true')
     collection = parse_data_collection_settings(settings)
     workspace_id = resolve_workspace(context, settings)
     managed_identity = uses_managed_identity(settings)
@@ -81,18 +83,18 @@ def ensure_rule(context, workspace, collection):
 
 
 def _same_rule(existing, body):
-    current = existing.as_dict()
-    wanted = body['properties']
-    flows = [{'streams': f.get('streams'), 'destinations': f.get('destinations')}
-             for f in current.get('data_flows') or []]
-    sources = [{key: value for key, value in source.items()}
-               for source in (current.get('data_sources') or {}).get('extensions') or []]
-    return flows == wanted['dataFlows'] and len(sources) == 1 and \
-        sources[0].get('streams') == wanted['dataSources']['extensions'][0]['streams'] and \
-        (sources[0].get('extension_settings') or None) == wanted['dataSources']['extensions'][0].get(
-            'extensionSettings') and \
-        [d.get('workspace_resource_id', '').lower() for d in (current.get('destinations') or {}).get(
-            'log_analytics') or []] == [wanted['destinations']['logAnalytics'][0]['workspaceResourceId'].lower()]
+    """True when the rule already sends the same streams, with the same settings, to the same workspace."""
+    current, wanted = existing.as_dict(), body['properties']
+    sources = (current.get('data_sources') or {}).get('extensions') or []
+    source = wanted['dataSources']['extensions'][0]
+    flows = [{'streams': flow.get('streams'), 'destinations': flow.get('destinations')}
+             for flow in current.get('data_flows') or []]
+    workspaces = [destination.get('workspace_resource_id', '').lower()
+                  for destination in (current.get('destinations') or {}).get('log_analytics') or []]
+    return (len(sources) == 1 and sources[0].get('streams') == source['streams']
+            and sources[0].get('extension_settings') == source.get('extensionSettings')
+            and flows == wanted['dataFlows']
+            and workspaces == [wanted['destinations']['logAnalytics'][0]['workspaceResourceId'].lower()])
 
 
 def ensure_association(context, rule_id):

@@ -63,3 +63,19 @@ def test_backup_missing_storage_account_names_it(aks, service, emulator):
     done = _create(aks, emulator.endpoint['subscription'], 'nosuchaccount')
     assert done.returncode == 1 and 'Could not read storage account nosuchaccount' in done.stderr
     assert 'Traceback' not in done.stderr and extension_requests(service, 'PUT') == []
+
+
+def test_backup_update_of_the_storage_checks_the_new_account(aks, service, storage):
+    subscription, account = storage('eastus')
+    assert _create(aks, subscription, account).returncode == 0
+    _, other = storage('eastus')
+    base = ['aks', 'extension', 'update', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes']
+    partial = aks.run(*base, '--configuration-settings', 'storageAccount=' + other)
+    assert partial.returncode != 0 and 'missing' in partial.stderr and 'blobContainer' in partial.stderr
+    service.clear_requests()
+    done = aks.run(*base, '--configuration-settings', 'blobContainer=b2', 'storageAccount=' + other,
+                   'storageAccountResourceGroup=' + RG, 'storageAccountSubscriptionId=' + subscription, '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    sent = extension_requests(service, 'PATCH')[0]['body']['properties']['configurationSettings']
+    assert sent[LOCATION + 'config.storageAccountURI'] == 'https://{}.blob.core.windows.net/'.format(other)
+    aks.run('aks', 'extension', 'delete', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes')
