@@ -130,7 +130,7 @@ def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
     done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
                    '--extension-type', 'Microsoft.AzureMonitor.Containers', '--configuration-settings',
                    'logAnalyticsWorkspaceResourceID=' + workspace_id, 'amalogs.useAADAuth=false', '--debug',
-                   '-o', 'json')
+                   '--config-protected-settings', 'proxyEndpoint=http://user:pw@proxy.local:3128', '-o', 'json')
     assert done.returncode == 0, done.stderr
     assert key not in done.stdout + done.stderr
     solution = arm.get(group + '/providers/Microsoft.OperationsManagement/solutions/ContainerInsights(team-logs)',
@@ -143,6 +143,8 @@ def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
     protected = put['body']['properties']['configurationProtectedSettings']
     assert protected['amalogs.secret.key'] == redacted(key) == protected['omsagent.secret.key']
     assert protected['amalogs.secret.wsid'] == redacted(workspace['properties']['customerId'])
+    proxy = redacted('http://user:pw@proxy.local:3128')
+    assert protected['proxyEndpoint'] == protected['omsagent.proxy'] == protected['amalogs.proxy'] == proxy
     service.clear_requests()
     assert aks.run('k8s-extension', 'delete', '-n', 'azuremonitor-containers', *ARC, '--yes').returncode == 0
     assert _companion_writes(service) == []  # legacy mode: no association to remove, the solution stays
@@ -222,3 +224,23 @@ def test_missing_arc_cluster_is_named_before_anything_is_made(aks, service):
                    '--extension-type', 'Microsoft.AzureMonitor.Containers')
     assert done.returncode == 3 and 'Cluster not found' in done.stderr and 'Traceback' not in done.stderr
     assert _companion_writes(service) == [] and extension_requests(service, 'PUT') == []
+
+
+def test_data_collection_settings_go_into_the_rule(aks, service, arm):
+    settings = '{"interval": "5m", "namespaceFilteringMode": "Exclude", "namespaces": ["kube-system"], ' \
+               '"streams": ["Microsoft-ContainerLogV2", "Microsoft-KubeEvents"]}'
+    command = ['k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+               '--extension-type', 'Microsoft.AzureMonitor.Containers', '--configuration-settings',
+               'dataCollectionSettings=' + settings, '-o', 'json']
+    done = aks.run(*command)
+    assert done.returncode == 0, done.stderr
+    rule = arm.get(arm.rule('demo-arc'), INSIGHTS_API)['properties']
+    source = rule['dataSources']['extensions'][0]
+    assert source['streams'] == ['Microsoft-ContainerLogV2', 'Microsoft-KubeEvents'] == rule['dataFlows'][0]['streams']
+    assert source['extensionSettings']['dataCollectionSettings'] == dict(
+        json.loads(settings), enableContainerLogV2=True)
+    # The same command again: the rule is as wanted and is not written again.
+    service.clear_requests()
+    assert aks.run(*command).returncode == 0
+    assert _companion_writes(service) == []
+    aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC, '--yes')
