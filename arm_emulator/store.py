@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc 
 """
 
 # Tables wiped by a reset; `meta` keeps the identity (tenant, secret, signing key) so logins stay valid.
-STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'resources', 'operations', 'planned_failures', 'requests')
+STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'resources', 'operations', 'planned_failures',
+                'requests')
 
 
 class Store:

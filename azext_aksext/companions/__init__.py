@@ -3,8 +3,8 @@ workspace, a data collection rule, a storage account lookup, ...), made or found
 and the settings derived from them.
 
 Which module handles which extension type is data (HANDLERS); each module offers any of ``create(context,
-settings, protected) -> (settings, protected)``, ``update(context, settings, protected, current)`` with the same result, and
-``delete(context, extension)``. The command functions call one hook per verb and know nothing of the types."""
+settings, protected) -> (settings, protected)``, ``update(context, settings, protected, current)`` with the same
+result, and ``delete(context, extension)``. The command functions call one hook per verb and know nothing of the types."""
 import importlib
 
 HANDLERS = {

@@ -187,9 +187,11 @@ def ensure_rule_groups(context, region, workspace_id):
     missing = [base for base in RULE_GROUPS if not _found_rule_group(context, client, base)]
     if not missing:
         return
+    # A list, read through the generic client's get_by_id; cls hands back the answer as the service sent it.
+    listing = workspace_id + '/providers/microsoft.alertsManagement/alertRuleRecommendations'
     recommended = context.step('read the recording rules recommended for ' + workspace_id, lambda: client.resources.
-                               get_by_id(workspace_id + '/providers/microsoft.alertsManagement/alertRuleRecommendations',
-                                         RECOMMENDATIONS_API, cls=lambda response, *_: response.http_response.json()))
+                               get_by_id(listing, RECOMMENDATIONS_API,
+                                         cls=lambda response, *_: response.http_response.json()))
     templates = recommended.get('value') or []
     for index, base in enumerate(RULE_GROUPS):
         if base not in missing or index >= len(templates):
