@@ -21,6 +21,8 @@ setup(
         # Extensions (api-version 2025-03-01) and extension types: azure-cli ships neither.
         'azure-mgmt-kubernetesconfiguration-extensions>=1.0.0,<2',
         'azure-mgmt-kubernetesconfiguration-extensiontypes>=1.0.0b2,<2',
+        # Azure ML's Relay namespace on Arc clusters: azure-cli does not ship the Relay SDK.
+        'azure-mgmt-relay>=2.1.0,<3',
         # YAML settings files.
         'PyYAML>=5.4',
     ],

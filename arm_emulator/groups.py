@@ -55,6 +55,7 @@ def remove_group(service, name):
         service.store.delete('groups', key)
         service.store.db.execute('DELETE FROM clusters WHERE group_key=?', (key,))
         service.store.db.execute("DELETE FROM extensions WHERE substr(cluster_key, 1, ?) = ?", (len(prefix), prefix))
+        service.store.db.execute("DELETE FROM resources WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
 
 
 async def list_groups(service, call):

@@ -3,12 +3,14 @@ import logging
 
 from aiohttp import web
 
-from . import (clusters, errors, extension_types, extensions, faults, groups, providers, requestlog,
-               subscriptions)
+from . import (clusters, errors, extension_types, extensions, faults, generic, groups, monitoring_providers,
+               providers, requestlog, subscriptions)
 from .admin import Admin
 from .router import Router
 
-ARM_MODULES = (subscriptions, groups, providers, clusters, extensions, extension_types)
+# generic comes before clusters: a cluster's route pattern would also match a workspace's path; likewise
+# monitoring_providers before providers and generic.
+ARM_MODULES = (subscriptions, groups, monitoring_providers, providers, generic, clusters, extensions, extension_types)
 
 
 @web.middleware

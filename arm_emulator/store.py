@@ -17,13 +17,15 @@ CREATE TABLE IF NOT EXISTS extensions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, cluster_key TEXT NOT NULL,
     doc TEXT NOT NULL, protected TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX IF NOT EXISTS extensions_by_cluster ON extensions (cluster_key, seq);
+CREATE TABLE IF NOT EXISTS resources (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS operations (key TEXT PRIMARY KEY, ext_key TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS planned_failures (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
 """
 
 # Tables wiped by a reset; `meta` keeps the identity (tenant, secret, signing key) so logins stay valid.
-STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'operations', 'planned_failures', 'requests')
+STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'resources', 'operations', 'planned_failures',
+                'requests')
 
 
 class Store:

@@ -18,6 +18,10 @@ short-summary: Install an extension on a cluster and wait until it is Succeeded.
 long-summary: >
     Waits for the service to finish, showing progress, and exits non-zero with the service's error and status
     messages if the installation fails. --version pins a version and turns minor-version auto-upgrade off.
+    Azure Monitor Container Insights, Defender and AKS Backup first get the Azure resources they need (the default
+    Log Analytics workspace, a data collection rule and its association, a storage account lookup), tagged
+    createdBy=aksext and reused on re-runs; unlike the official tool, the extension is not sent when one of them
+    cannot be made. skipPrerequisites=true skips this for Container Insights.
 examples:
   - name: Install Flux on an AKS cluster, following the stable release train.
     text: >
@@ -127,6 +131,10 @@ short-summary: Install an extension on an AKS cluster and wait until it is Succe
 long-summary: >
     Waits for the service to finish, showing progress, and exits non-zero with the service's error and status
     messages if the installation fails. --version pins a version and turns minor-version auto-upgrade off.
+    Azure Monitor Container Insights, Defender and AKS Backup first get the Azure resources they need (the default
+    Log Analytics workspace, a data collection rule and its association, a storage account lookup), tagged
+    createdBy=aksext and reused on re-runs; unlike the official tool, the extension is not sent when one of them
+    cannot be made. skipPrerequisites=true skips this for Container Insights.
 examples:
   - name: Install Flux, following the stable release train.
     text: az aks extension create -g my-rg -c my-cluster -n flux -t microsoft.flux

@@ -32,6 +32,9 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
     location = check_aks_cluster(cmd, target)
     check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
                         release_train, location)
+    from .companions import before_create
+    configuration_settings, configuration_protected_settings = before_create(
+        cmd, target, extension_type, configuration_settings, configuration_protected_settings, location)
     properties = {'extensionType': extension_type}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, scope=scope_body(scope, release_namespace, target_namespace),
@@ -64,6 +67,9 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     from .dapr import prepare_update
     if (extension_type or '').lower() == DAPR:
         configuration_settings = prepare_update(configuration_settings, current, version, auto_upgrade_minor_version)
+    from .companions import before_update
+    configuration_settings, configuration_protected_settings = before_update(
+        cmd, target, extension_type, configuration_settings, configuration_protected_settings, current)
     if version or release_train:  # nothing else on update needs the extension types API
         check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
     properties = {}
@@ -88,6 +94,8 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
         logger.warning("Nothing to delete: there is no %s.", target.describe())
         return None
     _confirm(cmd, "Delete {}?".format(target.describe()), yes)
+    from .companions import before_delete
+    before_delete(cmd, target, current)
     _run(client, target, 'delete', 'Deleting', no_wait, current,
          lambda polling: client.begin_delete(*sdk_path_args(target.ref), name, force_delete=True if force else None,
                                              polling=polling))

@@ -7,10 +7,18 @@ MASK = '***'
 PROTECTED_KEY = 'configurationProtectedSettings'
 
 
+# Keys and connection strings in the answers of companion resources (workspace sharedKeys, Relay and Service Bus
+# listKeys), masked like protected settings.
+SECRET_FIELDS = ('primarySharedKey', 'secondarySharedKey', 'primaryKey', 'secondaryKey', 'primaryConnectionString',
+                 'secondaryConnectionString', 'aliasPrimaryConnectionString', 'aliasSecondaryConnectionString')
+
+
 def mask_protected(document):
-    """Return a copy of a REST document with every protected setting value replaced by MASK (keys kept)."""
+    """Return a copy of a REST document with every protected setting value (and key or connection string) replaced
+    by MASK (keys kept)."""
     if isinstance(document, dict):
         return {key: ({name: MASK for name in value} if key == PROTECTED_KEY and isinstance(value, dict)
+                      else MASK if key in SECRET_FIELDS and isinstance(value, str)
                       else mask_protected(value))
                 for key, value in document.items()}
     if isinstance(document, list):
@@ -20,7 +28,8 @@ def mask_protected(document):
 
 def mask_body(body):
     """Mask a request or response body given as text or bytes; anything that is not JSON passes unchanged."""
-    if not body or PROTECTED_KEY.encode() not in (body if isinstance(body, bytes) else str(body).encode()):
+    raw = body if isinstance(body, bytes) else str(body or '').encode()
+    if not body or not any(word.encode() in raw for word in (PROTECTED_KEY,) + SECRET_FIELDS):
         return body
     try:
         return json.dumps(mask_protected(json.loads(body)))

@@ -102,19 +102,18 @@ def _prepare_backup(settings, protected, creating):
 
 
 def _prepare_monitor(settings, protected, creating):
+    """A workspace ID is optional (the default workspace is used without one); the ones given are checked."""
+    from .companions.monitor_settings import check_monitor_settings
+    check_monitor_settings(settings, protected)
     workspace = settings.get('logAnalyticsWorkspaceResourceID')
-    if workspace is None:
-        if creating:
-            raise RequiredArgumentMissingError(
-                "microsoft.azuremonitor.containers needs the Log Analytics workspace to send data to.",
-                "Add --configuration-settings logAnalyticsWorkspaceResourceID=/subscriptions/<id>/resourceGroups/"
-                "<rg>/providers/Microsoft.OperationalInsights/workspaces/<name> (aksext does not create one).")
+    if not workspace:
         return settings, protected
     workspace = workspace.strip().rstrip('/')
     if not _WORKSPACE_ID.match(workspace):
         raise InvalidArgumentValueError(
             "logAnalyticsWorkspaceResourceID '{}' is not a Log Analytics workspace resource ID.".format(workspace),
-            "Use /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.")
+            "Use /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>, "
+            "or leave it out to use the default workspace.")
     return dict(settings, logAnalyticsWorkspaceResourceID=workspace), protected
 
 
@@ -126,7 +125,10 @@ RULES = {
         (CLUSTER,), 'dataprotection-microsoft', True, None, ('managedClusters',),
         {short: key for key, short in _BACKUP_REQUIRED.items()}, _prepare_backup),
     'microsoft.azuremonitor.containers': TypeRule(
-        (CLUSTER,), 'azuremonitor-containers', True, 'azuremonitor-containers', None, {}, _prepare_monitor),
+        (CLUSTER,), 'azuremonitor-containers', True, 'azuremonitor-containers', None,
+        {'loganalyticsworkspaceresourceid': 'logAnalyticsWorkspaceResourceID'}, _prepare_monitor),
+    'microsoft.azuremonitor.containers.metrics': TypeRule(
+        (CLUSTER,), 'kube-system', True, 'azuremonitor-metrics', None, {}, None),
     'microsoft.openservicemesh': TypeRule((CLUSTER,), 'arc-osm-system', True, None, None, {}, None),
     'microsoft.azuredefender.kubernetes': TypeRule((CLUSTER,), 'mdc', True, 'microsoft.azuredefender.kubernetes',
                                                    None, {}, None),

@@ -89,8 +89,16 @@ def main():
         remaining = cli.json('aks', 'extension', 'list', '-g', RG, '-c', CLUSTER)
         if any(item['name'] == 'flux' for item in remaining):
             raise SystemExit('demo failed: flux is still listed after delete')
+        show('Container Insights on the Arc cluster, as the docs show it (no settings): aksext makes the default '
+             'Log Analytics workspace, the data collection rule and its association, then installs the agent')
+        run(cli, 'k8s-extension', 'create', '--name', 'azuremonitor-containers', '--cluster-name', 'demo-arc',
+            '--resource-group', RG, '--cluster-type', 'connectedClusters', '--extension-type',
+            'Microsoft.AzureMonitor.Containers', '--verbose', '-o', 'json',
+            '--query', '{name:name, state:provisioningState, settings:configurationSettings}')
+
         show('Stop the emulator')
-    print('demo finished: flux reached Succeeded, was updated, and is gone.')
+    print('demo finished: flux reached Succeeded, was updated, and is gone; Container Insights came with its '
+          'workspace, data collection rule and association.')
 
 
 if __name__ == '__main__':

@@ -1,0 +1,87 @@
+"""AKS Backup (microsoft.dataprotection.kubernetes): nothing is created. The storage account named by the settings
+is looked up (it must be in the cluster's location), and the extension receives its blob endpoint
+(storageAccountURI), the tenant ID and useAAD=true. Keys are read without regard to case; keys the extension does
+not know are dropped with a warning, as the official tool does."""
+from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError
+from knack.log import get_logger
+
+logger = get_logger(__name__)
+
+_LOCATION = 'configuration.backupStorageLocation.'
+# short key (lower case) -> the chart's key; the chart's keys are accepted as well.
+KEYS = {
+    'blobcontainer': _LOCATION + 'bucket',
+    'storageaccount': _LOCATION + 'config.storageAccount',
+    'storageaccountresourcegroup': _LOCATION + 'config.resourceGroup',
+    'storageaccountsubscriptionid': _LOCATION + 'config.subscriptionId',
+    'cpurequest': 'resources.requests.cpu',
+    'memoryrequest': 'resources.requests.memory',
+    'cpulimit': 'resources.limits.cpu',
+    'memorylimit': 'resources.limits.memory',
+    'useaad': _LOCATION + 'config.useAAD',
+    'storageaccounturi': _LOCATION + 'config.storageAccountURI',
+}
+CHART_KEYS = {key.lower(): key for key in list(KEYS.values()) + ['credentials.tenantId']}
+
+
+def known_settings(settings):
+    kept = {}
+    for key, value in settings.items():
+        chart_key = KEYS.get(key.lower()) or CHART_KEYS.get(key.lower())
+        if chart_key is None:
+            logger.warning("Ignoring unrecognized configuration setting '%s': AKS Backup does not use it.", key)
+            continue
+        kept[chart_key] = value.strip() if isinstance(value, str) else value
+    return kept
+
+
+STORAGE_KEYS = [KEYS[key] for key in ('blobcontainer', 'storageaccount', 'storageaccountresourcegroup',
+                                       'storageaccountsubscriptionid')]
+
+
+def create(context, settings, protected):
+    settings = known_settings(settings)
+    _storage_settings(context, settings)
+    return settings, protected
+
+
+def update(context, settings, protected, current):
+    """Changing the storage takes all four storage keys, and the new account is checked as on create."""
+    if not settings:
+        return settings, protected
+    settings = known_settings(settings)
+    if any(key in settings for key in STORAGE_KEYS):
+        missing = [key.rsplit('.', 1)[-1] for key in STORAGE_KEYS if key not in settings]
+        if missing:
+            raise RequiredArgumentMissingError(
+                "Changing AKS Backup's storage needs all four storage settings; missing {}.".format(
+                    ', '.join(missing)),
+                "Give blobContainer, storageAccount, storageAccountResourceGroup and storageAccountSubscriptionId.")
+        _storage_settings(context, settings)
+    return settings, protected
+
+
+def _storage_settings(context, settings):
+    account = settings[_LOCATION + 'config.storageAccount']
+    group = settings[_LOCATION + 'config.resourceGroup']
+    subscription = settings[_LOCATION + 'config.subscriptionId']
+    storage = context.step('read storage account ' + account, lambda: context.storage(subscription).
+                           storage_accounts.get_properties(group, account))
+    context.found('storage account', storage.id)
+    location = (storage.location or '').replace(' ', '').lower()
+    if location != context.cluster_location:
+        raise InvalidArgumentValueError(
+            "Storage account '{}' is in {}, but cluster '{}' is in {}; AKS Backup needs both in the same "
+            "location.".format(account, location, context.target.ref.name, context.cluster_location),
+            "Use a storage account in {} (storageAccount, storageAccountResourceGroup, "
+            "storageAccountSubscriptionId).".format(context.cluster_location))
+    settings.setdefault(_LOCATION + 'config.storageAccountURI', storage.primary_endpoints.blob)
+    settings.setdefault(_LOCATION + 'config.useAAD', 'true')
+    settings['credentials.tenantId'] = _tenant(context)
+    logger.warning("AKS Backup reads the storage account with its managed identity: grant the extension's identity "
+                   "the Storage Blob Data Contributor role on storage account '%s'.", account)
+
+
+def _tenant(context):
+    from azure.cli.core._profile import Profile
+    return Profile(cli_ctx=context.cmd.cli_ctx).get_subscription(context.subscription)['tenantId']

@@ -1,0 +1,81 @@
+"""AKS Backup: the storage account lookup, the settings derived from it, unknown keys dropped, and a storage
+account in another location refused before anything is sent."""
+import pytest
+
+from .conftest import extension_requests
+from .test_companions_monitoring import Arm
+from .test_lifecycle import RG, unique
+
+STORAGE_API = '2023-05-01'
+LOCATION = 'configuration.backupStorageLocation.'
+
+
+@pytest.fixture
+def storage(emulator):
+    arm = Arm(emulator)
+
+    def make(location):
+        name = unique('sa').replace('-', '')
+        path = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{}'.format(
+            arm.sub, RG, name)
+        arm.call('PUT', path, STORAGE_API, {'location': location, 'kind': 'StorageV2',
+                                            'sku': {'name': 'Standard_LRS'}})
+        return arm.sub, name
+    return make
+
+
+def _create(aks, subscription, account, *extra):
+    return aks.run('k8s-extension', 'create', '--name', 'azure-aks-backup', '--extension-type',
+                   'microsoft.dataprotection.kubernetes', '--scope', 'cluster', '--cluster-type', 'managedClusters',
+                   '--cluster-name', 'demo-aks', '--resource-group', RG, '--release-train', 'stable',
+                   '--configuration-settings', 'blobContainer=backups', 'storageAccount=' + account,
+                   'storageAccountResourceGroup=' + RG, 'storageAccountSubscriptionId=' + subscription, *extra,
+                   '-o', 'json')
+
+
+def test_backup_docs_example_derives_its_settings(aks, service, storage, emulator):
+    subscription, account = storage('eastus')
+    done = _create(aks, subscription, account, 'cpuLimit=1', 'colour=blue')
+    assert done.returncode == 0, done.stderr
+    assert "Ignoring unrecognized configuration setting 'colour'" in done.stderr
+    body = extension_requests(service, 'PUT')[0]['body']['properties']
+    assert body['configurationSettings'] == {
+        LOCATION + 'bucket': 'backups', LOCATION + 'config.storageAccount': account,
+        LOCATION + 'config.resourceGroup': RG, LOCATION + 'config.subscriptionId': subscription,
+        'resources.limits.cpu': '1',
+        LOCATION + 'config.storageAccountURI': 'https://{}.blob.core.windows.net/'.format(account),
+        LOCATION + 'config.useAAD': 'true', 'credentials.tenantId': emulator.endpoint['tenant']}
+    assert body['scope'] == {'cluster': {'releaseNamespace': 'dataprotection-microsoft'}}
+    # The test's own PUT made the account; the extension only read it.
+    assert [r['method'] for r in service.requests() if 'storageAccounts' in r['path']] == ['PUT', 'GET']
+    aks.run('aks', 'extension', 'delete', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes')
+
+
+def test_backup_storage_in_another_location_is_refused(aks, service, storage):
+    subscription, account = storage('westus2')
+    done = _create(aks, subscription, account)
+    assert done.returncode == 1 and done.stdout == ''
+    assert 'is in westus2' in done.stderr and "'demo-aks' is in eastus" in done.stderr
+    assert extension_requests(service, 'PUT') == []
+
+
+def test_backup_missing_storage_account_names_it(aks, service, emulator):
+    done = _create(aks, emulator.endpoint['subscription'], 'nosuchaccount')
+    assert done.returncode == 1 and 'Could not read storage account nosuchaccount' in done.stderr
+    assert 'Traceback' not in done.stderr and extension_requests(service, 'PUT') == []
+
+
+def test_backup_update_of_the_storage_checks_the_new_account(aks, service, storage):
+    subscription, account = storage('eastus')
+    assert _create(aks, subscription, account).returncode == 0
+    _, other = storage('eastus')
+    base = ['aks', 'extension', 'update', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes']
+    partial = aks.run(*base, '--configuration-settings', 'storageAccount=' + other)
+    assert partial.returncode != 0 and 'missing' in partial.stderr and 'blobContainer' in partial.stderr
+    service.clear_requests()
+    done = aks.run(*base, '--configuration-settings', 'blobContainer=b2', 'storageAccount=' + other,
+                   'storageAccountResourceGroup=' + RG, 'storageAccountSubscriptionId=' + subscription, '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    sent = extension_requests(service, 'PATCH')[0]['body']['properties']['configurationSettings']
+    assert sent[LOCATION + 'config.storageAccountURI'] == 'https://{}.blob.core.windows.net/'.format(other)
+    aks.run('aks', 'extension', 'delete', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes')

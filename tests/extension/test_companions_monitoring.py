@@ -1,0 +1,246 @@
+"""Container Insights and Defender from the official tool's documented command lines: the companion resources
+that exist afterwards, the settings the extension received, what a re-run and a delete leave, and a companion
+that cannot be made."""
+import json
+
+import pytest
+import requests
+
+from .conftest import extension_requests
+from .test_lifecycle import RG, redacted
+
+ARC = ['--cluster-name', 'demo-arc', '--resource-group', RG, '--cluster-type', 'connectedClusters']
+LA_API = '2022-10-01'
+INSIGHTS_API = '2022-06-01'
+TAG = {'createdBy': 'aksext'}
+
+
+class Arm:
+    """Reads and seeds the emulator's ARM state directly (not through the az under test)."""
+
+    def __init__(self, emulator):
+        self.endpoint, self.admin = emulator.endpoint, emulator.admin
+        self.sub = emulator.endpoint['subscription']
+
+    def call(self, method, path, api_version, body=None):
+        return requests.request(method, self.endpoint['arm'].rstrip('/') + path, params={'api-version': api_version},
+                                json=body, headers={'Authorization': 'Bearer ' + self.admin.token()},
+                                verify=self.endpoint['ca_bundle'], timeout=30)
+
+    def get(self, path, api_version):
+        response = self.call('GET', path, api_version)
+        return response.json() if response.status_code == 200 else None
+
+    @property
+    def default_group(self):
+        return '/subscriptions/{}/resourceGroups/DefaultResourceGroup-EUS'.format(self.sub)
+
+    @property
+    def default_workspace(self):
+        return '{}/providers/Microsoft.OperationalInsights/workspaces/DefaultWorkspace-{}-EUS'.format(
+            self.default_group, self.sub)
+
+    def cluster(self, kind='Microsoft.Kubernetes/connectedClusters', name='demo-arc'):
+        return '/subscriptions/{}/resourceGroups/{}/providers/{}/{}'.format(self.sub, RG, kind, name)
+
+    def rule(self, cluster):
+        return '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-{}' \
+            .format(self.sub, RG, cluster)
+
+
+@pytest.fixture
+def arm(emulator):
+    return Arm(emulator)
+
+
+def _extension_put(service):
+    puts = extension_requests(service, 'PUT')
+    assert len(puts) == 1
+    return puts[0]
+
+
+def _companion_writes(service):
+    return [(r['method'], r['path']) for r in service.requests()
+            if r['method'] in ('PUT', 'DELETE', 'POST') and 'Microsoft.KubernetesConfiguration/' not in r['path']
+            and '/oauth2/' not in r['path'] and not r['path'].endswith('/sharedKeys')]
+
+
+def test_container_insights_docs_example_on_arc(aks, service, arm):
+    """The docs' first example: no settings at all."""
+    arm.call('DELETE', arm.default_group, '2024-11-01')
+    association = arm.cluster() + '/providers/Microsoft.Insights/dataCollectionRuleAssociations/' \
+                                  'ContainerInsightsExtension'
+    arm.call('DELETE', association, INSIGHTS_API)
+    arm.call('DELETE', arm.rule('demo-arc'), INSIGHTS_API)
+    command = ['k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+               '--extension-type', 'Microsoft.AzureMonitor.Containers']
+    done = aks.run(*command, '--verbose', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result['provisioningState'] == 'Succeeded'
+    for line in ('Created resource group', 'Created Log Analytics workspace', 'Created data collection rule ',
+                 'Created data collection rule association'):
+        assert line in done.stderr
+
+    group = arm.get(arm.default_group, '2024-11-01')
+    assert group['location'] == 'eastus' and group['tags'] == TAG
+    workspace = arm.get(arm.default_workspace, LA_API)
+    assert workspace['location'] == 'eastus' and workspace['tags'] == TAG
+    rule = arm.get(arm.rule('demo-arc'), INSIGHTS_API)
+    assert rule['location'] == 'eastus' and rule['kind'] == 'Linux' and rule['tags'] == TAG
+    assert rule['properties']['destinations']['logAnalytics'][0]['workspaceResourceId'].lower() == \
+        arm.default_workspace.lower()
+    assert rule['properties']['dataFlows'] == [{'streams': ['Microsoft-ContainerInsights-Group-Default'],
+                                                'destinations': ['la-workspace']}]
+    assert arm.get(association, INSIGHTS_API)['properties']['dataCollectionRuleId'].lower() == \
+        arm.rule('demo-arc').lower()
+
+    put = _extension_put(service)
+    assert put['body']['properties']['configurationSettings'] == {
+        'amalogs.useAADAuth': 'true', 'logAnalyticsWorkspaceResourceID': arm.default_workspace}
+    customer_id = workspace['properties']['customerId']
+    assert put['body']['properties']['configurationProtectedSettings'] == {
+        'omsagent.secret.wsid': redacted(customer_id), 'amalogs.secret.wsid': redacted(customer_id),
+        'omsagent.secret.key': redacted('<not_used>'), 'amalogs.secret.key': redacted('<not_used>')}
+    order = [(r['method'], r['path'].rsplit('/', 1)[-1]) for r in service.requests() if r['method'] == 'PUT']
+    assert order[-2:] == [('PUT', 'ContainerInsightsExtension'), ('PUT', 'azuremonitor-containers')]
+
+    # Re-running provisions nothing new: every companion is found and reused.
+    service.clear_requests()
+    again = aks.run(*command, '--verbose', '-o', 'json')
+    assert again.returncode == 0, again.stderr
+    assert _companion_writes(service) == []
+    assert 'Reusing Log Analytics workspace' in again.stderr and 'Created' not in again.stderr
+
+    # Delete removes the association only, as the official tool does.
+    service.clear_requests()
+    gone = aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC, '--yes')
+    assert gone.returncode == 0, gone.stderr
+    assert arm.get(association, INSIGHTS_API) is None
+    assert arm.get(arm.rule('demo-arc'), INSIGHTS_API) is not None
+    assert arm.get(arm.default_workspace, LA_API) is not None
+    assert [m for m, p in _companion_writes(service)] == ['DELETE']
+
+
+def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
+    group = '/subscriptions/{}/resourceGroups/{}'.format(arm.sub, RG)
+    workspace_id = group + '/providers/Microsoft.OperationalInsights/workspaces/team-logs'
+    workspace = arm.call('PUT', workspace_id, LA_API, {'location': 'westeurope'}).json()
+    key = arm.call('POST', workspace_id + '/sharedKeys', '2020-08-01').json()['primarySharedKey']
+    done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+                   '--extension-type', 'Microsoft.AzureMonitor.Containers', '--configuration-settings',
+                   'logAnalyticsWorkspaceResourceID=' + workspace_id, 'amalogs.useAADAuth=false', '--debug',
+                   '--config-protected-settings', 'proxyEndpoint=http://user:pw@proxy.local:3128', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert key not in done.stdout + done.stderr
+    solution = arm.get(group + '/providers/Microsoft.OperationsManagement/solutions/ContainerInsights(team-logs)',
+                       '2015-11-01-preview')
+    assert solution['properties']['workspaceResourceId'] == workspace_id
+    assert solution['plan']['product'] == 'OMSGallery/ContainerInsights' and solution['tags'] == TAG
+    assert not [p for m, p in _companion_writes(service) if 'dataCollection' in p]
+    put = _extension_put(service)
+    assert put['body']['properties']['configurationSettings']['amalogs.useAADAuth'] == 'false'
+    protected = put['body']['properties']['configurationProtectedSettings']
+    assert protected['amalogs.secret.key'] == redacted(key) == protected['omsagent.secret.key']
+    assert protected['amalogs.secret.wsid'] == redacted(workspace['properties']['customerId'])
+    proxy = redacted('http://user:pw@proxy.local:3128')
+    assert protected['proxyEndpoint'] == protected['omsagent.proxy'] == protected['amalogs.proxy'] == proxy
+    service.clear_requests()
+    assert aks.run('k8s-extension', 'delete', '-n', 'azuremonitor-containers', *ARC, '--yes').returncode == 0
+    assert _companion_writes(service) == []  # legacy mode: no association to remove, the solution stays
+
+
+def test_skip_prerequisites_provisions_nothing(aks, service):
+    done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+                   '--extension-type', 'microsoft.azuremonitor.containers',
+                   '--configuration-settings', 'skipPrerequisites=true', 'amalogs.useAADAuth=true', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert _companion_writes(service) == []
+    assert _extension_put(service)['body']['properties']['configurationSettings'] == {
+        'skipPrerequisites': 'true', 'amalogs.useAADAuth': 'true'}
+    service.clear_requests()
+    assert aks.run('k8s-extension', 'delete', '-n', 'azuremonitor-containers', *ARC, '--yes').returncode == 0
+    assert _companion_writes(service) == []
+
+
+@pytest.mark.parametrize('setting,message', [
+    ('dataCollectionSettings={"interval": "45m"}', 'interval must be from 1m to 30m'),
+    ('dataCollectionSettings={"namespaceFilteringMode": "Some"}', 'namespaceFilteringMode must be Off'),
+    ('dataCollectionSettings={not json', 'dataCollectionSettings is not valid JSON'),
+])
+def test_bad_data_collection_settings_send_nothing(aks, service, setting, message):
+    done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+                   '--extension-type', 'microsoft.azuremonitor.containers', '--configuration-settings', setting)
+    assert done.returncode != 0 and message in done.stderr and 'Traceback' not in done.stderr
+    assert [r for r in service.requests() if '/oauth2/' not in r['path'] and r['path'] != '/subscriptions'] == []
+
+
+def test_companion_that_cannot_be_made_stops_the_extension(aks, service, arm):
+    service.fault(method='PUT', path='/dataCollectionRules/', count=1, status=403, code='AuthorizationFailed',
+                  message='The client does not have authorization to perform action '
+                          'Microsoft.Insights/dataCollectionRules/write.')
+    arm.call('DELETE', arm.rule('demo-arc'), INSIGHTS_API)
+    arm.call('DELETE', arm.default_group, '2024-11-01')
+    arm.call('DELETE', arm.cluster() + '/providers/Microsoft.Insights/dataCollectionRuleAssociations/'
+                                       'ContainerInsightsExtension', INSIGHTS_API)
+    command = ['k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+               '--extension-type', 'Microsoft.AzureMonitor.Containers', '-o', 'json']
+    done = aks.run(*command)
+    assert done.returncode != 0 and done.stdout == ''
+    assert 'Could not create data collection rule' in done.stderr and 'AuthorizationFailed' in done.stderr
+    assert 'The extension was not created' in done.stderr
+    assert 'az k8s-extension create -g demo-rg -c demo-arc -n azuremonitor-containers' in done.stderr
+    assert 'Created before the failure' in done.stderr and 'DefaultWorkspace-' in done.stderr
+    assert extension_requests(service, 'PUT') == []
+    assert 'Traceback' not in done.stderr
+    # The re-run the message asks for reuses the workspace and completes.
+    service.clear_requests()
+    assert aks.run(*command).returncode == 0
+    assert [p.rsplit('/', 2)[-2] for m, p in _companion_writes(service)] == [
+        'dataCollectionRules', 'dataCollectionRuleAssociations']
+    aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC, '--yes')
+
+
+def test_defender_default_workspace_and_key(aks, service, arm):
+    done = aks.run('k8s-extension', 'create', '--name', 'microsoft.azuredefender.kubernetes', *ARC,
+                   '--extension-type', 'microsoft.azuredefender.kubernetes', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    workspace = arm.get(arm.default_workspace, LA_API)
+    key = arm.call('POST', arm.default_workspace + '/sharedKeys', '2020-08-01').json()['primarySharedKey']
+    put = _extension_put(service)
+    assert put['body']['properties']['configurationSettings'] == {
+        'amalogs.useAADAuth': 'False', 'logAnalyticsWorkspaceResourceID': arm.default_workspace}
+    assert put['body']['properties']['configurationProtectedSettings'] == {
+        'omsagent.secret.wsid': redacted(workspace['properties']['customerId']),
+        'amalogs.secret.wsid': redacted(workspace['properties']['customerId']),
+        'omsagent.secret.key': redacted(key), 'amalogs.secret.key': redacted(key)}
+    assert not [p for m, p in _companion_writes(service) if 'dataCollection' in p]
+    aks.run('k8s-extension', 'delete', '--name', 'microsoft.azuredefender.kubernetes', *ARC, '--yes')
+
+
+def test_missing_arc_cluster_is_named_before_anything_is_made(aks, service):
+    done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', '--cluster-name', 'no-such-arc',
+                   '--resource-group', RG, '--cluster-type', 'connectedClusters',
+                   '--extension-type', 'Microsoft.AzureMonitor.Containers')
+    assert done.returncode == 3 and 'Cluster not found' in done.stderr and 'Traceback' not in done.stderr
+    assert _companion_writes(service) == [] and extension_requests(service, 'PUT') == []
+
+
+def test_data_collection_settings_go_into_the_rule(aks, service, arm):
+    settings = '{"interval": "5m", "namespaceFilteringMode": "Exclude", "namespaces": ["kube-system"], ' \
+               '"streams": ["Microsoft-ContainerLogV2", "Microsoft-KubeEvents"]}'
+    command = ['k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+               '--extension-type', 'Microsoft.AzureMonitor.Containers', '--configuration-settings',
+               'dataCollectionSettings=' + settings, '-o', 'json']
+    done = aks.run(*command)
+    assert done.returncode == 0, done.stderr
+    rule = arm.get(arm.rule('demo-arc'), INSIGHTS_API)['properties']
+    source = rule['dataSources']['extensions'][0]
+    assert source['streams'] == ['Microsoft-ContainerLogV2', 'Microsoft-KubeEvents'] == rule['dataFlows'][0]['streams']
+    assert source['extensionSettings']['dataCollectionSettings'] == dict(
+        json.loads(settings), enableContainerLogV2=True)
+    # The same command again: the rule is as wanted and is not written again.
+    service.clear_requests()
+    assert aks.run(*command).returncode == 0
+    assert _companion_writes(service) == []
+    aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC, '--yes')

@@ -1,0 +1,58 @@
+"""Pure rules of the companion resources: key masking in traces, Container Insights settings checks, generated
+names and default workspace regions."""
+import json
+
+import pytest
+from azure.cli.core.azclierror import InvalidArgumentValueError
+
+from azext_aksext.companions.azureml import valid_name
+from azext_aksext.companions.monitor_settings import check_monitor_settings, parse_data_collection_settings
+from azext_aksext.companions.prometheus import trimmed
+from azext_aksext.companions.workspace import workspace_region
+from azext_aksext.redaction import mask_body
+
+
+def test_keys_and_connection_strings_in_answers_are_masked():
+    keys = json.dumps({'primarySharedKey': 'K1', 'secondarySharedKey': 'K2', 'primaryConnectionString': 'Endpoint=x',
+                       'keyName': 'azureml_rw'})
+    masked = json.loads(mask_body(keys))
+    assert masked == {'primarySharedKey': '***', 'secondarySharedKey': '***', 'primaryConnectionString': '***',
+                      'keyName': 'azureml_rw'}
+
+
+@pytest.mark.parametrize('document,fragment', [
+    ({'interval': '0m'}, 'from 1m to 30m'),
+    ({'interval': '5s'}, "number of minutes"),
+    ({'namespaceFilteringMode': 'All'}, 'Off, Exclude or Include'),
+    ({'namespaces': 'kube-system'}, 'namespaces must be a JSON array'),
+    ({'streams': 'x'}, 'streams must be a JSON array'),
+    ({'enableContainerLogV2': 'yes'}, 'true or false'),
+])
+def test_bad_data_collection_settings(document, fragment):
+    with pytest.raises(InvalidArgumentValueError, match=fragment):
+        parse_data_collection_settings({'dataCollectionSettings': json.dumps(document)})
+
+
+def test_good_data_collection_settings_and_proxy():
+    document = {'interval': '1m', 'namespaceFilteringMode': 'Include', 'namespaces': ['apps'],
+                'enableContainerLogV2': True, 'streams': ['Microsoft-ContainerLogV2']}
+    assert parse_data_collection_settings({'dataCollectionSettings': json.dumps(document)}) == document
+    check_monitor_settings({}, {'proxyEndpoint': 'http://user:pw@proxy.local:3128'})
+    with pytest.raises(InvalidArgumentValueError) as caught:
+        check_monitor_settings({}, {'proxyEndpoint': 'ftp://user:s3cret@proxy'})
+    assert 's3cret' not in str(caught.value)
+
+
+def test_generated_names():
+    assert valid_name('demo-arc-sub-rg-relay', 50) == 'demoarcsubrgrelay'
+    long = valid_name('c-' + 'a' * 60 + '-relay', 50)
+    assert len(long) == 50 and long[:44] == 'c' + 'a' * 43
+    assert trimmed('MSProm-eastus-my_cluster_', 44, dashes_only=True) == 'MSProm-eastus-mycluster'
+    assert trimmed('x' * 70 + '-', 64) == 'x' * 64
+
+
+def test_default_workspace_region_uses_the_az_aks_map():
+    assert workspace_region('azurecloud', 'eastus') == ('eastus', 'EUS')
+    assert workspace_region('azurecloud', 'nowhere') == ('eastus', 'EUS')
+    assert workspace_region('myprivatecloud', 'westeurope') == ('westeurope', 'WEU')
+    assert workspace_region('azurechinacloud', 'nowhere')[0] == 'chinaeast2'
