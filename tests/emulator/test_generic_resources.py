@@ -41,7 +41,8 @@ def test_association_on_a_cluster_and_its_parent_checks(arm):
         .status_code == 201
     listed = arm.call('GET', arm.cluster_path(ARC) + '/providers/Microsoft.Insights/dataCollectionRuleAssociations',
                       INSIGHTS_API).json()['value']
-    assert [item['name'] for item in listed] == ['Assoc']
+    # Other tests may leave associations of their own on the shared cluster.
+    assert 'Assoc' in [item['name'] for item in listed]
     assert arm.call('DELETE', association, INSIGHTS_API).status_code == 200
     assert arm.call('DELETE', association, INSIGHTS_API).status_code == 204
     missing = arm.call('GET', association, INSIGHTS_API)
