@@ -135,6 +135,12 @@ def _version_arguments(self, group):
                        help='Pin this version of the extension; turns --auto-upgrade-minor-version off.')
             c.argument('release_train', options_list=['--release-train'], arg_group='Version',
                        help='Release train to follow, for example stable or preview.')
+            c.argument('auto_upgrade_mode', options_list=['--auto-upgrade-mode'], arg_group='Version',
+                       arg_type=get_enum_type(['none', 'patch', 'compatible']),
+                       help='Which upgrades the service applies by itself: none, patch (patch versions only) or '
+                            'compatible (the newest version that supports the cluster\'s Kubernetes version; the '
+                            'service\'s default). Sets --auto-upgrade-minor-version to match; cannot be combined '
+                            'with --version unless none.')
 
 
 def _settings_arguments(self, group):

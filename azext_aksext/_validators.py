@@ -39,7 +39,7 @@ _SETTINGS_FLAGS = [
      'configuration_protected_settings_file', '--config-protected-settings-file'),
 ]
 
-_UPDATABLE = ('auto_upgrade_minor_version', 'version', 'release_train', 'configuration_settings',
+_UPDATABLE = ('auto_upgrade_minor_version', 'auto_upgrade_mode', 'version', 'release_train', 'configuration_settings',
               'configuration_protected_settings')
 
 
@@ -151,10 +151,16 @@ def validate_scope(namespace):
     namespace.scope = resolve_scope(namespace.scope, namespace.release_namespace, namespace.target_namespace)
 
 
+def _validate_auto_upgrade_mode(namespace):
+    from .upgrade_mode import validate_auto_upgrade_mode
+    validate_auto_upgrade_mode(namespace)
+
+
 def validate_create(cmd, namespace):
     validate_cluster(cmd, namespace)
     validate_scope(namespace)
     validate_plan(namespace)
+    _validate_auto_upgrade_mode(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
     from .type_rules import apply_rules
@@ -163,6 +169,7 @@ def validate_create(cmd, namespace):
 
 def validate_update(cmd, namespace):
     validate_cluster(cmd, namespace)
+    _validate_auto_upgrade_mode(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
     if all(getattr(namespace, attribute) is None for attribute in _UPDATABLE):

@@ -24,15 +24,20 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
-                     plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False):
+                     plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False,
+                     auto_upgrade_mode=None):
     from .preflight import check_aks_cluster, check_type_metadata
+    from .version_guard import check_compatibility
+    from .write_guard import check_create_over_existing
     from .scope import scope_body
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     location = check_aks_cluster(cmd, target)
     check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
                         release_train, location)
+    check_compatibility(cmd, target, extension_type, version, release_train)
     properties = {'extensionType': extension_type}
-    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
+    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, autoUpgradeMode=auto_upgrade_mode,
+                  releaseTrain=release_train,
                   version=version, scope=scope_body(scope, release_namespace, target_namespace),
                   configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
@@ -41,6 +46,7 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
         body['plan'] = {'name': plan_name, 'product': plan_product, 'publisher': plan_publisher}
     if target.ref.cluster_type == 'fleets':
         body['identity'] = {'type': 'SystemAssigned'}  # the fleet hub's Flux acts through its own identity
+    check_create_over_existing(client, target, body)
     return _run(client, target, 'create', 'Creating', no_wait, None,
                 lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
@@ -49,11 +55,14 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
-                     no_wait=False, yes=False):
+                     no_wait=False, yes=False, auto_upgrade_mode=None):
     from .preflight import check_type_metadata
     from .type_rules import apply_rules
+    from .version_guard import check_compatibility, check_core_policy
+    from .write_guard import refuse_if_managed
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     current = _get(client, target, 'update')
+    refuse_if_managed(target, current, 'update')
     extension_type = current.get('extensionType')
     rules_input = SimpleNamespace(configuration_settings=configuration_settings, name=name,
                                   configuration_protected_settings=configuration_protected_settings)
@@ -61,8 +70,12 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     configuration_settings = rules_input.configuration_settings
     configuration_protected_settings = rules_input.configuration_protected_settings
     check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
+    if version:
+        check_core_policy(cmd, target, current, version)
+        check_compatibility(cmd, target, extension_type, version, release_train or current.get('releaseTrain'))
     properties = {}
-    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
+    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, autoUpgradeMode=auto_upgrade_mode,
+                  releaseTrain=release_train,
                   version=version, configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
     if configuration_protected_settings is not None:
@@ -81,6 +94,8 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
     if current is None:
         logger.warning("Nothing to delete: there is no %s.", target.describe())
         return None
+    from .write_guard import refuse_if_managed
+    refuse_if_managed(target, current, 'delete')
     _run(client, target, 'delete', 'Deleting', no_wait, current,
          lambda polling: client.begin_delete(*sdk_path_args(target.ref), name, force_delete=True if force else None,
                                              polling=polling))
