@@ -74,6 +74,20 @@ examples:
   - name: List the names of the extensions that failed.
     text: {az} list -g my-rg -c my-cluster{ct} --query "[?provisioningState=='Failed'].name" -o tsv
 """,
+    'list-upgrades': """
+type: command
+short-summary: Show, for each extension on a cluster, the newest version of its release train that supports the cluster.
+long-summary: >
+    Reads the cluster's Kubernetes version (and distribution, on Arc) and each release train's versions with the
+    Kubernetes versions they do not support. Status is `behind` when a newer compatible version exists, `up to date`
+    otherwise, and `unknown` when the cluster or the versions could not be read or the service's expressions could
+    not be understood. ManagedBy names the owner of an extension users may only read.
+examples:
+  - name: What can be upgraded on a cluster, as a table.
+    text: {az} list-upgrades -g my-rg -c my-cluster{ct} -o table
+  - name: The names of the extensions that are behind.
+    text: {az} list-upgrades -g my-rg -c my-cluster{ct} --query "[?upgradeAvailable].name" -o tsv
+""",
     'wait': """
 type: command
 short-summary: Wait until an extension reaches a state.

@@ -72,9 +72,10 @@ def load_arguments(self, _):
             c.argument('force', options_list=['--force'], action='store_true',
                        help='Remove the extension resource from Azure right away (forceDelete) without waiting '
                             'for the agent to uninstall it from the cluster.')
-        with self.argument_context(group + ' list') as c:
-            c.argument('cluster_name', id_part=None)
-            c.argument('resource_group_name', resource_group_name_type, id_part=None)
+        for verb in ('list', 'list-upgrades'):
+            with self.argument_context('{} {}'.format(group, verb)) as c:
+                c.argument('cluster_name', id_part=None)
+                c.argument('resource_group_name', resource_group_name_type, id_part=None)
         with self.argument_context(group + ' wait') as c:
             c.argument('created', action='store_true', help='Wait until the extension exists and is Succeeded.')
             c.argument('updated', action='store_true', help='Wait until the extension is Succeeded after an update.')

@@ -29,6 +29,7 @@ def _validator(name):
 EXTENSION_TABLE = _late('_format', 'extension_table')
 TYPE_TABLE = _late('_format', 'extension_type_table')
 VERSION_TABLE = _late('_format', 'extension_version_table')
+UPGRADES_TABLE = _late('upgrades', 'upgrades_table')
 
 
 def load_command_table(self, _):
@@ -46,6 +47,11 @@ def load_command_table(self, _):
             g.custom_command('list', 'list_extensions', validator=_validator('validate_cluster'),
                              table_transformer=EXTENSION_TABLE)
             g.custom_command('wait', 'wait_extension', validator=_validator('validate_wait'))
+    upgrades = CliCommandType(operations_tmpl='azext_aksext.upgrades#{}', client_factory=cf_extensions)
+    for group in GROUPS:
+        with self.command_group(group, custom_command_type=upgrades, client_factory=cf_extensions) as g:
+            g.custom_command('list-upgrades', 'list_upgrades', validator=_validator('validate_cluster'),
+                             table_transformer=UPGRADES_TABLE)
 
     types = CliCommandType(operations_tmpl='azext_aksext.extension_types#{}', client_factory=cf_extension_types)
     with self.command_group('k8s-extension extension-types', custom_command_type=types,
