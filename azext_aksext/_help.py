@@ -17,6 +17,12 @@ short-summary: Install an extension on a cluster and wait until it is Succeeded.
 long-summary: >
     Waits for the service to finish, showing progress, and exits non-zero with the service's error and status
     messages if the installation fails. --version pins a version and turns minor-version auto-upgrade off.
+    Before sending, the cluster's Kubernetes version (and distribution, on Arc) is checked against the versions
+    the chosen version (or, without --version, the newest of the release train) does not support; an unsupported
+    combination is refused with the newest versions that do support the cluster. An extension that already
+    exists may be created again with the same spec, but its extension type, scope and namespace, identity and
+    plan cannot change: delete it and create it again. Extensions managed by Azure (for example by AKS) are
+    read-only.
 examples:
   - name: Install Flux on an AKS cluster, following the stable release train.
     text: {az} create -g my-rg -c my-cluster{ct} -n flux {et} microsoft.flux
@@ -32,11 +38,17 @@ type: command
 short-summary: Change an extension's settings, version or release train, and wait until it is Succeeded.
 long-summary: >
     Sends only the fields you give. Protected settings are replaced as a whole: give all of them again.
+    A new --version must support the cluster's Kubernetes version. `az aks extension update` allows only patch
+    upgrades within the cluster's Kubernetes minor version (AKS's rule for core extensions); a minor or major
+    upgrade comes with `az aks upgrade`. Extensions managed by Azure (for example by AKS) cannot be updated or
+    deleted by users. --auto-upgrade-mode none|patch|compatible sets which upgrades the service applies itself.
 examples:
   - name: Change one setting.
     text: {az} update -g my-rg -c my-cluster{ct} -n flux --configuration-settings logLevel=debug
   - name: Pin a newer version.
     text: {az} update -g my-rg -c my-cluster{ct} -n dapr --version 1.14.4
+  - name: Let the service apply patch upgrades only.
+    text: {az} update -g my-rg -c my-cluster{ct} -n flux --auto-upgrade-mode patch
   - name: Replace the protected settings from a file, without waiting.
     text: {az} update -g my-rg -c my-cluster{ct} -n backup --config-protected-file secrets.json --no-wait
 """,
