@@ -77,8 +77,9 @@ def changed_immutables(existing, body):
         changes.append(('scope', '{} {}'.format(now_kind, now_namespace).strip(),
                         '{} {}'.format(asked_kind, asked_namespace).strip()))
     # The service leaves identity out of some answers (fleets): compare only an identity it reports.
-    if 'identity' in body and existing.get('identity') and _identity_type(body.get('identity')) != _identity_type(existing.get('identity')):
-        changes.append(('identity', _identity_type(existing.get('identity')), _identity_type(body.get('identity'))))
+    now_identity, asked_identity = _identity_type(existing.get('identity')), _identity_type(body.get('identity'))
+    if 'identity' in body and existing.get('identity') and now_identity != asked_identity:
+        changes.append(('identity', now_identity, asked_identity))
     if _plan(body.get('plan')) != _plan(existing.get('plan')):
         changes.append(('plan', '/'.join(_plan(existing.get('plan'))).strip('/') or 'none',
                         '/'.join(_plan(body.get('plan'))).strip('/') or 'none'))
