@@ -34,7 +34,9 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
     location = check_aks_cluster(cmd, target)
     check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
                         release_train, location)
-    check_compatibility(cmd, target, extension_type, version, release_train)
+    # On AKS the cluster was just read: no location means that read failed (and warned).
+    check_compatibility(cmd, target, extension_type, version, release_train,
+                        cluster_readable=target.ref.cluster_type != 'managedClusters' or location is not None)
     properties = {'extensionType': extension_type}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, autoUpgradeMode=auto_upgrade_mode,
                   releaseTrain=release_train,

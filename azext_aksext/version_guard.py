@@ -44,7 +44,7 @@ def _reason(err):
     return 'HTTP {}'.format(status) if status else type(err).__name__
 
 
-def train_versions(cmd, target, extension_type, train):
+def train_versions(cmd, target, extension_type, train, warn=True):
     """Every version of the train for this cluster, or None (after one warning) when the types API cannot say."""
     from ._client_factory import cf_extension_types
     try:
@@ -52,19 +52,23 @@ def train_versions(cmd, target, extension_type, train):
             *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)]
     except Exception as err:  # pylint: disable=broad-except
         status = getattr(err, 'status_code', None)
-        if status != 404:  # 404: a private type or train, which the other checks report
+        if warn and status != 404:  # 404: a private type or train, which the other checks report
             logger.warning("Could not read the versions of extension type '%s' (%s); the service will check that "
                            "they support the cluster.", extension_type, _reason(err))
         return None
 
 
-def check_compatibility(cmd, target, extension_type, version=None, release_train=None):
-    """Refuse a version (given, or the newest of the train a create follows) that does not support the cluster."""
+def check_compatibility(cmd, target, extension_type, version=None, release_train=None, cluster_readable=True):
+    """Refuse a version (given, or the newest of the train a create follows) that does not support the cluster.
+
+    cluster_readable=False: an earlier check could not read the cluster and said so; do not try (and warn) again.
+    With a version or train given, the version check of the types API has asked for the same list and warned
+    if it could not get it."""
     train = release_train or DEFAULT_TRAIN
-    facts = read_cluster_facts(cmd, target.ref)
+    facts = read_cluster_facts(cmd, target.ref) if cluster_readable else None
     if facts is None or not facts.kubernetes_version:
         return
-    versions = train_versions(cmd, target, extension_type, train)
+    versions = train_versions(cmd, target, extension_type, train, warn=not (version or release_train))
     if not versions:
         return
     if version:

@@ -98,6 +98,17 @@ def test_a_cluster_that_cannot_be_read_is_one_warning_and_the_service_decides(ak
     assert len(extension_requests(service, 'PUT')) == 1
 
 
+@pytest.mark.parametrize('flags', [[], ['--version', '1.15.1']])
+def test_versions_that_cannot_be_read_are_one_warning_and_the_service_decides(aks, service, old_clusters, flags):
+    service.fault(method='GET', path='/extensionTypes/microsoft.flux/versions', count=20, status=503,
+                  code='ServiceUnavailable', message='no')
+    done = aks.run('k8s-extension', 'create', *on(GKE, 'connectedClusters'), '-n', unique('fx'),
+                   '--extension-type', 'microsoft.flux', *flags, '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count('Could not') == 1, done.stderr
+    assert len(extension_requests(service, 'PUT')) == 1
+
+
 # AKS: patch upgrades only within the cluster's Kubernetes minor version
 
 def test_aks_extension_update_refuses_a_minor_upgrade_and_allows_a_patch(aks, service):
