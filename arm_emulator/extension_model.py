@@ -73,7 +73,7 @@ def new_doc(extension_id, name, cluster_kind, body, now, tenant, existing=None):
     entry = catalog.find(properties['extensionType'])
     identity = body.get('identity') if isinstance(body.get('identity'), dict) else None
     if identity and identity.get('type') == 'SystemAssigned':
-        identity = dict(identity, principalId=(existing or {}).get('identity', {}).get('principalId')
+        identity = dict(identity, principalId=((existing or {}).get('identity') or {}).get('principalId')
                         or str(uuid.uuid4()), tenantId=tenant)
     return {
         'id': extension_id, 'name': name, 'clusterResource': cluster_kind.resource,
