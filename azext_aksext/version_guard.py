@@ -16,8 +16,13 @@ _CLUSTER_API_VERSIONS = {'managedClusters': '2025-03-01', 'connectedClusters': '
 DEFAULT_TRAIN = 'stable'
 
 
-def read_cluster_facts(cmd, ref):
-    """The cluster's Kubernetes version and distribution, or None (after one warning) when they cannot be read."""
+def read_cluster_facts(cmd, ref, aks_cluster=None):
+    """The cluster's Kubernetes version and distribution, or None (after one warning) when they cannot be read.
+
+    aks_cluster: the AKS cluster (ContainerService model) when an earlier check has read it already."""
+    if aks_cluster is not None:
+        return ClusterFacts(ref.cluster_type, getattr(aks_cluster, 'current_kubernetes_version', None) or
+                            getattr(aks_cluster, 'kubernetes_version', None), 'AKS')
     api_version = _CLUSTER_API_VERSIONS.get(ref.cluster_type)
     if api_version is None:
         return None  # fleets: the hub runs Flux only, and its versions carry no per-fleet exclusions
@@ -65,7 +70,7 @@ def check_compatibility(cmd, target, extension_type, version=None, release_train
     With a version or train given, the version check of the types API has asked for the same list and warned
     if it could not get it."""
     train = release_train or DEFAULT_TRAIN
-    facts = read_cluster_facts(cmd, target.ref) if cluster_readable else None
+    facts = read_cluster_facts(cmd, target.ref, getattr(target, 'aks_cluster', None)) if cluster_readable else None
     if facts is None or not facts.kubernetes_version:
         return
     versions = train_versions(cmd, target, extension_type, train, warn=not (version or release_train))
