@@ -39,8 +39,8 @@ _SETTINGS_FLAGS = [
      'configuration_protected_settings_file', '--config-protected-settings-file'),
 ]
 
-_UPDATABLE = ('auto_upgrade_minor_version', 'auto_upgrade_mode', 'version', 'release_train', 'configuration_settings',
-              'configuration_protected_settings')
+_UPDATABLE = ('auto_upgrade_minor_version', 'version', 'release_train', 'configuration_settings',
+              'configuration_protected_settings', 'auto_upgrade_mode')
 
 
 def validate_names(cmd, namespace):  # pylint: disable=unused-argument

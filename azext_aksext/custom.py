@@ -38,11 +38,11 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
     check_compatibility(cmd, target, extension_type, version, release_train,
                         cluster_readable=target.ref.cluster_type != 'managedClusters' or location is not None)
     properties = {'extensionType': extension_type}
-    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, autoUpgradeMode=auto_upgrade_mode,
-                  releaseTrain=release_train,
+    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, scope=scope_body(scope, release_namespace, target_namespace),
                   configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
+    _set_optional(properties, autoUpgradeMode=auto_upgrade_mode)
     body = {'properties': properties}
     if plan_name:
         body['plan'] = {'name': plan_name, 'product': plan_product, 'publisher': plan_publisher}
@@ -76,10 +76,10 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
         check_core_policy(cmd, target, current, version)
         check_compatibility(cmd, target, extension_type, version, release_train or current.get('releaseTrain'))
     properties = {}
-    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, autoUpgradeMode=auto_upgrade_mode,
-                  releaseTrain=release_train,
+    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
+    _set_optional(properties, autoUpgradeMode=auto_upgrade_mode)
     if configuration_protected_settings is not None:
         logger.warning("Protected settings are replaced as a whole: the extension keeps only the %d protected "
                        "setting(s) given now.", len(configuration_protected_settings))
