@@ -13,7 +13,7 @@ COMPATIBLE = 'compatibleWithCluster'
 
 def list_upgrades(cmd, client, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
     from ._format import extension_output
-    from .version_guard import read_cluster_facts, train_versions
+    from .version_guard import read_cluster_facts, read_train, warn_versions_unread
     from .write_guard import managed_by
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp))
     try:
@@ -21,13 +21,16 @@ def list_upgrades(cmd, client, resource_group_name, cluster_name, cluster_type=N
     except Exception as err:  # pylint: disable=broad-except
         raise translate(err, target, 'list extensions on') from err
     facts = read_cluster_facts(cmd, target.ref)
-    trains = {}
+    trains, failed = {}, False
     rows = []
     for extension in installed:
         extension_type, train = extension.get('extensionType'), (extension.get('releaseTrain') or 'stable')
         key = (str(extension_type).lower(), train.lower())
         if key not in trains:  # one read per type and train, however many instances
-            trains[key] = train_versions(cmd, target, extension_type, train)
+            trains[key], failure = read_train(cmd, target, extension_type, train)
+            if failure and not failed:  # one warning, not one per type, when the types API cannot answer
+                warn_versions_unread(extension_type, failure)
+                failed = True
         rows.append(_upgrade_row(extension, train, trains[key], facts, managed_by(extension)))
     return rows
 

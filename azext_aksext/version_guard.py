@@ -49,18 +49,28 @@ def _reason(err):
     return 'HTTP {}'.format(status) if status else type(err).__name__
 
 
-def train_versions(cmd, target, extension_type, train, warn=True):
-    """Every version of the train for this cluster, or None (after one warning) when the types API cannot say."""
+def read_train(cmd, target, extension_type, train):
+    """(every version of the train for this cluster, None) or (None, the reason the types API could not say; None
+    for a 404: a private type or train, which the other checks report)."""
     from ._client_factory import cf_extension_types
     try:
         return [item.as_dict() for item in cf_extension_types(cmd.cli_ctx).cluster_list_versions(
-            *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)]
+            *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)], None
     except Exception as err:  # pylint: disable=broad-except
-        status = getattr(err, 'status_code', None)
-        if warn and status != 404:  # 404: a private type or train, which the other checks report
-            logger.warning("Could not read the versions of extension type '%s' (%s); the service will check that "
-                           "they support the cluster.", extension_type, _reason(err))
-        return None
+        return None, None if getattr(err, 'status_code', None) == 404 else _reason(err)
+
+
+def train_versions(cmd, target, extension_type, train, warn=True):
+    """Every version of the train for this cluster, or None (after one warning) when the types API cannot say."""
+    versions, failure = read_train(cmd, target, extension_type, train)
+    if warn and failure:
+        warn_versions_unread(extension_type, failure)
+    return versions
+
+
+def warn_versions_unread(extension_type, reason):
+    logger.warning("Could not read the versions of extension type '%s' (%s), so whether they support the cluster "
+                   "is unknown; the service checks it when one is installed.", extension_type, reason)
 
 
 def check_compatibility(cmd, target, extension_type, version=None, release_train=None, cluster_readable=True):

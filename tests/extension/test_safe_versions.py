@@ -155,6 +155,18 @@ def test_list_upgrades_shows_the_newest_compatible_version_and_who_is_behind(aks
     assert '1.14.4' in line and 'behind' in line
 
 
+def test_list_upgrades_says_unknown_with_one_warning_when_the_types_api_cannot_answer(aks, service, old_clusters):
+    for extension_type in ('microsoft.flux', 'microsoft.dapr'):
+        aks.json('k8s-extension', 'create', *on('demo-arc', 'connectedClusters'), '-n', unique('up'),
+                 '--extension-type', extension_type)
+    service.fault(method='GET', path='/extensionTypes/', count=50, status=503, code='ServiceUnavailable', message='no')
+    done = aks.run('k8s-extension', 'list-upgrades', *on('demo-arc', 'connectedClusters'), '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count('Could not read the versions') == 1
+    rows = json.loads(done.stdout)
+    assert rows and all(row['upgradeAvailable'] is None and row['newestCompatibleVersion'] is None for row in rows)
+
+
 # --auto-upgrade-mode
 
 def test_auto_upgrade_mode_is_sent_and_shown(aks, service):
