@@ -63,6 +63,29 @@ TYPES = {
     },
 }
 
+# The Kubernetes versions some versions do not support (`unsupportedKubernetesVersions`), per version and per the
+# version items' cluster-type keys; versions not listed support every Kubernetes version. The demo clusters (AKS
+# 1.33.2, Arc k3s 1.32.4) are never excluded, so only clusters made older or of another distribution hit these.
+UNSUPPORTED = {
+    'microsoft.flux': {
+        '1.16.2': {'managedCluster': [{'distributions': [], 'unsupportedVersions': ['<1.29']}],
+                   'connectedCluster': [{'distributions': ['GKE'], 'unsupportedVersions': ['<1.29']},
+                                        {'distributions': ['EKS'], 'unsupportedVersions': ['1.18..1.27']}]},
+        '1.15.1': {'connectedCluster': [{'distributions': ['GKE'], 'unsupportedVersions': ['<1.28']}]},
+        '1.11.2': {'managedCluster': [{'distributions': [], 'unsupportedVersions': ['>1.30']}]},
+    },
+    'microsoft.dapr': {
+        '1.15.5': {'managedCluster': [{'distributions': ['AKS'], 'unsupportedVersions': ['<1.29']}]},
+        '1.14.4': {'managedCluster': [{'distributions': [], 'unsupportedVersions': ['<=1.26']}]},
+        '1.13.6': {'managedCluster': [{'distributions': [], 'unsupportedVersions': ['1.18..1.21']}]},
+        '1.5.1': {'managedCluster': [{'distributions': [], 'unsupportedVersions': ['>=1.25']}]},
+    },
+    'microsoft.openservicemesh': {
+        # A form aksext does not read: clients must say they cannot tell, not call it compatible.
+        '1.2.8': {'connectedCluster': [{'distributions': [], 'unsupportedVersions': ['~1.27']}]},
+    },
+}
+
 # How extension types spell cluster types in `supportedClusterTypes` (as the live service does).
 SUPPORTED_CLUSTER_TYPE_NAMES = {'connectedClusters': 'Connectedclusters', 'managedClusters': 'Managedclusters',
                                 'appliances': 'Appliances', 'provisionedClusters': 'ProvisionedClusters',
@@ -94,3 +117,9 @@ def latest(entry, train):
 
 def default_release_namespace(entry, extension_name):
     return (entry or {}).get('releaseNamespace') or extension_name
+
+
+def unsupported_kubernetes_versions(extension_type, version, cluster_type_keys):
+    """`unsupportedKubernetesVersions` of one version: null for every cluster type without exclusions."""
+    listed = UNSUPPORTED.get((extension_type or '').lower(), {}).get(version, {})
+    return {key: listed.get(key) for key in cluster_type_keys}

@@ -2,6 +2,7 @@
 live service answers (explicit nulls, protected values withheld, per-api-version fields)."""
 import copy
 import datetime
+import json
 import uuid
 
 from . import catalog, errors
@@ -72,7 +73,7 @@ def new_doc(extension_id, name, cluster_kind, body, now, tenant, existing=None):
     entry = catalog.find(properties['extensionType'])
     identity = body.get('identity') if isinstance(body.get('identity'), dict) else None
     if identity and identity.get('type') == 'SystemAssigned':
-        identity = dict(identity, principalId=(existing or {}).get('identity', {}).get('principalId')
+        identity = dict(identity, principalId=((existing or {}).get('identity') or {}).get('principalId')
                         or str(uuid.uuid4()), tenantId=tenant)
     return {
         'id': extension_id, 'name': name, 'clusterResource': cluster_kind.resource,
@@ -89,7 +90,39 @@ def new_doc(extension_id, name, cluster_kind, body, now, tenant, existing=None):
         'identity': identity, 'plan': body.get('plan'),
         'createdAt': (existing or {}).get('createdAt', now), 'lastModifiedAt': now,
         'operation': None,
+        # Set only by the seed: what the service itself installed and manages (api-version 2025-03-01).
+        'managementDetails': (existing or {}).get('managementDetails'),
     }
+
+
+def _identity_type(identity):
+    return str((identity or {}).get('type') or 'None').lower()
+
+
+def _plan(plan):
+    return tuple(str((plan or {}).get(key) or '').lower() for key in ('name', 'product', 'publisher'))
+
+
+def check_immutables(existing, doc, body):
+    """A PUT over an existing extension may not change what is fixed at create. The real service's error for this
+    is not public; the emulator answers as ARM resource providers commonly do for a changed immutable property."""
+    changed = []
+    if existing['extensionType'].lower() != doc['extensionType'].lower():
+        changed.append('properties.extensionType')
+    if json_lower(existing['scope']) != json_lower(doc['scope']):
+        changed.append('properties.scope')
+    if isinstance(body, dict) and 'identity' in body and \
+            _identity_type(body.get('identity')) != _identity_type(existing.get('identity')):
+        changed.append('identity')
+    if _plan(existing.get('plan')) != _plan(doc.get('plan')):
+        changed.append('plan')
+    if changed:
+        raise errors.ArmError(400, 'PropertyChangeNotAllowed', "Changing property '{}' is not allowed.".format(
+            "', '".join(changed)))
+
+
+def json_lower(value):
+    return json.dumps(value, sort_keys=True).lower()
 
 
 def _merge_settings(current, update):
@@ -175,6 +208,8 @@ def render(doc, api_version):
     # The 2025-03-01 recording of a failed extension carries no errorInfo; older versions report it.
     if doc['errorInfo'] and not modern:
         properties['errorInfo'] = doc['errorInfo']
+    if modern and doc.get('managementDetails'):
+        properties['managementDetails'] = doc['managementDetails']
     if modern:
         properties['extensionState'] = None
         properties['additionalDetails'] = {'docs': None, 'releaseNotes': None, 'troubleshootingGuide': None}

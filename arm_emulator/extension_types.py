@@ -62,7 +62,8 @@ def type_body(prefix, name, entry, api_version):
 
 
 def version_body(prefix, name, entry, version, api_version):
-    unsupported = {catalog.VERSION_CLUSTER_TYPE_NAMES[t]: None for t in catalog.ALL_CLUSTER_TYPES}
+    unsupported = catalog.unsupported_kubernetes_versions(
+        name, version, [catalog.VERSION_CLUSTER_TYPE_NAMES[t] for t in catalog.ALL_CLUSTER_TYPES])
     properties = {'version': version, 'unsupportedKubernetesVersions': unsupported}
     # The 2024-11-01-preview model adds the supported cluster types; the recorded 2023 answers lack them.
     if api_version >= '2024-11-01-preview':

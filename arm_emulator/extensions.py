@@ -75,6 +75,8 @@ async def put_extension(service, call):
     doc = extension_model.new_doc(extension_id, extension_id.rsplit('/', 1)[1], kind, body, service.clock(),
                                   service.tenant, existing)
     extension_model.check_cluster_type(doc['extensionType'], kind)
+    if existing is not None:
+        extension_model.check_immutables(existing, doc, body)
     protected = (body.get('properties') or {}).get('configurationProtectedSettings') or {}
     with service.store.transaction():
         op_id = _start(service, key, doc, 'update' if existing else 'create', protected)

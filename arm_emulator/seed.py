@@ -1,8 +1,10 @@
 """Named starting states. ``demo``: resource group demo-rg (eastus) with an AKS cluster on a system-assigned
-identity, an AKS cluster on a service principal, and an Arc connected cluster; extensions provider registered."""
+identity, an AKS cluster on a service principal, an Arc connected cluster, and an AKS cluster with an extension
+that AKS manages (users may only read it); extensions provider registered."""
+import json
 import uuid
 
-from . import clusters, groups
+from . import catalog, clusters, extension_model, groups
 from .service import KUBERNETES_CONFIGURATION
 
 DEMO_GROUP = 'demo-rg'
@@ -12,7 +14,14 @@ DEMO_CLUSTERS = (
     ('Microsoft.ContainerService', 'managedClusters', 'demo-aks-sp',
      {'properties': {'servicePrincipalProfile': {'clientId': str(uuid.UUID(int=0xaa5e)), 'secret': 'not-returned'}}}),
     ('Microsoft.Kubernetes', 'connectedClusters', 'demo-arc', {}),
+    ('Microsoft.ContainerService', 'managedClusters', 'demo-aks-managed', {}),
 )
+# (cluster, extension name, type): installed and owned by AKS, as `managementDetails` says on 2025-03-01.
+MANAGED_EXTENSION = ('demo-aks-managed', 'flux', 'microsoft.flux')
+MANAGEMENT_DETAILS = {'category': 'managed', 'accessDetails': [
+    {'entity': 'Microsoft.ContainerService', 'allowedActions': ['read', 'write', 'delete'],
+     'description': 'Installed and upgraded by AKS with the cluster.'},
+    {'entity': 'User', 'allowedActions': ['read'], 'description': 'Users may only read this extension.'}]}
 SEEDS = ('demo',)
 
 
@@ -33,4 +42,22 @@ def apply(service, seed):
         groups.create_or_update(service, DEMO_GROUP, DEMO_LOCATION)
     for rp, resource, name, body in DEMO_CLUSTERS:
         add_cluster(service, DEMO_GROUP, rp, resource, name, body)
+    add_managed_extension(service)
     service.set_provider_state(KUBERNETES_CONFIGURATION, 'Registered')
+
+
+def add_managed_extension(service):
+    cluster_name, name, extension_type = MANAGED_EXTENSION
+    kind = clusters.KINDS[('microsoft.containerservice', 'managedclusters')]
+    cluster_key = clusters.cluster_key(service, DEMO_GROUP, kind, cluster_name)
+    cluster = service.store.get('clusters', cluster_key)
+    extension_id = '{}/providers/{}/extensions/{}'.format(cluster['id'], KUBERNETES_CONFIGURATION, name)
+    if service.store.get('extensions', extension_id.lower()) is not None:
+        return
+    doc = extension_model.new_doc(extension_id, name, kind, {'properties': {'extensionType': extension_type}},
+                                  service.clock(), service.tenant)
+    doc.update(provisioningState='Succeeded', currentVersion=catalog.latest(catalog.find(extension_type), 'stable'),
+               managementDetails=MANAGEMENT_DETAILS)
+    with service.store.transaction():
+        service.store.db.execute('INSERT INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)',
+                                 (extension_id.lower(), cluster_key, json.dumps(doc), '{}'))

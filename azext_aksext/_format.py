@@ -43,19 +43,33 @@ def _extension_row(item):
         ('ReleaseTrain', item.get('releaseTrain')),
         ('ProvisioningState', item.get('provisioningState')),
     ])
+    row['AutoUpgradeMode'] = item.get('autoUpgradeMode') or ''
     _plan_columns(row, item)
+    details = item.get('managementDetails') or {}
+    if details.get('category'):
+        from .write_guard import managed_by
+        row['ManagedBy'] = managed_by(item) or ''
     return row
 
 
 def extension_table(result):
     items = result if isinstance(result, list) else [result]
     rows = [_extension_row(item) for item in items if item]
-    # Every row needs the same columns, or the table drops them: add blank plan cells where others have a plan.
-    if any('PlanName' in row for row in rows):
+    # The auto-upgrade mode gets a column only when some extension has left the service's default.
+    if all(str(row['AutoUpgradeMode']).lower() in ('', 'compatible') for row in rows):
         for row in rows:
-            for column in ('PlanName', 'PlanProduct', 'PlanPublisher'):
-                row.setdefault(column, '')
-    return rows
+            del row['AutoUpgradeMode']
+    # Every row needs the same columns, or the table drops them: add blank plan cells where others have a plan.
+    for columns in (('AutoUpgradeMode',), ('PlanName', 'PlanProduct', 'PlanPublisher'), ('ManagedBy',)):
+        if any(columns[0] in row for row in rows):
+            for row in rows:
+                for column in columns:
+                    row.setdefault(column, '')
+    return [OrderedDict(sorted(row.items(), key=lambda cell: _COLUMN_ORDER.get(cell[0], 0))) for row in rows]
+
+
+# Columns added to some rows only go where every row has them: after the fixed ones, in this order.
+_COLUMN_ORDER = {'AutoUpgradeMode': 1, 'PlanName': 2, 'PlanProduct': 3, 'PlanPublisher': 4, 'ManagedBy': 5}
 
 
 def _cluster_scope_settings(properties):
@@ -89,5 +103,7 @@ def extension_version_table(result):
         if properties.get('releaseTrain'):
             row['ReleaseTrain'] = properties['releaseTrain']
         row['ClusterTypes'] = ', '.join(properties.get('supportedClusterTypes') or [])
+        if 'compatibleWithCluster' in properties:  # listings by cluster: does the version run on it?
+            row['Compatible'] = {True: 'yes', False: 'no'}.get(properties['compatibleWithCluster'], 'unknown')
         rows.append(row)
     return rows

@@ -22,6 +22,12 @@ long-summary: >
     Log Analytics workspace, a data collection rule and its association, a storage account lookup), tagged
     createdBy=aksext and reused on re-runs; unlike the official tool, the extension is not sent when one of them
     cannot be made. skipPrerequisites=true skips this for Container Insights.
+    Before sending, the cluster's Kubernetes version (and distribution, on Arc) is checked against the versions
+    the chosen version (or, without --version, the newest of the release train) does not support; an unsupported
+    combination is refused with the newest versions that do support the cluster. An extension that already
+    exists may be created again with the same spec, but its extension type, scope and namespace, identity and
+    plan cannot change: delete it and create it again. Extensions managed by Azure (for example by AKS) are
+    read-only.
 examples:
   - name: Install Flux on an AKS cluster, following the stable release train.
     text: >
@@ -43,6 +49,10 @@ type: command
 short-summary: Change an extension's settings, version or release train, and wait until it is Succeeded.
 long-summary: >
     Sends only the fields you give. Protected settings are replaced as a whole: give all of them again.
+    A new --version must support the cluster's Kubernetes version. `az aks extension update` allows only patch
+    upgrades within the cluster's Kubernetes minor version (AKS's rule for core extensions); a minor or major
+    upgrade comes with `az aks upgrade`. Extensions managed by Azure (for example by AKS) cannot be updated or
+    deleted by users. --auto-upgrade-mode none|patch|compatible sets which upgrades the service applies itself.
 examples:
   - name: Change one setting.
     text: >
@@ -50,6 +60,8 @@ examples:
         --configuration-settings logLevel=debug
   - name: Pin a newer version.
     text: az k8s-extension update -g my-rg -c my-cluster --cluster-type managedClusters -n dapr --version 1.14.4
+  - name: Let the service apply patch upgrades only.
+    text: az k8s-extension update -g my-rg -c my-cluster --cluster-type managedClusters -n flux --auto-upgrade-mode patch
   - name: Replace the protected settings from a file, without waiting.
     text: >
         az k8s-extension update -g my-rg -c my-cluster --cluster-type managedClusters -n backup
@@ -101,6 +113,22 @@ examples:
         --query "[?provisioningState=='Failed'].name" -o tsv
 """
 
+helps['k8s-extension list-upgrades'] = """
+type: command
+short-summary: Show, for each extension on a cluster, the newest version of its release train that supports the
+    cluster.
+long-summary: >
+    Reads the cluster's Kubernetes version (and distribution, on Arc) and each release train's versions with the
+    Kubernetes versions they do not support. Status is `behind` when a newer compatible version exists, `up to date`
+    otherwise, and `unknown` when the cluster or the versions could not be read or the service's expressions could
+    not be understood. ManagedBy names the owner of an extension users may only read.
+examples:
+  - name: What can be upgraded on a cluster, as a table.
+    text: az k8s-extension list-upgrades -g my-rg -c my-cluster --cluster-type managedClusters -o table
+  - name: The names of the extensions that are behind.
+    text: az k8s-extension list-upgrades -g my-rg -c my-cluster --cluster-type managedClusters --query "[?upgradeAvailable].name" -o tsv
+"""
+
 helps['k8s-extension wait'] = """
 type: command
 short-summary: Wait until an extension reaches a state.
@@ -135,6 +163,12 @@ long-summary: >
     Log Analytics workspace, a data collection rule and its association, a storage account lookup), tagged
     createdBy=aksext and reused on re-runs; unlike the official tool, the extension is not sent when one of them
     cannot be made. skipPrerequisites=true skips this for Container Insights.
+    Before sending, the cluster's Kubernetes version (and distribution, on Arc) is checked against the versions
+    the chosen version (or, without --version, the newest of the release train) does not support; an unsupported
+    combination is refused with the newest versions that do support the cluster. An extension that already
+    exists may be created again with the same spec, but its extension type, scope and namespace, identity and
+    plan cannot change: delete it and create it again. Extensions managed by Azure (for example by AKS) are
+    read-only.
 examples:
   - name: Install Flux, following the stable release train.
     text: az aks extension create -g my-rg -c my-cluster -n flux -t microsoft.flux
@@ -153,11 +187,17 @@ type: command
 short-summary: Change an extension's settings, version or release train, and wait until it is Succeeded.
 long-summary: >
     Sends only the fields you give. Protected settings are replaced as a whole: give all of them again.
+    A new --version must support the cluster's Kubernetes version. `az aks extension update` allows only patch
+    upgrades within the cluster's Kubernetes minor version (AKS's rule for core extensions); a minor or major
+    upgrade comes with `az aks upgrade`. Extensions managed by Azure (for example by AKS) cannot be updated or
+    deleted by users. --auto-upgrade-mode none|patch|compatible sets which upgrades the service applies itself.
 examples:
   - name: Change one setting.
     text: az aks extension update -g my-rg -c my-cluster -n flux --configuration-settings logLevel=debug
   - name: Pin a newer version.
     text: az aks extension update -g my-rg -c my-cluster -n dapr --version 1.14.4
+  - name: Let the service apply patch upgrades only.
+    text: az aks extension update -g my-rg -c my-cluster -n flux --auto-upgrade-mode patch
   - name: Replace the protected settings from a file, without waiting.
     text: az aks extension update -g my-rg -c my-cluster -n backup --config-protected-file secrets.json --no-wait
 """
@@ -201,6 +241,22 @@ examples:
     text: az aks extension list -g my-rg -c my-cluster -o table
   - name: List the names of the extensions that failed.
     text: az aks extension list -g my-rg -c my-cluster --query "[?provisioningState=='Failed'].name" -o tsv
+"""
+
+helps['aks extension list-upgrades'] = """
+type: command
+short-summary: Show, for each extension on a cluster, the newest version of its release train that supports the
+    cluster.
+long-summary: >
+    Reads the cluster's Kubernetes version (and distribution, on Arc) and each release train's versions with the
+    Kubernetes versions they do not support. Status is `behind` when a newer compatible version exists, `up to date`
+    otherwise, and `unknown` when the cluster or the versions could not be read or the service's expressions could
+    not be understood. ManagedBy names the owner of an extension users may only read.
+examples:
+  - name: What can be upgraded on a cluster, as a table.
+    text: az aks extension list-upgrades -g my-rg -c my-cluster -o table
+  - name: The names of the extensions that are behind.
+    text: az aks extension list-upgrades -g my-rg -c my-cluster --query "[?upgradeAvailable].name" -o tsv
 """
 
 helps['aks extension wait'] = """

@@ -72,9 +72,10 @@ def load_arguments(self, _):
             c.argument('force', options_list=['--force'], action='store_true',
                        help='Remove the extension resource from Azure right away (forceDelete) without waiting '
                             'for the agent to uninstall it from the cluster.')
-        with self.argument_context(group + ' list') as c:
-            c.argument('cluster_name', id_part=None)
-            c.argument('resource_group_name', resource_group_name_type, id_part=None)
+        for verb in ('list', 'list-upgrades'):
+            with self.argument_context('{} {}'.format(group, verb)) as c:
+                c.argument('cluster_name', id_part=None)
+                c.argument('resource_group_name', resource_group_name_type, id_part=None)
         with self.argument_context(group + ' wait') as c:
             c.argument('created', action='store_true', help='Wait until the extension exists and is Succeeded.')
             c.argument('updated', action='store_true', help='Wait until the extension is Succeeded after an update.')
@@ -135,6 +136,12 @@ def _version_arguments(self, group):
                        help='Pin this version of the extension; turns --auto-upgrade-minor-version off.')
             c.argument('release_train', options_list=['--release-train'], arg_group='Version',
                        help='Release train to follow, for example stable or preview.')
+            c.argument('auto_upgrade_mode', options_list=['--auto-upgrade-mode'], arg_group='Version',
+                       arg_type=get_enum_type(['none', 'patch', 'compatible']),
+                       help='Which upgrades the service applies by itself: none, patch (patch versions only) or '
+                            'compatible (the newest version that supports the cluster\'s Kubernetes version; the '
+                            'service\'s default). Sets --auto-upgrade-minor-version to match; cannot be combined '
+                            'with --version unless none.')
 
 
 def _settings_arguments(self, group):

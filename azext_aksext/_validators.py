@@ -40,7 +40,7 @@ _SETTINGS_FLAGS = [
 ]
 
 _UPDATABLE = ('auto_upgrade_minor_version', 'version', 'release_train', 'configuration_settings',
-              'configuration_protected_settings')
+              'configuration_protected_settings', 'auto_upgrade_mode')
 
 
 def validate_names(cmd, namespace):  # pylint: disable=unused-argument
@@ -151,6 +151,11 @@ def validate_scope(namespace):
     namespace.scope = resolve_scope(namespace.scope, namespace.release_namespace, namespace.target_namespace)
 
 
+def _validate_auto_upgrade_mode(namespace):
+    from .upgrade_mode import validate_auto_upgrade_mode
+    validate_auto_upgrade_mode(namespace)
+
+
 def validate_create(cmd, namespace):
     validate_cluster(cmd, namespace)
     # The service matches extension types without regard to case but stores what it is sent; the official tool
@@ -158,6 +163,7 @@ def validate_create(cmd, namespace):
     namespace.extension_type = (namespace.extension_type or '').lower() or None
     validate_scope(namespace)
     validate_plan(namespace)
+    _validate_auto_upgrade_mode(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
     from .type_rules import apply_rules
@@ -169,6 +175,7 @@ def validate_create(cmd, namespace):
 
 def validate_update(cmd, namespace):
     validate_cluster(cmd, namespace)
+    _validate_auto_upgrade_mode(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
     if all(getattr(namespace, attribute) is None for attribute in _UPDATABLE):

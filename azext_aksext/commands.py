@@ -28,8 +28,10 @@ def _validator(name):
 EXTENSION_TABLE = _late('_format', 'extension_table')
 TYPE_TABLE = _late('_format', 'extension_type_table')
 VERSION_TABLE = _late('_format', 'extension_version_table')
+UPGRADES_TABLE = _late('upgrades', 'upgrades_table')
 
 EXTENSIONS = CliCommandType(operations_tmpl='azext_aksext.custom#{}', client_factory=cf_extensions)
+UPGRADES = CliCommandType(operations_tmpl='azext_aksext.upgrades#{}', client_factory=cf_extensions)
 TYPES = CliCommandType(operations_tmpl='azext_aksext.extension_types#{}', client_factory=cf_extension_types)
 
 
@@ -46,6 +48,8 @@ def _extension_verbs(g):
     g.custom_command('list', 'list_extensions', validator=_validator('validate_cluster'),
                      table_transformer=EXTENSION_TABLE)
     g.custom_command('wait', 'wait_extension', validator=_validator('validate_wait'))
+    g.custom_command('list-upgrades', 'list_upgrades', command_type=UPGRADES, validator=_validator('validate_cluster'),
+                     table_transformer=UPGRADES_TABLE)
 
 
 def load_command_table(self, _):

@@ -25,26 +25,35 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
-                     plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False):
+                     plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False,
+                     auto_upgrade_mode=None):
     from .preflight import check_aks_cluster, check_type_metadata
+    from .version_guard import check_compatibility
+    from .write_guard import check_create_over_existing
     from .scope import scope_body
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     location = check_aks_cluster(cmd, target)
     check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
                         release_train, location)
-    from .companions import before_create
-    configuration_settings, configuration_protected_settings = before_create(
-        cmd, target, extension_type, configuration_settings, configuration_protected_settings, location)
+    # On AKS the cluster was just read: no location means that read failed (and warned).
+    check_compatibility(cmd, target, extension_type, version, release_train,
+                        cluster_readable=target.ref.cluster_type != 'managedClusters' or location is not None)
     properties = {'extensionType': extension_type}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
-                  version=version, scope=scope_body(scope, release_namespace, target_namespace),
-                  configurationSettings=configuration_settings,
-                  configurationProtectedSettings=configuration_protected_settings)
+                  version=version, scope=scope_body(scope, release_namespace, target_namespace))
+    _set_optional(properties, autoUpgradeMode=auto_upgrade_mode)
     body = {'properties': properties}
     if plan_name:
         body['plan'] = {'name': plan_name, 'product': plan_product, 'publisher': plan_publisher}
     if _gets_identity(target.ref.cluster_type, extension_type):
         body['identity'] = {'type': 'SystemAssigned'}
+    check_create_over_existing(client, target, body)
+    # Companion resources are made only once every check has passed: nothing is created for a refused request.
+    from .companions import before_create
+    configuration_settings, configuration_protected_settings = before_create(
+        cmd, target, extension_type, configuration_settings, configuration_protected_settings, location)
+    _set_optional(properties, configurationSettings=configuration_settings,
+                  configurationProtectedSettings=configuration_protected_settings)
     return _run(client, target, 'create', 'Creating', no_wait, None,
                 lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
@@ -53,29 +62,36 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
-                     no_wait=False, yes=False):
+                     no_wait=False, yes=False, auto_upgrade_mode=None):
     from .preflight import check_type_metadata
     from .type_rules import apply_rules
+    from .version_guard import check_compatibility, check_core_policy
+    from .write_guard import refuse_if_managed
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     current = _get(client, target, 'update')
+    refuse_if_managed(target, current, 'update')
     extension_type = current.get('extensionType')
     rules_input = SimpleNamespace(configuration_settings=configuration_settings, name=name,
                                   configuration_protected_settings=configuration_protected_settings)
     apply_rules(rules_input, extension_type, target.ref.cluster_type, creating=False)
     configuration_settings = rules_input.configuration_settings
     configuration_protected_settings = rules_input.configuration_protected_settings
+    if version or release_train:  # nothing else on update needs the extension types API
+        check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
+    if version:
+        check_core_policy(cmd, target, current, version)
+        check_compatibility(cmd, target, extension_type, version, release_train or current.get('releaseTrain'))
     from .dapr import prepare_update
     if (extension_type or '').lower() == DAPR:
         configuration_settings = prepare_update(configuration_settings, current, version, auto_upgrade_minor_version)
     from .companions import before_update
     configuration_settings, configuration_protected_settings = before_update(
         cmd, target, extension_type, configuration_settings, configuration_protected_settings, current)
-    if version or release_train:  # nothing else on update needs the extension types API
-        check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
     properties = {}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
+    _set_optional(properties, autoUpgradeMode=auto_upgrade_mode)
     if configuration_protected_settings is not None:
         logger.warning("Protected settings are replaced as a whole: the extension keeps only the %d protected "
                        "setting(s) given now.", len(configuration_protected_settings))
@@ -93,6 +109,8 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
     if current is None:
         logger.warning("Nothing to delete: there is no %s.", target.describe())
         return None
+    from .write_guard import refuse_if_managed
+    refuse_if_managed(target, current, 'delete')
     _confirm(cmd, "Delete {}?".format(target.describe()), yes)
     from .companions import before_delete
     before_delete(cmd, target, current)

@@ -60,15 +60,18 @@ def list_versions_by_cluster(cmd, client, resource_group_name, cluster_name, ext
                      lambda: [_raw(item) for item in client.cluster_list_versions(
                          *sdk_path_args(target.ref), extension_type, release_train=release_train,
                          major_version=major_version, show_latest=bool(show_latest))], _type_named(extension_type))
-    return _with_train(versions, release_train)
+    from .upgrades import mark_compatibility
+    return mark_compatibility(cmd, target.ref, _with_train(versions, release_train))
 
 
 def show_version_by_cluster(cmd, client, resource_group_name, cluster_name, extension_type, version,
                             cluster_type=None, cluster_rp=None):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
-    return _call(target, 'show an extension type version for',
-                 lambda: _raw(client.cluster_get_version(*sdk_path_args(target.ref), extension_type, version)),
-                 _version_named(extension_type, version))
+    from .upgrades import mark_compatibility
+    return mark_compatibility(cmd, target.ref, _call(
+        target, 'show an extension type version for',
+        lambda: _raw(client.cluster_get_version(*sdk_path_args(target.ref), extension_type, version)),
+        _version_named(extension_type, version)))
 
 
 # `az aks extension type ...` takes either -l or -g with -c, and dispatches to the functions above.

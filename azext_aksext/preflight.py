@@ -41,6 +41,7 @@ def check_aks_cluster(cmd, target):
                 target.ref.name),
             "Switch it to a managed identity first: az aks update -g {} -n {} --enable-managed-identity".format(
                 target.ref.resource_group, target.ref.name))
+    target.aks_cluster = cluster  # the version checks read its Kubernetes version from here
     return getattr(cluster, 'location', None)
 
 

@@ -1,0 +1,131 @@
+"""Version checks made before a create or update is sent: the chosen (or the train's newest) extension version
+supports the cluster's Kubernetes version and distribution, and `az aks extension update` keeps to the AKS rule
+for core extensions. Like every pre-check, a read that fails or is not allowed warns once and lets the service
+decide."""
+from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
+from knack.log import get_logger
+
+from .cluster import cluster_id, describe, sdk_path_args
+from .compatibility import ClusterFacts, is_patch_change, supporting, verdict, version_name, version_order
+
+logger = get_logger(__name__)
+
+# api-versions of the cluster resources that report the Kubernetes version (and, for Arc, the distribution).
+_CLUSTER_API_VERSIONS = {'managedClusters': '2025-03-01', 'connectedClusters': '2024-01-01',
+                         'appliances': '2022-10-27', 'provisionedClusters': '2024-01-01'}
+DEFAULT_TRAIN = 'stable'
+
+
+def read_cluster_facts(cmd, ref, aks_cluster=None):
+    """The cluster's Kubernetes version and distribution, or None (after one warning) when they cannot be read.
+
+    aks_cluster: the AKS cluster (ContainerService model) when an earlier check has read it already."""
+    if aks_cluster is not None:
+        return ClusterFacts(ref.cluster_type, getattr(aks_cluster, 'current_kubernetes_version', None) or
+                            getattr(aks_cluster, 'kubernetes_version', None), 'AKS')
+    api_version = _CLUSTER_API_VERSIONS.get(ref.cluster_type)
+    if api_version is None:
+        return None  # fleets: the hub runs Flux only, and its versions carry no per-fleet exclusions
+    from azure.cli.core.commands.client_factory import get_mgmt_service_client, get_subscription_id
+    from azure.cli.core.profiles import ResourceType
+    resource_id = cluster_id(get_subscription_id(cmd.cli_ctx), ref)
+    try:
+        client = get_mgmt_service_client(cmd.cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES)
+        resource = client.resources.get_by_id(resource_id, api_version, retry_total=1)
+    except Exception as err:  # pylint: disable=broad-except
+        logger.warning("Could not read the Kubernetes version of %s (%s); the service will check that the "
+                       "extension version supports it.", describe(ref), _reason(err))
+        return None
+    properties = getattr(resource, 'properties', None) or {}
+    kubernetes_version = properties.get('currentKubernetesVersion') or properties.get('kubernetesVersion')
+    distribution = properties.get('distribution')
+    if ref.cluster_type == 'managedClusters':
+        distribution = 'AKS'
+    return ClusterFacts(ref.cluster_type, kubernetes_version, distribution)
+
+
+def _reason(err):
+    status = getattr(err, 'status_code', None)
+    return 'HTTP {}'.format(status) if status else type(err).__name__
+
+
+def read_train(cmd, target, extension_type, train):
+    """(every version of the train for this cluster, None) or (None, the reason the types API could not say; None
+    for a 404: a private type or train, which the other checks report)."""
+    from ._client_factory import cf_extension_types
+    try:
+        return [item.as_dict() for item in cf_extension_types(cmd.cli_ctx).cluster_list_versions(
+            *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)], None
+    except Exception as err:  # pylint: disable=broad-except
+        return None, None if getattr(err, 'status_code', None) == 404 else _reason(err)
+
+
+def train_versions(cmd, target, extension_type, train, warn=True):
+    """Every version of the train for this cluster, or None (after one warning) when the types API cannot say."""
+    versions, failure = read_train(cmd, target, extension_type, train)
+    if warn and failure:
+        warn_versions_unread(extension_type, failure)
+    return versions
+
+
+def warn_versions_unread(extension_type, reason):
+    logger.warning("Could not read the versions of extension type '%s' (%s), so whether they support the cluster "
+                   "is unknown; the service checks it when one is installed.", extension_type, reason)
+
+
+def check_compatibility(cmd, target, extension_type, version=None, release_train=None, cluster_readable=True):
+    """Refuse a version (given, or the newest of the train a create follows) that does not support the cluster.
+
+    cluster_readable=False: an earlier check could not read the cluster and said so; do not try (and warn) again.
+    With a version or train given, the version check of the types API has asked for the same list and warned
+    if it could not get it."""
+    train = release_train or DEFAULT_TRAIN
+    facts = read_cluster_facts(cmd, target.ref, getattr(target, 'aks_cluster', None)) if cluster_readable else None
+    if facts is None or not facts.kubernetes_version:
+        return
+    versions = train_versions(cmd, target, extension_type, train, warn=not (version or release_train))
+    if not versions:
+        return
+    if version:
+        chosen = next((item for item in versions if version_name(item) == version), None)
+    else:
+        chosen = max(versions, key=lambda item: version_order(version_name(item)))
+    if chosen is None:
+        return  # not in this train: the version check of the types API reports that
+    result = verdict(chosen, facts)
+    if result.supported is None and result.reasons:
+        logger.warning("Cannot tell whether version %s of extension type '%s' supports Kubernetes %s: it excludes "
+                       "%s. The service will check it.", version_name(chosen), extension_type,
+                       facts.kubernetes_version, '; '.join(result.reasons))
+    if result.supported is not False:
+        return
+    good = supporting(versions, facts)
+    cluster = "{} ({}{})".format(describe(target.ref), 'Kubernetes ' + facts.kubernetes_version,
+                                 ', distribution ' + facts.distribution if facts.distribution else '')
+    what = "Version {}".format(version) if version else "The newest version of release train '{}', {},".format(
+        train, version_name(chosen))
+    raise InvalidArgumentValueError(
+        "{} of extension type '{}' does not support Kubernetes {}: it excludes {} on {}.".format(
+            what, extension_type, facts.kubernetes_version, ', '.join(result.reasons), cluster),
+        ("Newest versions in train '{}' that support it: {}; pin one with --version{}.".format(
+            train, ', '.join(good), ' (and --auto-upgrade-minor-version false)' if not version else '') if good else
+         "No version in train '{}' supports Kubernetes {}; upgrade the cluster's Kubernetes version first.".format(
+             train, facts.kubernetes_version)))
+
+
+def check_core_policy(cmd, target, current, version):
+    """`az aks extension update --version`: AKS allows patch upgrades only within a Kubernetes minor version."""
+    installed = current.get('currentVersion') or current.get('version')
+    if not version or not target.group.startswith('aks') or is_patch_change(installed, version):
+        return
+    facts = read_cluster_facts(cmd, target.ref)
+    running = ' (the cluster runs Kubernetes {})'.format(facts.kubernetes_version) if facts and \
+        facts.kubernetes_version else ''
+    raise ValidationError(
+        "Version {} is a minor or major upgrade of extension '{}' (installed: {}). On AKS, extensions follow the "
+        "add-on rule: within the cluster's Kubernetes minor version{} only patch upgrades are allowed; minor and "
+        "major upgrades come with a Kubernetes minor upgrade.".format(version, target.name, installed, running),
+        "Pick a patch version of {} (`az aks extension type version list -g {} -c {} -t {}` lists them), or "
+        "upgrade the cluster to the next Kubernetes minor version: az aks upgrade -g {} -n {} --kubernetes-version "
+        "<version>.".format('.'.join(installed.split('.')[:2]), target.ref.resource_group, target.ref.name,
+                             current.get('extensionType'), target.ref.resource_group, target.ref.name))

@@ -1,0 +1,78 @@
+"""Create-only properties, managed extensions and --auto-upgrade-mode, as pure rules."""
+from types import SimpleNamespace
+
+import pytest
+from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
+
+from azext_aksext.upgrade_mode import validate_auto_upgrade_mode
+from azext_aksext.write_guard import changed_immutables, managed_by
+
+EXISTING = {'extensionType': 'microsoft.flux', 'scope': {'cluster': {'releaseNamespace': 'flux-system'}},
+            'identity': {'type': 'SystemAssigned'}, 'plan': None}
+
+
+def _body(**properties):
+    return {'properties': dict({'extensionType': 'Microsoft.Flux'}, **properties)}
+
+
+def test_the_same_spec_changes_nothing_and_defaults_left_out_count_as_the_same():
+    assert changed_immutables(EXISTING, _body()) == []
+    assert changed_immutables(EXISTING, _body(scope={'cluster': {}})) == []
+    assert changed_immutables(EXISTING, _body(scope={'cluster': {'releaseNamespace': 'FLUX-system'}})) == []
+
+
+@pytest.mark.parametrize('body,changed', [
+    (_body(extensionType='microsoft.dapr'), 'extension type'),
+    (_body(scope={'cluster': {'releaseNamespace': 'other'}}), 'scope'),
+    (_body(scope={'namespace': {'targetNamespace': 'flux-system'}}), 'scope'),
+    (dict(_body(), identity={'type': 'UserAssigned'}), 'identity'),
+    (dict(_body(), plan={'name': 'p', 'product': 'o', 'publisher': 'c'}), 'plan'),
+])
+def test_each_create_only_property_is_caught(body, changed):
+    assert [name for name, _, _ in changed_immutables(EXISTING, body)] == [changed]
+
+
+def test_an_identity_the_service_does_not_report_is_not_compared():
+    assert changed_immutables(dict(EXISTING, identity=None), dict(_body(), identity={'type': 'SystemAssigned'})) == []
+
+
+@pytest.mark.parametrize('details,owner', [
+    (None, None),
+    ({'category': 'user', 'accessDetails': []}, None),
+    ({'category': 'managed', 'accessDetails': [{'entity': 'Microsoft.ContainerService',
+                                               'allowedActions': ['read', 'write']},
+                                              {'entity': 'User', 'allowedActions': ['read']}]},
+     'Microsoft.ContainerService'),
+    ({'category': 'Managed', 'accessDetails': None}, 'Azure'),
+    ({'category': 'managed', 'accessDetails': [{'entity': 'User', 'allowedActions': ['read', 'write']}]}, None),
+])
+def test_managed_by_names_the_owner_of_read_only_extensions(details, owner):
+    assert managed_by({'managementDetails': details}) == owner
+
+
+def _flags(**given):
+    values = dict(auto_upgrade_mode=None, auto_upgrade_minor_version=None, version=None, release_train=None)
+    values.update(given)
+    return SimpleNamespace(**values)
+
+
+@pytest.mark.parametrize('given,minor', [
+    (dict(auto_upgrade_mode='compatible'), True), (dict(auto_upgrade_mode='NONE'), False),
+    (dict(auto_upgrade_mode='patch'), False), (dict(auto_upgrade_mode='patch', release_train='preview'), None),
+    (dict(auto_upgrade_mode='none', version='1.0.0'), False), (dict(), None),
+])
+def test_the_mode_sets_minor_version_auto_upgrade_to_match(given, minor):
+    namespace = _flags(**given)
+    validate_auto_upgrade_mode(namespace)
+    assert namespace.auto_upgrade_minor_version is minor
+
+
+@pytest.mark.parametrize('given', [
+    dict(auto_upgrade_mode='compatible', version='1.0.0'), dict(auto_upgrade_mode='patch', version='1.0.0'),
+    dict(auto_upgrade_mode='none', auto_upgrade_minor_version=True),
+    dict(auto_upgrade_mode='patch', auto_upgrade_minor_version=True),
+    dict(auto_upgrade_mode='compatible', auto_upgrade_minor_version=False),
+])
+def test_contradictions_are_refused(given):
+    with pytest.raises(MutuallyExclusiveArgumentError):
+        validate_auto_upgrade_mode(_flags(**given))
