@@ -61,7 +61,9 @@ examples:
   - name: Pin a newer version.
     text: az k8s-extension update -g my-rg -c my-cluster --cluster-type managedClusters -n dapr --version 1.14.4
   - name: Let the service apply patch upgrades only.
-    text: az k8s-extension update -g my-rg -c my-cluster --cluster-type managedClusters -n flux --auto-upgrade-mode patch
+    text: >
+        az k8s-extension update -g my-rg -c my-arc --cluster-type connectedClusters -n flux
+        --auto-upgrade-mode patch
   - name: Replace the protected settings from a file, without waiting.
     text: >
         az k8s-extension update -g my-rg -c my-cluster --cluster-type managedClusters -n backup
@@ -126,7 +128,9 @@ examples:
   - name: What can be upgraded on a cluster, as a table.
     text: az k8s-extension list-upgrades -g my-rg -c my-cluster --cluster-type managedClusters -o table
   - name: The names of the extensions that are behind.
-    text: az k8s-extension list-upgrades -g my-rg -c my-cluster --cluster-type managedClusters --query "[?upgradeAvailable].name" -o tsv
+    text: >
+        az k8s-extension list-upgrades -g my-rg -c my-cluster --cluster-type managedClusters
+        --query "[?upgradeAvailable].name" -o tsv
 """
 
 helps['k8s-extension wait'] = """

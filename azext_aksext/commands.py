@@ -48,8 +48,8 @@ def _extension_verbs(g):
     g.custom_command('list', 'list_extensions', validator=_validator('validate_cluster'),
                      table_transformer=EXTENSION_TABLE)
     g.custom_command('wait', 'wait_extension', validator=_validator('validate_wait'))
-    g.custom_command('list-upgrades', 'list_upgrades', command_type=UPGRADES, validator=_validator('validate_cluster'),
-                     table_transformer=UPGRADES_TABLE)
+    g.custom_command('list-upgrades', 'list_upgrades', command_type=UPGRADES,
+                     validator=_validator('validate_cluster'), table_transformer=UPGRADES_TABLE)
 
 
 def load_command_table(self, _):
