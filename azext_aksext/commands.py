@@ -48,7 +48,7 @@ def _extension_verbs(g):
     g.custom_command('list', 'list_extensions', validator=_validator('validate_cluster'),
                      table_transformer=EXTENSION_TABLE)
     g.custom_command('wait', 'wait_extension', validator=_validator('validate_wait'))
-    g.custom_command('list-upgrades', 'list_upgrades', command_type=UPGRADES,
+    g.custom_command('list-upgrades', 'list_upgrades', custom_command_type=UPGRADES,
                      validator=_validator('validate_cluster'), table_transformer=UPGRADES_TABLE)
 
 
