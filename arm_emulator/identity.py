@@ -13,12 +13,17 @@ TOKEN_LIFETIME = 3600
 ALGORITHM = 'HS256'
 
 
+def client_secret():
+    """A URL-safe secret that never starts with '-', so no command line can mistake it for a flag."""
+    return 'S' + secrets.token_urlsafe(24)
+
+
 def ensure_identity(store):
     """The tenant, subscription, service principal and token signing key; created once per data directory."""
     identity = store.meta('identity')
     if identity is None:
         identity = {'tenant': str(uuid.uuid4()), 'subscription': str(uuid.uuid4()),
-                    'client_id': str(uuid.uuid4()), 'client_secret': secrets.token_urlsafe(24),
+                    'client_id': str(uuid.uuid4()), 'client_secret': client_secret(),
                     'signing_key': secrets.token_hex(32)}
         store.set_meta('identity', identity)
     return identity
