@@ -82,6 +82,12 @@ def translate(err, target, action, missing=None):
                 action, target.describe(), PROVIDER_NAMESPACE, detail),
             "Run `az provider register --namespace {}` and retry once it shows Registered.".format(
                 PROVIDER_NAMESPACE))
+    if status == 409:
+        return AzureResponseError(
+            "Azure refused to {} {}: another operation on it is still running (HTTP 409): {}".format(
+                action, target.describe(), detail),
+            "Nothing was changed by this command. Wait until `{}` shows a provisioningState of Succeeded or Failed, "
+            "then run the command again.".format(target.command('show')))
     if status == 429 or (status or 0) >= 500:
         return AzureInternalError(
             "Azure could not {} {} (HTTP {}): {}".format(action, target.describe(), status, detail),
