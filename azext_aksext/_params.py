@@ -72,6 +72,11 @@ def load_arguments(self, _):
             c.argument('force', options_list=['--force'], action='store_true',
                        help='Remove the extension resource from Azure right away (forceDelete) without waiting '
                             'for the agent to uninstall it from the cluster.')
+        for verb in ('create', 'update', 'delete'):
+            with self.argument_context('{} {}'.format(group, verb)) as c:
+                c.argument('timeout', type=float,
+                           help='Stop waiting after this many seconds (at most 172800, the service\'s own 48-hour '
+                                'limit); the operation goes on in Azure and the command exits 4. Default: 3600.')
         with self.argument_context(group + ' list') as c:
             c.argument('cluster_name', id_part=None)
             c.argument('resource_group_name', resource_group_name_type, id_part=None)
@@ -84,8 +89,8 @@ def load_arguments(self, _):
                                       '"provisioningState==\'Succeeded\'".')
             c.argument('interval', type=float,
                        help='Seconds between checks. Default: 1 s, doubling up to 30 s, or the service\'s '
-                            'Retry-After.')
-            c.argument('timeout', type=float, help='Give up after this many seconds. Default: 3600.')
+                            'Retry-After. Between 0.5 and 3600.')
+            c.argument('timeout', type=float, help='Give up after this many seconds (at most 172800). Default: 3600.')
 
 
 def _type_arguments(self):
