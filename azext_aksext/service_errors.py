@@ -60,6 +60,12 @@ def translate(err, target, action, missing=None):
             "Could not reach Azure Resource Manager to {} {}: {}".format(action, target.describe(), err),
             "Check your network connection and retry; `{}` shows the extension's current state.".format(
                 target.command('show')))
+    if isinstance(err, ValueError) and not isinstance(err, HttpResponseError):
+        # An empty or non-JSON answer the SDK could not deserialize (json.JSONDecodeError, DeserializationError).
+        return AzureResponseError(
+            "Azure's answer to {} {} could not be read: it was empty or not the JSON expected ({}).".format(
+                action, target.describe(), str(err).splitlines()[0][:200] if str(err) else type(err).__name__),
+            "Retry later; `{}` shows the extension's current state.".format(target.command('show')))
     if not isinstance(err, HttpResponseError):
         return err
     status = getattr(err, 'status_code', None) or getattr(getattr(err, 'response', None), 'status_code', None)

@@ -1,0 +1,188 @@
+"""A misbehaving service, closed standard streams and unbounded waits: no traceback, no hang, no false failure.
+
+Exit codes (README, "Exit codes"): 0 done, 1 refused or failed, 4 started but not confirmed, 130 interrupted."""
+import shlex
+import subprocess
+
+import pytest
+
+from .conftest import extension_requests
+from .test_lifecycle import RG, unique
+
+ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
+EXTENSION_PATH = r'/extensions/{}$'
+POLL_PATH = r'/extensions/{}/operations/'
+EXIT_REFUSED_OR_FAILED, EXIT_NOT_CONFIRMED = 1, 4
+
+
+def _create(aks, name, *extra):
+    return aks.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux', '-o', 'json',
+                   *extra)
+
+
+def _shell(aks, args, redirect, env=None):
+    """Run az under bash with a standard stream closed (0<&-, 1>&-, 2>&-)."""
+    line = ' '.join(shlex.quote(str(arg)) for arg in [aks.az] + list(args)) + ' ' + redirect
+    return subprocess.run(['bash', '-c', line], env=dict(aks.env, **(env or {})), capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def _state(aks, name):
+    shown = [item for item in aks.json('k8s-extension', 'list', *ARC) if item['name'] == name]
+    return shown[0]['provisioningState'] if shown else None
+
+
+def test_closed_stdin_refuses_to_prompt_and_sends_nothing(aks, service):
+    name = unique('h')
+    _create(aks, name)
+    service.clear_requests()
+    done = _shell(aks, ['k8s-extension', 'delete', *ARC, '-n', name], '0<&-')
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'no terminal is attached' in done.stderr and '--yes' in done.stderr and 'Traceback' not in done.stderr
+    assert extension_requests(service, 'DELETE') == []
+
+
+@pytest.mark.parametrize('redirect', ['2>&-', '1>&-'])
+def test_closed_stderr_or_stdout_still_creates(aks, service, redirect):
+    name = unique('h')
+    done = _shell(aks, ['k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux'], redirect)
+    assert done.returncode == 0, done.stderr
+    assert _state(aks, name) == 'Succeeded'
+
+
+@pytest.mark.parametrize('value,note', [('soon', "Ignored Retry-After 'soon'"), ('-5', None),
+                                        ('Thu, 01 Jan 1970 00:00:00 GMT', None)])
+def test_unreadable_or_past_retry_after_on_polls_is_ignored(aks, service, value, note):
+    name = unique('h')
+    service.fault(method='GET', path=POLL_PATH.format(name), count=3, retry_after=value)
+    done = _create(aks, name, '--verbose')
+    assert done.returncode == 0, done.stderr
+    assert 'Traceback' not in done.stderr and (note is None or note in done.stderr)
+    assert _state(aks, name) == 'Succeeded'
+
+
+def test_huge_retry_after_on_a_throttled_request_is_clamped_and_said(aks, service):
+    name = unique('h')
+    service.fault(method='PUT', path=EXTENSION_PATH.format(name), count=1, status=429,
+                  retry_after='Fri, 31 Dec 9999 23:59:59 GMT')
+    done = _create(aks, name, '--verbose')  # the test's own timeout (300 s) bounds it; unclamped it is years
+    assert done.returncode == 0, done.stderr
+    assert 'waiting 30s instead' in done.stderr
+    assert len([r for r in extension_requests(service, 'PUT') if r['path'].endswith(name)]) == 2
+
+
+@pytest.mark.parametrize('body', ['', '{"id": "/subscriptions/x', '<html>Bad gateway</html>'])
+def test_a_200_with_an_unreadable_body_is_a_typed_error(aks, service, body):
+    name = unique('h')
+    _create(aks, name)
+    service.fault(method='GET', path=EXTENSION_PATH.format(name), count=10, status=200, body=body)
+    done = aks.run('k8s-extension', 'show', *ARC, '-n', name)
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'HTTP 200' in done.stderr or 'could not be read' in done.stderr
+    assert 'Traceback' not in done.stderr and 'unexpected error' not in done.stderr
+
+
+def test_413_is_refused_and_nothing_is_created(aks, service):
+    name = unique('h')
+    service.fault(method='PUT', path=EXTENSION_PATH.format(name), count=1, status=413, code='RequestEntityTooLarge',
+                  message='The request body is too large.')
+    done = _create(aks, name)
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'HTTP 413' in done.stderr and 'RequestEntityTooLarge' in done.stderr and 'Traceback' not in done.stderr
+    assert _state(aks, name) is None
+
+
+def test_a_next_link_that_repeats_stops_with_an_error(aks, service):
+    service.fault(method='GET', path=r'/connectedClusters/demo-arc/providers/Microsoft.KubernetesConfiguration/'
+                  r'extensions$', count=100, status=200, body='{"value": [], "nextLink": "{self}"}')
+    done = aks.run('k8s-extension', 'list', *ARC, timeout=120)
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'already returned' in done.stderr and 'Traceback' not in done.stderr
+    assert len([r for r in service.requests() if r['path'].endswith('/extensions')]) <= 3
+
+
+def test_a_request_never_answered_times_out_then_is_retried(aks, service):
+    name = unique('h')
+    _create(aks, name)
+    service.clear_requests()
+    service.fault(method='GET', path=EXTENSION_PATH.format(name), count=1, latency=3600)
+    done = subprocess.run([aks.az, 'k8s-extension', 'show', *ARC, '-n', name, '-o', 'json'],
+                          env=dict(aks.env, AKSEXT_READ_TIMEOUT='3'), capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert '"provisioningState": "Succeeded"' in done.stdout
+
+
+def test_a_wait_that_cannot_read_the_status_says_started_and_exits_4(aks, service):
+    name = unique('h')
+    service.fault(method='GET', path=POLL_PATH.format(name), count=1000, status=503)
+    done = _create(aks, name, '--timeout', '8')
+    service.clear_faults()
+    assert done.returncode == EXIT_NOT_CONFIRMED, done.stderr
+    assert 'was started' in done.stderr and 'may still be running' in done.stderr
+    assert 'az k8s-extension wait -g {} -c demo-arc -n {} --cluster-type connectedClusters --created'.format(
+        RG, name) in done.stderr and 'az k8s-extension show' in done.stderr
+    assert 'Traceback' not in done.stderr
+    waited = aks.run('k8s-extension', 'wait', *ARC, '-n', name, '--created', '--timeout', '60')
+    assert waited.returncode == 0, waited.stderr  # nothing lost: the operation went on and succeeded
+    assert _state(aks, name) == 'Succeeded'
+
+
+def test_a_rejected_token_mid_wait_is_not_reported_as_a_failure(aks, service):
+    name = unique('h')
+    service.fault(method='GET', path=POLL_PATH.format(name), count=1000, status=401,
+                  code='ExpiredAuthenticationToken', message='The access token expiry has passed.')
+    done = _create(aks, name)
+    service.clear_faults()
+    assert done.returncode == EXIT_NOT_CONFIRMED, done.stderr
+    assert 'was started' in done.stderr and 'Traceback' not in done.stderr
+
+
+def test_a_throttling_storm_longer_than_the_retries_is_ridden_out(aks, service):
+    name = unique('h')
+    # Eight 429s in a row: more than one request's retries, well inside the wait's time budget.
+    service.fault(method='GET', path=POLL_PATH.format(name), count=8, status=429, retry_after=1)
+    done = _create(aks, name)
+    assert done.returncode == 0, done.stderr
+    assert _state(aks, name) == 'Succeeded'
+
+
+def test_timeout_on_create_stops_waiting_and_exits_4(aks, service):
+    name = unique('h')
+    service.config(op_seconds=30)
+    try:
+        done = _create(aks, name, '--timeout', '2')
+    finally:
+        service.config(op_seconds=1.0)
+    assert done.returncode == EXIT_NOT_CONFIRMED, done.stderr
+    assert 'did not finish within --timeout 2s' in done.stderr
+
+
+@pytest.mark.parametrize('verb,flag,value', [
+    ('create', '--timeout', '0'), ('create', '--timeout', '-1'), ('update', '--timeout', 'nan'),
+    ('delete', '--timeout', 'inf'), ('create', '--timeout', '1e9'), ('wait', '--interval', '1e-300'),
+    ('wait', '--interval', '-1'), ('wait', '--timeout', '1e300')])
+def test_absurd_waits_are_refused_before_anything_is_sent(aks, service, verb, flag, value):
+    extra = {'create': ['--extension-type', 'microsoft.flux'], 'update': ['--config', 'a=1'],
+             'delete': ['--yes'], 'wait': ['--created']}[verb]
+    done = aks.run('k8s-extension', verb, *ARC, '-n', unique('h'), *extra, flag, value)
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert flag in done.stderr and 'Traceback' not in done.stderr
+    assert extension_requests(service) == []
+
+
+def test_a_second_writer_while_the_first_runs_is_refused_and_the_first_kept(aks, service):
+    name = unique('h')
+    service.config(op_seconds=20)
+    try:
+        first = _create(aks, name, '--no-wait', '--config-protected', 'token=first')
+        second = _create(aks, name, '--config-protected', 'token=second')
+    finally:
+        service.config(op_seconds=1.0)
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'another operation on it is still running' in second.stderr and 'HTTP 409' in second.stderr
+    assert 'second' not in second.stderr and 'Traceback' not in second.stderr
+    puts = [r for r in extension_requests(service, 'PUT') if r['path'].endswith(name)]
+    assert [r['status'] for r in puts] == [201, 409]
+    assert _state(aks, name) == 'Creating'
