@@ -219,7 +219,9 @@ def _raise_operation_failed(target, action, resource, err):
         lines.append("Error: ({}) {}".format(error_info.get('code'), error_info.get('message')))
     for status in (resource or {}).get('statuses') or []:
         lines.append("Status {}: {}".format(status.get('code') or '', status.get('message') or ''))
-    raise AzureResponseError('\n'.join(lines), "Run `{}` to see the extension.".format(target.command('show')))
+    from .redaction import mask_secrets  # the service may echo a protected value in a status message
+    raise AzureResponseError(mask_secrets('\n'.join(lines)),
+                             "Run `{}` to see the extension.".format(target.command('show')))
 
 
 def _status_messages(resource):

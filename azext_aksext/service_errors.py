@@ -43,10 +43,13 @@ class Target:
 
 
 def error_code_and_message(err):
+    """The service's error code and message, with any protected value this command sent masked (a service may
+    echo the request back)."""
+    from .redaction import mask_secrets
     error = getattr(err, 'error', None)
     code = getattr(error, 'code', None)
     message = getattr(error, 'message', None) or getattr(err, 'message', None) or str(err)
-    return code, message
+    return code, mask_secrets(message)
 
 
 def translate(err, target, action, missing=None):
