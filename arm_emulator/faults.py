@@ -22,6 +22,11 @@ DROPPED = 444
 class Faults:
     def __init__(self):
         self.pending = []
+        self.sleepers = set()  # requests held by a latency fault; released when the emulator stops
+
+    async def cancel_sleepers(self, _app=None):
+        for task in list(self.sleepers):
+            task.cancel()
 
     def add(self, spec):
         pattern = re.compile(spec.get('path') or '.*')
@@ -98,7 +103,12 @@ def make_middleware(faults):
         if fault is None:
             return await handler(request)
         if fault.get('latency'):
-            await asyncio.sleep(float(fault['latency']))
+            task = asyncio.current_task()
+            faults.sleepers.add(task)
+            try:
+                await asyncio.sleep(float(fault['latency']))
+            finally:
+                faults.sleepers.discard(task)
         if fault.get('drop'):
             await request.read()
             request.transport.abort()

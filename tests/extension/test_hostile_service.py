@@ -186,3 +186,23 @@ def test_a_second_writer_while_the_first_runs_is_refused_and_the_first_kept(aks,
     puts = [r for r in extension_requests(service, 'PUT') if r['path'].endswith(name)]
     assert [r['status'] for r in puts] == [201, 409]
     assert _state(aks, name) == 'Creating'
+
+
+def test_a_token_that_expires_mid_wait_is_renewed(aks, emulator, service, tmp_path):
+    from arm_emulator.azcli import AzCli
+    name = unique('h')
+    service.config(token_seconds=4)
+    try:
+        # A fresh login, so that every token this az holds lives 4 s while the operation takes 12 s.
+        short = AzCli(emulator.endpoint, tmp_path / 'config', extension_dir=aks.extension_dir)
+        short.login()
+        service.config(op_seconds=12)
+        service.clear_requests()
+        done = short.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux')
+    finally:
+        service.config(token_seconds=None, op_seconds=1.0)
+    assert done.returncode == 0, done.stderr
+    logged = service.requests()
+    assert not [r for r in logged if r['status'] == 401]
+    assert len([r for r in logged if r['path'].endswith('/oauth2/v2.0/token')]) >= 2
+    assert _state(aks, name) == 'Succeeded'
