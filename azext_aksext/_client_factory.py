@@ -42,8 +42,26 @@ def _read_timeout():
     return value if 0 < value < float('inf') else READ_TIMEOUT
 
 
+def _failsafe_warning_to_debug(record):
+    """The SDKs log a warning with a full traceback when an error answer is not JSON (a gateway's HTML page, an
+    empty 204); the az error that follows says what happened, so the traceback is shown with --debug only."""
+    import logging
+    if record.exc_info and 'failsafe deserialization' in record.getMessage():
+        record.levelno, record.levelname = logging.DEBUG, 'DEBUG'
+    return True
+
+
+def _quiet_failsafe_deserialization():
+    import logging
+    for package in ('extensions', 'extensiontypes'):
+        logger = logging.getLogger('azure.mgmt.kubernetesconfiguration.{}._utils.model_base'.format(package))
+        if _failsafe_warning_to_debug not in logger.filters:
+            logger.addFilter(_failsafe_warning_to_debug)
+
+
 def _mgmt_client(cli_ctx, client_class, subscription_id=None):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    _quiet_failsafe_deserialization()
     return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_class), subscription_id=subscription_id,
                                    retry_total=RETRY_TOTAL, read_timeout=_read_timeout())
 

@@ -82,6 +82,35 @@ def test_a_200_with_an_unreadable_body_is_a_typed_error(aks, service, body):
     assert 'Traceback' not in done.stderr and 'unexpected error' not in done.stderr
 
 
+@pytest.mark.parametrize('status', [202, 204])
+def test_a_read_answered_without_a_body_is_a_typed_error_without_a_traceback(aks, service, status):
+    name = unique('h')
+    _create(aks, name)
+    service.fault(method='GET', path=EXTENSION_PATH.format(name), count=10, status=status, body='')
+    done = aks.run('k8s-extension', 'show', *ARC, '-n', name)
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'HTTP {}'.format(status) in done.stderr
+    assert 'Traceback' not in done.stderr and 'deserialization' not in done.stderr
+
+
+def test_a_create_answered_202_without_a_body_is_a_typed_error(aks, service):
+    name = unique('h')
+    service.fault(method='PUT', path=EXTENSION_PATH.format(name), count=1, status=202, body='')
+    done = _create(aks, name)
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'HTTP 202' in done.stderr and 'Traceback' not in done.stderr
+
+
+def test_a_status_answer_that_is_not_json_ends_in_started_not_failed(aks, service):
+    name = unique('h')
+    _create(aks, name)
+    service.fault(method='GET', path=POLL_PATH.format(name), count=1000, status=200, body='<html>proxy</html>')
+    done = aks.run('k8s-extension', 'update', *ARC, '-n', name, '--config', 'a=1', '--timeout', '6')
+    service.clear_faults()
+    assert done.returncode == EXIT_NOT_CONFIRMED, done.stderr
+    assert 'was started' in done.stderr and 'Traceback' not in done.stderr
+
+
 def test_413_is_refused_and_nothing_is_created(aks, service):
     name = unique('h')
     service.fault(method='PUT', path=EXTENSION_PATH.format(name), count=1, status=413, code='RequestEntityTooLarge',
@@ -99,6 +128,14 @@ def test_a_next_link_that_repeats_stops_with_an_error(aks, service):
     assert done.returncode == EXIT_REFUSED_OR_FAILED
     assert 'already returned' in done.stderr and 'Traceback' not in done.stderr
     assert len([r for r in service.requests() if r['path'].endswith('/extensions')]) <= 3
+
+
+def test_a_next_link_that_never_ends_stops_after_a_bounded_number_of_pages(aks, service):
+    service.fault(method='GET', path=r'/connectedClusters/demo-arc/providers/Microsoft.KubernetesConfiguration/'
+                  r'extensions$', count=1100, status=200, body='{"value": [], "nextLink": "{self}&n={count}"}')
+    done = aks.run('k8s-extension', 'list', *ARC, timeout=240)
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'stopped after 1000 pages' in done.stderr and 'Traceback' not in done.stderr
 
 
 def test_a_request_never_answered_times_out_then_is_retried(aks, service):
