@@ -124,7 +124,16 @@ def read_bounded(path, limit=MAX_SETTINGS_FILE_BYTES + 1, seconds=READ_SECONDS):
     return outcome['data']
 
 
+_STDIN_PATHS = ('/dev/stdin', '/dev/fd/0', '/proc/self/fd/0')
+
+
 def _read_text(path, flag):
+    import sys
+    if os.path.expanduser(path) in _STDIN_PATHS and sys.stdin is None:
+        # Python found no stdin at start-up (0<&-): descriptor 0 may since have been reused for some other file.
+        raise FileOperationError(
+            "Settings file '{}' given to {} is standard input, which is closed.".format(path, flag),
+            "Pipe the settings into az, or give the path of a file.")
     try:
         raw = read_bounded(path)
     except TimeoutError:

@@ -1,6 +1,7 @@
 """A misbehaving service, closed standard streams and unbounded waits: no traceback, no hang, no false failure.
 
 Exit codes (README, "Exit codes"): 0 done, 1 refused or failed, 4 started but not confirmed, 130 interrupted."""
+import os
 import shlex
 import subprocess
 
@@ -243,3 +244,53 @@ def test_a_token_that_expires_mid_wait_is_renewed(aks, emulator, service, tmp_pa
     assert not [r for r in logged if r['status'] == 401]
     assert len([r for r in logged if r['path'].endswith('/oauth2/v2.0/token')]) >= 2
     assert _state(aks, name) == 'Succeeded'
+
+
+def test_two_creates_at_once_one_wins_the_other_is_refused(aks, service):
+    name = unique('h')
+    service.config(op_seconds=5)
+    try:
+        runs = [subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
+                                  'microsoft.flux', '--config-protected', 'token=' + secret, '-o', 'none'],
+                                 env=aks.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for secret in ('alpha-secret', 'beta-secret')]
+        results = [(run.wait(timeout=120), run.stderr.read()) for run in runs]
+    finally:
+        service.config(op_seconds=1.0)
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, EXIT_REFUSED_OR_FAILED], results
+    refused = [stderr for code, stderr in results if code][0]
+    assert 'another operation on it is still running' in refused and 'Nothing was changed' in refused
+    assert 'secret' not in refused
+    puts = [r for r in extension_requests(service, 'PUT') if r['path'].endswith(name)]
+    assert sorted(r['status'] for r in puts) == [201, 409]
+    assert _state(aks, name) == 'Succeeded'
+
+
+def test_a_failed_operation_exits_1_and_masks_a_protected_value_the_service_echoes(aks, service):
+    name = unique('h')
+    service.fail_next_operation(name=name, code='InvalidConfiguration',
+                                message="helm: value 'Sup3r-Secret-Value' for token is not valid")
+    done = _create(aks, name, '--config-protected', 'token=Sup3r-Secret-Value')
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'ended Failed' in done.stderr and "value '***' for token" in done.stderr
+    assert 'Sup3r-Secret-Value' not in done.stderr + done.stdout
+
+
+def test_dev_stdin_with_stdin_closed_is_a_clear_error_and_nothing_is_sent(aks, service):
+    name = unique('h')
+    done = _shell(aks, ['k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux',
+                        '--config-protected-file', '/dev/stdin'], '0<&-')
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert '/dev/stdin' in done.stderr and 'standard input, which is closed' in done.stderr and 'Traceback' not in done.stderr
+    assert extension_requests(service, 'PUT') == []
+
+
+def test_a_fifo_nobody_writes_is_refused_in_bounded_time_and_nothing_is_sent(aks, service, tmp_path):
+    fifo = tmp_path / 'settings-pipe'
+    os.mkfifo(fifo)
+    done = aks.run('k8s-extension', 'create', *ARC, '-n', unique('h'), '--extension-type', 'microsoft.flux',
+                   '--config-file', fifo, timeout=120)  # the bound: this timeout, not a speed assertion
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'gave no end of data' in done.stderr and 'Traceback' not in done.stderr
+    assert extension_requests(service, 'PUT') == []
