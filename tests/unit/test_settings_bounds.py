@@ -129,3 +129,23 @@ def test_a_service_error_echoing_a_protected_value_is_masked():
         message = "Invalid value 'S3cr3t-Value' for setting password"
     remember_secrets(['S3cr3t-Value'])
     assert error_code_and_message(Echo())[1] == "Invalid value '***' for setting password"
+
+
+def test_an_azure_ml_pem_file_that_is_a_silent_fifo_or_dev_zero_is_refused_in_bounded_time_and_memory(tmp_path):
+    fifo = tmp_path / 'cert.pem'
+    os.mkfifo(fifo)
+    code = textwrap.dedent('''\
+        import resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (400 * 2 ** 20, 400 * 2 ** 20))
+        from azure.cli.core.azclierror import AzCLIError
+        from azext_aksext.type_rules import _read_ssl_files
+        try:
+            _read_ssl_files({'sslCertPemFile': sys.argv[1]})
+        except AzCLIError as err:
+            print(err.error_msg)
+            sys.exit(1)
+        ''')
+    for path, expected in ((fifo, 'gave no end of data'), ('/dev/zero', 'larger than 1024 KiB')):
+        done = subprocess.run([sys.executable, '-c', code, str(path)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert done.returncode == 1 and expected in done.stdout, done.stdout + done.stderr
