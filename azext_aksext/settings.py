@@ -283,7 +283,8 @@ _LOADER = []
 
 
 def _text_scalar_loader(yaml):
-    """A SafeLoader that resolves only null and merge keys (<<): booleans, numbers and dates stay the text the user wrote."""
+    """A SafeLoader that resolves only null and merge keys (<<): booleans, numbers and dates stay the text the user
+    wrote."""
     if not _LOADER:
         class TextScalarLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
             pass

@@ -288,7 +288,8 @@ def test_a_write_while_an_operation_runs_is_a_conflict(arm, admin, method):
     finally:
         admin.config(op_seconds=1.0)
     assert answer.status_code == 409
-    assert answer.json()['error']['code'] == 'Conflict' and 'in progress (Creating)' in answer.json()['error']['message']
+    error = answer.json()['error']
+    assert error['code'] == 'Conflict' and 'in progress (Creating)' in error['message']
     # The first writer's operation and protected settings are untouched.
     shown = arm.call('GET', arm.extension_path(name), EXTENSIONS_API).json()['properties']
     assert shown['provisioningState'] == 'Creating'
