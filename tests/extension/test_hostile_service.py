@@ -295,3 +295,11 @@ def test_a_fifo_nobody_writes_is_refused_in_bounded_time_and_nothing_is_sent(aks
     assert done.returncode == EXIT_REFUSED_OR_FAILED
     assert 'gave no end of data' in done.stderr and 'Traceback' not in done.stderr
     assert extension_requests(service, 'PUT') == []
+
+
+def test_a_looping_next_link_stops_the_extension_types_list_too(aks, service):
+    service.fault(method='GET', path=r'/locations/eastus/extensionTypes$', count=100, status=200,
+                  body='{"value": [], "nextLink": "{self}"}')
+    done = aks.run('k8s-extension', 'extension-types', 'list-by-location', '-l', 'eastus', timeout=120)
+    assert done.returncode == EXIT_REFUSED_OR_FAILED
+    assert 'already returned' in done.stderr and 'Traceback' not in done.stderr
