@@ -26,6 +26,8 @@ examples:
         --config-settings-file settings.yaml --config-protected-file secrets.yaml
   - name: Install into one namespace and return without waiting.
     text: {az} create -g my-rg -c my-cluster{ct} -n samples {et} microsoft.contoso.samples --target-namespace apps --no-wait
+  - name: Wait at most 10 minutes; exit code 4 then means started but not yet confirmed (follow it with wait).
+    text: {az} create -g my-rg -c my-cluster{ct} -n flux {et} microsoft.flux --timeout 600
 """,
     'update': """
 type: command
