@@ -6,7 +6,7 @@ from aiohttp import web
 from . import catalog, clusters, errors, extension_model, seed
 from .errors import json_response
 
-CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size')
+CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'token_seconds')
 
 
 async def _spec(request):

@@ -89,8 +89,9 @@ class AzCli:
                 raise AssertionError('az cloud register failed:\n' + registered.stderr)
             self._checked('cloud', 'update', '-n', CLOUD_NAME, *endpoints)
         self._checked('cloud', 'set', '-n', CLOUD_NAME)
+        # --password=VALUE, not -p VALUE: a secret starting with '-' would be read as a flag.
         self._checked('login', '--service-principal', '-u', self.endpoint['client_id'],
-                      '-p', self.endpoint['client_secret'], '--tenant', self.endpoint['tenant'])
+                      '--password=' + self.endpoint['client_secret'], '--tenant', self.endpoint['tenant'])
 
     def add_extension(self, wheel_path):
         self._checked('extension', 'add', '--source', str(wheel_path), '-y')

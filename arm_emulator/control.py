@@ -40,6 +40,9 @@ class AdminClient:
     def fault(self, **spec):
         return self._call('POST', 'faults', spec)['fault']
 
+    def faults(self):
+        return self._call('GET', 'faults')['faults']
+
     def clear_faults(self):
         self._call('DELETE', 'faults')
 

@@ -36,6 +36,13 @@ def _lro_headers(service, call, extension_id, op_id):
     return _headers(call, headers)
 
 
+def _refuse_if_busy(doc):
+    """A write to an extension whose operation is still running is refused, as the service does."""
+    if doc is not None and doc.get('operation'):
+        raise errors.ArmError(409, 'Conflict', "An operation on extension '{}' is already in progress ({}). Wait for "
+                              "it to finish, then retry.".format(doc['name'], doc.get('provisioningState')))
+
+
 def _target(service, call):
     """(cluster kind, cluster body, extension key, canonical extension id) for an extension path."""
     kind, cluster = clusters.find(service, call.params)
@@ -69,6 +76,7 @@ async def put_extension(service, call):
     service.require_registration(KUBERNETES_CONFIGURATION)
     kind, _, key, extension_id = _target(service, call)
     existing = operations.current(service, key)
+    _refuse_if_busy(existing)
     if existing is not None:
         extension_id = existing['id']
     body = call.body if isinstance(call.body, dict) else {}
@@ -101,6 +109,7 @@ async def get_extension(service, call):
 async def patch_extension(service, call):
     service.require_registration(KUBERNETES_CONFIGURATION)
     key, doc = _existing(service, call)
+    _refuse_if_busy(doc)
     doc = extension_model.patched_doc(doc, call.body, service.clock())
     protected = extension_model.merged_protected(service.store.protected_settings(key), call.body)
     with service.store.transaction():
@@ -117,6 +126,7 @@ async def delete_extension(service, call):
     if call.query_value('forceDelete', '').lower() == 'true':
         service.store.delete('extensions', key)
         return json_response(FORCE_DELETE_BODY, headers=_headers(call))
+    _refuse_if_busy(doc)
     with service.store.transaction():
         op_id = _start(service, key, doc, 'delete')
     return json_response(None, status=202, headers=_lro_headers(service, call, doc['id'], op_id))

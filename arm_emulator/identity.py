@@ -13,12 +13,17 @@ TOKEN_LIFETIME = 3600
 ALGORITHM = 'HS256'
 
 
+def client_secret():
+    """A URL-safe secret that never starts with '-', so no command line can mistake it for a flag."""
+    return 'S' + secrets.token_urlsafe(24)
+
+
 def ensure_identity(store):
     """The tenant, subscription, service principal and token signing key; created once per data directory."""
     identity = store.meta('identity')
     if identity is None:
         identity = {'tenant': str(uuid.uuid4()), 'subscription': str(uuid.uuid4()),
-                    'client_id': str(uuid.uuid4()), 'client_secret': secrets.token_urlsafe(24),
+                    'client_id': str(uuid.uuid4()), 'client_secret': client_secret(),
                     'signing_key': secrets.token_hex(32)}
         store.set_meta('identity', identity)
     return identity
@@ -33,9 +38,10 @@ def aad_error(status, error, code, description):
 
 
 class Identity:
-    def __init__(self, values, base_url):
+    def __init__(self, values, base_url, lifetime=lambda: TOKEN_LIFETIME):
         self.values = values
         self.base_url = base_url.rstrip('/')
+        self.lifetime = lifetime  # seconds a new token lasts; short ones test renewal during a long wait
 
     @property
     def tenant(self):
@@ -48,7 +54,7 @@ class Identity:
         now = int(time.time())
         audience = scope.split(' ')[0].rsplit('/.default', 1)[0].rstrip('/') + '/' if scope else None
         claims = {'aud': audience, 'iss': 'https://sts.windows.net/{}/'.format(self.tenant), 'iat': now,
-                  'nbf': now, 'exp': now + TOKEN_LIFETIME, 'appid': self.values['client_id'],
+                  'nbf': now, 'exp': now + self.lifetime(), 'appid': self.values['client_id'],
                   'oid': self.values['client_id'], 'sub': self.values['client_id'], 'tid': self.tenant,
                   'idtyp': 'app', 'ver': '1.0'}
         return jwt.encode(claims, self.values['signing_key'], algorithm=ALGORITHM)
@@ -123,8 +129,8 @@ class Identity:
                              "Invalid client secret provided. Ensure the secret being sent in the request is the "
                              "client secret value, not the client secret ID, for a secret added to app '{}'."
                              .format(client_id))
-        return errors.json_response({'token_type': 'Bearer', 'expires_in': TOKEN_LIFETIME,
-                                     'ext_expires_in': TOKEN_LIFETIME,
+        return errors.json_response({'token_type': 'Bearer', 'expires_in': self.lifetime(),
+                                     'ext_expires_in': self.lifetime(),
                                      'access_token': self.issue_token(form.get('scope', ''))})
 
     def routes(self):

@@ -27,6 +27,7 @@ def build_app(service):
     # The request log is outermost so that faulted requests are logged with the status the client saw.
     app = web.Application(middlewares=[requestlog.make_middleware(service), faults.make_middleware(injected),
                                        arm_errors], client_max_size=64 * 1024 * 1024)
+    app.on_shutdown.append(injected.cancel_sleepers)  # a request held for an hour must not hold up a stop
     app.add_routes(Admin(service, injected).routes())
     router = Router(service, ARM_MODULES)
     app.add_routes([web.get('/{tenant}/v2.0/.well-known/openid-configuration',

@@ -3,9 +3,9 @@ import time
 from urllib.parse import urlencode
 
 from . import errors
-from .identity import Identity, ensure_identity
+from .identity import TOKEN_LIFETIME, Identity, ensure_identity
 
-DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100}
+DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100, 'token_seconds': None}
 KUBERNETES_CONFIGURATION = 'Microsoft.KubernetesConfiguration'
 
 
@@ -21,7 +21,8 @@ class Service:
     def bind(self, base_url):
         """Called once the listening port is known: URLs handed to clients (nextLink, LRO headers) use it."""
         self.base_url = base_url
-        self.identity = Identity(self.values, base_url)
+        self.identity = Identity(self.values, base_url,
+                                 lambda: int(self.config.get('token_seconds') or TOKEN_LIFETIME))
 
     @property
     def subscription(self):

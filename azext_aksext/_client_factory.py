@@ -5,12 +5,20 @@ SDK imports stay inside the functions: az imports this extension's loader for ev
 
 
 def _with_redacting_trace(client_class):
-    """The client class, with the `--debug` network trace replaced by one that masks protected settings."""
+    """The client class, with the `--debug` network trace replaced by one that masks protected settings, and
+    retries that never sleep longer than a sane Retry-After."""
+    from azure.core.pipeline.policies import RetryPolicy
+    from .polling import retry_after_seconds
     from .redaction import RedactingNetworkTraceLoggingPolicy
+
+    class ClampedRetryPolicy(RetryPolicy):
+        def get_retry_after(self, response):
+            return retry_after_seconds(response)
 
     class RedactingClient(client_class):
         def __init__(self, credential, subscription_id, base_url=None, **kwargs):
             kwargs['logging_policy'] = RedactingNetworkTraceLoggingPolicy()
+            kwargs['retry_policy'] = ClampedRetryPolicy(**kwargs)
             super().__init__(credential, subscription_id, base_url, **kwargs)
 
     RedactingClient.__name__ = client_class.__name__
@@ -20,12 +28,42 @@ def _with_redacting_trace(client_class):
 # azure-core retries 10 times with exponential backoff (minutes in all) before it reports a failing service;
 # four retries ride out a blip or a throttle in about 11 s and then say what went wrong.
 RETRY_TOTAL = 4
+# A request the service accepted and never answered fails after this long (azure-core waits 300 s) and is then
+# retried like any other; AKSEXT_READ_TIMEOUT overrides it.
+READ_TIMEOUT = 60.0
+
+
+def _read_timeout():
+    import os
+    try:
+        value = float(os.environ.get('AKSEXT_READ_TIMEOUT') or READ_TIMEOUT)
+    except ValueError:
+        return READ_TIMEOUT
+    return value if 0 < value < float('inf') else READ_TIMEOUT
+
+
+def _failsafe_warning_to_debug(record):
+    """The SDKs log a warning with a full traceback when an error answer is not JSON (a gateway's HTML page, an
+    empty 204); the az error that follows says what happened, so the traceback is shown with --debug only."""
+    import logging
+    if record.exc_info and 'failsafe deserialization' in record.getMessage():
+        record.levelno, record.levelname = logging.DEBUG, 'DEBUG'
+    return True
+
+
+def _quiet_failsafe_deserialization():
+    import logging
+    for package in ('extensions', 'extensiontypes'):
+        logger = logging.getLogger('azure.mgmt.kubernetesconfiguration.{}._utils.model_base'.format(package))
+        if _failsafe_warning_to_debug not in logger.filters:
+            logger.addFilter(_failsafe_warning_to_debug)
 
 
 def _mgmt_client(cli_ctx, client_class, subscription_id=None):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    _quiet_failsafe_deserialization()
     return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_class), subscription_id=subscription_id,
-                                   retry_total=RETRY_TOTAL)
+                                   retry_total=RETRY_TOTAL, read_timeout=_read_timeout())
 
 
 def cf_extensions(cli_ctx, *_, subscription_id=None):

@@ -42,6 +42,11 @@ examples:
     text: >
         az k8s-extension create -g my-rg -c my-arc --cluster-type connectedClusters -n samples
         --extension-type microsoft.contoso.samples --target-namespace apps --no-wait
+  - name: Wait at most 10 minutes; exit code 4 then means started but not yet confirmed (follow it with wait).
+    text: >
+        az k8s-extension create -g my-rg -c my-cluster --cluster-type managedClusters -n flux
+        --extension-type microsoft.flux
+        --timeout 600
 """
 
 helps['k8s-extension update'] = """
@@ -184,6 +189,10 @@ examples:
     text: >
         az aks extension create -g my-rg -c my-cluster -n samples -t microsoft.contoso.samples
         --target-namespace apps --no-wait
+  - name: Wait at most 10 minutes; exit code 4 then means started but not yet confirmed (follow it with wait).
+    text: >
+        az aks extension create -g my-rg -c my-cluster -n flux -t microsoft.flux
+        --timeout 600
 """
 
 helps['aks extension update'] = """

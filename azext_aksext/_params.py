@@ -76,6 +76,11 @@ def load_arguments(self, _):
             with self.argument_context('{} {}'.format(group, verb)) as c:
                 c.argument('cluster_name', id_part=None)
                 c.argument('resource_group_name', resource_group_name_type, id_part=None)
+        for verb in ('create', 'update', 'delete'):
+            with self.argument_context('{} {}'.format(group, verb)) as c:
+                c.argument('timeout', type=float,
+                           help='Stop waiting after this many seconds (at most 172800, the service\'s own 48-hour '
+                                'limit); the operation goes on in Azure and the command exits 4. Default: 3600.')
         with self.argument_context(group + ' wait') as c:
             c.argument('created', action='store_true', help='Wait until the extension exists and is Succeeded.')
             c.argument('updated', action='store_true', help='Wait until the extension is Succeeded after an update.')
@@ -85,8 +90,8 @@ def load_arguments(self, _):
                                       '"provisioningState==\'Succeeded\'".')
             c.argument('interval', type=float,
                        help='Seconds between checks. Default: 1 s, doubling up to 30 s, or the service\'s '
-                            'Retry-After.')
-            c.argument('timeout', type=float, help='Give up after this many seconds. Default: 3600.')
+                            'Retry-After. Between 0.5 and 3600.')
+            c.argument('timeout', type=float, help='Give up after this many seconds (at most 172800). Default: 3600.')
 
 
 def _type_arguments(self):

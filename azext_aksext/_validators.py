@@ -1,5 +1,4 @@
 """Input checks, run before any request is sent. One function per rule; the command validators compose them."""
-import math
 import re
 
 from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
@@ -7,6 +6,7 @@ from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueE
 from knack.log import get_logger
 
 from .cluster import resolve_provider
+from .wait_limits import check_wait_flags
 
 # settings, scope and type_rules are imported by the validators of create and update only: show, list, delete
 # and wait, the commands scripts run most, do not pay for them.
@@ -58,6 +58,7 @@ def validate_cluster(cmd, namespace):
     """Names are well-formed; the cluster type and resource provider fit together."""
     validate_names(cmd, namespace)
     _check_ids(namespace)
+    check_wait_flags(namespace)  # --timeout of create, update, delete and wait; --interval of wait
     if cmd.name.startswith('aks '):
         given = (getattr(namespace, 'cluster_rp', None) or 'Microsoft.ContainerService',
                  getattr(namespace, 'cluster_type', None) or AKS_CLUSTER_TYPE)
@@ -194,9 +195,6 @@ def validate_wait(cmd, namespace):
             "wait needs exactly one condition; {}.".format(
                 'got ' + ', '.join(conditions) if conditions else 'none was given'),
             "Use one of --created, --updated, --deleted, --exists or --custom <JMESPath>.")
-    for flag, value in (('--interval', namespace.interval), ('--timeout', namespace.timeout)):
-        if value is not None and not (math.isfinite(value) and value > 0):
-            raise InvalidArgumentValueError("{} must be a positive number of seconds.".format(flag))
     if namespace.custom:
         import jmespath
         try:

@@ -16,6 +16,8 @@ from .service_errors import Target, error_code_and_message, translate
 logger = get_logger(__name__)
 
 EXIT_INTERRUPTED = 130
+EXIT_NOT_CONFIRMED = 4  # the service accepted the operation, but whether it finished could not be confirmed
+DEFAULT_OPERATION_TIMEOUT = 3600
 
 
 # pylint: disable=too-many-arguments,too-many-locals,unused-argument
@@ -26,7 +28,7 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
                      plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False,
-                     auto_upgrade_mode=None):
+                     auto_upgrade_mode=None, timeout=None):
     from .preflight import check_aks_cluster, check_type_metadata
     from .version_guard import check_compatibility
     from .write_guard import check_create_over_existing
@@ -54,7 +56,7 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
         cmd, target, extension_type, configuration_settings, configuration_protected_settings, location)
     _set_optional(properties, configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
-    return _run(client, target, 'create', 'Creating', no_wait, None,
+    return _run(client, target, 'create', 'Creating', no_wait, None, timeout,
                 lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
 
@@ -62,7 +64,7 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
-                     no_wait=False, yes=False, auto_upgrade_mode=None):
+                     no_wait=False, yes=False, auto_upgrade_mode=None, timeout=None):
     from .preflight import check_type_metadata
     from .type_rules import apply_rules
     from .version_guard import check_compatibility, check_core_policy
@@ -95,13 +97,13 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
     if configuration_protected_settings is not None:
         logger.warning("Protected settings are replaced as a whole: the extension keeps only the %d protected "
                        "setting(s) given now.", len(configuration_protected_settings))
-    return _run(client, target, 'update', 'Updating', no_wait, current,
+    return _run(client, target, 'update', 'Updating', no_wait, current, timeout,
                 lambda polling: client.begin_update(*sdk_path_args(target.ref), name, {'properties': properties},
                                                     polling=polling))
 
 
 def delete_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
-                     force=False, no_wait=False, yes=False):
+                     force=False, no_wait=False, yes=False, timeout=None):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     # As the official tool does: a missing extension, cluster or resource group is nothing to delete, and the
     # question is asked only about an extension that exists.
@@ -114,7 +116,7 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
     _confirm(cmd, "Delete {}?".format(target.describe()), yes)
     from .companions import before_delete
     before_delete(cmd, target, current)
-    _run(client, target, 'delete', 'Deleting', no_wait, current,
+    _run(client, target, 'delete', 'Deleting', no_wait, current, timeout,
          lambda polling: client.begin_delete(*sdk_path_args(target.ref), name, force_delete=True if force else None,
                                              polling=polling))
     return None
@@ -128,7 +130,9 @@ def show_extension(cmd, client, resource_group_name, cluster_name, name, cluster
 def list_extensions(cmd, client, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp))
     try:
-        return [extension_output(item) for item in client.list(*sdk_path_args(target.ref))]
+        from .paging import all_items
+        return [extension_output(item) for item in all_items(client.list(*sdk_path_args(target.ref)),
+                                                             'the extensions on ' + target.describe())]
     except Exception as err:  # pylint: disable=broad-except
         raise translate(err, target, 'list extensions on') from err
 
@@ -179,10 +183,14 @@ def _wait_condition(target, created, updated, deleted, exists, custom):
     return reached_success
 
 
-def _run(client, target, action, state_word, no_wait, before, begin):
-    """Start an operation; unless --no-wait, wait for its terminal state and return the resulting resource.
+def _run(client, target, action, state_word, no_wait, before, timeout, begin):
+    """Start an operation; unless --no-wait, wait (at most timeout seconds) for its terminal state and return the
+    resulting resource.
 
-    before is the extension as it was (None for a create): status messages it already had are not news."""
+    before is the extension as it was (None for a create): status messages it already had are not news.
+    A request the service refused is an error (exit 1); once it accepted the operation, a wait that cannot confirm
+    the outcome says the operation was started and exits EXIT_NOT_CONFIRMED, never as a failure."""
+    import time
     from .polling import AdaptivePolling, Progress
     from .registration import registering
 
@@ -194,17 +202,23 @@ def _run(client, target, action, state_word, no_wait, before, begin):
         except Exception as err:  # pylint: disable=broad-except
             raise translate(err, target, action) from err
         return None
+    timeout = timeout or DEFAULT_OPERATION_TIMEOUT
     progress = Progress("{} '{}'".format(state_word, target.name), verbose=_verbose(target.cmd),
                         known_messages=_status_messages(before))
     try:
         observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
-        result = start(AdaptivePolling(progress, observe)).result()
+        try:
+            poller = start(AdaptivePolling(progress, observe, deadline=time.monotonic() + timeout))
+        except Exception as err:  # pylint: disable=broad-except
+            raise translate(err, target, action) from err
+        try:
+            result = poller.result()
+        except Exception as err:  # pylint: disable=broad-except
+            if not _is_failed_operation(err):
+                _not_confirmed(target, action, timeout, err)
+            _raise_operation_failed(target, action, _current_state(client, target), err)
     except KeyboardInterrupt:
         _interrupted(target, action)
-    except Exception as err:  # pylint: disable=broad-except
-        if not _is_failed_operation(err):
-            raise translate(err, target, action) from err
-        _raise_operation_failed(target, action, _current_state(client, target), err)
     finally:
         progress.finish()
     if action == 'delete':
@@ -241,7 +255,9 @@ def _raise_operation_failed(target, action, resource, err):
         lines.append("Error: ({}) {}".format(error_info.get('code'), error_info.get('message')))
     for status in (resource or {}).get('statuses') or []:
         lines.append("Status {}: {}".format(status.get('code') or '', status.get('message') or ''))
-    raise AzureResponseError('\n'.join(lines), "Run `{}` to see the extension.".format(target.command('show')))
+    from .redaction import mask_secrets  # the service may echo a protected value in a status message
+    raise AzureResponseError(mask_secrets('\n'.join(lines)),
+                             "Run `{}` to see the extension.".format(target.command('show')))
 
 
 def _status_messages(resource):
@@ -278,21 +294,52 @@ WAIT_FLAG = {'create': '--created', 'update': '--updated', 'delete': '--deleted'
 
 def _interrupted(target, action, wait_flag=None):
     """Ctrl-C while waiting: the operation goes on in Azure; say how to follow it and exit 130 like a shell."""
-    sys.stderr.write("\nStopped waiting. The {} goes on in Azure.\nFollow it with: {}\nSee it with: {}\n".format(
+    _say("\nStopped waiting. The {} goes on in Azure.\nFollow it with: {}\nSee it with: {}\n".format(
         'operation' if action == 'wait' else action, target.command('wait', wait_flag or WAIT_FLAG[action]),
         target.command('show')))
     sys.exit(EXIT_INTERRUPTED)  # a typed az error would exit 1; scripts expect 130 for an interrupt
 
 
+def _not_confirmed(target, action, timeout, err):
+    """The service accepted the operation, but waiting for it failed: it may well succeed. Say so, say how to
+    follow it, and exit EXIT_NOT_CONFIRMED so that scripts do not retry or roll back a healthy operation."""
+    from .polling import WaitTimedOut
+    if isinstance(err, WaitTimedOut):
+        reason = "it did not finish within --timeout {:g}s".format(timeout)
+    else:
+        reason = "its status could not be read: {}".format(
+            getattr(translate(err, target, 'check the ' + action + ' of'), 'error_msg', None) or err)
+    _say("The {} of {} was started, but {}. It may still be running in Azure.\nFollow it with: {}\n"
+         "See it with: {}\n".format(action, target.describe(), reason,
+                                    target.command('wait', WAIT_FLAG[action]), target.command('show')))
+    sys.exit(EXIT_NOT_CONFIRMED)  # a typed az error would exit 1, which means refused or failed
+
+
+def _say(text):
+    """Write to stderr, which may be closed (2>&-): the exit code still tells the story then."""
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 def _confirm(cmd, question, yes):
     if yes or cmd.cli_ctx.config.getboolean('core', 'disable_confirm_prompt', fallback=False):
         return
-    if not sys.stdin.isatty():
+    if not _stdin_is_terminal():
         raise NoTTYError("Cannot ask for confirmation: no terminal is attached.",
                          "Add --yes (-y) to confirm in scripts and CI.")
     from knack.prompting import prompt_y_n
     if not prompt_y_n(question, default='n'):
         raise ManualInterrupt('Operation cancelled.')
+
+
+def _stdin_is_terminal():
+    try:
+        return bool(sys.stdin is not None and sys.stdin.isatty())  # None when stdin is closed (0<&-)
+    except (OSError, ValueError):
+        return False
 
 
 def _verbose(cmd):

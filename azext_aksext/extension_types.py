@@ -3,6 +3,7 @@ exist for a location or a cluster, and their versions."""
 from azure.cli.core.azclierror import ArgumentUsageError
 
 from .cluster import cluster_ref, sdk_path_args
+from .paging import all_items
 from .service_errors import Target, translate
 
 DEFAULT_RELEASE_TRAIN = 'stable'
@@ -12,9 +13,10 @@ DEFAULT_RELEASE_TRAIN = 'stable'
 
 def list_types_by_location(cmd, client, location, cluster_type=None, release_train=None, plan_publisher=None,
                            plan_product=None, plan_name=None):
-    return _call(Target.in_location(cmd, location), 'list extension types in', lambda: [_raw(item) for item in client.location_list(
-        location, publisher_id=plan_publisher, offer_id=plan_product, plan_id=plan_name, release_train=release_train,
-        cluster_type=cluster_type)])
+    return _call(Target.in_location(cmd, location), 'list extension types in',
+                 lambda: [_raw(item) for item in all_items(client.location_list(
+                     location, publisher_id=plan_publisher, offer_id=plan_product, plan_id=plan_name,
+                     release_train=release_train, cluster_type=cluster_type), 'extension types')])
 
 
 def show_type_by_location(cmd, client, location, extension_type):
@@ -25,10 +27,11 @@ def show_type_by_location(cmd, client, location, extension_type):
 def list_versions_by_location(cmd, client, location, extension_type, release_train=None, cluster_type=None,
                               major_version=None, show_latest=False):
     versions = _call(Target.in_location(cmd, location), 'list extension type versions in',
-                     lambda: [_raw(item) for item in client.list_versions(
+                     lambda: [_raw(item) for item in all_items(client.list_versions(
                          location, extension_type, release_train=release_train,
                          cluster_type=cluster_type, major_version=major_version,
-                         show_latest=bool(show_latest))], _type_named(extension_type))
+                         show_latest=bool(show_latest)), 'extension type versions')],
+                     _type_named(extension_type))
     return _with_train(versions, release_train)
 
 
@@ -41,9 +44,9 @@ def show_version_by_location(cmd, client, location, extension_type, version):
 def list_types_by_cluster(cmd, client, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None,
                           release_train=None, plan_publisher=None, plan_product=None, plan_name=None):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
-    return _call(target, 'list extension types for', lambda: [_raw(item) for item in client.list(
+    return _call(target, 'list extension types for', lambda: [_raw(item) for item in all_items(client.list(
         *sdk_path_args(target.ref), publisher_id=plan_publisher, offer_id=plan_product, plan_id=plan_name,
-        release_train=release_train)])
+        release_train=release_train), 'extension types')])
 
 
 def show_type_by_cluster(cmd, client, resource_group_name, cluster_name, extension_type, cluster_type=None,
@@ -57,9 +60,10 @@ def list_versions_by_cluster(cmd, client, resource_group_name, cluster_name, ext
                              cluster_rp=None, release_train=None, major_version=None, show_latest=False):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
     versions = _call(target, 'list extension type versions for',
-                     lambda: [_raw(item) for item in client.cluster_list_versions(
+                     lambda: [_raw(item) for item in all_items(client.cluster_list_versions(
                          *sdk_path_args(target.ref), extension_type, release_train=release_train,
-                         major_version=major_version, show_latest=bool(show_latest))], _type_named(extension_type))
+                         major_version=major_version, show_latest=bool(show_latest)), 'extension type versions')],
+                     _type_named(extension_type))
     from .upgrades import mark_compatibility
     return mark_compatibility(cmd, target.ref, _with_train(versions, release_train))
 

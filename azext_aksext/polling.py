@@ -5,17 +5,64 @@ The SDK's default is a flat 30 s between polls when the service sends no Retry-A
 costs half a minute. Here the service's Retry-After always wins; without it polls come after 1 s, 2 s, 4 s ...
 up to the service's 30 s default.
 """
+import math
 import sys
 import time
 
 from azure.mgmt.core.polling.arm_polling import ARMPolling
-from azure.core.pipeline.policies._utils import get_retry_after
 from knack.log import get_logger
 
 logger = get_logger(__name__)
 
 FIRST_INTERVAL = 1.0
 SERVICE_DEFAULT_INTERVAL = 30.0
+# A Retry-After beyond this (a typo, a far-future date) is clamped: a command must not sleep for a day unseen.
+MAX_RETRY_AFTER = SERVICE_DEFAULT_INTERVAL
+# How long polls may keep failing (throttled, 5xx, unreachable, unreadable) before the wait gives up on them.
+OUTAGE_BUDGET = 300.0
+
+
+class WaitTimedOut(Exception):
+    """The wait's deadline passed before the operation reached a terminal state."""
+
+
+def retry_after_seconds(response):
+    """The response's Retry-After in seconds, clamped to [0, MAX_RETRY_AFTER]; None when absent or unreadable.
+
+    Accepts seconds or an HTTP date, as RFC 9110 allows; anything else is ignored with a note under --verbose."""
+    headers = getattr(getattr(response, 'http_response', response), 'headers', None) or {}
+    value = None
+    for name in ('retry-after-ms', 'x-ms-retry-after-ms', 'Retry-After'):
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        value = _parse_seconds(raw, scale=0.001 if name.endswith('-ms') else 1.0)
+        if value is None:
+            logger.info("Ignored %s '%s' from the service: not a number of seconds or an HTTP date.", name, raw)
+            continue
+        if value > MAX_RETRY_AFTER:
+            logger.info("The service asked to retry after %s (%s); waiting %gs instead.", raw, name, MAX_RETRY_AFTER)
+            return MAX_RETRY_AFTER
+        return max(0.0, value)
+    return value
+
+
+def _parse_seconds(raw, scale):
+    try:
+        value = float(raw) * scale
+    except (TypeError, ValueError):
+        from email.utils import parsedate_to_datetime
+        try:
+            date = parsedate_to_datetime(str(raw))
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if date is None:
+            return None
+        import datetime
+        if date.tzinfo is None:
+            date = date.replace(tzinfo=datetime.timezone.utc)
+        value = (date - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
+    return value if math.isfinite(value) else (MAX_RETRY_AFTER + 1 if value > 0 else None)
 
 
 def backoff_schedule(first=FIRST_INTERVAL, cap=SERVICE_DEFAULT_INTERVAL):
@@ -30,8 +77,8 @@ class Progress:
 
     def __init__(self, activity, stream=None, clock=time.monotonic, verbose=False, known_messages=()):
         self.activity = activity
-        self.stream = stream or sys.stderr
-        self.live = self.stream.isatty()
+        self.stream = stream or sys.stderr  # None when stderr is closed (2>&-): nothing is drawn then
+        self.live = _is_terminal(self.stream)
         self.verbose = verbose
         self._clock = clock
         self._start = clock()
@@ -56,8 +103,7 @@ class Progress:
                 logger.warning("%s: %s", self.activity, message)
         if self.live:
             line = "{}: {} ({}s)".format(self.activity, self._state or 'waiting', elapsed)
-            self.stream.write('\r' + line.ljust(self._width))
-            self.stream.flush()
+            self._write('\r' + line.ljust(self._width))
             self._width = len(line)
 
     def finish(self):
@@ -65,9 +111,22 @@ class Progress:
 
     def _clear(self):
         if self.live and self._width:
-            self.stream.write('\r' + ' ' * self._width + '\r')
-            self.stream.flush()
+            self._write('\r' + ' ' * self._width + '\r')
             self._width = 0
+
+    def _write(self, text):
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # the terminal went away (closed, hung up): stop drawing, keep working
+            self.live = False
+
+
+def _is_terminal(stream):
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (OSError, ValueError):  # a closed stream
+        return False
 
 
 class AdaptivePolling(ARMPolling):
@@ -76,29 +135,75 @@ class AdaptivePolling(ARMPolling):
     observe(), when given, returns the resource's status messages; it is called while the operation runs, and
     only when someone is watching the progress."""
 
-    def __init__(self, progress, observe=None, schedule=None, **kwargs):
+    def __init__(self, progress, observe=None, schedule=None, deadline=None, clock=time.monotonic, **kwargs):
         super().__init__(timeout=SERVICE_DEFAULT_INTERVAL,
                          lro_options={'final-state-via': 'azure-async-operation'}, **kwargs)
         self._progress = progress
         self._observe = observe
         self._schedule = schedule or backoff_schedule()
         self._polled = False
+        self._deadline, self._clock = deadline, clock
 
     def _extract_delay(self):
-        return get_retry_after(self._pipeline_response) or next(self._schedule)
+        return retry_after_seconds(self._pipeline_response) or next(self._schedule)
+
+    def _sleep(self, delay):
+        # Never sleep past the deadline; then the next status check reports the timeout.
+        if self._deadline is not None:
+            delay = min(delay, max(0.0, self._deadline - self._clock()))
+        super()._sleep(delay)
+
+    def _check_deadline(self):
+        if self._deadline is not None and self._clock() >= self._deadline:
+            raise WaitTimedOut()
 
     def update_status(self):
         # azure-core checks once right after the initial response; a Retry-After on that response says to wait.
         if not self._polled:
             self._polled = True
-            initial_delay = get_retry_after(self._initial_response)
+            initial_delay = retry_after_seconds(self._initial_response)
             if initial_delay:
                 self._sleep(initial_delay)
-        super().update_status()
+        self._poll_through_outages()
         messages = ()
         if self._observe and not self.finished() and self._progress.wants_details:
             messages = self._observe()
         self._progress.update(self.status(), messages)
+
+    def _poll_through_outages(self):
+        """One status check; failures that may pass are retried for up to OUTAGE_BUDGET seconds (a time budget:
+        a long wait rides out an outage of minutes however many polls fail in it), never past the deadline."""
+        failing_since, schedule = None, backoff_schedule()
+        while True:
+            self._check_deadline()
+            try:
+                super().update_status()
+                return
+            except Exception as err:  # pylint: disable=broad-except
+                if not self._is_transient(err):
+                    raise
+                now = self._clock()
+                failing_since = now if failing_since is None else failing_since
+                if now - failing_since >= OUTAGE_BUDGET:
+                    raise
+                logger.info("Checking the operation's status failed (%s); checking again.", _short(err))
+                self._sleep(next(schedule))
+
+    def _is_transient(self, err):
+        """Throttling, a server error, no connection or an unreadable answer: worth polling again."""
+        from azure.core.exceptions import DecodeError, HttpResponseError, ServiceRequestError, ServiceResponseError
+        from azure.core.polling.base_polling import BadResponse, BadStatus
+        if isinstance(err, (ServiceRequestError, ServiceResponseError, DecodeError, BadResponse)):
+            return True
+        if isinstance(err, (BadStatus, HttpResponseError)):
+            response = getattr(err, 'response', None) or getattr(self._pipeline_response, 'http_response', None)
+            status = getattr(response, 'status_code', None)
+            return status is None or status in (408, 429) or status >= 500
+        return False
+
+
+def _short(err):
+    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
 
 
 def wait_until(fetch, is_done, progress, interval=None, timeout=None, clock=time.monotonic, sleep=None):

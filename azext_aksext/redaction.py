@@ -72,3 +72,22 @@ class RedactingNetworkTraceLoggingPolicy(SafeNetworkTraceLoggingPolicy):
             super().on_response(request, response)
         finally:
             response.http_response = real
+
+
+# Protected values given to this command (from flags or files); a service error that echoes one is masked.
+_SECRETS = set()
+# Shorter values ('1', 'true') would mask ordinary words in a message; they say little on their own.
+_MIN_MASKED_LENGTH = 4
+
+
+def remember_secrets(values):
+    _SECRETS.update(str(value) for value in values if value is not None and len(str(value)) >= _MIN_MASKED_LENGTH)
+
+
+def mask_secrets(text):
+    """text with every protected value given to this command replaced by MASK, longest first."""
+    if not text or not _SECRETS:
+        return text
+    for secret in sorted(_SECRETS, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text

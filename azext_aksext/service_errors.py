@@ -43,10 +43,13 @@ class Target:
 
 
 def error_code_and_message(err):
+    """The service's error code and message, with any protected value this command sent masked (a service may
+    echo the request back)."""
+    from .redaction import mask_secrets
     error = getattr(err, 'error', None)
     code = getattr(error, 'code', None)
     message = getattr(error, 'message', None) or getattr(err, 'message', None) or str(err)
-    return code, message
+    return code, mask_secrets(message)
 
 
 def translate(err, target, action, missing=None):
@@ -60,6 +63,12 @@ def translate(err, target, action, missing=None):
             "Could not reach Azure Resource Manager to {} {}: {}".format(action, target.describe(), err),
             "Check your network connection and retry; `{}` shows the extension's current state.".format(
                 target.command('show')))
+    if isinstance(err, ValueError) and not isinstance(err, HttpResponseError):
+        # An empty or non-JSON answer the SDK could not deserialize (json.JSONDecodeError, DeserializationError).
+        return AzureResponseError(
+            "Azure's answer to {} {} could not be read: it was empty or not the JSON expected ({}).".format(
+                action, target.describe(), str(err).splitlines()[0][:200] if str(err) else type(err).__name__),
+            "Retry later; `{}` shows the extension's current state.".format(target.command('show')))
     if not isinstance(err, HttpResponseError):
         return err
     status = getattr(err, 'status_code', None) or getattr(getattr(err, 'response', None), 'status_code', None)
@@ -82,6 +91,12 @@ def translate(err, target, action, missing=None):
                 action, target.describe(), PROVIDER_NAMESPACE, detail),
             "Run `az provider register --namespace {}` and retry once it shows Registered.".format(
                 PROVIDER_NAMESPACE))
+    if status == 409:
+        return AzureResponseError(
+            "Azure refused to {} {}: another operation on it is still running (HTTP 409): {}".format(
+                action, target.describe(), detail),
+            "Nothing was changed by this command. Wait until `{}` shows a provisioningState of Succeeded or Failed, "
+            "then run the command again.".format(target.command('show')))
     if status == 429 or (status or 0) >= 500:
         return AzureInternalError(
             "Azure could not {} {} (HTTP {}): {}".format(action, target.describe(), status, detail),

@@ -5,7 +5,13 @@ import os
 from azure.cli.core.azclierror import FileOperationError, InvalidArgumentValueError
 
 # ARM rejects request bodies over 4 MB; a settings file anywhere near that is a mistake, not configuration.
+# The cap holds for the file as read and for its YAML with every alias expanded.
 MAX_SETTINGS_FILE_BYTES = 1024 * 1024
+# Deeper nesting than this is no chart's values file; it bounds the parser's recursion too.
+MAX_DEPTH = 32
+# A FIFO or device that gives nothing for this long is a mistake (a pipe nobody writes), not a slow vault.
+READ_SECONDS = 10.0
+_PLAIN_TAGS = ('tag:yaml.org,2002:str', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq')
 
 
 def parse_pairs(items, flag, secret=False):
@@ -25,11 +31,26 @@ def parse_pairs(items, flag, secret=False):
                 "{} item {} has an empty key.".format(flag, shown),
                 "Give each setting as key=value with a non-empty key.")
         settings[key.strip()] = value
+    if secret:
+        from .redaction import remember_secrets
+        remember_secrets(settings.values())
     return settings
+
+
+def _is_secret(flag):
+    return 'protected' in flag
 
 
 def read_settings_file(path, flag):
     """Read a JSON or YAML mapping of settings; nested mappings become dotted keys, values become strings."""
+    settings = _read_settings_file(path, flag)
+    if _is_secret(flag):
+        from .redaction import remember_secrets
+        remember_secrets(settings.values())
+    return settings
+
+
+def _read_settings_file(path, flag):
     text = _read_text(path, flag)
     if not text.strip():
         raise InvalidArgumentValueError(
@@ -74,11 +95,51 @@ def flatten(document, path, flag, prefix='', parents=()):
     return settings
 
 
+def read_bounded(path, limit=MAX_SETTINGS_FILE_BYTES + 1, seconds=READ_SECONDS):
+    """Up to limit bytes of path, read as a stream (never stat-ed: `<(vault read ...)` is a pipe) in a helper
+    thread, so that a FIFO nobody writes or a device that never ends costs at most `seconds`."""
+    import threading
+    outcome = {}
+
+    def read():
+        try:
+            with open(os.path.expanduser(path), 'rb') as handle:
+                chunks, size = [], 0
+                while size < limit:
+                    chunk = handle.read(min(65536, limit - size))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                outcome['data'] = b''.join(chunks)
+        except OSError as err:
+            outcome['error'] = err
+    reader = threading.Thread(target=read, daemon=True)  # left blocked on a silent FIFO; it dies with az
+    reader.start()
+    reader.join(seconds)
+    if reader.is_alive():
+        raise TimeoutError(seconds)
+    if 'error' in outcome:
+        raise outcome['error']
+    return outcome['data']
+
+
+_STDIN_PATHS = ('/dev/stdin', '/dev/fd/0', '/proc/self/fd/0')
+
+
 def _read_text(path, flag):
-    # Opened and read as a stream, never stat-ed: `--config-protected-file <(vault read ...)` is a pipe.
+    import sys
+    if os.path.expanduser(path) in _STDIN_PATHS and sys.stdin is None:
+        # Python found no stdin at start-up (0<&-): descriptor 0 may since have been reused for some other file.
+        raise FileOperationError(
+            "Settings file '{}' given to {} is standard input, which is closed.".format(path, flag),
+            "Pipe the settings into az, or give the path of a file.")
     try:
-        with open(os.path.expanduser(path), 'rb') as handle:
-            raw = handle.read(MAX_SETTINGS_FILE_BYTES + 1)
+        raw = read_bounded(path)
+    except TimeoutError:
+        raise FileOperationError(
+            "Settings file '{}' given to {} gave no end of data within {:g}s (a pipe nobody writes to, or a "
+            "device?).".format(path, flag, READ_SECONDS), "Give a regular file, or make sure the pipe is written.")
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise FileOperationError(
             "Settings file '{}' given to {} does not exist or is not a file.".format(path, flag),
@@ -109,8 +170,13 @@ def _parse(text, path, flag):
     """JSON or YAML, with every scalar kept as the text the user wrote (1.10 stays 1.10, yes stays yes)."""
     if text.lstrip().startswith(('{', '[')):
         try:
-            return json.loads(text, parse_float=str, parse_int=str, parse_constant=_reject_constant)
+            return json.loads(text, parse_float=str, parse_int=str, parse_constant=_reject_constant,
+                              object_pairs_hook=lambda pairs: _unique_keys(pairs, path, flag))
+        except RecursionError:
+            raise _too_deep(path, flag)
         except ValueError as err:
+            if isinstance(err, _DuplicateKey):
+                raise InvalidArgumentValueError(str(err), "Give each setting once.")
             # {a: 1} is YAML flow style, not broken JSON: without a double quote anywhere, try it as YAML.
             if '"' in text:
                 raise InvalidArgumentValueError(
@@ -119,14 +185,94 @@ def _parse(text, path, flag):
                     "Fix the JSON, or write the file as YAML.")
     import yaml  # only settings files need it: keep it out of az's start-up
     try:
-        return yaml.load(text, Loader=_text_scalar_loader(yaml))  # noqa: S506 (a SafeLoader subclass)
+        loader = _text_scalar_loader(yaml)(text)
+        try:
+            node = loader.get_single_node()  # aliases stay shared references here: nothing is expanded yet
+            if node is None:
+                return None
+            _check_node(node, path, flag)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except RecursionError:
+        raise _too_deep(path, flag)
     except yaml.YAMLError as err:
         mark = getattr(err, 'problem_mark', None)
         where = ' (line {}, column {})'.format(mark.line + 1, mark.column + 1) if mark else ''
         problem = getattr(err, 'problem', None) or 'parse error'
+        if _is_secret(flag):  # YAML quotes what it choked on: an alias or tag there is a protected value
+            problem = 'syntax error (the text is not shown: it may be a protected value)'
         raise InvalidArgumentValueError(
             "Settings file '{}' given to {} is not valid YAML: {}{}.".format(path, flag, problem, where),
             "Fix the YAML, or write the file as JSON.")
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs, path, flag, prefix=''):
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey("Settings file '{}' ({}) gives the key '{}{}' twice.".format(path, flag, prefix, key))
+        seen[key] = value
+    return seen
+
+
+def _too_deep(path, flag):
+    return InvalidArgumentValueError(
+        "Settings file '{}' given to {} is nested more than {} levels deep.".format(path, flag, MAX_DEPTH),
+        "Settings are a mapping of names to values; flatten it (a.b.c: value).")
+
+
+def _check_node(root, path, flag):
+    """Before anything is built: refuse duplicate keys, tags other than plain text, nesting beyond MAX_DEPTH and
+    a document whose aliases expand beyond MAX_SETTINGS_FILE_BYTES (an alias bomb). Shared nodes are sized once,
+    so the check costs as much as the file, not as its expansion."""
+    sizes, active = {}, set()
+
+    def size(node, depth, name):
+        if depth > MAX_DEPTH:
+            raise _too_deep(path, flag)
+        if node.tag not in _PLAIN_TAGS and not (node.tag == 'tag:yaml.org,2002:merge'):
+            raise InvalidArgumentValueError(
+                "Setting '{}' in '{}' ({}) is tagged {}; settings are plain text.".format(
+                    name or '(the document)', path, flag,
+                    'with a custom YAML tag' if _is_secret(flag) else "'{}'".format(node.tag)),
+                "Remove the tag, or quote the value if it starts with '!'.")
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in active:
+            raise InvalidArgumentValueError(
+                "Setting '{}' in '{}' ({}) refers to itself (a YAML alias loop).".format(name, path, flag),
+                "Write the values out instead of the alias.")
+        active.add(id(node))
+        if node.id == 'scalar':
+            total = len(node.value)
+        elif node.id == 'sequence':
+            total = sum(size(item, depth + 1, name) for item in node.value)
+        else:
+            total, keys = 0, set()
+            for key, value in node.value:
+                key_text = key.value if key.id == 'scalar' else None
+                child = '{}.{}'.format(name, key_text) if name else key_text
+                if key.tag != 'tag:yaml.org,2002:merge':
+                    if key_text in keys:
+                        raise InvalidArgumentValueError(
+                            "Settings file '{}' ({}) gives the key '{}' twice.".format(path, flag, child),
+                            "Give each setting once.")
+                    keys.add(key_text)
+                total += size(key, depth + 1, child) + size(value, depth + 1, child)
+        active.discard(id(node))
+        sizes[id(node)] = total
+        if total > MAX_SETTINGS_FILE_BYTES:
+            raise FileOperationError(
+                "Settings file '{}' given to {} expands (through YAML aliases) to more than {} KiB.".format(
+                    path, flag, MAX_SETTINGS_FILE_BYTES // 1024),
+                "Write the values out instead of nesting aliases.")
+        return total
+    size(root, 0, '')
 
 
 def _reject_constant(name):
@@ -137,12 +283,14 @@ _LOADER = []
 
 
 def _text_scalar_loader(yaml):
-    """A SafeLoader that resolves only null: booleans, numbers and dates stay the text the user wrote."""
+    """A SafeLoader that resolves only null and merge keys (<<): booleans, numbers and dates stay the text the user
+    wrote."""
     if not _LOADER:
         class TextScalarLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
             pass
         TextScalarLoader.yaml_implicit_resolvers = {
-            first: [(tag, regexp) for tag, regexp in resolvers if tag == 'tag:yaml.org,2002:null']
+            first: [(tag, regexp) for tag, regexp in resolvers
+                    if tag in ('tag:yaml.org,2002:null', 'tag:yaml.org,2002:merge')]
             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
         _LOADER.append(TextScalarLoader)
     return _LOADER[0]

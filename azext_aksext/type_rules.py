@@ -76,12 +76,25 @@ def _read_ssl_files(protected):
         if key in protected:
             path = protected.pop(key)
             try:
-                with open(path, 'rb') as handle:
-                    protected[chart_key] = base64.b64encode(handle.read()).decode()
+                protected[chart_key] = base64.b64encode(_read_pem(key, path)).decode()
             except OSError as err:
                 raise FileOperationError("Could not read the PEM file given as protected setting {}: {}.".format(
                     key, err.strerror), "Give the path of a readable PEM file.")
     return protected
+
+
+def _read_pem(key, path):
+    """A PEM file, with the same size and time bounds as a settings file (a FIFO or /dev/zero must not hang)."""
+    from .settings import MAX_SETTINGS_FILE_BYTES, READ_SECONDS, read_bounded
+    try:
+        data = read_bounded(path)
+    except TimeoutError:
+        raise FileOperationError("The PEM file given as protected setting {} gave no end of data within {:g}s.".format(
+            key, READ_SECONDS), "Give the path of a regular PEM file.")
+    if len(data) > MAX_SETTINGS_FILE_BYTES:
+        raise FileOperationError("The PEM file given as protected setting {} is larger than {} KiB.".format(
+            key, MAX_SETTINGS_FILE_BYTES // 1024), "Give the path of a PEM certificate or key file.")
+    return data
 
 
 _BACKUP_LOCATION = 'configuration.backupStorageLocation.'

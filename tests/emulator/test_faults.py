@@ -65,3 +65,35 @@ def test_clearing_faults(arm, admin):
     admin.fault(path='.*', status=500, count=5)
     admin.clear_faults()
     assert groups(arm).status_code == 200
+
+
+def test_body_fault_replaces_the_answer_and_fills_self_and_count(arm, admin):
+    admin.fault(method='GET', path='/resourcegroups$', count=2, status=200,
+                body='{"value": [], "nextLink": "{self}", "left": {count}}')
+    first = groups(arm)
+    assert first.status_code == 200 and first.json()['nextLink'] == first.url and first.json()['left'] == 1
+    assert groups(arm).json()['left'] == 0
+    assert 'value' in groups(arm).json() and groups(arm).json()['value']
+
+
+def test_body_fault_without_status_keeps_the_real_status_and_side_effects(arm, admin):
+    name = unique('flux')
+    admin.fault(method='PUT', path='/extensions/{}$'.format(name), body='{"truncated": ')
+    answer = arm.call('PUT', arm.extension_path(name), EXTENSIONS_API,
+                      {'properties': {'extensionType': 'microsoft.flux'}})
+    assert answer.status_code == 201 and answer.text == '{"truncated": '
+    assert 'Azure-AsyncOperation' in answer.headers
+    assert arm.call('GET', arm.extension_path(name), EXTENSIONS_API).status_code == 200  # it was created
+
+
+@pytest.mark.parametrize('value', ['soon', '-5', 'Fri, 31 Dec 9999 23:59:59 GMT', 99999999])
+def test_retry_after_is_sent_as_given(arm, admin, value):
+    admin.fault(method='GET', path='/resourcegroups$', retry_after=value)
+    answer = groups(arm)
+    assert answer.status_code == 200 and answer.headers['Retry-After'] == str(value)
+
+
+def test_headers_fault_adds_headers_to_the_real_answer(arm, admin):
+    admin.fault(method='GET', path='/resourcegroups$', headers={'x-ms-test': 'yes'})
+    answer = groups(arm)
+    assert answer.status_code == 200 and answer.headers['x-ms-test'] == 'yes'

@@ -59,3 +59,20 @@ def test_arm_requires_a_valid_token(arm):
         assert error_code(response) == 'InvalidAuthenticationToken'
         assert response.headers['WWW-Authenticate'].startswith('Bearer ')
     assert arm.call('GET', arm.subscription + '/resourcegroups', '2024-11-01').status_code == 200
+
+
+def test_a_secret_starting_with_a_dash_reaches_azure_ad_as_the_password(az, emulator, tmp_path):
+    # Were it passed as `-p -x...`, az's parser would take it for a flag and never ask Azure AD.
+    from arm_emulator.azcli import AzCli
+    dashed = AzCli(dict(emulator.endpoint, client_secret='-' + emulator.endpoint['client_secret']), tmp_path / 'c')
+    try:
+        dashed.login()
+    except AssertionError as error:
+        assert 'AADSTS7000215' in str(error) and 'expected one argument' not in str(error)
+    else:
+        raise AssertionError('login with a wrong secret succeeded')
+
+
+def test_generated_secrets_never_start_with_a_dash():
+    from arm_emulator.identity import client_secret
+    assert not any(client_secret().startswith('-') for _ in range(2000))

@@ -96,3 +96,20 @@ def test_fifty_concurrent_clients(emulator, arm):
     with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
         statuses = list(pool.map(fetch, range(50)))
     assert statuses == [200] * 50
+
+
+def test_a_request_held_by_a_latency_fault_does_not_hold_up_a_clean_stop(private_emulator):
+    private_emulator.admin.fault(method='GET', path='/resourcegroups$', latency=3600)
+    url = private_emulator.endpoint['arm'] + 'subscriptions/{}/resourcegroups?api-version=2024-11-01'.format(
+        private_emulator.endpoint['subscription'])
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+    held = pool.submit(requests.get, url, headers=authorized(private_emulator),
+                       verify=private_emulator.endpoint['ca_bundle'], timeout=120)
+    deadline = time.time() + 10
+    while time.time() < deadline and private_emulator.admin.faults():
+        time.sleep(0.1)
+    private_emulator.stop()  # SIGTERM; stop() kills after 15 s, which would leave a non-zero return code
+    assert private_emulator.returncode == 0
+    with pytest.raises(requests.RequestException):
+        held.result(timeout=60)
+    pool.shutdown()

@@ -13,11 +13,11 @@ SETTINGS_FLAGS = ['--configuration-settings', '--config', '--config-protected-se
                   '--config-settings-file', '--config-file', '--config-protected-settings-file',
                   '--config-protected-file']
 CREATE_FLAGS = ['--extension-type', '--scope', '--release-namespace', '--target-namespace', '--plan-name',
-                '--plan-product', '--plan-publisher', '--no-wait', '--yes']
+                '--plan-product', '--plan-publisher', '--no-wait', '--yes', '--timeout']
 EXPECTED_FLAGS = {
     'k8s-extension create': K8S_COMMON + CREATE_FLAGS + VERSION_FLAGS + SETTINGS_FLAGS,
-    'k8s-extension update': K8S_COMMON + VERSION_FLAGS + SETTINGS_FLAGS + ['--no-wait', '--yes', '--ids'],
-    'k8s-extension delete': K8S_COMMON + ['--force', '--no-wait', '--yes', '--ids'],
+    'k8s-extension update': K8S_COMMON + VERSION_FLAGS + SETTINGS_FLAGS + ['--no-wait', '--yes', '--ids', '--timeout'],
+    'k8s-extension delete': K8S_COMMON + ['--force', '--no-wait', '--yes', '--ids', '--timeout'],
     'k8s-extension show': K8S_COMMON + ['--ids'],
     'k8s-extension list': ['--resource-group', '--cluster-name', '--cluster-type', '--cluster-resource-provider'],
     'k8s-extension wait': K8S_COMMON + ['--created', '--updated', '--deleted', '--exists', '--custom', '--interval',

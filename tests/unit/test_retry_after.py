@@ -1,0 +1,28 @@
+"""Retry-After as the service sends it, good or bad: always a sane number of seconds, or None."""
+import email.utils
+import time
+
+import pytest
+
+from azext_aksext.polling import MAX_RETRY_AFTER, retry_after_seconds
+
+
+class Response:
+    def __init__(self, headers):
+        self.headers = headers
+
+
+@pytest.mark.parametrize('headers,expected', [
+    ({}, None), ({'Retry-After': '5'}, 5), ({'Retry-After': '0'}, 0), ({'Retry-After': '-5'}, 0),
+    ({'Retry-After': '99999999'}, MAX_RETRY_AFTER), ({'Retry-After': 'inf'}, MAX_RETRY_AFTER),
+    ({'Retry-After': 'nan'}, None), ({'Retry-After': 'soon'}, None), ({'Retry-After': ''}, None),
+    ({'Retry-After': 'Thu, 01 Jan 1970 00:00:00 GMT'}, 0),
+    ({'Retry-After': 'Fri, 31 Dec 9999 23:59:59 GMT'}, MAX_RETRY_AFTER),
+    ({'retry-after-ms': '1500'}, 1.5), ({'retry-after-ms': 'x', 'Retry-After': '3'}, 3)])
+def test_retry_after_is_clamped_or_ignored(headers, expected):
+    assert retry_after_seconds(Response(headers)) == expected
+
+
+def test_a_near_http_date_gives_the_seconds_until_it():
+    soon = email.utils.formatdate(time.time() + 10, usegmt=True)
+    assert 5 <= retry_after_seconds(Response({'Retry-After': soon})) <= 10
