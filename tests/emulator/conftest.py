@@ -92,3 +92,15 @@ def admin(emulator):
     yield emulator.admin
     emulator.admin.clear_faults()
     emulator.admin.config(op_seconds=emulator.op_seconds, retry_after=None, page_size=100)
+
+
+def wait_until_settled(arm, name, cluster=AKS):
+    """Wait until the extension's running operation ends: the service refuses writes until then (409)."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        state = arm.call('GET', arm.extension_path(name, cluster), EXTENSIONS_API).json()['properties'][
+            'provisioningState']
+        if state in ('Succeeded', 'Failed', 'Canceled'):
+            return state
+        time.sleep(0.1)
+    raise AssertionError('the operation on {} never finished'.format(name))

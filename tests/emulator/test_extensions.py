@@ -7,7 +7,7 @@ import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.mgmt.kubernetesconfiguration.extensions.models import Extension
 
-from .conftest import AKS, ARC, EXTENSIONS_API, RG, error_code, unique
+from .conftest import AKS, ARC, EXTENSIONS_API, RG, error_code, unique, wait_until_settled
 
 
 def create(client, name, cluster=AKS, **properties):
@@ -86,7 +86,7 @@ def test_put_existing_is_200_and_updating(arm):
     name = unique('osm')
     body = {'properties': {'extensionType': 'microsoft.openservicemesh'}}
     assert arm.call('PUT', arm.extension_path(name, ARC), EXTENSIONS_API, body).status_code == 201
-    _wait_until_settled(arm, name, ARC)
+    wait_until_settled(arm, name, ARC)
     again = arm.call('PUT', arm.extension_path(name, ARC), EXTENSIONS_API, body)
     assert again.status_code == 200
     assert again.json()['properties']['provisioningState'] == 'Updating'
@@ -121,7 +121,7 @@ def test_patch_tolerates_older_sdk_defaults(arm):
     arm.call('PUT', arm.extension_path(name), '2023-05-01',
              {'properties': {'extensionType': 'microsoft.dapr', 'autoUpgradeMinorVersion': False,
                              'version': '1.6.0'}})
-    _wait_until_settled(arm, name)
+    wait_until_settled(arm, name)
     response = arm.call('PATCH', arm.extension_path(name), '2023-05-01',
                         {'properties': {'autoUpgradeMinorVersion': True, 'releaseTrain': 'Stable'}})
     assert response.status_code == 202
@@ -263,17 +263,6 @@ def test_extension_errors_for_missing_parents(arm):
     assert wrong_version.json()['error']['message'] == (
         "The api-version '2021-01-01' is invalid. The supported versions are "
         "'2025-03-01,2024-11-01,2023-05-01,2022-11-01,2022-07-01,2022-03-01,2020-07-01-preview'.")
-
-
-def _wait_until_settled(arm, name, cluster=AKS):
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        state = arm.call('GET', arm.extension_path(name, cluster), EXTENSIONS_API).json()['properties'][
-            'provisioningState']
-        if state in ('Succeeded', 'Failed', 'Canceled'):
-            return state
-        time.sleep(0.1)
-    raise AssertionError('the operation on {} never finished'.format(name))
 
 
 @pytest.mark.parametrize('method', ['PUT', 'PATCH', 'DELETE'])

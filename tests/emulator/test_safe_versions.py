@@ -2,7 +2,7 @@
 property refused as ARM refuses an immutable change, and the seeded managed extension."""
 import pytest
 
-from .conftest import ARC, EXTENSIONS_API, error_code, unique
+from .conftest import ARC, EXTENSIONS_API, error_code, unique, wait_until_settled
 
 TYPES_API = '2024-11-01-preview'
 
@@ -25,6 +25,7 @@ def test_a_put_changing_a_create_only_property_is_refused(arm, admin, change, na
     first = {'properties': {'extensionType': 'microsoft.contoso.samples',
                             'scope': {'namespace': {'targetNamespace': 'a'}}}}
     assert _put(arm, name, first).status_code == 201
+    wait_until_settled(arm, name, ARC)
     refused = _put(arm, name, change)
     assert refused.status_code == 400 and error_code(refused) == 'PropertyChangeNotAllowed'
     assert "'{}'".format(named) in refused.json()['error']['message']
