@@ -4,11 +4,11 @@ import logging
 from aiohttp import web
 
 from . import (clusters, errors, extension_types, extensions, faults, groups, providers, requestlog,
-               subscriptions)
+               resourcegraph, subscriptions, throttling)
 from .admin import Admin
 from .router import Router
 
-ARM_MODULES = (subscriptions, groups, providers, clusters, extensions, extension_types)
+ARM_MODULES = (subscriptions, groups, providers, clusters, extensions, extension_types, resourcegraph)
 
 
 @web.middleware
@@ -22,9 +22,12 @@ async def arm_errors(request, handler):
 def build_app(service):
     injected = faults.Faults()
     service.faults = injected
-    # The request log is outermost so that faulted requests are logged with the status the client saw.
+    service.throttle = throttling.Throttle(service.config)
+    service.graph = resourcegraph.state()
+    # The request log is outermost so that faulted and throttled requests are logged with the status the client saw.
     app = web.Application(middlewares=[requestlog.make_middleware(service), faults.make_middleware(injected),
-                                       arm_errors], client_max_size=64 * 1024 * 1024)
+                                       throttling.make_middleware(service.throttle), arm_errors],
+                          client_max_size=64 * 1024 * 1024)
     app.add_routes(Admin(service, injected).routes())
     router = Router(service, ARM_MODULES)
     app.add_routes([web.get('/{tenant}/v2.0/.well-known/openid-configuration',
