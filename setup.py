@@ -21,6 +21,8 @@ setup(
         # Extensions (api-version 2025-03-01) and extension types: azure-cli ships neither.
         'azure-mgmt-kubernetesconfiguration-extensions>=1.0.0,<2',
         'azure-mgmt-kubernetesconfiguration-extensiontypes>=1.0.0b2,<2',
+        # Azure Resource Graph, for listing and targeting extensions across many clusters: azure-cli ships none.
+        'azure-mgmt-resourcegraph>=8.0.1,<9',
         # YAML settings files.
         'PyYAML>=5.4',
     ],

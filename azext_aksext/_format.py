@@ -37,6 +37,9 @@ def _extension_row(item):
 
 def extension_table(result):
     items = result if isinstance(result, list) else [result]
+    if items and isinstance(items[0], dict) and ('clusterName' in items[0] or 'count' in items[0]):
+        from .inventory import inventory_table  # rows of a list across clusters, or their summary
+        return inventory_table(items)
     rows = [_extension_row(item) for item in items if item]
     # Every row needs the same columns, or the table drops them: add blank plan cells where others have a plan.
     if any('PlanName' in row for row in rows):

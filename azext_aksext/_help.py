@@ -67,12 +67,23 @@ examples:
 """,
     'list': """
 type: command
-short-summary: List the extensions on a cluster.
+short-summary: List the extensions on a cluster, or across every cluster in scope.
+long-summary: >
+    With --cluster-name, lists that cluster's extensions from the cluster itself. Without it, lists the
+    extensions of every cluster in the resource group (-g), the current subscription or --subscriptions, through
+    Azure Resource Graph: one request per 1,000 extensions, whatever the number of clusters. Resource Graph
+    usually reflects a change within 30 seconds.
 examples:
   - name: List the extensions on a cluster as a table.
     text: {az} list -g my-rg -c my-cluster{ct} -o table
   - name: List the names of the extensions that failed.
     text: {az} list -g my-rg -c my-cluster{ct} --query "[?provisioningState=='Failed'].name" -o tsv
+  - name: List the Flux extensions on every cluster of three subscriptions, as a table.
+    text: {az} list {et} microsoft.flux --subscriptions SUB1 SUB2 SUB3 -o table
+  - name: How far along is Flux 1.16 across the fleet? Count extensions by type, version and state.
+    text: {az} list {et} microsoft.flux --summary -o table
+  - name: Every failed extension in a resource group.
+    text: {az} list -g my-rg --provisioning-state Failed -o table
 """,
     'wait': """
 type: command

@@ -29,6 +29,8 @@ def load_arguments(self, _):
         _version_arguments(self, group)
         _settings_arguments(self, group)
     _type_arguments(self)
+    from ._fleet_params import load_fleet_arguments
+    load_fleet_arguments(self, GROUPS)
 
     with self.argument_context(K8S) as c:
         c.argument('cluster_type', options_list=['--cluster-type', '-t'], id_part='type',

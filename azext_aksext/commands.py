@@ -19,9 +19,9 @@ def _late(module, name):
     return call
 
 
-def _validator(name):
+def _validator(name, module='_validators'):
     def validate(cmd, namespace):
-        return _late('_validators', name)(cmd, namespace)
+        return _late(module, name)(cmd, namespace)
     validate.__name__ = name
     return validate
 
@@ -43,7 +43,7 @@ def load_command_table(self, _):
                              supports_no_wait=True)
             g.custom_show_command('show', 'show_extension', validator=_validator('validate_cluster'),
                                   table_transformer=EXTENSION_TABLE)
-            g.custom_command('list', 'list_extensions', validator=_validator('validate_cluster'),
+            g.custom_command('list', 'list_extensions', validator=_validator('validate_list', 'fleet_validators'),
                              table_transformer=EXTENSION_TABLE)
             g.custom_command('wait', 'wait_extension', validator=_validator('validate_wait'))
 
