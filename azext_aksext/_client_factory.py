@@ -22,15 +22,16 @@ def _with_redacting_trace(client_class):
 RETRY_TOTAL = 4
 
 
-def _mgmt_client(cli_ctx, client_class, subscription_id=None):
+def _mgmt_client(cli_ctx, client_class, subscription_id=None, **kwargs):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
     return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_class), subscription_id=subscription_id,
-                                   retry_total=RETRY_TOTAL)
+                                   retry_total=RETRY_TOTAL, **kwargs)
 
 
-def cf_extensions(cli_ctx, *_, subscription_id=None):
+def cf_extensions(cli_ctx, *_, subscription_id=None, **kwargs):
+    """kwargs: e.g. credential= (with subscription_id, for a subscription the login does not list)."""
     from azure.mgmt.kubernetesconfiguration.extensions import KubernetesConfigurationExtensionsMgmtClient
-    return _mgmt_client(cli_ctx, KubernetesConfigurationExtensionsMgmtClient, subscription_id).extensions
+    return _mgmt_client(cli_ctx, KubernetesConfigurationExtensionsMgmtClient, subscription_id, **kwargs).extensions
 
 
 def cf_extension_types(cli_ctx, *_, subscription_id=None):

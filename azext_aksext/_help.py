@@ -184,3 +184,5 @@ examples:
   - name: Show a Dapr version for a cluster.
     text: az aks extension type version show -g my-rg -c my-cluster -t microsoft.dapr --version 1.13.6
 """
+
+from . import _fleet_help  # noqa: E402,F401  pylint: disable=unused-import,wrong-import-position

@@ -47,6 +47,12 @@ def load_command_table(self, _):
                              table_transformer=EXTENSION_TABLE)
             g.custom_command('wait', 'wait_extension', validator=_validator('validate_wait'))
 
+    rollout = CliCommandType(operations_tmpl='azext_aksext.rollout.command#{}')
+    for group in GROUPS:
+        with self.command_group(group, custom_command_type=rollout) as g:
+            g.custom_command('rollout', 'rollout_extension', validator=_validator('validate_rollout', 'fleet_validators'),
+                             table_transformer=_late('rollout.report', 'rollout_table'))
+
     types = CliCommandType(operations_tmpl='azext_aksext.extension_types#{}', client_factory=cf_extension_types)
     with self.command_group('k8s-extension extension-types', custom_command_type=types,
                             client_factory=cf_extension_types) as g:

@@ -1,0 +1,175 @@
+"""Running a planned rollout: a canary wave, then waves of at most --max-parallel clusters, one operation per
+cluster at a time, stopping once failures pass --max-failures and leaving the remaining clusters untouched."""
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from . import journal as states
+from .calls import Calls, Pacer
+from .plan import CREATE, NOTHING, UPDATE, converged, decide
+
+TERMINAL = ('succeeded', 'failed', 'canceled')
+POLL_FIRST, POLL_MAX, OPERATION_TIMEOUT = 1.0, 10.0, 3600.0
+
+
+def waves(items, canary, parallel):
+    if not items:
+        return []
+    result = [items[:canary]] if canary else []
+    rest = items[canary:]
+    result += [rest[start:start + parallel] for start in range(0, len(rest), parallel)]
+    return [wave for wave in result if wave]
+
+
+def error_of(extension):
+    """The service's reason for a failed extension: its error, else its status messages."""
+    properties = (extension or {}).get('properties') or extension or {}
+    info = properties.get('error_info') or properties.get('errorInfo') or {}
+    messages = [info.get('message')] if info.get('message') else []
+    messages += [status.get('message') for status in properties.get('statuses') or [] if status.get('message')]
+    return '; '.join(messages) or 'the operation ended {}'.format(properties.get('provisioning_state')
+                                                                   or properties.get('provisioningState'))
+
+
+def state_of(extension):
+    properties = (extension or {}).get('properties') or extension or {}
+    return (properties.get('provisioning_state') or properties.get('provisioningState') or '').lower()
+
+
+def camel(extension):
+    """The SDK's as_dict() uses snake_case; the planner reads ARM's camelCase (or Resource Graph's PascalCase)."""
+    if extension is None:
+        return None
+    properties = extension.get('properties') or extension
+    renamed = {''.join(part.capitalize() if index else part for index, part in enumerate(key.split('_'))): value
+               for key, value in properties.items()}
+    return {'properties': renamed}
+
+
+class Progress:
+    """One line on a terminal: done, running, failed, left, elapsed. Silent when stderr is not a terminal."""
+
+    def __init__(self, total):
+        self.total, self.done, self.running, self.failed = total, 0, 0, 0
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+        self.enabled = sys.stderr.isatty()
+
+    def update(self, running=0, done=0, failed=0):
+        with self.lock:
+            self.running += running
+            self.done += done
+            self.failed += failed
+            if self.enabled:
+                sys.stderr.write('\r{} done, {} running, {} failed, {} left, {:.0f} s   '.format(
+                    self.done, self.running, self.failed, self.total - self.done - self.running,
+                    time.monotonic() - self.started))
+                sys.stderr.flush()
+
+    def finish(self):
+        if self.enabled:
+            sys.stderr.write('\n')
+
+
+class Engine:
+    def __init__(self, client_for, desired, journal, parallel):
+        self.client_for = client_for      # subscription -> extensions client
+        self.desired = desired
+        self.journal = journal
+        self.parallel = parallel
+        self.pacers, self.calls = {}, {}
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def calls_for(self, subscription):
+        with self.lock:
+            if subscription not in self.calls:
+                self.pacers[subscription] = Pacer()
+                self.calls[subscription] = Calls(self.client_for(subscription), self.pacers[subscription], self.stop)
+            return self.calls[subscription]
+
+    @property
+    def throttled(self):
+        return sum(pacer.throttled for pacer in self.pacers.values())
+
+    def run(self, items, canary, max_failures, progress):
+        """Run items wave by wave; returns the number of waves run and whether the threshold stopped it."""
+        failures, run = 0, 0
+        for wave in waves(items, canary, self.parallel):
+            run += 1
+            with ThreadPoolExecutor(max_workers=min(self.parallel, len(wave))) as pool:
+                outcomes = list(pool.map(lambda item: self._one(item, progress), wave))
+            failures += sum(1 for outcome in outcomes if outcome == 'Failed')
+            if failures > max_failures:
+                return run, True
+        return run, False
+
+    def _one(self, item, progress):
+        progress.update(running=1)
+        try:
+            self._apply(item)
+        except Exception as err:  # pylint: disable=broad-except
+            item.finish('Failed', error=_message(err))
+            sent = (self.journal.last(item.cluster_id) or {}).get('status') == states.SUBMITTED
+            # Only a change the service accepted is final; one refused or never sent is tried again by a re-run.
+            self.journal.record(item.cluster_id, states.FAILED if sent else states.REJECTED, error=item.error)
+        progress.update(running=-1, done=1, failed=1 if item.result == 'Failed' else 0)
+        return item.result
+
+    def _apply(self, item):
+        calls = self.calls_for(item.subscription)
+        entry = self.journal.last(item.cluster_id) or {}
+        current = camel(calls.get(item.ref, self.desired.name))
+        landed = self._landed(item, entry, current)
+        if not landed:
+            decision = decide(self.desired, item.cluster, current)
+            item.action, item.reason = decision.action, decision.reason
+            if decision.action == NOTHING:
+                item.finish('Unchanged', extension=current)
+                self.journal.record(item.cluster_id, states.SUCCEEDED, action=NOTHING)
+                return
+            if decision.action not in (CREATE, UPDATE):
+                item.finish('Blocked', error=decision.reason, extension=current)
+                return
+            self.journal.record(item.cluster_id, states.SUBMITTING, action=decision.action)
+            calls.write(decision.action, item.ref, self.desired.name, decision.fields,
+                        lambda: self._landed(item, {'status': states.SUBMITTING, 'action': decision.action},
+                                             camel(calls.get(item.ref, self.desired.name))))
+            self.journal.record(item.cluster_id, states.SUBMITTED, action=decision.action)
+        final = self._wait(calls, item)
+        if state_of(final) == 'succeeded':
+            item.finish('Succeeded', extension=final)
+            self.journal.record(item.cluster_id, states.SUCCEEDED, action=item.action)
+        else:
+            item.finish('Failed', error=error_of(final), extension=final)
+            self.journal.record(item.cluster_id, states.FAILED, action=item.action, error=item.error)
+
+    def _landed(self, item, entry, current):
+        """True when this change was already sent to the cluster (by this run or an interrupted one)."""
+        status = entry.get('status')
+        if status == states.SUBMITTED:
+            return True
+        if status != states.SUBMITTING:
+            return False
+        if entry.get('action') == CREATE:
+            return current is not None
+        return current is not None and (state_of(current) in ('creating', 'updating', 'failed')
+                                        or converged(self.desired, current))
+
+    def _wait(self, calls, item):
+        deadline, delay = time.monotonic() + OPERATION_TIMEOUT, POLL_FIRST
+        while time.monotonic() < deadline:
+            time.sleep(delay)
+            current = calls.get(item.ref, self.desired.name)
+            if current is None or state_of(current) in TERMINAL:
+                return current
+            delay = min(POLL_MAX, delay + 1.0)
+        return {'properties': {'provisioningState': 'Failed', 'statuses': [
+            {'message': 'still running after {:.0f} s; check it later'.format(OPERATION_TIMEOUT)}]}}
+
+
+def _message(err):
+    from ..service_errors import error_code_and_message
+    code, message = error_code_and_message(err)
+    return '({}) {}'.format(code, message) if code else (message or str(err))
