@@ -117,7 +117,12 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
     progress = Progress(len(work))
     started = time.monotonic()
     try:
-        _, stopped = engine.run(work, max(0, canary), allowed, progress)
+        stopped = engine.run(work, max(0, canary), allowed, progress)
+    except KeyboardInterrupt:
+        progress.finish()
+        sys.stderr.write('Interrupted. Operations already sent go on in Azure. Run the same command again to resume '
+                         'from the journal {}.\n'.format(path))
+        sys.exit(130)  # like a shell; a typed az error would exit 1
     finally:
         progress.finish()
         journal.close()

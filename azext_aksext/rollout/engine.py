@@ -1,25 +1,21 @@
-"""Running a planned rollout: a canary wave, then waves of at most --max-parallel clusters, one operation per
-cluster at a time, stopping once failures pass --max-failures and leaving the remaining clusters untouched."""
+"""Running a planned rollout: a canary wave that must finish first, then at most --max-parallel clusters at a
+time (a new cluster starts as soon as one finishes, so one slow cluster does not hold up a whole wave), one
+operation per cluster, stopping once failures pass --max-failures and leaving the clusters not yet started
+untouched."""
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from . import journal as states
 from .calls import Calls, Pacer
 from .plan import CREATE, NOTHING, UPDATE, converged, decide
 
 TERMINAL = ('succeeded', 'failed', 'canceled')
-POLL_FIRST, POLL_MAX, OPERATION_TIMEOUT = 1.0, 10.0, 3600.0
-
-
-def waves(items, canary, parallel):
-    if not items:
-        return []
-    result = [items[:canary]] if canary else []
-    rest = items[canary:]
-    result += [rest[start:start + parallel] for start in range(0, len(rest), parallel)]
-    return [wave for wave in result if wave]
+# Seconds between reads of a running operation: a short one is seen finishing within a second or so, a long one
+# is read every 30 s at most, which keeps a thousand clusters' polls inside ARM's read budget.
+POLL_DELAYS = (2.0, 1.0, 1.0, 2.0, 4.0, 8.0, 15.0)
+POLL_MAX, OPERATION_TIMEOUT = 30.0, 3600.0
 
 
 def error_of(extension):
@@ -47,6 +43,10 @@ def camel(extension):
     return {'properties': renamed}
 
 
+class Interrupted(Exception):
+    """Ctrl-C reached the rollout while this worker waited for an operation."""
+
+
 class Progress:
     """One line on a terminal: done, running, failed, left, elapsed. Silent when stderr is not a terminal."""
 
@@ -70,6 +70,7 @@ class Progress:
     def finish(self):
         if self.enabled:
             sys.stderr.write('\n')
+            self.enabled = False
 
 
 class Engine:
@@ -94,21 +95,43 @@ class Engine:
         return sum(pacer.throttled for pacer in self.pacers.values())
 
     def run(self, items, canary, max_failures, progress):
-        """Run items wave by wave; returns the number of waves run and whether the threshold stopped it."""
-        failures, run = 0, 0
-        for wave in waves(items, canary, self.parallel):
-            run += 1
-            with ThreadPoolExecutor(max_workers=min(self.parallel, len(wave))) as pool:
-                outcomes = list(pool.map(lambda item: self._one(item, progress), wave))
-            failures += sum(1 for outcome in outcomes if outcome == 'Failed')
-            if failures > max_failures:
-                return run, True
-        return run, False
+        """Run the canary wave, then the rest; returns True when the failure threshold stopped the rollout.
+
+        Ctrl-C stops the workers' waiting (the operations go on in Azure; the journal knows them) and re-raises."""
+        pool = ThreadPoolExecutor(max_workers=max(1, min(self.parallel, len(items))))
+        try:
+            return self._run(pool, items, canary, max_failures, progress)
+        except KeyboardInterrupt:
+            self.stop.set()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self, pool, items, canary, max_failures, progress):
+        canary_wave, rest = items[:canary], items[canary:]
+        failures = sum(1 for outcome in pool.map(lambda item: self._one(item, progress), canary_wave)
+                       if outcome == 'Failed')
+        if failures > max_failures:
+            return True
+        pending, running = list(reversed(rest)), set()
+        while pending or running:
+            while pending and len(running) < self.parallel and failures <= max_failures:
+                item = pending.pop()
+                running.add(pool.submit(self._one, item, progress))
+            if not running:
+                break
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            failures += sum(1 for future in done if future.result() == 'Failed')
+        return failures > max_failures
 
     def _one(self, item, progress):
+        if self.stop.is_set():
+            return None
         progress.update(running=1)
         try:
             self._apply(item)
+        except Interrupted:
+            item.finish('Interrupted', error='interrupted; the operation goes on in Azure and a re-run follows it')
         except Exception as err:  # pylint: disable=broad-except
             item.finish('Failed', error=_message(err))
             sent = (self.journal.last(item.cluster_id) or {}).get('status') == states.SUBMITTED
@@ -158,13 +181,14 @@ class Engine:
                                         or converged(self.desired, current))
 
     def _wait(self, calls, item):
-        deadline, delay = time.monotonic() + OPERATION_TIMEOUT, POLL_FIRST
+        deadline, polls = time.monotonic() + OPERATION_TIMEOUT, 0
         while time.monotonic() < deadline:
-            time.sleep(delay)
+            if self.stop.wait(POLL_DELAYS[polls] if polls < len(POLL_DELAYS) else POLL_MAX):
+                raise Interrupted()
+            polls += 1
             current = calls.get(item.ref, self.desired.name)
             if current is None or state_of(current) in TERMINAL:
                 return current
-            delay = min(POLL_MAX, delay + 1.0)
         return {'properties': {'provisioningState': 'Failed', 'statuses': [
             {'message': 'still running after {:.0f} s; check it later'.format(OPERATION_TIMEOUT)}]}}
 
