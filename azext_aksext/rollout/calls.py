@@ -13,7 +13,10 @@ from knack.log import get_logger
 
 logger = get_logger(__name__)
 
-LOW_WATER = 5           # remaining requests at which a subscription's workers start to slow down
+# Below this many remaining requests in a bucket, a subscription's workers go at the bucket's refill rate (the
+# documented per-principal rates) instead of spending the rest in a burst and meeting 429s.
+LOW_WATER = 30
+REFILL_PER_SECOND = {'reads': 25.0, 'writes': 10.0, 'deletes': 10.0}
 ATTEMPTS = 30
 RETRYABLE = (409, 429, 500, 502, 503, 504)
 
@@ -23,14 +26,23 @@ class Pacer:
         self.lock = threading.Lock()
         self.resume_at = 0.0
         self.throttled = 0
+        self.low = {}           # operation class -> the last answer said the bucket runs low
+        self.next_slot = {}     # operation class -> when the next paced request may go
 
-    def wait(self):
+    def wait(self, kind='reads'):
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.resume_at)
+            if self.low.get(kind):
+                start = max(start, self.next_slot.get(kind, 0.0))
+                self.next_slot[kind] = start + 1.0 / REFILL_PER_SECOND.get(kind, 10.0)
         while True:
-            with self.lock:
-                delay = self.resume_at - time.monotonic()
+            delay = start - time.monotonic()
             if delay <= 0:
                 return
             time.sleep(min(delay, 1.0))
+            with self.lock:
+                start = max(start, self.resume_at)
 
     def pause(self, seconds):
         with self.lock:
@@ -44,14 +56,14 @@ class Pacer:
             self.pause(retry_after(headers, 1.0))
             return
         for name, value in headers.items():
-            if name.lower().startswith('x-ms-ratelimit-remaining-') and 'global' not in name.lower():
+            name = name.lower()
+            if name.startswith('x-ms-ratelimit-remaining-') and 'global' not in name:
                 try:
                     remaining = int(value)
                 except ValueError:
                     continue
-                if remaining < LOW_WATER:
-                    # Spread the last few requests out rather than spend them in one burst and wait for a 429.
-                    self.pause(0.2 * (LOW_WATER - remaining))
+                with self.lock:
+                    self.low[name.rsplit('-', 1)[-1]] = remaining < LOW_WATER
 
 
 def retry_after(headers, default):
@@ -76,11 +88,11 @@ class Calls:
         self.pacer = pacer
         self.stop = stop
 
-    def _attempts(self, function, is_write, landed=None):
+    def _attempts(self, function, is_write, landed=None):  # pylint: disable=too-many-branches
         from azure.core.exceptions import HttpResponseError, ResourceNotFoundError, ServiceRequestError, \
             ServiceResponseError
         for attempt in range(ATTEMPTS):
-            self.pacer.wait()
+            self.pacer.wait('writes' if is_write else 'reads')
             try:
                 return function(raw_response_hook=self.pacer.observe)
             except ResourceNotFoundError:

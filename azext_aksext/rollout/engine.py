@@ -80,6 +80,7 @@ class Engine:
         self.journal = journal
         self.parallel = parallel
         self.pacers, self.calls = {}, {}
+        self.durations = []               # seconds from accepted write to seen finished, of this rollout's ops
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
@@ -180,14 +181,26 @@ class Engine:
         return current is not None and (state_of(current) in ('creating', 'updating', 'failed')
                                         or converged(self.desired, current))
 
+    def _first_poll(self):
+        """Operations of one change take about as long on every cluster: the first read waits for the median
+        duration seen so far (the canary's, at first), so most clusters need a single poll."""
+        with self.lock:
+            seen = sorted(self.durations)
+        return min(POLL_MAX, max(POLL_DELAYS[0], seen[len(seen) // 2])) if seen else POLL_DELAYS[0]
+
     def _wait(self, calls, item):
-        deadline, polls = time.monotonic() + OPERATION_TIMEOUT, 0
+        started = time.monotonic()
+        deadline, polls = started + OPERATION_TIMEOUT, 0
         while time.monotonic() < deadline:
-            if self.stop.wait(POLL_DELAYS[polls] if polls < len(POLL_DELAYS) else POLL_MAX):
+            delay = self._first_poll() if polls == 0 else (POLL_DELAYS[polls] if polls < len(POLL_DELAYS)
+                                                            else POLL_MAX)
+            if self.stop.wait(delay):
                 raise Interrupted()
             polls += 1
             current = calls.get(item.ref, self.desired.name)
             if current is None or state_of(current) in TERMINAL:
+                with self.lock:
+                    self.durations.append(time.monotonic() - started)
                 return current
         return {'properties': {'provisioningState': 'Failed', 'statuses': [
             {'message': 'still running after {:.0f} s; check it later'.format(OPERATION_TIMEOUT)}]}}
