@@ -57,9 +57,14 @@ def main():
         run(cli, 'k8s-extension', 'list', *subs, '--extension-type', 'microsoft.flux', '--state', 'Failed',
             '-o', 'table')
 
-        show('Plan Flux 1.16.2 on resource group fleet-rg-0 without changing anything (--dry-run)')
-        run(cli, 'k8s-extension', 'rollout', '-g', 'fleet-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
-            '--version', '1.16.2', '--dry-run', '-o', 'table')
+        show('Plan Flux 1.16.2 on resource group fleet-rg-0 without changing anything (--dry-run): the count of '
+             'each action, then the clusters that will not be updated and why')
+        plan = ['k8s-extension', 'rollout', '-g', 'fleet-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
+                '--version', '1.16.2', '--dry-run']
+        run(cli, *plan, '--query', "{create: length([?action=='create']), update: length([?action=='update']), "
+                                   "nothing: length([?action=='nothing']), blocked: length([?action=='blocked'])}",
+            '-o', 'table')
+        run(cli, *plan, '--query', "[?action!='update']", '-o', 'table')
 
         show('Roll Flux 1.16.2 out to the 60 web clusters: a canary, then 20% at a time; Ctrl-C after a few')
         print('$ az ' + shlex.join(ROLLOUT), flush=True)
