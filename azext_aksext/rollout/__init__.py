@@ -12,6 +12,7 @@ from knack.log import get_logger
 from .. import inventory
 from .journal import SUBMITTED, SUBMITTING
 from .plan import BLOCKED, CREATE, NOTHING, UPDATE, Desired, change_id, decide
+from .offers import Offers
 from .report import Item, print_rows, rows_of
 
 logger = get_logger(__name__)
@@ -42,7 +43,7 @@ def _count(value, total, flag):
     return int(value)
 
 
-def _plan(items, desired, journal, installed):
+def _plan(items, desired, journal, installed, offers):
     for item in items:
         entry = journal.last(item.cluster_id) if journal else None
         status = (entry or {}).get('status')
@@ -57,10 +58,14 @@ def _plan(items, desired, journal, installed):
         extension = installed.get(item.cluster_id.lower())
         decision = decide(desired, item.cluster, extension)
         item.action, item.reason = decision.action, decision.reason
-        if decision.action == NOTHING:
+        if decision.action in (CREATE, UPDATE):
+            offered = offers.blocker(item.cluster.get('location'), item.cluster_type)
+            if offered:
+                item.action, item.reason = BLOCKED, offered
+        if item.action == NOTHING:
             item.finish('Unchanged', extension=extension)
-        elif decision.action == BLOCKED:
-            item.finish('Blocked', error=decision.reason)
+        elif item.action == BLOCKED:
+            item.finish('Blocked', error=item.reason)
 
 
 def _client_maker(cli_ctx, factory, parallel):
@@ -102,7 +107,8 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
     path = journal_path or default_path(cmd.cli_ctx, change)
     journal = None if dry_run else Journal(path)
     items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
-    _plan(items, desired, journal, installed)
+    _plan(items, desired, journal, installed, Offers(cmd.cli_ctx, desired.extension_type, desired.version,
+                                                      desired.release_train))
     if dry_run:
         return rows_of(items, plan=True)
     work = [item for item in items if item.result is None]

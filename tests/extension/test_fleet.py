@@ -148,6 +148,41 @@ def test_dry_run_plans_every_cluster_and_sends_no_write(fleet_env, fleet_admin):
     assert 'stopped' in reasons and 'service principal' in reasons
 
 
+def test_dry_run_blocks_types_and_versions_not_offered_for_a_cluster_type(fleet_env, fleet_admin):
+    _, cli, fleet = fleet_env
+    done, plan = az_json(cli, 'k8s-extension', 'rollout', '-g', 'fleet-rg-0', '-n', 'backup', '--extension-type',
+                         'microsoft.dataprotection.kubernetes', '--dry-run')
+    assert done.returncode == 0, done.stderr
+    arc = [row for row in plan if row['clusterType'] == 'connectedClusters']
+    assert arc and all(row['action'] == 'blocked' and 'not offered for connectedClusters' in row['reason']
+                       for row in arc)
+    done, plan = az_json(cli, 'aks', 'extension', 'rollout', '-g', 'fleet-rg-0', '-n', 'flux', '-t',
+                         'microsoft.flux', '--version', '1.16.9', '--dry-run')
+    assert done.returncode == 0, done.stderr
+    assert plan and {row['clusterType'] for row in plan} == {'managedClusters'}
+    offered = [row for row in plan if 'not offered' in (row['reason'] or '')]
+    assert offered and all('1.16.2' in row['reason'] for row in offered)  # the nearest offered versions
+    types_calls = [r for r in fleet_admin.requests() if '/extensionTypes/' in r['path']]
+    assert 0 < len(types_calls) <= 4  # one question per location and cluster type, not one per cluster
+    assert not writes(fleet_admin)
+
+
+def test_rollout_mistakes_are_refused_before_any_request(fleet_env, fleet_admin):
+    cli = fleet_env[1]
+    results = run_batch(cli, [
+        ['k8s-extension', 'rollout', '-n', 'flux', '--clusters', '/subscriptions/x/resourceGroups/g', '--dry-run'],
+        ['k8s-extension', 'rollout', '-n', 'flux', '--clusters',
+         '/subscriptions/x/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c', '-g', 'g'],
+        ['k8s-extension', 'rollout', '-n', 'flux', '-g', 'g', '--max-parallel', 'ten'],
+        ['k8s-extension', 'rollout', '-n', 'flux', '-g', 'g', '--tags', 'env'],
+        ['k8s-extension', 'rollout', '-n', 'flux', '-g', 'g', '--version', '1.0.0', '--auto-upgrade', 'true'],
+    ])
+    assert all(r['exit_code'] != 0 and r['error_type'] for r in results), results
+    for result, flag in zip(results, ('--clusters', '--clusters', '--max-parallel', '--tags', '--version')):
+        assert flag in result['error_message']
+    assert fleet_admin.requests() == []
+
+
 def test_rollout_converges_every_cluster_with_one_write_each_and_a_rerun_writes_nothing(fleet_env, fleet_admin):
     cli = fleet_env[1]
     group = clean_group(fleet_admin, 'conv', clusters=9, extensions_per_cluster=0)
