@@ -6,7 +6,7 @@ from aiohttp import web
 from . import catalog, clusters, errors, extension_model, fleet, seed
 from .errors import json_response
 
-CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'throttle_scale')
+CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'throttle_scale', 'graph_page_size')
 
 
 async def _spec(request):

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 from . import errors
 from .identity import Identity, ensure_identity
 
-DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100, 'throttle_scale': 1.0}
+DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100, 'throttle_scale': 1.0,
+                  'graph_page_size': 1000}
 KUBERNETES_CONFIGURATION = 'Microsoft.KubernetesConfiguration'
 
 

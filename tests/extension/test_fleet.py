@@ -76,6 +76,20 @@ def test_list_without_a_cluster_reads_every_extension_of_every_subscription_in_f
     assert {'clusterName', 'resourceGroup', 'extensionType', 'currentVersion', 'provisioningState'} <= set(row)
 
 
+def test_list_follows_every_page_and_waits_for_the_query_quota_instead_of_meeting_429(fleet_env, fleet_admin):
+    _, cli, fleet = fleet_env
+    fleet_admin.config(graph_page_size=50, throttle_scale=0.2)  # 3 queries per 5 s
+    try:
+        done, rows = az_json(cli, 'k8s-extension', 'list', '--subscriptions', *fleet['subscriptions'])
+    finally:
+        fleet_admin.config(graph_page_size=1000, throttle_scale=1.0)
+    assert done.returncode == 0, done.stderr
+    assert len(rows) == fleet['extensions'] and len({row['id'] for row in rows}) == len(rows)
+    graph = [r for r in fleet_admin.requests() if r['path'] == GRAPH]
+    assert len(graph) == math.ceil(fleet['extensions'] / 50)
+    assert all(r['status'] == 200 for r in graph)  # the quota headers were read: no query was refused
+
+
 def test_list_filters_by_type_state_version_and_cluster_type(fleet_env, fleet_admin):
     _, cli, fleet = fleet_env
     subs = ['--subscriptions'] + fleet['subscriptions']
