@@ -122,8 +122,11 @@ def cluster_query(resource_group=None, cluster_types=None, tags=None):
         clauses.append('resourceGroup =~ ' + kql_string(resource_group))
     for key, value in (tags or {}).items():
         clauses.append('tags[{}] == {}'.format(kql_string(key), kql_string(value)))
-    return ('Resources | where {} | project id, name, type, resourceGroup, subscriptionId, location, properties, '
-            'tags | order by id asc'.format(' and '.join(clauses)))
+    return 'Resources | where {} | {}'.format(' and '.join(clauses), CLUSTER_COLUMNS)
+
+
+CLUSTER_COLUMNS = ('project id, name, type, resourceGroup, subscriptionId, location, properties, tags, identity '
+                   '| order by id asc')
 
 
 def extension_row(row):

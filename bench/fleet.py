@@ -25,7 +25,8 @@ from run import _PEAK_PROBE  # noqa: E402
 
 CLEAN = dict(stopped_share=0, sp_share=0, not_ready_share=0, failed_share=0)
 OP_SECONDS = 3.0
-PARALLEL = 100
+PARALLEL = 50          # the measured rollout; another at 100 is recorded for comparison
+WIDE = 100
 LOOP_SAMPLE = 20
 TARGETS = {'inventory_s': 5.0, 'inventory_requests': 30, 'inventory_mib': 200, 'rollout_ratio': 2.0,
            'rerun_s': 15.0}
@@ -72,10 +73,10 @@ def bench_inventory(cli, emulator, subscriptions, runs):
             'speedup': round(loop / statistics.median(walls), 1)}
 
 
-def _rollout(cli, subscriptions, journal):
+def _rollout(cli, subscriptions, journal, parallel=PARALLEL, version='1.16.2'):
     start = time.perf_counter()
     done = cli.run('k8s-extension', 'rollout', '-g', 'roll-rg-0', '--subscriptions', *subscriptions, '-n', 'flux',
-                   '--extension-type', 'microsoft.flux', '--version', '1.16.2', '--max-parallel', str(PARALLEL),
+                   '--extension-type', 'microsoft.flux', '--version', version, '--max-parallel', str(parallel),
                    '--journal', str(journal), '-o', 'json', timeout=1800)
     wall = time.perf_counter() - start
     rows = json.loads(done.stdout) if done.stdout.strip() else []
@@ -109,6 +110,15 @@ def bench_rollout(cli, emulator, subscriptions, home):
     result.update({'rerun_s': round(rerun, 2), 'rerun_without_journal_s': round(rerun_fresh, 2),
                    'rerun_writes': len([r for r in arm_requests(emulator.admin) if r['method'] in ('PUT', 'PATCH')]),
                    'rerun_ok': done.returncode == 0 and done_fresh.returncode == 0})
+    # The same clusters, back to 1.15.1, twice as wide: for comparison (the write bucket bites harder).
+    emulator.admin.clear_requests()
+    done, rows, wall = _rollout(cli, subscriptions, home / 'wide.jsonl', WIDE, '1.15.1')
+    ideal = math.ceil(len(rows) / WIDE) * OP_SECONDS
+    result['wide'] = {'max_parallel': WIDE, 'wall_s': round(wall, 1), 'ideal_s': ideal,
+                      'ratio': round(wall / ideal, 2), 'ok': done.returncode == 0,
+                      'requests_per_cluster': round(len([r for r in arm_requests(emulator.admin)
+                                                         if 'resourcegraph' not in r['path'].lower()])
+                                                    / max(1, len(rows)), 2)}
     return result
 
 
@@ -132,6 +142,10 @@ def render(fleet):
          '< 2x ideal, no 429 to the user', mark(roll['ratio'] < TARGETS['rollout_ratio']
                                                 and roll['throttled_reaching_user'] == 0
                                                 and roll['converged'] == roll['clusters'])),
+        ('The same rollout at --max-parallel {} (for comparison)'.format(roll['wide']['max_parallel']),
+         '{:.1f} s vs ideal {:.0f} s = {:.2f}x; {:.1f} requests/cluster'.format(
+             roll['wide']['wall_s'], roll['wide']['ideal_s'], roll['wide']['ratio'],
+             roll['wide']['requests_per_cluster']), '-', '-'),
         ('Re-run of the converged rollout (with / without its journal)',
          '{:.2f} s / {:.2f} s, {} writes'.format(roll['rerun_s'], roll['rerun_without_journal_s'],
                                                  roll['rerun_writes']),

@@ -11,7 +11,7 @@ from knack.log import get_logger
 
 from .. import inventory
 from .journal import SUBMITTED, SUBMITTING
-from .plan import BLOCKED, CREATE, NOTHING, UPDATE, Desired, change_id, decide
+from .plan import BLOCKED, CREATE, NOTHING, UPDATE, change_id, decide
 from .offers import Offers
 from .report import Item, print_rows, rows_of
 
@@ -19,13 +19,12 @@ logger = get_logger(__name__)
 STATE_BY_JOURNAL = {'succeeded': 'Succeeded', 'failed': 'Failed'}
 
 
-def _targets(cmd, graph, cluster_ids, resource_group, cluster_types, tags):
+def _targets(graph, cluster_ids, resource_group, cluster_types, tags):
     if cluster_ids:
         rows = []
         for start in range(0, len(cluster_ids), 200):
             batch = ', '.join(inventory.kql_string(value) for value in cluster_ids[start:start + 200])
-            rows += graph.rows('Resources | where id in~ ({}) | project id, name, type, resourceGroup, '
-                               'subscriptionId, location, properties, tags, identity | order by id asc'.format(batch))
+            rows += graph.rows('Resources | where id in~ ({}) | {}'.format(batch, inventory.CLUSTER_COLUMNS))
         return rows
     return list(graph.rows(inventory.cluster_query(resource_group, cluster_types, tags)))
 
@@ -36,7 +35,7 @@ def _installed(graph, name):
     return {inventory.cluster_id_of(row['id']).lower(): row for row in graph.rows(query)}
 
 
-def _count(value, total, flag):
+def _count(value, total):
     """--max-parallel / --max-failures: a count, or a percentage of the clusters to change."""
     if value.endswith('%'):
         return int(total * float(value[:-1]) / 100.0)
@@ -96,7 +95,7 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
     graph = inventory.Graph(cmd.cli_ctx, scope)
     from azure.core.exceptions import HttpResponseError
     try:
-        clusters = _targets(cmd, graph, cluster_ids, resource_group_name, cluster_types, tags)
+        clusters = _targets(graph, cluster_ids, resource_group_name, cluster_types, tags)
         installed = _installed(graph, desired.name)
     except HttpResponseError as err:
         raise inventory.graph_error(err) from err
@@ -117,8 +116,8 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
         sum(1 for item in items if item.result == 'Unchanged'), sum(1 for item in items if item.result == 'Blocked'),
         ', {} done earlier'.format(sum(1 for item in items if getattr(item, 'resumed', False)))
         if journal.resumed else '', path))
-    parallel = max(1, _count(max_parallel, len(work), '--max-parallel'))
-    allowed = _count(max_failures, len(work), '--max-failures')
+    parallel = max(1, _count(max_parallel, len(work)))
+    allowed = _count(max_failures, len(work))
     engine = Engine(_client_maker(cmd.cli_ctx, cf_extensions, parallel), desired, journal, parallel)
     progress = Progress(len(work))
     started = time.monotonic()

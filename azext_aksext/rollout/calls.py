@@ -83,10 +83,9 @@ def _status_and_wait(err, attempt):
 class Calls:
     """Reads and writes of one subscription's extensions, with pacing and retries."""
 
-    def __init__(self, client, pacer, stop):
+    def __init__(self, client, pacer):
         self.client = client
         self.pacer = pacer
-        self.stop = stop
 
     def _attempts(self, function, is_write, landed=None):  # pylint: disable=too-many-branches
         from azure.core.exceptions import HttpResponseError, ResourceNotFoundError, ServiceRequestError, \

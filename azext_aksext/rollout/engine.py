@@ -88,7 +88,7 @@ class Engine:
         with self.lock:
             if subscription not in self.calls:
                 self.pacers[subscription] = Pacer()
-                self.calls[subscription] = Calls(self.client_for(subscription), self.pacers[subscription], self.stop)
+                self.calls[subscription] = Calls(self.client_for(subscription), self.pacers[subscription])
             return self.calls[subscription]
 
     @property
@@ -182,11 +182,12 @@ class Engine:
                                         or converged(self.desired, current))
 
     def _first_poll(self):
-        """Operations of one change take about as long on every cluster: the first read waits for the median
-        duration seen so far (the canary's, at first), so most clusters need a single poll."""
+        """Operations of one change take about as long on every cluster: the first read waits for a little less
+        than the median duration seen so far (the canary's, at first), so most clusters need a single poll. A
+        little less, so that the estimate can come down as well as go up."""
         with self.lock:
             seen = sorted(self.durations)
-        return min(POLL_MAX, max(POLL_DELAYS[0], seen[len(seen) // 2])) if seen else POLL_DELAYS[0]
+        return min(POLL_MAX, max(POLL_DELAYS[0], 0.9 * seen[len(seen) // 2])) if seen else POLL_DELAYS[0]
 
     def _wait(self, calls, item):
         started = time.monotonic()
@@ -197,10 +198,11 @@ class Engine:
             if self.stop.wait(delay):
                 raise Interrupted()
             polls += 1
+            asked = time.monotonic() - started
             current = calls.get(item.ref, self.desired.name)
             if current is None or state_of(current) in TERMINAL:
                 with self.lock:
-                    self.durations.append(time.monotonic() - started)
+                    self.durations.append(asked)
                 return current
         return {'properties': {'provisioningState': 'Failed', 'statuses': [
             {'message': 'still running after {:.0f} s; check it later'.format(OPERATION_TIMEOUT)}]}}

@@ -181,6 +181,30 @@ def test_dry_run_blocks_types_and_versions_not_offered_for_a_cluster_type(fleet_
     assert not writes(fleet_admin)
 
 
+def test_targets_by_ids_from_a_file_by_tags_and_by_presence_of_the_extension(fleet_env, fleet_admin, tmp_path):
+    _, cli, fleet = fleet_env
+    _, everything = az_json(cli, 'k8s-extension', 'rollout', '-n', 'flux', '--subscriptions', *fleet['subscriptions'],
+                            '--dry-run')
+    chosen = sorted(everything, key=lambda row: row['inspect'])[::20]
+    ids = [row['inspect'].split('--ids ', 1)[1].split('/providers/Microsoft.KubernetesConfiguration')[0]
+           for row in chosen]
+    (tmp_path / 'clusters.txt').write_text('\n'.join(ids) + '\n')
+    _, by_file = az_json(cli, 'k8s-extension', 'rollout', '-n', 'flux', '--clusters', '@' + str(tmp_path / 'clusters.txt'),
+                         '--dry-run')
+    assert sorted(row['cluster'] for row in by_file) == sorted(row['cluster'] for row in chosen)
+    _, prod = az_json(cli, 'k8s-extension', 'rollout', '-n', 'flux', '--subscriptions', *fleet['subscriptions'],
+                      '--tags', 'env=prod', '--dry-run')
+    assert 0 < len(prod) < len(everything)
+    # The third extension of each seeded cluster is Azure ML on AKS clusters, Azure Monitor on Arc ones.
+    ml = ['k8s-extension', 'rollout', '-n', 'azureml-kubernetes', '--subscriptions', *fleet['subscriptions'],
+          '--dry-run']
+    _, missing = az_json(cli, *ml, '--only', 'missing', '--extension-type', 'microsoft.azureml.kubernetes')
+    _, installed = az_json(cli, *ml, '--only', 'installed')
+    assert len(missing) + len(installed) == len(everything) and missing and installed
+    assert all(row['action'] in ('create', 'blocked') for row in missing)
+    assert not writes(fleet_admin)
+
+
 def test_rollout_mistakes_are_refused_before_any_request(fleet_env, fleet_admin):
     cli = fleet_env[1]
     results = run_batch(cli, [
