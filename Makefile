@@ -34,6 +34,7 @@ lint: $(LINT_STAMP)
 
 demo: $(WHEEL)
 	$(BIN)/python scripts/demo.py --wheel $(WHEEL)
+	$(BIN)/python scripts/demo_fleet.py --wheel $(WHEEL)
 
 test: $(WHEEL)
 	AKSEXT_WHEEL=$(WHEEL) $(BIN)/python -m pytest -n 2 -q tests
@@ -43,9 +44,10 @@ emulator: $(WHEEL)
 
 bench: $(WHEEL)
 	$(BIN)/python bench/run.py --wheel $(WHEEL)
+	$(BIN)/python bench/fleet.py --wheel $(WHEEL)
 
 record: $(WHEEL)
 	$(BIN)/python tests/recording/record.py --wheel $(WHEEL)
 
 clean:
-	rm -rf dist build *.egg-info .demo .emulator .bench
+	rm -rf dist build *.egg-info .demo .emulator .bench .demo-fleet .bench-fleet

@@ -23,6 +23,8 @@ setup(
         'azure-mgmt-kubernetesconfiguration-extensiontypes>=1.0.0b2,<2',
         # Azure ML's Relay namespace on Arc clusters: azure-cli does not ship the Relay SDK.
         'azure-mgmt-relay>=2.1.0,<3',
+        # Azure Resource Graph, for listing and targeting extensions across many clusters: azure-cli ships none.
+        'azure-mgmt-resourcegraph>=8.0.1,<9',
         # YAML settings files.
         'PyYAML>=5.4',
     ],

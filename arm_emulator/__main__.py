@@ -23,6 +23,8 @@ def parse_args(argv=None):
     parser.add_argument('--op-seconds', type=float, default=2.0, help='how long extension operations take')
     parser.add_argument('--retry-after', type=int, default=None, help='Retry-After seconds on async operations')
     parser.add_argument('--page-size', type=int, default=100, help='extensions per list page')
+    parser.add_argument('--throttle-scale', type=float, default=1.0,
+                        help='multiply ARM throttling bucket sizes and refill rates (0 turns throttling off)')
     parser.add_argument('--seed', choices=seed.SEEDS, default=None, help='create a named starting state')
     return parser.parse_args(argv)
 
@@ -46,7 +48,7 @@ async def serve(args):
     ca_path = certs.ensure_certificates(data_dir)
     store = Store(data_dir)
     service = Service(store, {'op_seconds': args.op_seconds, 'retry_after': args.retry_after,
-                              'page_size': args.page_size})
+                              'page_size': args.page_size, 'throttle_scale': args.throttle_scale})
     runner = web.AppRunner(build_app(service), handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port, ssl_context=certs.server_ssl_context(data_dir),

@@ -3,10 +3,10 @@ import json
 
 from aiohttp import web
 
-from . import catalog, clusters, errors, extension_model, seed
+from . import catalog, clusters, errors, extension_model, fleet, seed
 from .errors import json_response
 
-CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'token_seconds')
+CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'token_seconds', 'throttle_scale', 'graph_page_size')
 
 
 async def _spec(request):
@@ -59,11 +59,16 @@ class Admin:
             if unknown:
                 raise errors.bad_request('Unknown settings: {}.'.format(', '.join(sorted(unknown))))
             self.service.config.update(spec)
+            if 'throttle_scale' in spec:
+                # New throttling settings start from full buckets and a fresh query quota.
+                self.service.throttle.buckets.clear()
+                self.service.graph['quota'].windows.clear()
         return json_response(self.service.config)
 
     async def reset(self, request):
         spec = await _spec(request)
         self.service.store.wipe()
+        self.service.store.set_meta('extra_subscriptions', [])
         self.faults.clear()
         seed.apply(self.service, spec.get('seed'))
         return json_response({'reset': True, 'seed': spec.get('seed')})
@@ -93,6 +98,16 @@ class Admin:
                 'INSERT OR REPLACE INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)', rows)
         return json_response({'created': len(rows)}, status=201)
 
+    async def seed_fleet(self, request):
+        try:
+            summary = fleet.seed_fleet(self.service, await _spec(request))
+        except (ValueError, TypeError) as error:
+            raise errors.bad_request(str(error))
+        return json_response(summary, status=201)
+
+    async def throttling(self, request):
+        return json_response({'refused': self.service.throttle.refused})
+
     async def not_found(self, request):
         raise errors.ArmError(404, 'NotFound', 'No emulator admin route {} {}.'.format(request.method, request.path))
 
@@ -104,4 +119,5 @@ class Admin:
                 web.get('/_emulator/config', self.config), web.post('/_emulator/config', self.config),
                 web.post('/_emulator/reset', self.reset),
                 web.post('/_emulator/bulk-extensions', self.bulk_extensions),
+                web.post('/_emulator/fleet', self.seed_fleet), web.get('/_emulator/throttling', self.throttling),
                 web.route('*', '/_emulator/{tail:.*}', self.not_found)]

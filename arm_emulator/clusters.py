@@ -106,16 +106,16 @@ def cluster_versions(params):
     return kind_of(params).api_versions
 
 
-def cluster_key(service, group_name, kind, name):
+def cluster_key(service, group_name, kind, name, subscription=None):
     return '/subscriptions/{}/resourcegroups/{}/providers/{}/{}'.format(
-        service.subscription, group_name, kind.type_path, name).lower()
+        subscription or service.subscription, group_name, kind.type_path, name).lower()
 
 
 def find(service, params):
     """The cluster named by the path parameters; raises ARM's error for a missing group or cluster."""
     group = service.group(params['sub'], params['rg'])
     kind = kind_of(params)
-    doc = service.store.get('clusters', cluster_key(service, group['name'], kind, params['cluster']))
+    doc = service.store.get('clusters', cluster_key(service, group['name'], kind, params['cluster'], params['sub']))
     if doc is None:
         raise errors.resource_not_found(kind.type_path, params['cluster'], params['rg'])
     return kind, doc
@@ -132,8 +132,8 @@ def merge(base, update):
 
 def build_body(service, group, kind, name, request):
     location = (request.get('location') or group['location']).replace(' ', '').lower()
-    body = {'id': '/subscriptions/{}/resourceGroups/{}/providers/{}/{}/{}'.format(
-        service.subscription, group['name'], kind.rp, kind.resource, name), 'name': name, 'type': kind.type_name}
+    body = {'id': '{}/providers/{}/{}/{}'.format(group['id'], kind.rp, kind.resource, name), 'name': name,
+            'type': kind.type_name}
     body.update(kind.defaults(name, location, service.values))
     # A cluster built on a service principal has no managed identity at all.
     principal = (request.get('properties') or {}).get('servicePrincipalProfile') or {}
@@ -159,11 +159,11 @@ def put(service, params, request):
     """Create or replace a cluster; returns (body, created)."""
     group = service.group(params['sub'], params['rg'])
     kind = kind_of(params)
-    key = cluster_key(service, group['name'], kind, params['cluster'])
+    key = cluster_key(service, group['name'], kind, params['cluster'], params['sub'])
     existing = service.store.get('clusters', key)
     name = existing['name'] if existing else params['cluster']
     body = build_body(service, group, kind, name, request)
-    service.store.put('clusters', key, body, group_key=group['name'].lower())
+    service.store.put('clusters', key, body, group_key=service.group_key(params['sub'], group['name']))
     return body, existing is None
 
 

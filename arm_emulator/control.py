@@ -58,6 +58,14 @@ class AdminClient:
     def bulk_extensions(self, **spec):
         return self._call('POST', 'bulk-extensions', spec)
 
+    def seed_fleet(self, **spec):
+        """Add a fleet of clusters with extensions (see arm_emulator/fleet.py); returns the counts."""
+        return self._call('POST', 'fleet', spec)
+
+    def throttled(self):
+        """How many requests ARM throttling has refused with 429 since the emulator started."""
+        return self._call('GET', 'throttling')['refused']
+
     def token(self):
         """A bearer token from the emulator's token endpoint, as the service principal."""
         if self._token is None or self._token[1] < time.time() + 60:

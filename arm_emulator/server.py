@@ -4,13 +4,14 @@ import logging
 from aiohttp import web
 
 from . import (clusters, errors, extension_types, extensions, faults, generic, groups, monitoring_providers,
-               providers, requestlog, subscriptions)
+               providers, requestlog, resourcegraph, subscriptions, throttling)
 from .admin import Admin
 from .router import Router
 
 # generic comes before clusters: a cluster's route pattern would also match a workspace's path; likewise
-# monitoring_providers before providers and generic.
-ARM_MODULES = (subscriptions, groups, monitoring_providers, providers, generic, clusters, extensions, extension_types)
+# monitoring_providers before providers and generic, and resourcegraph before generic.
+ARM_MODULES = (subscriptions, groups, monitoring_providers, providers, resourcegraph, generic, clusters, extensions,
+               extension_types)
 
 
 @web.middleware
@@ -24,9 +25,12 @@ async def arm_errors(request, handler):
 def build_app(service):
     injected = faults.Faults()
     service.faults = injected
-    # The request log is outermost so that faulted requests are logged with the status the client saw.
+    service.throttle = throttling.Throttle(service.config)
+    service.graph = resourcegraph.state()
+    # The request log is outermost so that faulted and throttled requests are logged with the status the client saw.
     app = web.Application(middlewares=[requestlog.make_middleware(service), faults.make_middleware(injected),
-                                       arm_errors], client_max_size=64 * 1024 * 1024)
+                                       throttling.make_middleware(service.throttle), arm_errors],
+                          client_max_size=64 * 1024 * 1024)
     app.on_shutdown.append(injected.cancel_sleepers)  # a request held for an hour must not hold up a stop
     app.add_routes(Admin(service, injected).routes())
     router = Router(service, ARM_MODULES)

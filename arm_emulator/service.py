@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 from . import errors
 from .identity import TOKEN_LIFETIME, Identity, ensure_identity
 
-DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100, 'token_seconds': None}
+DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100, 'token_seconds': None,
+                  'throttle_scale': 1.0, 'graph_page_size': 1000}
 KUBERNETES_CONFIGURATION = 'Microsoft.KubernetesConfiguration'
 
 
@@ -35,14 +36,25 @@ class Service:
     def url(self, path, **query):
         return self.base_url.rstrip('/') + path + ('?' + urlencode(query, safe='$') if query else '')
 
+    @property
+    def subscriptions(self):
+        """The login's subscription first, then those a fleet seed added."""
+        return [self.subscription] + self.store.meta('extra_subscriptions', [])
+
+    def group_key(self, subscription, name):
+        # Groups of the login's subscription keep their historical key (the bare name).
+        if subscription.lower() == self.subscription:
+            return name.lower()
+        return '{}/{}'.format(subscription, name).lower()
+
     # Lookups that raise the error ARM gives for a missing parent.
     def check_subscription(self, subscription):
-        if subscription.lower() != self.subscription:
+        if subscription.lower() not in self.subscriptions:
             raise errors.subscription_not_found(subscription)
 
     def group(self, subscription, name):
         self.check_subscription(subscription)
-        doc = self.store.get('groups', name.lower())
+        doc = self.store.get('groups', self.group_key(subscription, name))
         if doc is None:
             raise errors.resource_group_not_found(name)
         return doc

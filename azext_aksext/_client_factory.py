@@ -59,16 +59,17 @@ def _quiet_failsafe_deserialization():
             logger.addFilter(_failsafe_warning_to_debug)
 
 
-def _mgmt_client(cli_ctx, client_class, subscription_id=None):
+def _mgmt_client(cli_ctx, client_class, subscription_id=None, **kwargs):
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
     _quiet_failsafe_deserialization()
     return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_class), subscription_id=subscription_id,
-                                   retry_total=RETRY_TOTAL, read_timeout=_read_timeout())
+                                   retry_total=RETRY_TOTAL, read_timeout=_read_timeout(), **kwargs)
 
 
-def cf_extensions(cli_ctx, *_, subscription_id=None):
+def cf_extensions(cli_ctx, *_, subscription_id=None, **kwargs):
+    """kwargs: e.g. credential= (with subscription_id, for a subscription the login does not list)."""
     from azure.mgmt.kubernetesconfiguration.extensions import KubernetesConfigurationExtensionsMgmtClient
-    return _mgmt_client(cli_ctx, KubernetesConfigurationExtensionsMgmtClient, subscription_id).extensions
+    return _mgmt_client(cli_ctx, KubernetesConfigurationExtensionsMgmtClient, subscription_id, **kwargs).extensions
 
 
 def cf_extension_types(cli_ctx, *_, subscription_id=None):

@@ -54,6 +54,9 @@ def _extension_row(item):
 
 def extension_table(result):
     items = result if isinstance(result, list) else [result]
+    if items and isinstance(items[0], dict) and ('clusterName' in items[0] or 'count' in items[0]):
+        from .inventory import inventory_table  # rows of a list across clusters, or their summary
+        return inventory_table(items)
     rows = [_extension_row(item) for item in items if item]
     # The auto-upgrade mode gets a column only when some extension has left the service's default.
     if all(str(row['AutoUpgradeMode']).lower() in ('', 'compatible') for row in rows):

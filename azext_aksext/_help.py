@@ -110,7 +110,12 @@ examples:
 
 helps['k8s-extension list'] = """
 type: command
-short-summary: List the extensions on a cluster.
+short-summary: List the extensions on a cluster, or across every cluster in scope.
+long-summary: >
+    With --cluster-name, lists that cluster's extensions from the cluster itself. Without it, lists the
+    extensions of every cluster in the resource group (-g), the current subscription or --subscriptions, through
+    Azure Resource Graph: one request per 1,000 extensions, whatever the number of clusters. Resource Graph
+    usually reflects a change within 30 seconds.
 examples:
   - name: List the extensions on a cluster as a table.
     text: az k8s-extension list -g my-rg -c my-arc --cluster-type connectedClusters -o table
@@ -118,6 +123,12 @@ examples:
     text: >
         az k8s-extension list -g my-rg -c my-cluster --cluster-type managedClusters
         --query "[?provisioningState=='Failed'].name" -o tsv
+  - name: List the Flux extensions on every cluster of three subscriptions, as a table.
+    text: az k8s-extension list --extension-type microsoft.flux --subscriptions SUB1 SUB2 SUB3 -o table
+  - name: How far along is Flux 1.16 across the fleet? Count extensions by type, version and state.
+    text: az k8s-extension list --extension-type microsoft.flux --summary -o table
+  - name: Every failed extension in a resource group.
+    text: az k8s-extension list -g my-rg --provisioning-state Failed -o table
 """
 
 helps['k8s-extension list-upgrades'] = """
@@ -136,6 +147,35 @@ examples:
     text: >
         az k8s-extension list-upgrades -g my-rg -c my-cluster --cluster-type managedClusters
         --query "[?upgradeAvailable].name" -o tsv
+"""
+
+helps['k8s-extension rollout'] = """
+type: command
+short-summary: Install or change one extension on many clusters, in waves, with a failure threshold; resumable.
+long-summary: >
+    Finds the target clusters and their extensions through Azure Resource Graph, then plans each cluster:
+    create, update (only the fields that differ; protected settings are always sent once), nothing to do, or
+    blocked with the reason (immutable property differs, cluster not Succeeded or stopped, service-principal
+    AKS cluster, extension managed by Azure). A canary wave runs first, then waves of --max-parallel clusters;
+    the rollout stops after a wave once failures pass --max-failures. ARM throttling and conflicts are waited
+    out. A journal file records every write, so running the same command again after Ctrl-C, a crash or a CI
+    timeout resumes without sending a second operation to any cluster. Exits 0 only when every cluster
+    converged.
+examples:
+  - name: See what installing Flux 1.16.2 on every cluster of a resource group would do.
+    text: >
+        az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2
+        --dry-run -o table
+  - name: Roll it out, one canary cluster first, then 20 clusters at a time, stopping after 5% failures.
+    text: >
+        az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --max-parallel 20
+        --max-failures 5% -o table
+  - name: Install Dapr on the clusters tagged env=prod in two subscriptions that do not have it yet.
+    text: >
+        az k8s-extension rollout -n dapr --extension-type microsoft.dapr --tags env=prod --subscriptions SUB1 SUB2
+        --only missing
+  - name: Change a setting on the clusters listed in a file.
+    text: az k8s-extension rollout -n flux --clusters @clusters.txt --configuration-settings logLevel=debug
 """
 
 helps['k8s-extension wait'] = """
@@ -248,12 +288,23 @@ examples:
 
 helps['aks extension list'] = """
 type: command
-short-summary: List the extensions on an AKS cluster.
+short-summary: List the extensions on an AKS cluster, or across every AKS cluster in scope.
+long-summary: >
+    With --cluster-name, lists that cluster's extensions from the cluster itself. Without it, lists the
+    extensions of every cluster in the resource group (-g), the current subscription or --subscriptions, through
+    Azure Resource Graph: one request per 1,000 extensions, whatever the number of clusters. Resource Graph
+    usually reflects a change within 30 seconds.
 examples:
   - name: List the extensions on a cluster as a table.
     text: az aks extension list -g my-rg -c my-cluster -o table
   - name: List the names of the extensions that failed.
     text: az aks extension list -g my-rg -c my-cluster --query "[?provisioningState=='Failed'].name" -o tsv
+  - name: List the Flux extensions on every cluster of three subscriptions, as a table.
+    text: az aks extension list -t microsoft.flux --subscriptions SUB1 SUB2 SUB3 -o table
+  - name: How far along is Flux 1.16 across the fleet? Count extensions by type, version and state.
+    text: az aks extension list -t microsoft.flux --summary -o table
+  - name: Every failed extension in a resource group.
+    text: az aks extension list -g my-rg --provisioning-state Failed -o table
 """
 
 helps['aks extension list-upgrades'] = """
@@ -270,6 +321,33 @@ examples:
     text: az aks extension list-upgrades -g my-rg -c my-cluster -o table
   - name: The names of the extensions that are behind.
     text: az aks extension list-upgrades -g my-rg -c my-cluster --query "[?upgradeAvailable].name" -o tsv
+"""
+
+helps['aks extension rollout'] = """
+type: command
+short-summary: Install or change one extension on many clusters, in waves, with a failure threshold; resumable.
+long-summary: >
+    Finds the target clusters and their extensions through Azure Resource Graph, then plans each cluster:
+    create, update (only the fields that differ; protected settings are always sent once), nothing to do, or
+    blocked with the reason (immutable property differs, cluster not Succeeded or stopped, service-principal
+    AKS cluster, extension managed by Azure). A canary wave runs first, then waves of --max-parallel clusters;
+    the rollout stops after a wave once failures pass --max-failures. ARM throttling and conflicts are waited
+    out. A journal file records every write, so running the same command again after Ctrl-C, a crash or a CI
+    timeout resumes without sending a second operation to any cluster. Exits 0 only when every cluster
+    converged.
+examples:
+  - name: See what installing Flux 1.16.2 on every cluster of a resource group would do.
+    text: az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --dry-run -o table
+  - name: Roll it out, one canary cluster first, then 20 clusters at a time, stopping after 5% failures.
+    text: >
+        az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --max-parallel 20
+        --max-failures 5% -o table
+  - name: Install Dapr on the clusters tagged env=prod in two subscriptions that do not have it yet.
+    text: >
+        az aks extension rollout -n dapr -t microsoft.dapr --tags env=prod --subscriptions SUB1 SUB2
+        --only missing
+  - name: Change a setting on the clusters listed in a file.
+    text: az aks extension rollout -n flux --clusters @clusters.txt --configuration-settings logLevel=debug
 """
 
 helps['aks extension wait'] = """

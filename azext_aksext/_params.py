@@ -29,6 +29,9 @@ def load_arguments(self, _):
         _version_arguments(self, group)
         _settings_arguments(self, group)
     _type_arguments(self)
+    from ._fleet_params import load_fleet_arguments, load_rollout_arguments
+    load_fleet_arguments(self, GROUPS)
+    load_rollout_arguments(self, GROUPS)
 
     with self.argument_context(K8S) as c:
         c.argument('cluster_type', options_list=['--cluster-type', '-t'], id_part='type',
@@ -131,7 +134,7 @@ def _type_arguments(self):
 
 
 def _version_arguments(self, group):
-    for verb in ('create', 'update'):
+    for verb in ('create', 'update', 'rollout'):
         with self.argument_context('{} {}'.format(group, verb)) as c:
             c.argument('auto_upgrade_minor_version', arg_type=get_three_state_flag(),
                        options_list=['--auto-upgrade-minor-version', '--auto-upgrade'], arg_group='Version',
@@ -150,7 +153,7 @@ def _version_arguments(self, group):
 
 
 def _settings_arguments(self, group):
-    for verb in ('create', 'update'):
+    for verb in ('create', 'update', 'rollout'):
         with self.argument_context('{} {}'.format(group, verb)) as c:
             c.argument('configuration_settings', nargs='+', action='append', arg_group='Configuration',
                        options_list=['--configuration-settings', '--config',

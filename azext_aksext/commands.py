@@ -18,9 +18,9 @@ def _late(module, name):
     return call
 
 
-def _validator(name):
+def _validator(name, module='_validators'):
     def validate(cmd, namespace):
-        return _late('_validators', name)(cmd, namespace)
+        return _late(module, name)(cmd, namespace)
     validate.__name__ = name
     return validate
 
@@ -29,9 +29,11 @@ EXTENSION_TABLE = _late('_format', 'extension_table')
 TYPE_TABLE = _late('_format', 'extension_type_table')
 VERSION_TABLE = _late('_format', 'extension_version_table')
 UPGRADES_TABLE = _late('upgrades', 'upgrades_table')
+ROLLOUT_TABLE = _late('rollout.report', 'rollout_table')
 
 EXTENSIONS = CliCommandType(operations_tmpl='azext_aksext.custom#{}', client_factory=cf_extensions)
 UPGRADES = CliCommandType(operations_tmpl='azext_aksext.upgrades#{}', client_factory=cf_extensions)
+ROLLOUT = CliCommandType(operations_tmpl='azext_aksext.rollout.command#{}')
 TYPES = CliCommandType(operations_tmpl='azext_aksext.extension_types#{}', client_factory=cf_extension_types)
 
 
@@ -45,11 +47,13 @@ def _extension_verbs(g):
                      supports_no_wait=True)
     g.custom_show_command('show', 'show_extension', validator=_validator('validate_cluster'),
                           table_transformer=EXTENSION_TABLE)
-    g.custom_command('list', 'list_extensions', validator=_validator('validate_cluster'),
+    g.custom_command('list', 'list_extensions', validator=_validator('validate_list', 'fleet_validators'),
                      table_transformer=EXTENSION_TABLE)
     g.custom_command('wait', 'wait_extension', validator=_validator('validate_wait'))
     g.custom_command('list-upgrades', 'list_upgrades', custom_command_type=UPGRADES,
                      validator=_validator('validate_cluster'), table_transformer=UPGRADES_TABLE)
+    g.custom_command('rollout', 'rollout_extension', custom_command_type=ROLLOUT,
+                     validator=_validator('validate_rollout', 'fleet_validators'), table_transformer=ROLLOUT_TABLE)
 
 
 def load_command_table(self, _):

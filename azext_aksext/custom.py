@@ -127,7 +127,12 @@ def show_extension(cmd, client, resource_group_name, cluster_name, name, cluster
     return _get(client, target, 'show')
 
 
-def list_extensions(cmd, client, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
+def list_extensions(cmd, client, resource_group_name=None, cluster_name=None, cluster_type=None, cluster_rp=None,
+                    extension_type=None, provisioning_state=None, version=None, subscriptions=None, summary=False):
+    if not cluster_name:
+        from .inventory import list_fleet_extensions
+        return list_fleet_extensions(cmd, resource_group_name, cluster_type, extension_type, provisioning_state,
+                                     version, subscriptions, summary)
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp))
     try:
         from .paging import all_items

@@ -157,8 +157,9 @@ def _cases(f):
         ('show-no-cluster', AKS + ['show', '-g', 'rg1', '-n', 'e'], 'UnclassifiedUserFault', '--cluster-name'),
         ('delete-no-name', K8S + ['delete', '-g', 'rg1', '-c', 'c1', '-t', 'managedClusters', '--yes'],
          'UnclassifiedUserFault', '--name'),
-        ('list-no-cluster', K8S + ['list', '-g', 'rg1', '-t', 'managedClusters'], 'RequiredArgumentMissingError',
-         '--cluster-name'),
+        # Without --cluster-name, list covers every cluster in scope; with it, the group is needed.
+        ('list-cluster-no-group', K8S + ['list', '-c', 'c1', '-t', 'managedClusters'], 'RequiredArgumentMissingError',
+         '--resource-group'),
     ]
 
 

@@ -30,6 +30,11 @@ EXPECTED_FLAGS = {
     'aks extension show': ['--resource-group', '--cluster-name', '--name', '--ids'],
     'aks extension list': ['--resource-group', '--cluster-name'],
     'aks extension wait': ['--created', '--updated', '--deleted', '--exists', '--custom', '--interval', '--timeout'],
+    'k8s-extension rollout': ['--name', '--extension-type', '--clusters', '--resource-group', '--tags',
+                              '--subscriptions', '--cluster-type', '--only', '--dry-run', '--canary', '--max-parallel',
+                              '--max-failures', '--journal'] + VERSION_FLAGS + SETTINGS_FLAGS,
+    'aks extension rollout': ['--name', '--extension-type', '-t', '--clusters', '--dry-run', '--max-parallel',
+                              '--max-failures', '--journal'] + VERSION_FLAGS + SETTINGS_FLAGS,
 }
 TYPE_COMMANDS = ['k8s-extension extension-types ' + verb.format(place) for verb in (
     'list-by-{}', 'show-by-{}', 'list-versions-by-{}', 'show-version-by-{}') for place in ('location', 'cluster')]

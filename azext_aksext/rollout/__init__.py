@@ -1,0 +1,152 @@
+"""`az k8s-extension rollout`: install or change one extension on many clusters, in waves, resumably.
+
+Targets and their current extensions come from Azure Resource Graph (a few requests for thousands of clusters);
+each cluster's extension is re-read from the resource provider just before a write, since Resource Graph may lag.
+"""
+import sys
+import time
+
+from azure.cli.core.azclierror import AzureResponseError
+from knack.log import get_logger
+
+from .. import inventory
+from .journal import SUBMITTED, SUBMITTING
+from .plan import BLOCKED, CREATE, NOTHING, UPDATE, change_id, decide
+from .offers import Offers
+from .report import Item, print_rows, rows_of
+
+logger = get_logger(__name__)
+STATE_BY_JOURNAL = {'succeeded': 'Succeeded', 'failed': 'Failed'}
+
+
+def _targets(graph, cluster_ids, resource_group, cluster_types, tags):
+    if cluster_ids:
+        rows = []
+        for start in range(0, len(cluster_ids), 200):
+            batch = ', '.join(inventory.kql_string(value) for value in cluster_ids[start:start + 200])
+            rows += graph.rows('Resources | where id in~ ({}) | {}'.format(batch, inventory.CLUSTER_COLUMNS))
+        return rows
+    return list(graph.rows(inventory.cluster_query(resource_group, cluster_types, tags)))
+
+
+def _installed(graph, name):
+    query = ("KubernetesConfigurationResources | where type =~ {} and name =~ {} | project id, name, properties "
+             "| order by id asc".format(inventory.kql_string(inventory.EXTENSION_TYPE), inventory.kql_string(name)))
+    return {inventory.cluster_id_of(row['id']).lower(): row for row in graph.rows(query)}
+
+
+def _count(value, total):
+    """--max-parallel / --max-failures: a count, or a percentage of the clusters to change."""
+    if value.endswith('%'):
+        return int(total * float(value[:-1]) / 100.0)
+    return int(value)
+
+
+def _plan(items, desired, journal, installed, offers):
+    for item in items:
+        entry = journal.last(item.cluster_id) if journal else None
+        status = (entry or {}).get('status')
+        if status in STATE_BY_JOURNAL:
+            # Finished by an earlier run of this same change: no request at all, whatever it was.
+            item.action = (entry or {}).get('action') or NOTHING
+            item.finish(STATE_BY_JOURNAL[status], error=entry.get('error'), resumed=True)
+            continue
+        if status in (SUBMITTING, SUBMITTED):
+            item.action, item.reason = entry.get('action') or UPDATE, 'resuming an operation sent earlier'
+            continue
+        extension = installed.get(item.cluster_id.lower())
+        decision = decide(desired, item.cluster, extension)
+        item.action, item.reason = decision.action, decision.reason
+        if decision.action in (CREATE, UPDATE):
+            offered = offers.blocker(item.cluster.get('location'), item.cluster_type)
+            if offered:
+                item.action, item.reason = BLOCKED, offered
+        if item.action == NOTHING:
+            item.finish('Unchanged', extension=extension)
+        elif item.action == BLOCKED:
+            item.finish('Blocked', error=item.reason)
+
+
+def _client_maker(cli_ctx, factory, parallel):
+    """Extensions clients per subscription, on the login's credential (the target subscriptions need not be
+    the ones `az account list` shows) and with a connection pool as large as the parallelism."""
+    import requests
+    from azure.cli.core._profile import Profile
+    from azure.core.pipeline.transport import RequestsTransport
+    credential = Profile(cli_ctx=cli_ctx).get_login_credentials()[0]
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=parallel + 4)
+    session.mount('https://', adapter)
+
+    def make(subscription):
+        return factory(cli_ctx, subscription_id=subscription, credential=credential,
+                       transport=RequestsTransport(session=session, session_owner=False))
+    return make
+
+
+def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluster_types=None, tags=None,
+                subscriptions=None, only=None, dry_run=False, canary=1, max_parallel='10', max_failures='0',
+                journal_path=None):
+    from .engine import Engine, Progress
+    from .journal import Journal, default_path
+    from .._client_factory import cf_extensions
+    scope = sorted({value.split('/')[2] for value in cluster_ids or ()}) or subscriptions or \
+        [inventory.current_subscription(cmd.cli_ctx)]
+    graph = inventory.Graph(cmd.cli_ctx, scope)
+    from azure.core.exceptions import HttpResponseError
+    try:
+        clusters = _targets(graph, cluster_ids, resource_group_name, cluster_types, tags)
+        installed = _installed(graph, desired.name)
+    except HttpResponseError as err:
+        raise inventory.graph_error(err) from err
+    if only:
+        clusters = [row for row in clusters if (row['id'].lower() in installed) == (only == 'installed')]
+    targets = sorted(row['id'] for row in clusters)
+    change = change_id(desired, cluster_ids or [resource_group_name, cluster_types, tags, scope, only])
+    path = journal_path or default_path(cmd.cli_ctx, change)
+    journal = None if dry_run else Journal(path)
+    items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
+    _plan(items, desired, journal, installed, Offers(cmd.cli_ctx, desired.extension_type, desired.version,
+                                                      desired.release_train))
+    if dry_run:
+        return rows_of(items, plan=True)
+    work = [item for item in items if item.result is None]
+    sys.stderr.write('{} {} cluster(s): {} to change, {} unchanged, {} blocked{}. Journal: {}\n'.format(
+        'Resuming on' if journal.resumed else 'Rolling out to', len(items), len(work),
+        sum(1 for item in items if item.result == 'Unchanged'), sum(1 for item in items if item.result == 'Blocked'),
+        ', {} done earlier'.format(sum(1 for item in items if getattr(item, 'resumed', False)))
+        if journal.resumed else '', path))
+    parallel = max(1, _count(max_parallel, len(work)))
+    allowed = _count(max_failures, len(work))
+    engine = Engine(_client_maker(cmd.cli_ctx, cf_extensions, parallel), desired, journal, parallel)
+    progress = Progress(len(work))
+    started = time.monotonic()
+    try:
+        stopped = engine.run(work, max(0, canary), allowed, progress)
+    except KeyboardInterrupt:
+        progress.finish()
+        sys.stderr.write('Interrupted. Operations already sent go on in Azure. Run the same command again to resume '
+                         'from the journal {}.\n'.format(path))
+        sys.exit(130)  # like a shell; a typed az error would exit 1
+    finally:
+        progress.finish()
+        journal.close()
+    for item in work:
+        if item.result is None:
+            item.finish('NotStarted', error='not started: the rollout stopped after too many failures'
+                        if stopped else None)
+    logger.info('Rollout took %.1f s; %d throttled answers were waited out.', time.monotonic() - started,
+                engine.throttled)
+    rows = rows_of(items)
+    bad = [row for row in rows if row['result'] not in ('Succeeded', 'Unchanged')]
+    if bad:
+        print_rows(cmd, rows)
+        failed = sum(1 for row in bad if row['result'] == 'Failed')
+        raise AzureResponseError(
+            '{} of {} cluster(s) did not converge ({} failed, {} blocked, {} not started){}.'.format(
+                len(bad), len(rows), failed, sum(1 for row in bad if row['result'] == 'Blocked'),
+                sum(1 for row in bad if row['result'] == 'NotStarted'),
+                ': the failures passed --max-failures, so the rollout stopped' if stopped else ''),
+            'Fix the causes shown above, then run the same command again: it resumes from the journal {} and '
+            'sends nothing to clusters already done.'.format(path))
+    return rows

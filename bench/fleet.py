@@ -1,0 +1,196 @@
+"""`make bench` (fleet part): inventory and rollout across thousands of emulated clusters, with ARM throttling on.
+
+Adds a "fleet" entry to bench/results.json and refreshes the fleet table in README.md. Figures are medians where
+a measure is repeated; targets are checked here, never in the test suite.
+"""
+import argparse
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / 'bench'))
+
+from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.control import EmulatorProcess  # noqa: E402
+from run import _PEAK_PROBE  # noqa: E402
+
+CLEAN = dict(stopped_share=0, sp_share=0, not_ready_share=0, failed_share=0)
+OP_SECONDS = 3.0
+PARALLEL = 50          # the measured rollout; another at 100 is recorded for comparison
+WIDE = 100
+LOOP_SAMPLE = 20
+TARGETS = {'inventory_s': 5.0, 'inventory_requests': 30, 'inventory_mib': 200, 'rollout_ratio': 2.0,
+           'rerun_s': 15.0}
+
+
+def arm_requests(admin):
+    return [r for r in admin.requests() if '/oauth2/' not in r['path']]
+
+
+def probe(cli, *args):
+    done = subprocess.run([sys.executable, '-c', _PEAK_PROBE, cli.az] + list(args), env=cli.env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit('bench: `az {}` failed:\n{}'.format(' '.join(args), done.stderr))
+    *out, wall, peak = done.stdout.split()
+    return ' '.join(out), float(wall), int(peak) / 1024
+
+
+def bench_inventory(cli, emulator, subscriptions, runs):
+    walls, peaks, requests = [], [], []
+    for _ in range(runs):
+        emulator.admin.clear_requests()
+        listed, wall, peak = probe(cli, 'k8s-extension', 'list', '--subscriptions', *subscriptions,
+                                   '--query', 'length(@)', '-o', 'tsv')
+        if int(listed) != 10000:
+            raise SystemExit('bench: the inventory listed {} extensions, expected 10000'.format(listed))
+        walls.append(wall)
+        peaks.append(peak)
+        requests.append(len(arm_requests(emulator.admin)))
+    # The loop a user would write: one `list` per cluster. Time 20 and extrapolate to the 2,000 clusters.
+    clusters = json.loads(cli.run('k8s-extension', 'list', '--subscriptions', subscriptions[0], '--query',
+                                  '[].[resourceGroup, clusterName, clusterType]', '-o', 'json').stdout)
+    sample = sorted({tuple(row) for row in clusters})[:LOOP_SAMPLE]
+    start = time.perf_counter()
+    for group, name, cluster_type in sample:
+        done = cli.run('k8s-extension', 'list', '-g', group, '-c', name, '-t', cluster_type, '-o', 'none')
+        if done.returncode != 0:
+            raise SystemExit('bench: the per-cluster list failed:\n' + done.stderr)
+    loop = (time.perf_counter() - start) / len(sample) * 2000
+    return {'extensions': 10000, 'clusters': 2000, 'subscriptions': len(subscriptions),
+            'wall_s': round(statistics.median(walls), 3), 'requests': int(statistics.median(requests)),
+            'peak_rss_mib': round(statistics.median(peaks), 1),
+            'per_cluster_loop_extrapolated_s': round(loop, 1),
+            'speedup': round(loop / statistics.median(walls), 1)}
+
+
+def _rollout(cli, subscriptions, journal, parallel=PARALLEL, version='1.16.2'):
+    start = time.perf_counter()
+    done = cli.run('k8s-extension', 'rollout', '-g', 'roll-rg-0', '--subscriptions', *subscriptions, '-n', 'flux',
+                   '--extension-type', 'microsoft.flux', '--version', version, '--max-parallel', str(parallel),
+                   '--journal', str(journal), '-o', 'json', timeout=1800)
+    wall = time.perf_counter() - start
+    rows = json.loads(done.stdout) if done.stdout.strip() else []
+    return done, rows, wall
+
+
+def bench_rollout(cli, emulator, subscriptions, home):
+    emulator.admin.config(op_seconds=OP_SECONDS)
+    emulator.admin.clear_requests()
+    throttled_before = emulator.admin.throttled()
+    done, rows, wall = _rollout(cli, subscriptions, home / 'rollout.jsonl')
+    if done.returncode != 0:
+        raise SystemExit('bench: the rollout failed:\n{}'.format(done.stderr[-3000:]))
+    requests = arm_requests(emulator.admin)
+    arm = [r for r in requests if 'resourcegraph' not in r['path'].lower()]
+    writes = Counter(r['path'].lower() for r in arm if r['method'] in ('PUT', 'PATCH') and r['status'] < 300)
+    ideal = math.ceil(len(rows) / PARALLEL) * OP_SECONDS
+    result = {'clusters': len(rows), 'operation_s': OP_SECONDS, 'max_parallel': PARALLEL, 'wall_s': round(wall, 1),
+              'ideal_s': ideal, 'ratio': round(wall / ideal, 2),
+              'converged': sum(1 for row in rows if row['result'] in ('Succeeded', 'Unchanged')),
+              'requests_per_cluster': round(len(arm) / max(1, len(rows)), 2),
+              'graph_requests': len(requests) - len(arm),
+              'throttled_by_arm': emulator.admin.throttled() - throttled_before,
+              'throttled_reaching_user': sum(1 for row in rows if '429' in (row.get('error') or '')
+                                             or 'TooManyRequests' in (row.get('error') or '')),
+              'duplicate_writes': sum(1 for count in writes.values() if count > 1)}
+    # The same command again: everything converged, so nothing may be written; then without the journal.
+    emulator.admin.clear_requests()
+    done, rows, rerun = _rollout(cli, subscriptions, home / 'rollout.jsonl')
+    done_fresh, _, rerun_fresh = _rollout(cli, subscriptions, home / 'fresh.jsonl')
+    result.update({'rerun_s': round(rerun, 2), 'rerun_without_journal_s': round(rerun_fresh, 2),
+                   'rerun_writes': len([r for r in arm_requests(emulator.admin) if r['method'] in ('PUT', 'PATCH')]),
+                   'rerun_ok': done.returncode == 0 and done_fresh.returncode == 0})
+    # The same clusters, back to 1.15.1, twice as wide: for comparison (the write bucket bites harder).
+    emulator.admin.clear_requests()
+    done, rows, wall = _rollout(cli, subscriptions, home / 'wide.jsonl', WIDE, '1.15.1')
+    ideal = math.ceil(len(rows) / WIDE) * OP_SECONDS
+    result['wide'] = {'max_parallel': WIDE, 'wall_s': round(wall, 1), 'ideal_s': ideal,
+                      'ratio': round(wall / ideal, 2), 'ok': done.returncode == 0,
+                      'requests_per_cluster': round(len([r for r in arm_requests(emulator.admin)
+                                                         if 'resourcegraph' not in r['path'].lower()])
+                                                    / max(1, len(rows)), 2)}
+    return result
+
+
+def render(fleet):
+    inv, roll = fleet['inventory'], fleet['rollout']
+
+    def mark(ok):
+        return 'met' if ok else 'MISSED'
+    rows = [
+        ('Inventory: 10,000 extensions on 2,000 clusters in 3 subscriptions',
+         '{:.2f} s, {} requests, peak {:.0f} MiB'.format(inv['wall_s'], inv['requests'], inv['peak_rss_mib']),
+         '< 5 s, < 30 requests, < 200 MiB',
+         mark(inv['wall_s'] < TARGETS['inventory_s'] and inv['requests'] < TARGETS['inventory_requests']
+              and inv['peak_rss_mib'] < TARGETS['inventory_mib'])),
+        ('Per-cluster `list` loop, 20 clusters timed, extrapolated to 2,000',
+         '{:.0f} s ({:.0f}x slower)'.format(inv['per_cluster_loop_extrapolated_s'], inv['speedup']), '-', '-'),
+        ('Rollout to 1,000 clusters, 3 s operations, --max-parallel {}, throttling on'.format(roll['max_parallel']),
+         '{:.1f} s vs ideal {:.0f} s = {:.2f}x; {} 429s absorbed, {} reached the user; {:.1f} requests/cluster'
+         .format(roll['wall_s'], roll['ideal_s'], roll['ratio'], roll['throttled_by_arm'],
+                 roll['throttled_reaching_user'], roll['requests_per_cluster']),
+         '< 2x ideal, no 429 to the user', mark(roll['ratio'] < TARGETS['rollout_ratio']
+                                                and roll['throttled_reaching_user'] == 0
+                                                and roll['converged'] == roll['clusters'])),
+        ('The same rollout at --max-parallel {} (for comparison)'.format(roll['wide']['max_parallel']),
+         '{:.1f} s vs ideal {:.0f} s = {:.2f}x; {:.1f} requests/cluster'.format(
+             roll['wide']['wall_s'], roll['wide']['ideal_s'], roll['wide']['ratio'],
+             roll['wide']['requests_per_cluster']), '-', '-'),
+        ('Re-run of the converged rollout (with / without its journal)',
+         '{:.2f} s / {:.2f} s, {} writes'.format(roll['rerun_s'], roll['rerun_without_journal_s'],
+                                                 roll['rerun_writes']),
+         '< 15 s, no writes', mark(max(roll['rerun_s'], roll['rerun_without_journal_s']) < TARGETS['rerun_s']
+                                   and roll['rerun_writes'] == 0)),
+    ]
+    lines = ['| measure | result | target | |', '|---|---|---|---|']
+    lines += ['| {} | {} | {} | {} |'.format(*row) for row in rows]
+    return '\n'.join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--wheel', required=True)
+    parser.add_argument('--runs', type=int, default=3)
+    options = parser.parse_args()
+    home = ROOT / '.bench-fleet'
+    shutil.rmtree(home, ignore_errors=True)
+    with EmulatorProcess(home / 'emulator', op_seconds=OP_SECONDS) as emulator:
+        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
+        cli.login()
+        cli.add_extension(options.wheel)
+        fleet = emulator.admin.seed_fleet(subscriptions=3, groups=4, clusters=2000, extensions_per_cluster=5)
+        print('fleet: {} clusters, {} extensions; measuring ...'.format(fleet['clusters'], fleet['extensions']),
+              flush=True)
+        inventory = bench_inventory(cli, emulator, fleet['subscriptions'], options.runs)
+        emulator.admin.seed_fleet(**dict(CLEAN, subscriptions=3, groups=1, clusters=1000, prefix='roll',
+                                         extensions_per_cluster=1, extension_types=['microsoft.flux']))
+        rollout = bench_rollout(cli, emulator, fleet['subscriptions'], home)
+    results_path = ROOT / 'bench' / 'results.json'
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    results['fleet'] = {'inventory': inventory, 'rollout': rollout,
+                        'machine': '{} cores, Python {}'.format(os.cpu_count(), sys.version.split()[0])}
+    table = render(results['fleet'])
+    results['fleet']['targets_met'] = 'MISSED' not in table
+    results_path.write_text(json.dumps(results, indent=2) + '\n')
+    print(table)
+    readme = ROOT / 'README.md'
+    text, start, end = readme.read_text(), '<!-- bench-fleet:start -->', '<!-- bench-fleet:end -->'
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        readme.write_text('{}{}\n{}\n{}{}'.format(before, start, table, end, rest.split(end, 1)[1]))
+    if not results['fleet']['targets_met']:
+        raise SystemExit('bench: a fleet target was missed (see above)')
+
+
+if __name__ == '__main__':
+    main()

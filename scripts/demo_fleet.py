@@ -1,0 +1,93 @@
+"""`make demo` (fleet part): a few hundred seeded clusters in two subscriptions; inventory, dry run, a rollout
+interrupted with Ctrl-C, and the same command resuming it. The worked example of README's "Fleets" section.
+
+Everything lives under .demo-fleet/ (its own AZURE_CONFIG_DIR and extensions folder).
+"""
+import argparse
+import json
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.control import EmulatorProcess  # noqa: E402
+from demo import run, show  # noqa: E402  (scripts/ is on sys.path when this file runs)
+
+ROLLOUT = ['k8s-extension', 'rollout', '-g', 'web-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
+           '--version', '1.16.2', '--max-parallel', '20%', '--max-failures', '5%', '--journal', '.demo-fleet/flux.jsonl']
+
+
+def writes(admin):
+    return sum(1 for r in admin.requests() if r['method'] in ('PUT', 'PATCH') and r['status'] < 300)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--wheel', required=True)
+    options = parser.parse_args()
+    home = ROOT / '.demo-fleet'
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    started = time.monotonic()
+    show('Start the ARM emulator with a fleet: 300 AKS and Arc clusters in 2 subscriptions (some stopped, some on '
+         'a service principal, extensions at various versions and states) and 60 web clusters')
+    with EmulatorProcess(home / 'emulator', op_seconds=2.0) as emulator:
+        fleet = emulator.admin.seed_fleet(subscriptions=2, groups=2, clusters=300, extensions_per_cluster=3,
+                                          stopped_share=0.04, sp_share=0.04)
+        emulator.admin.seed_fleet(subscriptions=1, groups=1, clusters=60, prefix='web', extensions_per_cluster=1,
+                                  extension_types=['microsoft.flux'], stopped_share=0, sp_share=0,
+                                  not_ready_share=0, failed_share=0)
+        print(json.dumps(fleet))
+        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
+        cli.login()
+        cli.add_extension(options.wheel)
+        subs = ['--subscriptions'] + fleet['subscriptions']
+
+        show('Inventory: how far along is each extension across both subscriptions? (Azure Resource Graph, '
+             'one request)')
+        run(cli, 'k8s-extension', 'list', *subs, '--summary', '-o', 'table')
+        show('Which Flux extensions failed, and where?')
+        run(cli, 'k8s-extension', 'list', *subs, '--extension-type', 'microsoft.flux', '--state', 'Failed',
+            '-o', 'table')
+
+        show('Plan Flux 1.16.2 on resource group fleet-rg-0 without changing anything (--dry-run): the count of '
+             'each action, then the clusters that will not be updated and why')
+        plan = ['k8s-extension', 'rollout', '-g', 'fleet-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
+                '--version', '1.16.2', '--dry-run']
+        run(cli, *plan, '--query', "{create: length([?action=='create']), update: length([?action=='update']), "
+                                   "nothing: length([?action=='nothing']), blocked: length([?action=='blocked'])}",
+            '-o', 'table')
+        run(cli, *plan, '--query', "[?action!='update']", '-o', 'table')
+
+        show('Roll Flux 1.16.2 out to the 60 web clusters: a canary, then 20% at a time; Ctrl-C after a few')
+        print('$ az ' + shlex.join(ROLLOUT), flush=True)
+        process = subprocess.Popen([cli.az] + ROLLOUT + ['-o', 'table'], env=cli.env, cwd=str(ROOT),
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        while writes(emulator.admin) < 15 and process.poll() is None:
+            time.sleep(0.2)
+        process.send_signal(signal.SIGINT)
+        sys.stdout.write(process.communicate(timeout=120)[0])
+        print('(exit {}; {} writes sent before the interrupt)'.format(process.returncode, writes(emulator.admin)))
+
+        show('Run the same command again: it resumes from the journal; no cluster gets a second operation')
+        emulator.admin.clear_requests()
+        run(cli, *ROLLOUT, '--query', "[?result!='Succeeded'] | length(@)", '-o', 'tsv')
+        print('{} writes on resume'.format(writes(emulator.admin)))
+        run(cli, 'k8s-extension', 'list', '-g', 'web-rg-0', '--summary', '-o', 'table')
+
+        show('Once more: everything converged, so nothing is sent')
+        emulator.admin.clear_requests()
+        run(cli, *ROLLOUT, '--query', 'length(@)', '-o', 'tsv')
+        print('{} writes'.format(writes(emulator.admin)))
+    print('fleet demo finished in {:.0f} s.'.format(time.monotonic() - started))
+
+
+if __name__ == '__main__':
+    main()
