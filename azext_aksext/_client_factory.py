@@ -54,7 +54,7 @@ def _failsafe_warning_to_debug(record):
 def _quiet_failsafe_deserialization():
     import logging
     for package in ('extensions', 'extensiontypes'):
-        logger = logging.getLogger('azure.mgmt.kubernetesconfiguration.{}._utils.model_base'.format(package))
+        logger = logging.getLogger(f'azure.mgmt.kubernetesconfiguration.{package}._utils.model_base')
         if _failsafe_warning_to_debug not in logger.filters:
             logger.addFilter(_failsafe_warning_to_debug)
 

@@ -76,11 +76,11 @@ def load_arguments(self, _):
                        help='Remove the extension resource from Azure right away (forceDelete) without waiting '
                             'for the agent to uninstall it from the cluster.')
         for verb in ('list', 'list-upgrades'):
-            with self.argument_context('{} {}'.format(group, verb)) as c:
+            with self.argument_context(f'{group} {verb}') as c:
                 c.argument('cluster_name', id_part=None)
                 c.argument('resource_group_name', resource_group_name_type, id_part=None)
         for verb in ('create', 'update', 'delete'):
-            with self.argument_context('{} {}'.format(group, verb)) as c:
+            with self.argument_context(f'{group} {verb}') as c:
                 c.argument('timeout', type=float,
                            help='Stop waiting after this many seconds (at most 172800, the service\'s own 48-hour '
                                 'limit); the operation goes on in Azure and the command exits 4. Default: 3600.')
@@ -128,14 +128,14 @@ def _type_arguments(self):
         c.argument('cluster_rp', options_list=['--cluster-resource-provider', '--cluster-rp'], id_part=None,
                    help='Resource provider of the cluster; required for provisionedClusters only.')
     for verb in ('list-by-location', 'list-versions-by-location'):
-        with self.argument_context('{} extension-types {}'.format(K8S, verb)) as c:
+        with self.argument_context(f'{K8S} extension-types {verb}') as c:
             c.argument('cluster_type', options_list=['--cluster-type', '-t'],
                        arg_type=get_enum_type(CLUSTER_TYPE_NAMES), help='Only types (or versions) for this kind of cluster.')
 
 
 def _version_arguments(self, group):
     for verb in ('create', 'update', 'rollout'):
-        with self.argument_context('{} {}'.format(group, verb)) as c:
+        with self.argument_context(f'{group} {verb}') as c:
             c.argument('auto_upgrade_minor_version', arg_type=get_three_state_flag(),
                        options_list=['--auto-upgrade-minor-version', '--auto-upgrade'], arg_group='Version',
                        help='Upgrade minor versions automatically within the release train. '
@@ -154,7 +154,7 @@ def _version_arguments(self, group):
 
 def _settings_arguments(self, group):
     for verb in ('create', 'update', 'rollout'):
-        with self.argument_context('{} {}'.format(group, verb)) as c:
+        with self.argument_context(f'{group} {verb}') as c:
             c.argument('configuration_settings', nargs='+', action='append', arg_group='Configuration',
                        options_list=['--configuration-settings', '--config',
                                      c.deprecate(target='--config-settings', redirect='--configuration-settings',

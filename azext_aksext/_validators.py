@@ -49,7 +49,7 @@ def validate_names(cmd, namespace):  # pylint: disable=unused-argument
         value = getattr(namespace, attribute, None) or ''
         if '/' in value:
             raise InvalidArgumentValueError(
-                "{} takes a name, but was given a resource ID: '{}'.".format(flag, value),
+                f"{flag} takes a name, but was given a resource ID: '{value}'.",
                 "Pass the full ID with --ids instead, or give the name alone.")
     _check_names(namespace)
 
@@ -64,8 +64,8 @@ def validate_cluster(cmd, namespace):
                  getattr(namespace, 'cluster_type', None) or AKS_CLUSTER_TYPE)
         if '/'.join(given).lower() != 'microsoft.containerservice/' + AKS_CLUSTER_TYPE.lower():
             raise InvalidArgumentValueError(
-                "az aks extension works on AKS clusters, but the ID names a {} cluster.".format('/'.join(given)),
-                "Use az k8s-extension {} with the same --ids.".format(cmd.name.rsplit(' ', 1)[-1]))
+                f"az aks extension works on AKS clusters, but the ID names a {'/'.join(given)} cluster.",
+                f"Use az k8s-extension {cmd.name.rsplit(' ', 1)[-1]} with the same --ids.")
         namespace.cluster_type, namespace.cluster_rp = AKS_CLUSTER_TYPE, None
     if not getattr(namespace, 'cluster_type', None):
         raise RequiredArgumentMissingError(
@@ -81,8 +81,8 @@ def _check_names(namespace):
             continue
         if len(value) > longest or not re.fullmatch(pattern, value):
             raise InvalidArgumentValueError(
-                "{} '{}' is not a valid name.".format(flag, value),
-                "Use at most {} characters: {}.".format(longest, allowed))
+                f"{flag} '{value}' is not a valid name.",
+                f"Use at most {longest} characters: {allowed}.")
 
 
 def _check_ids(namespace):
@@ -93,10 +93,10 @@ def _check_ids(namespace):
     from azure.mgmt.core.tools import parse_resource_id
     for resource_id in ids:
         parts = parse_resource_id(resource_id)
-        child = '{}/{}'.format(parts.get('child_namespace_1'), parts.get('child_type_1')).lower()
+        child = f"{parts.get('child_namespace_1')}/{parts.get('child_type_1')}".lower()
         if child != 'microsoft.kubernetesconfiguration/extensions' or parts.get('child_name_2'):
             raise InvalidArgumentValueError(
-                "--ids '{}' is not the ID of a cluster extension.".format(resource_id),
+                f"--ids '{resource_id}' is not the ID of a cluster extension.",
                 "Give IDs that end in /providers/Microsoft.KubernetesConfiguration/extensions/<name>; "
                 "`az k8s-extension list ... --query [].id` lists them.")
 
@@ -108,7 +108,7 @@ def validate_settings(namespace):
         items, path = getattr(namespace, attribute, None), getattr(namespace, file_attribute, None)
         if items is not None and path is not None:
             raise MutuallyExclusiveArgumentError(
-                "{} and {} cannot be used together.".format(flag, file_flag),
+                f"{flag} and {file_flag} cannot be used together.",
                 "Give the settings inline or in a file, not both.")
         if path is not None:
             setattr(namespace, attribute, read_settings_file(path, file_flag))
@@ -144,7 +144,7 @@ def validate_plan(namespace):
         raise RequiredArgumentMissingError(
             "A marketplace plan needs all three of --plan-name, --plan-product and --plan-publisher; "
             "missing {}.".format(', '.join(missing)),
-            "Add {}, or drop the plan flags.".format(' '.join(flag + ' <value>' for flag in missing)))
+            f"Add {' '.join((flag + ' <value>' for flag in missing))}, or drop the plan flags.")
 
 
 def validate_scope(namespace):
@@ -192,8 +192,7 @@ def validate_wait(cmd, namespace):
                                            ('--custom', namespace.custom)) if value]
     if len(conditions) != 1:
         raise ArgumentUsageError(
-            "wait needs exactly one condition; {}.".format(
-                'got ' + ', '.join(conditions) if conditions else 'none was given'),
+            f"wait needs exactly one condition; {'got ' + ', '.join(conditions) if conditions else 'none was given'}.",
             "Use one of --created, --updated, --deleted, --exists or --custom <JMESPath>.")
     if namespace.custom:
         import jmespath

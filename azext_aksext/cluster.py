@@ -22,8 +22,8 @@ def cluster_kind(cluster_type):
     kind = CLUSTER_KINDS.get((cluster_type or '').lower())
     if kind is None:
         raise InvalidArgumentValueError(
-            "Unknown cluster type '{}' given to --cluster-type/-t.".format(cluster_type),
-            "Use one of: {}.".format(', '.join(CLUSTER_TYPE_NAMES)))
+            f"Unknown cluster type '{cluster_type}' given to --cluster-type/-t.",
+            f"Use one of: {', '.join(CLUSTER_TYPE_NAMES)}.")
     return kind
 
 
@@ -33,15 +33,15 @@ def resolve_provider(cluster_type, cluster_rp):
     if cluster_rp is None:
         if kind.needs_provider_flag:
             raise RequiredArgumentMissingError(
-                "--cluster-resource-provider is required when --cluster-type is {}.".format(kind.resource_name),
-                "Add --cluster-resource-provider {}.".format(kind.providers[0]))
+                f"--cluster-resource-provider is required when --cluster-type is {kind.resource_name}.",
+                f"Add --cluster-resource-provider {kind.providers[0]}.")
         return kind.providers[0], kind.resource_name
     for provider in kind.providers:
         if provider.lower() == cluster_rp.lower():
             return provider, kind.resource_name
     raise InvalidArgumentValueError(
-        "--cluster-resource-provider '{}' does not host clusters of type {}.".format(cluster_rp, kind.resource_name),
-        "Use --cluster-resource-provider {} or leave it out.".format(' or '.join(kind.providers)))
+        f"--cluster-resource-provider '{cluster_rp}' does not host clusters of type {kind.resource_name}.",
+        f"Use --cluster-resource-provider {' or '.join(kind.providers)} or leave it out.")
 
 
 def cluster_ref(resource_group, cluster_name, cluster_type, cluster_rp=None):
@@ -55,7 +55,7 @@ def cluster_id(subscription, ref):
 
 
 def extension_id(subscription, ref, name):
-    return '{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'.format(cluster_id(subscription, ref), name)
+    return f'{cluster_id(subscription, ref)}/providers/Microsoft.KubernetesConfiguration/extensions/{name}'
 
 
 def sdk_path_args(ref):
@@ -64,4 +64,4 @@ def sdk_path_args(ref):
 
 
 def describe(ref):
-    return "{} cluster '{}' in resource group '{}'".format(ref.cluster_type, ref.name, ref.resource_group)
+    return f"{ref.cluster_type} cluster '{ref.name}' in resource group '{ref.resource_group}'"

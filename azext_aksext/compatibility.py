@@ -107,22 +107,21 @@ def verdict(version_item, facts):
         for expression in (entry or {}).get('unsupportedVersions') or []:
             predicate = parse_expression(expression)
             if predicate is None:
-                unknown.append("'{}' (an expression aksext cannot read)".format(expression))
+                unknown.append(f"'{expression}' (an expression aksext cannot read)")
             elif not predicate(cluster_version):
                 continue
             elif not distributions or distribution in distributions:
                 excluded.append(_describe(expression, distributions))
             elif not distribution:
-                unknown.append("{} (the cluster's distribution is not known)".format(
-                    _describe(expression, distributions)))
+                unknown.append(f"{_describe(expression, distributions)} (the cluster's distribution is not known)")
     if excluded:
         return Verdict(False, excluded)
     return Verdict(None if unknown else True, unknown)
 
 
 def _describe(expression, distributions):
-    where = ' on {}'.format(', '.join(distributions)) if distributions else ''
-    return "'{}'{}".format(expression, where)
+    where = f" on {', '.join(distributions)}" if distributions else ''
+    return f"'{expression}'{where}"
 
 
 def version_order(text):

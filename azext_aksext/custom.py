@@ -113,7 +113,7 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
         return None
     from .write_guard import refuse_if_managed
     refuse_if_managed(target, current, 'delete')
-    _confirm(cmd, "Delete {}?".format(target.describe()), yes)
+    _confirm(cmd, f"Delete {target.describe()}?", yes)
     from .companions import before_delete
     before_delete(cmd, target, current)
     _run(client, target, 'delete', 'Deleting', no_wait, current, timeout,
@@ -149,7 +149,7 @@ def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     condition = _wait_condition(target, created, updated, deleted, exists, custom)
     flag = ('--created' if created else '--updated' if updated else '--deleted' if deleted else '--exists' if exists
-            else '--custom "{}"'.format(custom))
+            else f'--custom "{custom}"')
 
     def fetch():
         resource = _get(client, target, 'wait for', missing_ok=True)
@@ -157,13 +157,13 @@ def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster
             return None, 'NotFound', ()
         return resource, resource.get('provisioningState'), _status_messages(resource)
 
-    progress = Progress("Waiting for '{}'".format(name), verbose=_verbose(cmd))
+    progress = Progress(f"Waiting for '{name}'", verbose=_verbose(cmd))
     try:
         wait_until(fetch, condition, progress, interval=interval, timeout=timeout)
     except TimeoutError:
         raise ClientRequestError(
-            "Timed out after {:g}s waiting for {}.".format(timeout, target.describe()),
-            "Run the wait again with a larger --timeout, or `{}` to see its state.".format(target.command('show')))
+            f"Timed out after {timeout:g}s waiting for {target.describe()}.",
+            f"Run the wait again with a larger --timeout, or `{target.az_command('show')}` to see its state.")
     except KeyboardInterrupt:
         _interrupted(target, 'wait', flag)
     finally:
@@ -208,7 +208,7 @@ def _run(client, target, action, state_word, no_wait, before, timeout, begin):
             raise translate(err, target, action) from err
         return None
     timeout = timeout or DEFAULT_OPERATION_TIMEOUT
-    progress = Progress("{} '{}'".format(state_word, target.name), verbose=_verbose(target.cmd),
+    progress = Progress(f"{state_word} '{target.name}'", verbose=_verbose(target.cmd),
                         known_messages=_status_messages(before))
     try:
         observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
@@ -249,20 +249,19 @@ def _current_state(client, target):
 
 
 def _raise_operation_failed(target, action, resource, err):
-    lines = ["The {} of {} ended {}.".format(action, target.describe(),
-                                             (resource or {}).get('provisioningState') or 'Failed')]
+    lines = [f"The {action} of {target.describe()} ended {(resource or {}).get('provisioningState') or 'Failed'}."]
     if err is not None:
         code, message = error_code_and_message(err)
         if message:
-            lines.append("Error: {}{}".format("({}) ".format(code) if code else '', message))
+            lines.append(f"Error: {(f'({code}) ' if code else '')}{message}")
     error_info = (resource or {}).get('errorInfo') or {}
     if error_info.get('message'):
-        lines.append("Error: ({}) {}".format(error_info.get('code'), error_info.get('message')))
+        lines.append(f"Error: ({error_info.get('code')}) {error_info.get('message')}")
     for status in (resource or {}).get('statuses') or []:
-        lines.append("Status {}: {}".format(status.get('code') or '', status.get('message') or ''))
+        lines.append(f"Status {status.get('code') or ''}: {status.get('message') or ''}")
     from .redaction import mask_secrets  # the service may echo a protected value in a status message
     raise AzureResponseError(mask_secrets('\n'.join(lines)),
-                             "Run `{}` to see the extension.".format(target.command('show')))
+                             f"Run `{target.az_command('show')}` to see the extension.")
 
 
 def _status_messages(resource):
@@ -300,8 +299,8 @@ WAIT_FLAG = {'create': '--created', 'update': '--updated', 'delete': '--deleted'
 def _interrupted(target, action, wait_flag=None):
     """Ctrl-C while waiting: the operation goes on in Azure; say how to follow it and exit 130 like a shell."""
     _say("\nStopped waiting. The {} goes on in Azure.\nFollow it with: {}\nSee it with: {}\n".format(
-        'operation' if action == 'wait' else action, target.command('wait', wait_flag or WAIT_FLAG[action]),
-        target.command('show')))
+        'operation' if action == 'wait' else action, target.az_command('wait', wait_flag or WAIT_FLAG[action]),
+        target.az_command('show')))
     sys.exit(EXIT_INTERRUPTED)  # a typed az error would exit 1; scripts expect 130 for an interrupt
 
 
@@ -310,13 +309,13 @@ def _not_confirmed(target, action, timeout, err):
     follow it, and exit EXIT_NOT_CONFIRMED so that scripts do not retry or roll back a healthy operation."""
     from .polling import WaitTimedOut
     if isinstance(err, WaitTimedOut):
-        reason = "it did not finish within --timeout {:g}s".format(timeout)
+        reason = f"it did not finish within --timeout {timeout:g}s"
     else:
         reason = "its status could not be read: {}".format(
             getattr(translate(err, target, 'check the ' + action + ' of'), 'error_msg', None) or err)
     _say("The {} of {} was started, but {}. It may still be running in Azure.\nFollow it with: {}\n"
          "See it with: {}\n".format(action, target.describe(), reason,
-                                    target.command('wait', WAIT_FLAG[action]), target.command('show')))
+                                    target.az_command('wait', WAIT_FLAG[action]), target.az_command('show')))
     sys.exit(EXIT_NOT_CONFIRMED)  # a typed az error would exit 1, which means refused or failed
 
 

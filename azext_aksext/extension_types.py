@@ -114,11 +114,11 @@ def aks_show_version(cmd, client, extension_type, version, location=None, resour
 
 
 def _type_named(extension_type):
-    return "Extension type '{}'".format(extension_type)
+    return f"Extension type '{extension_type}'"
 
 
 def _version_named(extension_type, version):
-    return "Version '{}' of extension type '{}'".format(version, extension_type)
+    return f"Version '{version}' of extension type '{extension_type}'"
 
 
 def _by_location(location, resource_group_name, cluster_name):

@@ -15,7 +15,7 @@ def validate_subscriptions(namespace):
     for value in getattr(namespace, 'subscriptions', None) or ():
         if not SUBSCRIPTION_ID.match(value):
             raise InvalidArgumentValueError(
-                "--subscriptions '{}' is not a subscription ID.".format(value),
+                f"--subscriptions '{value}' is not a subscription ID.",
                 "Give subscription IDs (GUIDs); `az account list --query [].id -o tsv` lists yours.")
 
 
@@ -25,9 +25,8 @@ def validate_list(cmd, namespace):
         given = [flag for attribute, flag in _FLEET_ONLY if getattr(namespace, attribute, None)]
         if given:
             raise ArgumentUsageError(
-                "{} filter(s) the list across clusters and cannot be combined with --cluster-name.".format(
-                    ', '.join(given)),
-                "Drop --cluster-name to search every cluster in scope, or drop {}.".format(', '.join(given)))
+                f"{', '.join(given)} filter(s) the list across clusters and cannot be combined with --cluster-name.",
+                f"Drop --cluster-name to search every cluster in scope, or drop {', '.join(given)}.")
         if not namespace.resource_group_name:
             raise RequiredArgumentMissingError("--resource-group/-g is required with --cluster-name/-c.",
                                                "Add -g <resource group of the cluster>.")
@@ -61,7 +60,7 @@ def validate_rollout(cmd, namespace):
     for value in namespace.clusters or ():
         if not CLUSTER_ID.match(value):
             raise InvalidArgumentValueError(
-                "--clusters '{}' is not the resource ID of a cluster.".format(value),
+                f"--clusters '{value}' is not the resource ID of a cluster.",
                 "Give IDs like /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerService/"
                 "managedClusters/<name>, or @file with one ID a line.")
     if namespace.clusters and (namespace.resource_group_name or namespace.tags or namespace.subscriptions):
@@ -75,14 +74,14 @@ def validate_rollout(cmd, namespace):
     for pair in namespace.tags or ():
         key, separator, value = pair.partition('=')
         if not separator or not key:
-            raise InvalidArgumentValueError("--tags '{}' is not key=value.".format(pair), "For example: --tags env=prod")
+            raise InvalidArgumentValueError(f"--tags '{pair}' is not key=value.", "For example: --tags env=prod")
         tags[key] = value
     namespace.tags = tags or None
     for flag, attribute in (('--max-parallel', 'max_parallel'), ('--max-failures', 'max_failures')):
         value = str(getattr(namespace, attribute)).strip()
         if not COUNT_OR_PERCENT.match(value) or (attribute == 'max_parallel' and value.rstrip('%') in ('0', '')):
-            raise InvalidArgumentValueError("{} '{}' is not a count or a percentage.".format(flag, value),
-                                            "For example: {} 20 or {} 10%.".format(flag, flag))
+            raise InvalidArgumentValueError(f"{flag} '{value}' is not a count or a percentage.",
+                                            f"For example: {flag} 20 or {flag} 10%.")
         setattr(namespace, attribute, value)
     if namespace.canary is None or namespace.canary < 0:
         raise InvalidArgumentValueError('--canary must be 0 or more clusters.', 'For example: --canary 1')

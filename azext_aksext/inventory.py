@@ -110,19 +110,19 @@ def extension_query(resource_group=None, extension_type=None, provisioning_state
     if version:
         clauses.append('properties.Version == ' + kql_string(version))
     if cluster_type:
-        clauses.append('id contains ' + kql_string('/{}/'.format(CLUSTER_RESOURCE_TYPES[cluster_type])))
+        clauses.append('id contains ' + kql_string(f'/{CLUSTER_RESOURCE_TYPES[cluster_type]}/'))
     return ('KubernetesConfigurationResources | where {} | project id, name, resourceGroup, subscriptionId, '
             'properties | order by id asc'.format(' and '.join(clauses)))
 
 
 def cluster_query(resource_group=None, cluster_types=None, tags=None):
     types = [CLUSTER_RESOURCE_TYPES[name] for name in (cluster_types or ('managedClusters', 'connectedClusters'))]
-    clauses = ['type in~ ({})'.format(', '.join(kql_string(value) for value in types))]
+    clauses = [f"type in~ ({', '.join((kql_string(value) for value in types))})"]
     if resource_group:
         clauses.append('resourceGroup =~ ' + kql_string(resource_group))
     for key, value in (tags or {}).items():
-        clauses.append('tags[{}] == {}'.format(kql_string(key), kql_string(value)))
-    return 'Resources | where {} | {}'.format(' and '.join(clauses), CLUSTER_COLUMNS)
+        clauses.append(f'tags[{kql_string(key)}] == {kql_string(value)}')
+    return f"Resources | where {' and '.join(clauses)} | {CLUSTER_COLUMNS}"
 
 
 CLUSTER_COLUMNS = ('project id, name, type, resourceGroup, subscriptionId, location, properties, tags, identity '
@@ -177,7 +177,7 @@ def graph_error(err):
     details = [detail.get('message') for detail in (getattr(error, 'details', None) or [])
                if isinstance(detail, dict)]
     message = '; '.join(filter(None, details)) or getattr(error, 'message', None) or str(err)
-    return AzureResponseError('Azure Resource Graph refused the query: {}'.format(message))
+    return AzureResponseError(f'Azure Resource Graph refused the query: {message}')
 
 
 def current_subscription(cli_ctx):

@@ -21,6 +21,6 @@ def all_items(paged, what):
                 "instead of looping.".format(what, count), "Retry later; if it persists the service is at fault.")
         if count >= MAX_PAGES:
             raise AzureResponseError(
-                "Azure kept returning more pages while listing {}: stopped after {} pages.".format(what, count),
+                f"Azure kept returning more pages while listing {what}: stopped after {count} pages.",
                 "Retry later; if it persists the service is at fault.")
         seen.add(link)

@@ -102,7 +102,7 @@ class Progress:
                 self._clear()
                 logger.warning("%s: %s", self.activity, message)
         if self.live:
-            line = "{}: {} ({}s)".format(self.activity, self._state or 'waiting', elapsed)
+            line = f"{self.activity}: {self._state or 'waiting'} ({elapsed}s)"
             self._write('\r' + line.ljust(self._width))
             self._width = len(line)
 

@@ -93,7 +93,7 @@ def _ask(client, target, extension_type, location, request):
             logger.warning("Could not check extension type '%s' before sending (the extension types API %s); the "
                            "service will check it.", extension_type, _reason(err))
             return None
-        raise translate(err, target, 'check extension type {} for'.format(extension_type)) from err
+        raise translate(err, target, f'check extension type {extension_type} for') from err
 
 
 def could_not_answer(err):
@@ -108,7 +108,7 @@ def could_not_answer(err):
 
 def _reason(err):
     status = getattr(err, 'status_code', None)
-    return 'answered {}'.format(status) if status else 'did not answer'
+    return f'answered {status}' if status else 'did not answer'
 
 
 def _supported_cluster_types(client, location, extension_type):
@@ -134,14 +134,13 @@ def _check_version(extension_type, train, versions, version, train_given, target
     names = [(item.get('properties') or {}).get('version') or item.get('name') for item in versions]
     if train_given and not names:
         raise InvalidArgumentValueError(
-            "Extension type '{}' has no release train '{}'.".format(extension_type, train),
+            f"Extension type '{extension_type}' has no release train '{train}'.",
             "Use a train it offers, such as stable or preview; `az k8s-extension extension-types "
             "list-versions-by-cluster` lists them.")
     if version and version not in names:
         raise InvalidArgumentValueError(
-            "Version '{}' of extension type '{}' does not exist in release train '{}'.".format(
-                version, extension_type, train),
-            "Nearest available versions: {}.".format(', '.join(nearest(version, names)) or 'none'))
+            f"Version '{version}' of extension type '{extension_type}' does not exist in release train '{train}'.",
+            f"Nearest available versions: {', '.join(nearest(version, names)) or 'none'}.")
     if version:
         item = versions[names.index(version)]
         _check_cluster_type(extension_type, (item.get('properties') or {}).get('supportedClusterTypes'), target)

@@ -47,14 +47,14 @@ def register(cmd, namespace, cause=None):
         deadline, delay = time.monotonic() + REGISTRATION_TIMEOUT, 1
         while (state or '').lower() != 'registered':
             if time.monotonic() > deadline:
-                raise TimeoutError("still {} after {} s".format(state, REGISTRATION_TIMEOUT))
+                raise TimeoutError(f"still {state} after {REGISTRATION_TIMEOUT} s")
             time.sleep(delay)
             delay = min(delay * 2, 10)
             state = client.get(namespace).registration_state
     except Exception as err:  # pylint: disable=broad-except
         detail = error_code_and_message(err)[1]
         raise AzureResponseError(
-            "The subscription is not registered for {}, and registering it failed: {}".format(namespace, detail),
+            f"The subscription is not registered for {namespace}, and registering it failed: {detail}",
             "Run `az provider register --namespace {} --wait` (it needs permission to register resource "
             "providers on the subscription), then run this command again.".format(namespace)) from (cause or err)
     logger.warning("Registered resource provider %s for the subscription.", namespace)

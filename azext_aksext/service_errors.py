@@ -24,12 +24,12 @@ class Target:
 
     def describe(self):
         if self.ref is None:
-            return "location '{}'".format(self.location)
+            return f"location '{self.location}'"
         if self.name is None:
             return describe(self.ref)
-        return "extension '{}' on {}".format(self.name, describe(self.ref))
+        return f"extension '{self.name}' on {describe(self.ref)}"
 
-    def command(self, verb, *extra):
+    def az_command(self, verb, *extra):
         if self.ref is None:
             return ' '.join(['az', self.group, verb, '-l', self.location] + list(extra))
         parts = ['az', self.group, verb, '-g', self.ref.resource_group, '-c', self.ref.name]
@@ -60,52 +60,50 @@ def translate(err, target, action, missing=None):
     from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
     if isinstance(err, (ServiceRequestError, ServiceResponseError)):
         return AzureConnectionError(
-            "Could not reach Azure Resource Manager to {} {}: {}".format(action, target.describe(), err),
+            f"Could not reach Azure Resource Manager to {action} {target.describe()}: {err}",
             "Check your network connection and retry; `{}` shows the extension's current state.".format(
-                target.command('show')))
+                target.az_command('show')))
     if isinstance(err, ValueError) and not isinstance(err, HttpResponseError):
         # An empty or non-JSON answer the SDK could not deserialize (json.JSONDecodeError, DeserializationError).
         return AzureResponseError(
             "Azure's answer to {} {} could not be read: it was empty or not the JSON expected ({}).".format(
                 action, target.describe(), str(err).splitlines()[0][:200] if str(err) else type(err).__name__),
-            "Retry later; `{}` shows the extension's current state.".format(target.command('show')))
+            f"Retry later; `{target.az_command('show')}` shows the extension's current state.")
     if not isinstance(err, HttpResponseError):
         return err
     status = getattr(err, 'status_code', None) or getattr(getattr(err, 'response', None), 'status_code', None)
     code, message = error_code_and_message(err)
-    detail = "({}) {}".format(code, message) if code else message
+    detail = f"({code}) {message}" if code else message
     if status == 404:
         return not_found(code, message, target, missing)
     if status == 401:
         return UnauthorizedError(
-            "Azure rejected the credentials used to {} {}: {}".format(action, target.describe(), detail),
+            f"Azure rejected the credentials used to {action} {target.describe()}: {detail}",
             "Run `az login` again, or check that the account's token has not expired.")
     if status == 403:
         return ForbiddenError(
-            "Not authorized to {} {}: {}".format(action, target.describe(), detail),
+            f"Not authorized to {action} {target.describe()}: {detail}",
             "Ask for a role that allows {}/extensions on the cluster, for example "
             "'Kubernetes Extension Contributor'.".format(PROVIDER_NAMESPACE))
     if code == 'MissingSubscriptionRegistration':
         return AzureResponseError(
             "Could not {} {}: the subscription is not registered for {}: {}".format(
                 action, target.describe(), PROVIDER_NAMESPACE, detail),
-            "Run `az provider register --namespace {}` and retry once it shows Registered.".format(
-                PROVIDER_NAMESPACE))
+            f"Run `az provider register --namespace {PROVIDER_NAMESPACE}` and retry once it shows Registered.")
     if status == 409:
         return AzureResponseError(
             "Azure refused to {} {}: another operation on it is still running (HTTP 409): {}".format(
                 action, target.describe(), detail),
             "Nothing was changed by this command. Wait until `{}` shows a provisioningState of Succeeded or Failed, "
-            "then run the command again.".format(target.command('show')))
+            "then run the command again.".format(target.az_command('show')))
     if status == 429 or (status or 0) >= 500:
         return AzureInternalError(
-            "Azure could not {} {} (HTTP {}): {}".format(action, target.describe(), status, detail),
+            f"Azure could not {action} {target.describe()} (HTTP {status}): {detail}",
             "The service is busy or failing; retry later. `{}` shows the extension's current state.".format(
-                target.command('show')))
+                target.az_command('show')))
     if status == 400:
-        return BadRequestError("Azure refused to {} {}: {}".format(action, target.describe(), detail))
-    return AzureResponseError("Azure could not {} {} (HTTP {}): {}".format(
-        action, target.describe(), status, detail))
+        return BadRequestError(f"Azure refused to {action} {target.describe()}: {detail}")
+    return AzureResponseError(f"Azure could not {action} {target.describe()} (HTTP {status}): {detail}")
 
 
 def not_found(code, message, target, missing=None):
@@ -121,22 +119,22 @@ def _not_found(code, message, target, missing=None):
     ref = target.ref
     text = (message or '').lower()
     if ref is None:
-        return ResourceNotFoundError("{} was not found in {}: {}".format(missing, target.describe(), message),
+        return ResourceNotFoundError(f"{missing} was not found in {target.describe()}: {message}",
                                      "Check the name and the location.")
     if code == 'ResourceGroupNotFound':
         return ResourceNotFoundError(
-            "Resource group '{}' was not found.".format(ref.resource_group),
+            f"Resource group '{ref.resource_group}' was not found.",
             "Check -g/--resource-group and the active subscription (`az account show`).")
     about_cluster = ref.name.lower() in text and not ('extensions/' in text or 'extensiontypes' in text)
     if about_cluster or (target.name is None and missing is None):
         hint = "Check -c/--cluster-name"
         if target.group == 'k8s-extension':
             hint += " and --cluster-type (an Arc-enabled cluster is connectedClusters, AKS is managedClusters)"
-        return ResourceNotFoundError("Cluster not found: there is no {}.".format(describe(ref)), hint + ".")
+        return ResourceNotFoundError(f"Cluster not found: there is no {describe(ref)}.", hint + ".")
     if missing is not None:
-        return ResourceNotFoundError("{} was not found for {}: {}".format(missing, describe(ref), message),
+        return ResourceNotFoundError(f"{missing} was not found for {describe(ref)}: {message}",
                                      "Check the name; the extension type may not be available for this cluster.")
-    hint = "`{}` lists the extensions on that cluster.".format(target.command('list'))
+    hint = f"`{target.az_command('list')}` lists the extensions on that cluster."
     if target.group == 'k8s-extension':
-        hint += " If the cluster is of another kind, check --cluster-type (now {}).".format(ref.cluster_type)
-    return ResourceNotFoundError("Extension '{}' was not found on {}.".format(target.name, describe(ref)), hint)
+        hint += f" If the cluster is of another kind, check --cluster-type (now {ref.cluster_type})."
+    return ResourceNotFoundError(f"Extension '{target.name}' was not found on {describe(ref)}.", hint)

@@ -21,14 +21,14 @@ def parse_pairs(items, flag, secret=False):
     settings = {}
     for position, item in enumerate(items or (), 1):
         key, sep, value = item.partition('=')
-        shown = "number {}".format(position) if secret else "'{}'".format(item)
+        shown = f"number {position}" if secret else f"'{item}'"
         if not sep:
             raise InvalidArgumentValueError(
-                "{} item {} has no '='.".format(flag, shown),
-                "Give each setting as key=value, for example {} logLevel=debug.".format(flag))
+                f"{flag} item {shown} has no '='.",
+                f"Give each setting as key=value, for example {flag} logLevel=debug.")
         if not key.strip():
             raise InvalidArgumentValueError(
-                "{} item {} has an empty key.".format(flag, shown),
+                f"{flag} item {shown} has an empty key.",
                 "Give each setting as key=value with a non-empty key.")
         settings[key.strip()] = value
     if secret:
@@ -54,13 +54,12 @@ def _read_settings_file(path, flag):
     text = _read_text(path, flag)
     if not text.strip():
         raise InvalidArgumentValueError(
-            "Settings file '{}' given to {} is empty.".format(path, flag),
+            f"Settings file '{path}' given to {flag} is empty.",
             "Put a JSON or YAML mapping of setting names to values in it, for example {\"logLevel\": \"debug\"}.")
     document = _parse(text, path, flag)
     if not isinstance(document, dict):
         raise InvalidArgumentValueError(
-            "Settings file '{}' given to {} holds a {}, not a mapping of settings.".format(
-                path, flag, _kind(document)),
+            f"Settings file '{path}' given to {flag} holds a {_kind(document)}, not a mapping of settings.",
             "Write it as a mapping, for example {\"logLevel\": \"debug\"} or 'logLevel: debug'.")
     return flatten(document, path, flag)
 
@@ -68,19 +67,19 @@ def _read_settings_file(path, flag):
 def flatten(document, path, flag, prefix='', parents=()):
     settings = {}
     for key, value in document.items():
-        name = '{}{}'.format(prefix, key)
+        name = f'{prefix}{key}'
         if key is None or not str(key).strip():
             raise InvalidArgumentValueError(
                 "Settings file '{}' ({}) has an empty key{}.".format(path, flag, " under '{}'".format(
                     prefix[:-1]) if prefix else ''), "Give every setting a name.")
         if isinstance(value, dict) and id(value) in parents:
             raise InvalidArgumentValueError(
-                "Setting '{}' in '{}' ({}) refers to itself (a YAML alias loop).".format(name, path, flag),
+                f"Setting '{name}' in '{path}' ({flag}) refers to itself (a YAML alias loop).",
                 "Write the values out instead of the alias.")
         if isinstance(value, dict):
             if not value:
                 raise InvalidArgumentValueError(
-                    "Setting '{}' in '{}' ({}) is an empty mapping.".format(name, path, flag),
+                    f"Setting '{name}' in '{path}' ({flag}) is an empty mapping.",
                     "Give it a value or remove it.")
             settings.update(flatten(value, path, flag, name + '.', parents + (id(document),)))
         elif isinstance(value, (list, tuple)) or value is None:
@@ -132,7 +131,7 @@ def _read_text(path, flag):
     if os.path.expanduser(path) in _STDIN_PATHS and sys.stdin is None:
         # Python found no stdin at start-up (0<&-): descriptor 0 may since have been reused for some other file.
         raise FileOperationError(
-            "Settings file '{}' given to {} is standard input, which is closed.".format(path, flag),
+            f"Settings file '{path}' given to {flag} is standard input, which is closed.",
             "Pipe the settings into az, or give the path of a file.")
     try:
         raw = read_bounded(path)
@@ -142,27 +141,25 @@ def _read_text(path, flag):
             "device?).".format(path, flag, READ_SECONDS), "Give a regular file, or make sure the pipe is written.")
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise FileOperationError(
-            "Settings file '{}' given to {} does not exist or is not a file.".format(path, flag),
+            f"Settings file '{path}' given to {flag} does not exist or is not a file.",
             "Check the path.")
     except OSError as err:
         raise FileOperationError(
-            "Settings file '{}' given to {} could not be read: {}.".format(path, flag, err.strerror),
+            f"Settings file '{path}' given to {flag} could not be read: {err.strerror}.",
             "Check the file's permissions.")
     if len(raw) > MAX_SETTINGS_FILE_BYTES:
         raise FileOperationError(
-            "Settings file '{}' given to {} is larger than {} KiB.".format(
-                path, flag, MAX_SETTINGS_FILE_BYTES // 1024),
+            f"Settings file '{path}' given to {flag} is larger than {MAX_SETTINGS_FILE_BYTES // 1024} KiB.",
             "Settings files hold configuration values only; check that you gave the right file.")
     if b'\x00' in raw:
         raise InvalidArgumentValueError(
-            "Settings file '{}' given to {} is binary, not JSON or YAML text.".format(path, flag),
+            f"Settings file '{path}' given to {flag} is binary, not JSON or YAML text.",
             "Give a UTF-8 JSON or YAML file.")
     try:
         return raw.decode('utf-8-sig')
     except UnicodeDecodeError as err:
         raise InvalidArgumentValueError(
-            "Settings file '{}' given to {} is not UTF-8 text (bad byte at offset {}).".format(
-                path, flag, err.start),
+            f"Settings file '{path}' given to {flag} is not UTF-8 text (bad byte at offset {err.start}).",
             "Save it as UTF-8 JSON or YAML.")
 
 
@@ -198,12 +195,12 @@ def _parse(text, path, flag):
         raise _too_deep(path, flag)
     except yaml.YAMLError as err:
         mark = getattr(err, 'problem_mark', None)
-        where = ' (line {}, column {})'.format(mark.line + 1, mark.column + 1) if mark else ''
+        where = f' (line {mark.line + 1}, column {mark.column + 1})' if mark else ''
         problem = getattr(err, 'problem', None) or 'parse error'
         if _is_secret(flag):  # YAML quotes what it choked on: an alias or tag there is a protected value
             problem = 'syntax error (the text is not shown: it may be a protected value)'
         raise InvalidArgumentValueError(
-            "Settings file '{}' given to {} is not valid YAML: {}{}.".format(path, flag, problem, where),
+            f"Settings file '{path}' given to {flag} is not valid YAML: {problem}{where}.",
             "Fix the YAML, or write the file as JSON.")
 
 
@@ -215,14 +212,14 @@ def _unique_keys(pairs, path, flag, prefix=''):
     seen = {}
     for key, value in pairs:
         if key in seen:
-            raise _DuplicateKey("Settings file '{}' ({}) gives the key '{}{}' twice.".format(path, flag, prefix, key))
+            raise _DuplicateKey(f"Settings file '{path}' ({flag}) gives the key '{prefix}{key}' twice.")
         seen[key] = value
     return seen
 
 
 def _too_deep(path, flag):
     return InvalidArgumentValueError(
-        "Settings file '{}' given to {} is nested more than {} levels deep.".format(path, flag, MAX_DEPTH),
+        f"Settings file '{path}' given to {flag} is nested more than {MAX_DEPTH} levels deep.",
         "Settings are a mapping of names to values; flatten it (a.b.c: value).")
 
 
@@ -245,7 +242,7 @@ def _check_node(root, path, flag):
             return sizes[id(node)]
         if id(node) in active:
             raise InvalidArgumentValueError(
-                "Setting '{}' in '{}' ({}) refers to itself (a YAML alias loop).".format(name, path, flag),
+                f"Setting '{name}' in '{path}' ({flag}) refers to itself (a YAML alias loop).",
                 "Write the values out instead of the alias.")
         active.add(id(node))
         if node.id == 'scalar':
@@ -256,11 +253,11 @@ def _check_node(root, path, flag):
             total, keys = 0, set()
             for key, value in node.value:
                 key_text = key.value if key.id == 'scalar' else None
-                child = '{}.{}'.format(name, key_text) if name else key_text
+                child = f'{name}.{key_text}' if name else key_text
                 if key.tag != 'tag:yaml.org,2002:merge':
                     if key_text in keys:
                         raise InvalidArgumentValueError(
-                            "Settings file '{}' ({}) gives the key '{}' twice.".format(path, flag, child),
+                            f"Settings file '{path}' ({flag}) gives the key '{child}' twice.",
                             "Give each setting once.")
                     keys.add(key_text)
                 total += size(key, depth + 1, child) + size(value, depth + 1, child)
@@ -276,7 +273,7 @@ def _check_node(root, path, flag):
 
 
 def _reject_constant(name):
-    raise ValueError('{} is not a setting value'.format(name))
+    raise ValueError(f'{name} is not a setting value')
 
 
 _LOADER = []

@@ -110,7 +110,7 @@ def _prepare_backup(settings, protected, creating):
         raise RequiredArgumentMissingError(
             "AKS Backup (microsoft.dataprotection.kubernetes) needs the storage for backups; missing {}.".format(
                 ', '.join(missing)),
-            "Add --configuration-settings {}".format(' '.join('{}=<value>'.format(key) for key in missing)))
+            f"Add --configuration-settings {' '.join(('{}=<value>'.format(key) for key in missing))}")
     return settings, protected
 
 
@@ -124,7 +124,7 @@ def _prepare_monitor(settings, protected, creating):
     workspace = workspace.strip().rstrip('/')
     if not _WORKSPACE_ID.match(workspace):
         raise InvalidArgumentValueError(
-            "logAnalyticsWorkspaceResourceID '{}' is not a Log Analytics workspace resource ID.".format(workspace),
+            f"logAnalyticsWorkspaceResourceID '{workspace}' is not a Log Analytics workspace resource ID.",
             "Use /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>, "
             "or leave it out to use the default workspace.")
     return dict(settings, logAnalyticsWorkspaceResourceID=workspace), protected
@@ -165,8 +165,7 @@ def apply_rules(namespace, extension_type, cluster_type, creating):
             "'microsoft.flux'.".format(extension_type), "Use --extension-type microsoft.flux.")
     if rule.cluster_types and cluster_type and cluster_type.lower() not in [t.lower() for t in rule.cluster_types]:
         raise InvalidArgumentValueError(
-            "Extension type '{}' runs on {} only, not on {}.".format(
-                extension_type, ', '.join(rule.cluster_types), cluster_type),
+            f"Extension type '{extension_type}' runs on {', '.join(rule.cluster_types)} only, not on {cluster_type}.",
             "Install it on a cluster of a supported type.")
     settings = _map_aliases(namespace.configuration_settings, rule.aliases)
     protected = _map_aliases(namespace.configuration_protected_settings, rule.aliases)
@@ -190,7 +189,7 @@ def _apply_scope_rules(namespace, extension_type, rule):
         raise InvalidArgumentValueError(
             "Extension type '{}' can be installed at {} scope only, not at {} scope.".format(
                 extension_type, ' or '.join(rule.scopes), namespace.scope),
-            "Use --scope {}{}.".format(rule.scopes[0], ' (or leave --scope out)' if len(rule.scopes) == 1 else ''))
+            f"Use --scope {rule.scopes[0]}{' (or leave --scope out)' if len(rule.scopes) == 1 else ''}.")
     if rule.scopes and len(rule.scopes) == 1 and not namespace.scope:
         namespace.scope = rule.scopes[0]
     if namespace.scope == CLUSTER and rule.release_namespace:

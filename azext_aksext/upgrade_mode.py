@@ -14,7 +14,7 @@ def validate_auto_upgrade_mode(namespace):
     mode = namespace.auto_upgrade_mode = mode.lower()
     if namespace.version is not None and mode != 'none':
         raise MutuallyExclusiveArgumentError(
-            "--version pins the extension, so it cannot be combined with --auto-upgrade-mode {}.".format(mode),
+            f"--version pins the extension, so it cannot be combined with --auto-upgrade-mode {mode}.",
             "Drop --version to let the extension upgrade itself, or use --auto-upgrade-mode none.")
     minor = namespace.auto_upgrade_minor_version
     if minor is not None and minor != _MINOR_UPGRADES[mode]:

@@ -46,7 +46,7 @@ def read_cluster_facts(cmd, ref, aks_cluster=None):
 
 def _reason(err):
     status = getattr(err, 'status_code', None)
-    return 'HTTP {}'.format(status) if status else type(err).__name__
+    return f'HTTP {status}' if status else type(err).__name__
 
 
 def read_train(cmd, target, extension_type, train):
@@ -102,7 +102,7 @@ def check_compatibility(cmd, target, extension_type, version=None, release_train
     good = supporting(versions, facts)
     cluster = "{} ({}{})".format(describe(target.ref), 'Kubernetes ' + facts.kubernetes_version,
                                  ', distribution ' + facts.distribution if facts.distribution else '')
-    what = "Version {}".format(version) if version else "The newest version of release train '{}', {},".format(
+    what = f"Version {version}" if version else "The newest version of release train '{}', {},".format(
         train, version_name(chosen))
     raise InvalidArgumentValueError(
         "{} of extension type '{}' does not support Kubernetes {}: it excludes {} on {}.".format(
@@ -119,7 +119,7 @@ def check_core_policy(cmd, target, current, version):
     if not version or not target.group.startswith('aks') or is_patch_change(installed, version):
         return
     facts = read_cluster_facts(cmd, target.ref)
-    running = ' (the cluster runs Kubernetes {})'.format(facts.kubernetes_version) if facts and \
+    running = f' (the cluster runs Kubernetes {facts.kubernetes_version})' if facts and \
         facts.kubernetes_version else ''
     raise ValidationError(
         "Version {} is a minor or major upgrade of extension '{}' (installed: {}). On AKS, extensions follow the "

@@ -18,6 +18,5 @@ def check_wait_flags(namespace):
             "operation).".format(timeout, MAX_TIMEOUT), "For example: --timeout 1800")
     if interval is not None and not (math.isfinite(interval) and MIN_INTERVAL <= interval <= MAX_INTERVAL):
         raise InvalidArgumentValueError(
-            "--interval {!r} is not a number of seconds between {:g} and {}.".format(interval, MIN_INTERVAL,
-                                                                                    MAX_INTERVAL),
+            f"--interval {interval!r} is not a number of seconds between {MIN_INTERVAL:g} and {MAX_INTERVAL}.",
             "For example: --interval 5, or leave it out to check after 1 s, 2 s, 4 s ... up to 30 s.")

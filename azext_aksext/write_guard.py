@@ -28,7 +28,7 @@ def refuse_if_managed(target, extension, verb):
     if owner is None:
         return
     raise ValidationError(
-        "Cannot {} {}: it is managed by {}, and users may only read it.".format(verb, target.describe(), owner),
+        f"Cannot {verb} {target.describe()}: it is managed by {owner}, and users may only read it.",
         "Change it through its owner: for an AKS-managed extension, the `az aks` command of the feature that "
         "installed it (for example `az aks update`).")
 
@@ -42,7 +42,7 @@ def existing_extension(client, target):
         status = getattr(err, 'status_code', None)
         if status != 404:
             logger.warning("Could not check whether %s already exists (%s); the service will check the create.",
-                           target.describe(), 'HTTP {}'.format(status) if status else type(err).__name__)
+                           target.describe(), f'HTTP {status}' if status else type(err).__name__)
         return None
 
 
@@ -74,8 +74,8 @@ def changed_immutables(existing, body):
     now_kind, now_namespace = _scope_of(existing)
     # Scope and namespace left out of the request take the service's default: only what was asked for counts.
     if asked_kind and (asked_kind != now_kind or (asked_namespace and asked_namespace != now_namespace)):
-        changes.append(('scope', '{} {}'.format(now_kind, now_namespace).strip(),
-                        '{} {}'.format(asked_kind, asked_namespace).strip()))
+        changes.append(('scope', f'{now_kind} {now_namespace}'.strip(),
+                        f'{asked_kind} {asked_namespace}'.strip()))
     # The service leaves identity out of some answers (fleets): compare only an identity it reports.
     now_identity, asked_identity = _identity_type(existing.get('identity')), _identity_type(body.get('identity'))
     if 'identity' in body and existing.get('identity') and now_identity != asked_identity:
@@ -100,4 +100,4 @@ def check_create_over_existing(client, target, body):
             target.describe(), ', '.join(name for name, _, _ in changes),
             '; '.join("{} is '{}', the create asks for '{}'".format(name, now, asked) for name, now, asked in changes)),
         "To change it, delete the extension and create it again: {} then rerun this create; or create "
-        "one under another --name.".format(target.command('delete', '--yes')))
+        "one under another --name.".format(target.az_command('delete', '--yes')))

@@ -32,7 +32,7 @@ def _is(settings, key, default):
 class Names:
     def __init__(self, context):
         ref = context.target.ref
-        base = '{}-{}-{}'.format(ref.name, context.subscription, ref.resource_group)
+        base = f'{ref.name}-{context.subscription}-{ref.resource_group}'
         self.group, self.cluster = ref.resource_group, ref.name
         self.relay = valid_name(base + '-relay', 50)
         self.service_bus = valid_name(base + '-service-bus', 50)
@@ -49,7 +49,7 @@ def create(context, settings, protected):
     settings.setdefault('cluster_name', context.cluster_id)
     settings['clusterId'] = settings['cluster_name']
     settings['prometheus.prometheusSpec.externalLabels.cluster_name'] = settings['cluster_name']
-    settings.setdefault('domain', '{}.cloudapp.azure.com'.format(location))
+    settings.setdefault('domain', f'{location}.cloudapp.azure.com')
     for key, value in (('location', location), ('jobSchedulerLocation', location),
                        ('cluster_name_friendly', context.target.ref.name), ('servicebus.enabled', 'false'),
                        ('relayserver.enabled', 'false' if aks else 'true'),

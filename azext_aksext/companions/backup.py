@@ -54,8 +54,7 @@ def update(context, settings, protected, current):
         missing = [key.rsplit('.', 1)[-1] for key in STORAGE_KEYS if key not in settings]
         if missing:
             raise RequiredArgumentMissingError(
-                "Changing AKS Backup's storage needs all four storage settings; missing {}.".format(
-                    ', '.join(missing)),
+                f"Changing AKS Backup's storage needs all four storage settings; missing {', '.join(missing)}.",
                 "Give blobContainer, storageAccount, storageAccountResourceGroup and storageAccountSubscriptionId.")
         _storage_settings(context, settings)
     return settings, protected

@@ -64,7 +64,7 @@ def ensure_rule(context, workspace, collection):
     """The data collection rule; an existing one with the same content is reused, one that differs is updated
     (keeping its tags), as the official tool overwrites it."""
     region = _region(workspace.location)
-    name = 'MSCI-{}-{}'.format(region, context.target.ref.name)[:64]
+    name = f'MSCI-{region}-{context.target.ref.name}'[:64]
     group = context.target.ref.resource_group
     rule_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Insights/dataCollectionRules/{}'.format(
         context.subscription, group, name)
@@ -106,7 +106,7 @@ def ensure_association(context, rule_id):
         return
     body = {'location': context.cluster_location, 'properties': {
         'dataCollectionRuleId': rule_id, 'description': 'routes monitoring data to a Log Analytics workspace'}}
-    made = context.step('create data collection rule association {} on the cluster'.format(ASSOCIATION),
+    made = context.step(f'create data collection rule association {ASSOCIATION} on the cluster',
                         lambda: client.data_collection_rule_associations.create(context.cluster_id, ASSOCIATION,
                                                                                 body))
     context.made('data collection rule association', made.id)
@@ -127,7 +127,7 @@ def ensure_solution(context, workspace):
     generic, plan = context.cmd.get_models('GenericResource', 'Plan',
                                            resource_type=ResourceType.MGMT_RESOURCE_RESOURCES)
     body = generic(location=workspace.location, tags=CREATED_BY_TAG,
-                   plan=plan(name='ContainerInsights({})'.format(parts['name']), product='OMSGallery/ContainerInsights',
+                   plan=plan(name=f"ContainerInsights({parts['name']})", product='OMSGallery/ContainerInsights',
                              publisher='Microsoft', promotion_code=''),
                    properties={'workspaceResourceId': workspace.id})
     made = context.step('create solution ' + solution_id, lambda: client.resources.begin_create_or_update_by_id(

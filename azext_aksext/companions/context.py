@@ -69,11 +69,11 @@ class Context:
 
     # The record of what happened, for --verbose and for the failure message.
     def made(self, what, resource_id):
-        self.created.append('{} {}'.format(what, resource_id))
+        self.created.append(f'{what} {resource_id}')
         logger.info("Created %s %s", what, resource_id)
 
     def found(self, what, resource_id):
-        self.reused.append('{} {}'.format(what, resource_id))
+        self.reused.append(f'{what} {resource_id}')
         logger.info("Reusing %s %s", what, resource_id)
 
     def step(self, what, action):
@@ -103,7 +103,7 @@ class Context:
         if self.created:
             lines.append("Created before the failure (kept; a re-run reuses them): " + '; '.join(self.created))
         error_class = ForbiddenError if status == 403 else AzureResponseError
-        rerun = "{} --extension-type {}".format(self.target.command('create'), self.extension_type)
+        rerun = f"{self.target.az_command('create')} --extension-type {self.extension_type}"
         return error_class('\n'.join(lines), "Fix the cause, then re-run the same command ({} with the same "
                                              "settings): what exists is reused.".format(rerun))
 

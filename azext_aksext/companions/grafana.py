@@ -37,7 +37,7 @@ def _grant_reader(context, workspace_id, principal):
     from azure.cli.core.profiles import ResourceType
     client = get_mgmt_service_client(context.cmd.cli_ctx, ResourceType.MGMT_AUTHORIZATION,
                                      subscription_id=parse_resource_id(workspace_id)['subscription'])
-    role = '{}/providers/Microsoft.Authorization/roleDefinitions/{}'.format(workspace_id, MONITORING_DATA_READER)
+    role = f'{workspace_id}/providers/Microsoft.Authorization/roleDefinitions/{MONITORING_DATA_READER}'
     existing = context.step('read the role assignments of ' + workspace_id, lambda: [
         item for item in client.role_assignments.list_for_scope(workspace_id)
         if (item.get('properties') or {}).get('principalId') == principal and

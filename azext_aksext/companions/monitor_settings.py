@@ -19,7 +19,7 @@ def parse_data_collection_settings(settings):
     try:
         document = json.loads(raw) if isinstance(raw, str) else raw
     except ValueError as err:
-        raise InvalidArgumentValueError("dataCollectionSettings is not valid JSON: {}.".format(err),
+        raise InvalidArgumentValueError(f"dataCollectionSettings is not valid JSON: {err}.",
                                         'Give a JSON object, for example dataCollectionSettings=\'{"interval": '
                                         '"1m", "namespaceFilteringMode": "Off"}\'.')
     if not isinstance(document, dict):
@@ -31,7 +31,7 @@ def parse_data_collection_settings(settings):
                                         "Include, not '{}'.".format(mode))
     for key in ('namespaces', 'streams'):
         if key in document and not isinstance(document[key], list):
-            raise InvalidArgumentValueError("dataCollectionSettings: {} must be a JSON array.".format(key))
+            raise InvalidArgumentValueError(f"dataCollectionSettings: {key} must be a JSON array.")
     if 'enableContainerLogV2' in document and not isinstance(document['enableContainerLogV2'], bool):
         raise InvalidArgumentValueError("dataCollectionSettings: enableContainerLogV2 must be true or false.")
     return document
@@ -45,8 +45,7 @@ def _check_interval(interval):
         raise InvalidArgumentValueError("dataCollectionSettings: interval must be a number of minutes such as "
                                         "'1m', not '{}'.".format(interval))
     if not 1 <= int(match.group(1)) <= 30:
-        raise InvalidArgumentValueError("dataCollectionSettings: interval must be from 1m to 30m, not '{}'."
-                                        .format(interval))
+        raise InvalidArgumentValueError(f"dataCollectionSettings: interval must be from 1m to 30m, not '{interval}'.")
 
 
 def check_proxy(protected):

@@ -39,7 +39,7 @@ def create(context, settings, protected):
     if settings_flag(settings, 'skipPrerequisites'):
         return settings, protected
     if context.cloud in UNSUPPORTED_CLOUDS:
-        raise InvalidArgumentValueError("{} does not support Azure Managed Prometheus yet.".format(context.cloud))
+        raise InvalidArgumentValueError(f"{context.cloud} does not support Azure Managed Prometheus yet.")
     register_providers(context)
     workspace_id, region = ensure_workspace(context, _setting(settings, 'azure-monitor-workspace-resource-id'))
     endpoint_id = ensure_endpoint(context, region)
@@ -68,7 +68,7 @@ def register_providers(context):
             time.sleep(interval)
         else:
             raise context.failure('register provider ' + namespace, TimeoutError(
-                'still not Registered after {} s'.format(interval * checks)))
+                f'still not Registered after {interval * checks} s'))
         context.made('provider registration', namespace)
 
 
@@ -107,14 +107,14 @@ def ensure_workspace(context, given):
     else:
         context.step('create resource group ' + group, lambda: client.resource_groups.create_or_update(
             group, {'location': region, 'tags': CREATED_BY_TAG}))
-        context.made('resource group', '/subscriptions/{}/resourceGroups/{}'.format(context.subscription, group))
+        context.made('resource group', f'/subscriptions/{context.subscription}/resourceGroups/{group}')
     made = _put_generic(context, 'Azure Monitor workspace', workspace_id, WORKSPACE_API,
                         dict(location=region, tags=CREATED_BY_TAG, properties={}))
     return made.id, region
 
 
 def _names(context, region):
-    base = 'MSProm-{}-{}'.format(region, context.target.ref.name)
+    base = f'MSProm-{region}-{context.target.ref.name}'
     return trimmed(base, 44, dashes_only=True), trimmed(base, 64)
 
 
@@ -158,8 +158,7 @@ def ensure_rule(context, region, endpoint_id, workspace_id):
 
 
 def association_name(context):
-    return trimmed('ContainerInsightsMetricsExtension-{}-{}'.format(context.cluster_location,
-                                                                    context.target.ref.name), 64)
+    return trimmed(f'ContainerInsightsMetricsExtension-{context.cluster_location}-{context.target.ref.name}', 64)
 
 
 def ensure_association(context, rule_id):
@@ -214,7 +213,7 @@ def _found_rule_group(context, client, base):
 def _put_generic(context, what, resource_id, api_version, values):
     from azure.cli.core.profiles import ResourceType
     generic = context.cmd.get_models('GenericResource', resource_type=ResourceType.MGMT_RESOURCE_RESOURCES)
-    made = context.step('create {} {}'.format(what, resource_id), lambda: context.resources().resources.
+    made = context.step(f'create {what} {resource_id}', lambda: context.resources().resources.
                         begin_create_or_update_by_id(resource_id, api_version, generic(**values)).result())
     context.made(what, made.id)
     return made

@@ -57,7 +57,7 @@ def default_workspace(context):
     else:
         context.step('create resource group ' + group, lambda: client.resource_groups.create_or_update(
             group, {'location': region, 'tags': CREATED_BY_TAG}))
-        context.made('resource group', '/subscriptions/{}/resourceGroups/{}'.format(context.subscription, group))
+        context.made('resource group', f'/subscriptions/{context.subscription}/resourceGroups/{group}')
     from azure.cli.core.profiles import ResourceType
     generic = context.cmd.get_models('GenericResource', resource_type=ResourceType.MGMT_RESOURCE_RESOURCES)
     body = generic(location=region, tags=CREATED_BY_TAG, properties={'sku': {'name': 'standalone'}})

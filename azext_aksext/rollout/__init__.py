@@ -24,7 +24,7 @@ def _targets(graph, cluster_ids, resource_group, cluster_types, tags):
         rows = []
         for start in range(0, len(cluster_ids), 200):
             batch = ', '.join(inventory.kql_string(value) for value in cluster_ids[start:start + 200])
-            rows += graph.rows('Resources | where id in~ ({}) | {}'.format(batch, inventory.CLUSTER_COLUMNS))
+            rows += graph.rows(f'Resources | where id in~ ({batch}) | {inventory.CLUSTER_COLUMNS}')
         return rows
     return list(graph.rows(inventory.cluster_query(resource_group, cluster_types, tags)))
 

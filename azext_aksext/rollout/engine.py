@@ -205,10 +205,10 @@ class Engine:
                     self.durations.append(asked)
                 return current
         return {'properties': {'provisioningState': 'Failed', 'statuses': [
-            {'message': 'still running after {:.0f} s; check it later'.format(OPERATION_TIMEOUT)}]}}
+            {'message': f'still running after {OPERATION_TIMEOUT:.0f} s; check it later'}]}}
 
 
 def _message(err):
     from ..service_errors import error_code_and_message
     code, message = error_code_and_message(err)
-    return '({}) {}'.format(code, message) if code else (message or str(err))
+    return f'({code}) {message}' if code else (message or str(err))

@@ -16,7 +16,7 @@ REJECTED = 'rejected'   # the write was refused or never sent: a re-run may send
 
 def default_path(cli_ctx, change):
     base = os.path.join(cli_ctx.config.config_dir, 'aksext', 'rollouts')
-    return os.path.join(base, '{}.jsonl'.format(change))
+    return os.path.join(base, f'{change}.jsonl')
 
 
 class Journal:

@@ -41,7 +41,7 @@ class Offers:
                                                               release_train=self.train or None,
                                                               cluster_type=cluster_type)]
         except ResourceNotFoundError:
-            return 'the extension type {} is not offered in {}'.format(self.extension_type, location)
+            return f'the extension type {self.extension_type} is not offered in {location}'
         except (HttpResponseError, OSError) as err:
             if not self.warned:
                 self.warned = True
@@ -49,8 +49,7 @@ class Offers:
                                'the service will decide.', self.extension_type, getattr(err, 'message', err))
             return None
         if not versions:
-            return 'the extension type {} is not offered for {} clusters in {}'.format(
-                self.extension_type, cluster_type, location)
+            return f'the extension type {self.extension_type} is not offered for {cluster_type} clusters in {location}'
         if self.version and self.version not in versions:
             return 'version {} of {} is not offered for {} clusters in {} (nearest: {})'.format(
                 self.version, self.extension_type, cluster_type, location,

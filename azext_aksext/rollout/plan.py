@@ -29,7 +29,7 @@ def cluster_blocker(cluster):
     properties = cluster.get('properties') or {}
     state = prop(properties, 'provisioningState')
     if state and state.lower() != 'succeeded':
-        return "the cluster is {} (only Succeeded clusters take extension operations)".format(state)
+        return f"the cluster is {state} (only Succeeded clusters take extension operations)"
     cluster_type = (cluster.get('type') or '').lower()
     if cluster_type.endswith('/managedclusters'):
         power = (prop(properties, 'powerState') or {}).get('code') or ''
@@ -112,7 +112,7 @@ def decide(desired, cluster, extension, journaled_done=False):
     if blocker:
         return Decision(BLOCKED, blocker, None)
     if installed['state'] in RUNNING:
-        return Decision(BLOCKED, 'an operation on the extension is running ({})'.format(installed['state']), None)
+        return Decision(BLOCKED, f"an operation on the extension is running ({installed['state']})", None)
     fields = differing_fields(desired, installed)
     if desired.protected and not journaled_done:
         # Protected settings cannot be read back, so they cannot be compared: always sent, once per change.

@@ -14,8 +14,7 @@ class Item:
         self.subscription, self.resource_group, self.name = subscription, resource_group, name
         self.cluster_type = inventory.CLUSTER_TYPE_NAMES.get(cluster_type.lower(), cluster_type)
         self.ref = (resource_group, provider, self.cluster_type, name)
-        self.extension_id = '{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'.format(
-            cluster['id'], extension_name)
+        self.extension_id = f"{cluster['id']}/providers/Microsoft.KubernetesConfiguration/extensions/{extension_name}"
         self.group = group
         self.action = self.reason = self.result = self.error = self.extension = None
         self.resumed = False
@@ -41,7 +40,7 @@ def rows_of(items, plan=False):
             row['result'] = item.result
             row['version'] = _version(item.extension)
             row['error'] = item.error
-        row['inspect'] = 'az {} show --ids {}'.format(item.group, item.extension_id)
+        row['inspect'] = f'az {item.group} show --ids {item.extension_id}'
         rows.append(row)
     return rows
 
