@@ -1,4 +1,27 @@
-"""Input checks, run before any request is sent. One function per rule; the command validators compose them."""
+"""The validation pipeline: every check on the input, run before any request is sent.
+
+Inputs in, checked values or a typed error out. az parses the command line into a namespace (one attribute per
+parameter of the command's function) and calls the one command-level validator registered for the command in
+commands.py; that validator runs the steps below in order, and each step either raises the most specific
+azclierror (the message names the flag and the fix) or writes the checked, normalised value back:
+
+1. names and IDs: `validate_names`, `_check_ids` (well-formed names, no resource ID where a name belongs);
+2. cluster: `validate_cluster` (cluster type and resource provider fit; `az aks extension` is always AKS), and the
+   --timeout/--interval bounds (`wait_limits.check_wait_flags`);
+3. create and update: scope (`scope.resolve_scope`), marketplace plan, version pinning against auto-upgrade and
+   --auto-upgrade-mode (`upgrade_mode`), settings flags and files (`settings`, read with size, time and depth
+   bounds), then the extension type's rules (`type_rules.apply_rules`, on plain values: a `Request` in, a
+   `Request` out) and Dapr's (`dapr`);
+4. list and rollout across clusters: `fleet_validators`.
+
+Knack runs argument-level validators (`c.argument(..., validator=...)`) only when the command has no
+command-level validator: every command here has one, so a check must be called from it, never attached to an
+argument, or it silently never runs.
+
+Checks that need Azure (the cluster, the extension types API, the existing extension) are not validation: they
+run in the command after this (preflight.py, version_guard.py, write_guard.py), and a failed read there warns
+and lets the service decide.
+"""
 import re
 
 from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
@@ -167,8 +190,12 @@ def validate_create(cmd, namespace):
     _validate_auto_upgrade_mode(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
-    from .type_rules import apply_rules
-    apply_rules(namespace, namespace.extension_type, namespace.cluster_type, creating=True)
+    from .type_rules import Request, apply_rules
+    checked = apply_rules(Request(namespace.name, namespace.scope, namespace.release_namespace,
+                                  namespace.configuration_settings, namespace.configuration_protected_settings),
+                          namespace.extension_type, namespace.cluster_type, creating=True)
+    (namespace.name, namespace.scope, namespace.release_namespace, namespace.configuration_settings,
+     namespace.configuration_protected_settings) = checked
     from .dapr import DAPR, prepare_create
     if namespace.extension_type == DAPR:
         prepare_create(namespace)

@@ -1,6 +1,5 @@
 """The functions behind the verbs; both command groups call these. Validators have already checked the input."""
 import sys
-from types import SimpleNamespace
 
 from azure.cli.core.azclierror import AzureResponseError, ClientRequestError, ManualInterrupt, NoTTYError
 from knack.log import get_logger
@@ -66,18 +65,16 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                      configuration_settings_file=None, configuration_protected_settings_file=None,
                      no_wait=False, yes=False, auto_upgrade_mode=None, timeout=None):
     from .preflight import check_type_metadata
-    from .type_rules import apply_rules
+    from .type_rules import Request, apply_rules
     from .version_guard import check_compatibility, check_core_policy
     from .write_guard import refuse_if_managed
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     current = _get(client, target, 'update')
     refuse_if_managed(target, current, 'update')
     extension_type = current.get('extensionType')
-    rules_input = SimpleNamespace(configuration_settings=configuration_settings, name=name,
-                                  configuration_protected_settings=configuration_protected_settings)
-    apply_rules(rules_input, extension_type, target.ref.cluster_type, creating=False)
-    configuration_settings = rules_input.configuration_settings
-    configuration_protected_settings = rules_input.configuration_protected_settings
+    checked = apply_rules(Request(name, None, None, configuration_settings, configuration_protected_settings),
+                          extension_type, target.ref.cluster_type, creating=False)
+    configuration_settings, configuration_protected_settings = checked.settings, checked.protected
     if version or release_train:  # nothing else on update needs the extension types API
         check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
     if version:

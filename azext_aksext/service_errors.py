@@ -109,9 +109,8 @@ def translate(err, target, action, missing=None):
 def not_found(code, message, target, missing=None):
     """A ResourceNotFoundError that says what is missing; its `missing` attribute is 'resource_group', 'cluster'
     or 'target' (the extension, or the type or version asked about)."""
-    error = _not_found(code, message, target, missing)
-    error.missing = ('resource_group' if code == 'ResourceGroupNotFound' else
-                     'cluster' if error.error_msg.startswith('Cluster not found') else 'target')
+    what, error = _not_found(code, message, target, missing)
+    error.missing = what
     return error
 
 
@@ -119,22 +118,24 @@ def _not_found(code, message, target, missing=None):
     ref = target.ref
     text = (message or '').lower()
     if ref is None:
-        return ResourceNotFoundError(f"{missing} was not found in {target.describe()}: {message}",
+        return 'target', ResourceNotFoundError(f"{missing} was not found in {target.describe()}: {message}",
                                      "Check the name and the location.")
     if code == 'ResourceGroupNotFound':
-        return ResourceNotFoundError(
+        return 'resource_group', ResourceNotFoundError(
             f"Resource group '{ref.resource_group}' was not found.",
             "Check -g/--resource-group and the active subscription (`az account show`).")
+    # ARM answers a missing cluster and a missing extension with the same code, ResourceNotFound; only the message
+    # names the resource it could not find.
     about_cluster = ref.name.lower() in text and not ('extensions/' in text or 'extensiontypes' in text)
     if about_cluster or (target.name is None and missing is None):
         hint = "Check -c/--cluster-name"
         if target.group == 'k8s-extension':
             hint += " and --cluster-type (an Arc-enabled cluster is connectedClusters, AKS is managedClusters)"
-        return ResourceNotFoundError(f"Cluster not found: there is no {describe(ref)}.", hint + ".")
+        return 'cluster', ResourceNotFoundError(f"Cluster not found: there is no {describe(ref)}.", hint + ".")
     if missing is not None:
-        return ResourceNotFoundError(f"{missing} was not found for {describe(ref)}: {message}",
+        return 'target', ResourceNotFoundError(f"{missing} was not found for {describe(ref)}: {message}",
                                      "Check the name; the extension type may not be available for this cluster.")
     hint = f"`{target.az_command('list')}` lists the extensions on that cluster."
     if target.group == 'k8s-extension':
         hint += f" If the cluster is of another kind, check --cluster-type (now {ref.cluster_type})."
-    return ResourceNotFoundError(f"Extension '{target.name}' was not found on {describe(ref)}.", hint)
+    return 'target', ResourceNotFoundError(f"Extension '{target.name}' was not found on {describe(ref)}.", hint)

@@ -155,50 +155,56 @@ def rule_for(extension_type):
     return RULES.get((extension_type or '').lower(), DEFAULT_RULE)
 
 
-def apply_rules(namespace, extension_type, cluster_type, creating):
-    """Check the flags against what the type allows, fill in its defaults, and map short setting keys."""
+# What the rules read and may change: the instance name, the scope and release namespace (on create), and the
+# settings. Plain values in, plain values out: the rules never touch az's namespace.
+Request = namedtuple('Request', 'name scope release_namespace settings protected')
+
+
+def apply_rules(request, extension_type, cluster_type, creating):
+    """Check a Request against what the type allows; return it with the type's defaults filled in and its short
+    setting keys mapped. Raises the az error that names the fix."""
     kind = (extension_type or '').lower()
     rule = rule_for(kind)
     if cluster_type and cluster_type.lower() == 'fleets' and kind not in FLEET_TYPES:
         raise InvalidArgumentValueError(
-            "Extension type '{}' cannot be installed on a fleet. The supported extension type is "
-            "'microsoft.flux'.".format(extension_type), "Use --extension-type microsoft.flux.")
+            f"Extension type '{extension_type}' cannot be installed on a fleet. The supported extension type is "
+            "'microsoft.flux'.", "Use --extension-type microsoft.flux.")
     if rule.cluster_types and cluster_type and cluster_type.lower() not in [t.lower() for t in rule.cluster_types]:
         raise InvalidArgumentValueError(
             f"Extension type '{extension_type}' runs on {', '.join(rule.cluster_types)} only, not on {cluster_type}.",
             "Install it on a cluster of a supported type.")
-    settings = _map_aliases(namespace.configuration_settings, rule.aliases)
-    protected = _map_aliases(namespace.configuration_protected_settings, rule.aliases)
+    settings = _map_aliases(request.settings, rule.aliases)
+    protected = _map_aliases(request.protected, rule.aliases)
     if creating:
-        _apply_scope_rules(namespace, extension_type, rule)
+        request = _apply_scope_rules(request, extension_type, rule)
     if rule.prepare_settings and (creating or settings or protected):
         prepared, prepared_protected = rule.prepare_settings(settings or {}, protected or {}, creating)
         # An empty result where the user gave nothing stays None: nothing is sent for it.
         settings, protected = prepared or settings, prepared_protected or protected
-    namespace.configuration_settings = settings
-    namespace.configuration_protected_settings = protected
+    return request._replace(settings=settings, protected=protected)
 
 
-def _apply_scope_rules(namespace, extension_type, rule):
-    if rule.fixed_name and namespace.name != rule.fixed_name:
+def _apply_scope_rules(request, extension_type, rule):
+    name, scope, release_namespace = request.name, request.scope, request.release_namespace
+    if rule.fixed_name and name != rule.fixed_name:
         # As the official tool does: the service accepts one name only, so use it and say so.
         logger.warning("Extension type '%s' is always installed under the name '%s'; using that instead of '%s'.",
-                       extension_type, rule.fixed_name, namespace.name)
-        namespace.name = rule.fixed_name
-    if rule.scopes and namespace.scope and namespace.scope not in rule.scopes:
+                       extension_type, rule.fixed_name, name)
+        name = rule.fixed_name
+    if rule.scopes and scope and scope not in rule.scopes:
         raise InvalidArgumentValueError(
-            "Extension type '{}' can be installed at {} scope only, not at {} scope.".format(
-                extension_type, ' or '.join(rule.scopes), namespace.scope),
+            f"Extension type '{extension_type}' can be installed at {' or '.join(rule.scopes)} scope only, not at "
+            f"{scope} scope.",
             f"Use --scope {rule.scopes[0]}{' (or leave --scope out)' if len(rule.scopes) == 1 else ''}.")
-    if rule.scopes and len(rule.scopes) == 1 and not namespace.scope:
-        namespace.scope = rule.scopes[0]
-    if namespace.scope == CLUSTER and rule.release_namespace:
-        given = namespace.release_namespace
-        if rule.fixed_namespace and given and given != rule.release_namespace:
+    if rule.scopes and len(rule.scopes) == 1 and not scope:
+        scope = rule.scopes[0]
+    if scope == CLUSTER and rule.release_namespace:
+        if rule.fixed_namespace and release_namespace and release_namespace != rule.release_namespace:
             logger.warning("Extension type '%s' installs into namespace '%s' only; using that instead of '%s'.",
-                           extension_type, rule.release_namespace, given)
-            given = None
-        namespace.release_namespace = given or rule.release_namespace
+                           extension_type, rule.release_namespace, release_namespace)
+            release_namespace = None
+        release_namespace = release_namespace or rule.release_namespace
+    return request._replace(name=name, scope=scope, release_namespace=release_namespace)
 
 
 def _map_aliases(settings, aliases):

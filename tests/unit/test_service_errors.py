@@ -1,0 +1,92 @@
+"""Service and transport failures become typed az errors that name the resource and the next step."""
+import json
+from types import SimpleNamespace
+
+import pytest
+from azure.cli.core.azclierror import (AzureConnectionError, AzureInternalError, AzureResponseError,
+                                       BadRequestError, ForbiddenError, ResourceNotFoundError, UnauthorizedError)
+from azure.core.exceptions import HttpResponseError, ServiceRequestError
+
+from azext_aksext.cluster import cluster_ref
+from azext_aksext.service_errors import Target, translate
+
+ARC = cluster_ref('rg', 'arc1', 'connectedClusters')
+
+
+def target(group='k8s-extension', name='flux', ref=ARC):
+    return Target(SimpleNamespace(name=group + ' show'), ref, name)
+
+
+def service_error(status, code, message):
+    err = HttpResponseError(message=message)
+    err.status_code = status
+    err.error = SimpleNamespace(code=code, message=message)
+    return err
+
+
+@pytest.mark.parametrize('status,code,error_type,fragment', [
+    (401, 'InvalidAuthenticationToken', UnauthorizedError, 'az login'),
+    (403, 'AuthorizationFailed', ForbiddenError, 'Kubernetes Extension Contributor'),
+    (409, 'Conflict', AzureResponseError, 'Nothing was changed'),
+    (429, 'TooManyRequests', AzureInternalError, 'retry later'),
+    (503, 'ServiceUnavailable', AzureInternalError, 'retry later'),
+    (400, 'InvalidRequest', BadRequestError, None),
+    (412, 'PreconditionFailed', AzureResponseError, None),
+])
+def test_each_status_becomes_its_typed_error_with_the_next_step(status, code, error_type, fragment):
+    error = translate(service_error(status, code, 'the message'), target(), 'show')
+    assert type(error) is error_type  # pylint: disable=unidiomatic-typecheck
+    assert "extension 'flux' on connectedClusters cluster 'arc1'" in error.error_msg
+    assert code in error.error_msg or status == 401 and 'the message' in error.error_msg
+    if fragment:
+        assert fragment in ' '.join([error.error_msg, str(error.recommendations)])
+
+
+def test_an_unregistered_subscription_names_the_register_command():
+    error = translate(service_error(409, 'MissingSubscriptionRegistration', 'not registered'), target(), 'create')
+    assert 'az provider register --namespace Microsoft.KubernetesConfiguration' in str(error.recommendations)
+
+
+@pytest.mark.parametrize('code,message,missing', [
+    ('ResourceGroupNotFound', "Resource group 'rg' could not be found.", 'resource_group'),
+    ('ResourceNotFound', "The Resource 'Microsoft.Kubernetes/connectedClusters/arc1' under resource group 'rg' "
+                         "was not found.", 'cluster'),
+    ('ResourceNotFound', "The Resource 'Microsoft.KubernetesConfiguration/extensions/flux' was not found.", 'target'),
+])
+def test_a_404_says_whether_the_group_the_cluster_or_the_extension_is_missing(code, message, missing):
+    error = translate(service_error(404, code, message), target(), 'show')
+    assert isinstance(error, ResourceNotFoundError) and error.missing == missing
+
+
+def test_a_missing_extension_points_to_list_and_to_the_cluster_type():
+    error = translate(service_error(404, 'ResourceNotFound', 'extensions/flux'), target(), 'show')
+    hint = str(error.recommendations)
+    assert 'az k8s-extension list -g rg -c arc1 --cluster-type connectedClusters' in hint
+    assert '--cluster-type' in hint
+
+
+def test_az_aks_extension_commands_need_no_cluster_type():
+    aks = cluster_ref('rg', 'aks1', 'managedClusters')
+    error = translate(service_error(404, 'ResourceNotFound', 'extensions/flux'), target('aks extension', ref=aks),
+                      'show')
+    assert 'az aks extension list -g rg -c aks1' in str(error.recommendations)
+    assert '--cluster-type' not in str(error.recommendations)
+
+
+def test_no_connection_is_a_connection_error_with_the_show_command():
+    error = translate(ServiceRequestError('connection refused'), target(), 'create')
+    assert isinstance(error, AzureConnectionError)
+    assert 'az k8s-extension show -g rg -c arc1 -n flux --cluster-type connectedClusters' in str(error.recommendations)
+
+
+def test_an_answer_that_is_not_json_is_named_as_such():
+    try:
+        json.loads('<html>')
+    except ValueError as err:
+        error = translate(err, target(), 'show')
+    assert isinstance(error, AzureResponseError) and 'could not be read' in error.error_msg
+
+
+def test_anything_else_is_passed_through():
+    err = KeyError('x')
+    assert translate(err, target(), 'show') is err

@@ -1,0 +1,146 @@
+"""The rules of well-known extension types, on plain values: what each type allows, the defaults it fills in, and
+the settings it checks or rewrites."""
+import pytest
+from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError,
+                                       RequiredArgumentMissingError)
+
+from azext_aksext.type_rules import DEFAULT_RULE, RULES, Request, apply_rules, rule_for
+
+WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/'
+             'Microsoft.OperationalInsights/workspaces/ws')
+
+
+def create(extension_type, cluster_type='connectedClusters', name='x', scope=None, release_namespace=None,
+           settings=None, protected=None):
+    return apply_rules(Request(name, scope, release_namespace, settings, protected), extension_type, cluster_type,
+                       creating=True)
+
+
+def update(extension_type, settings=None, protected=None, cluster_type='connectedClusters'):
+    return apply_rules(Request('x', None, None, settings, protected), extension_type, cluster_type, creating=False)
+
+
+@pytest.mark.parametrize('extension_type,namespace', [
+    ('microsoft.flux', 'flux-system'), ('microsoft.dapr', 'dapr-system'),
+    ('microsoft.openservicemesh', 'arc-osm-system'), ('microsoft.azuredefender.kubernetes', 'mdc'),
+    ('microsoft.azuremonitor.containers', 'azuremonitor-containers'),
+    ('microsoft.azuremonitor.containers.metrics', 'kube-system'),
+])
+def test_cluster_scoped_types_get_cluster_scope_and_their_release_namespace(extension_type, namespace):
+    checked = create(extension_type, settings={'skipPrerequisites': 'true'}
+                     if 'azuremonitor' in extension_type else None)
+    assert checked.scope == 'cluster' and checked.release_namespace == namespace
+
+
+@pytest.mark.parametrize('extension_type', sorted(RULES))
+def test_cluster_scoped_types_refuse_namespace_scope(extension_type):
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        create(extension_type, scope='namespace', cluster_type='managedClusters')
+    assert 'cluster scope only' in raised.value.error_msg and '--scope cluster' in str(raised.value.recommendations)
+
+
+def test_flux_keeps_a_release_namespace_the_user_chose():
+    assert create('microsoft.flux', release_namespace='gitops').release_namespace == 'gitops'
+
+
+@pytest.mark.parametrize('extension_type,namespace', [
+    ('microsoft.openservicemesh', 'arc-osm-system'), ('microsoft.azuredefender.kubernetes', 'mdc')])
+def test_fixed_namespaces_replace_the_users_with_a_warning(extension_type, namespace, caplog):
+    assert create(extension_type, release_namespace='other').release_namespace == namespace
+    assert "installs into namespace '{}' only".format(namespace) in caplog.text
+
+
+@pytest.mark.parametrize('extension_type,name', [
+    ('microsoft.azuredefender.kubernetes', 'microsoft.azuredefender.kubernetes'),
+    ('microsoft.azuremonitor.containers', 'azuremonitor-containers'),
+    ('microsoft.azuremonitor.containers.metrics', 'azuremonitor-metrics'),
+])
+def test_fixed_instance_names_replace_the_users_with_a_warning(extension_type, name, caplog):
+    assert create(extension_type, name='mine', settings={'skipPrerequisites': 'true'}).name == name
+    assert "always installed under the name '{}'".format(name) in caplog.text
+
+
+def test_types_are_looked_up_case_insensitively_and_unknown_types_get_the_default():
+    assert rule_for('Microsoft.Flux') is RULES['microsoft.flux']
+    assert rule_for('contoso.app') is DEFAULT_RULE
+    checked = create('contoso.app', scope='namespace')
+    assert checked.scope == 'namespace' and checked.release_namespace is None
+
+
+def test_only_flux_runs_on_a_fleet():
+    assert create('microsoft.flux', cluster_type='fleets').scope == 'cluster'
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        create('microsoft.dapr', cluster_type='fleets')
+    assert 'cannot be installed on a fleet' in raised.value.error_msg
+
+
+def test_aks_backup_runs_on_aks_only():
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        create('microsoft.dataprotection.kubernetes', cluster_type='connectedClusters')
+    assert 'runs on managedClusters only' in raised.value.error_msg
+
+
+def test_aks_backup_short_keys_map_to_the_charts_keys():
+    checked = create('microsoft.dataprotection.kubernetes', cluster_type='managedClusters', settings={
+        'blobContainer': 'c', 'storageAccount': 'sa', 'storageAccountResourceGroup': 'rg',
+        'storageAccountSubscriptionId': 's'})
+    assert checked.settings == {
+        'configuration.backupStorageLocation.bucket': 'c',
+        'configuration.backupStorageLocation.config.storageAccount': 'sa',
+        'configuration.backupStorageLocation.config.resourceGroup': 'rg',
+        'configuration.backupStorageLocation.config.subscriptionId': 's'}
+
+
+def test_aks_backup_needs_its_storage_on_create_but_not_on_update():
+    with pytest.raises(RequiredArgumentMissingError) as raised:
+        create('microsoft.dataprotection.kubernetes', cluster_type='managedClusters', settings={'blobContainer': 'c'})
+    assert 'storageAccount' in raised.value.error_msg
+    assert update('microsoft.dataprotection.kubernetes', cluster_type='managedClusters').settings is None
+
+
+@pytest.mark.parametrize('settings,error,fragment', [
+    ({}, RequiredArgumentMissingError, 'enableTraining=true or enableInference=true'),
+    ({'enableInference': 'true'}, RequiredArgumentMissingError, 'HTTPS settings'),
+    ({'enableInference': 'true', 'allowInsecureConnections': 'true'}, RequiredArgumentMissingError,
+     'inferenceRouterServiceType'),
+    ({'enableInference': 'true', 'allowInsecureConnections': 'true', 'sslSecret': 's',
+      'inferenceRouterServiceType': 'loadBalancer'}, ArgumentUsageError, 'contradicts'),
+    ({'enableInference': 'true', 'allowInsecureConnections': 'true', 'inferenceRouterServiceType': 'ingress'},
+     InvalidArgumentValueError, 'must be one of'),
+])
+def test_azure_ml_settings_must_fit_together(settings, error, fragment):
+    with pytest.raises(error) as raised:
+        create('microsoft.azureml.kubernetes', cluster_type='managedClusters', settings=settings)
+    assert fragment in raised.value.error_msg
+
+
+def test_azure_ml_training_only_passes():
+    checked = create('microsoft.azureml.kubernetes', cluster_type='managedClusters',
+                     settings={'enableTraining': 'True'})
+    assert checked.settings['enableTraining'] == 'True' and checked.release_namespace == 'azureml'
+
+
+def test_azure_ml_pem_files_are_sent_as_their_base64_contents(tmp_path):
+    cert, key = tmp_path / 'c.pem', tmp_path / 'k.pem'
+    cert.write_bytes(b'CERT')
+    key.write_bytes(b'KEY')
+    checked = create('microsoft.azureml.kubernetes', cluster_type='managedClusters', settings={
+        'enableInference': 'true', 'inferenceRouterServiceType': 'nodePort'},
+        protected={'sslCertPemFile': str(cert), 'sslKeyPemFile': str(key)})
+    assert checked.protected == {'scoringFe.sslCert': 'Q0VSVA==', 'scoringFe.sslKey': 'S0VZ'}
+
+
+def test_monitor_accepts_a_workspace_id_and_trims_its_trailing_slash():
+    checked = create('microsoft.azuremonitor.containers', settings={'logAnalyticsWorkspaceResourceID': WORKSPACE + '/'})
+    assert checked.settings['logAnalyticsWorkspaceResourceID'] == WORKSPACE
+
+
+def test_monitor_refuses_an_id_that_is_not_a_workspace():
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        create('microsoft.azuremonitor.containers', settings={'logAnalyticsWorkspaceResourceID': '/subscriptions/x'})
+    assert 'is not a Log Analytics workspace resource ID' in raised.value.error_msg
+
+
+def test_update_leaves_name_scope_and_namespace_alone():
+    checked = update('microsoft.azuredefender.kubernetes', settings={'a': '1'})
+    assert (checked.name, checked.scope, checked.release_namespace, checked.settings) == ('x', None, None, {'a': '1'})
