@@ -41,6 +41,14 @@ class AzCli:
         self._write_ca_bundle()
         self.env = dict(os.environ, **self._settings())
 
+    @classmethod
+    def with_aksext(cls, emulator, home, wheel):
+        """An az logged in to the running emulator, its config and extensions under home, with the wheel added."""
+        cli = cls(emulator.endpoint, Path(home) / 'azure', extension_dir=Path(home) / 'extensions')
+        cli.login()
+        cli.add_extension(wheel)
+        return cli
+
     def _write_ca_bundle(self):
         # The roots this machine already trusts plus the emulator's CA: MSAL and azure-cli-core both honour
         # REQUESTS_CA_BUNDLE, and so does the pip that `az extension add` runs, which may need the machine's own

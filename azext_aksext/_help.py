@@ -325,16 +325,11 @@ examples:
 
 helps['aks extension rollout'] = """
 type: command
-short-summary: Install or change one extension on many clusters, in waves, with a failure threshold; resumable.
+short-summary: Install or change one extension on many AKS clusters, in waves, with a failure threshold; resumable.
 long-summary: >
-    Finds the target clusters and their extensions through Azure Resource Graph, then plans each cluster:
-    create, update (only the fields that differ; protected settings are always sent once), nothing to do, or
-    blocked with the reason (immutable property differs, cluster not Succeeded or stopped, service-principal
-    AKS cluster, extension managed by Azure). A canary wave runs first, then waves of --max-parallel clusters;
-    the rollout stops after a wave once failures pass --max-failures. ARM throttling and conflicts are waited
-    out. A journal file records every write, so running the same command again after Ctrl-C, a crash or a CI
-    timeout resumes without sending a second operation to any cluster. Exits 0 only when every cluster
-    converged.
+    `az k8s-extension rollout` for AKS clusters only: it plans each cluster (create, update only what differs,
+    nothing, or blocked with the reason), runs a canary first and then at most --max-parallel clusters at once,
+    stops once failures pass --max-failures, waits out ARM throttling, and resumes from its journal when run again.
 examples:
   - name: See what installing Flux 1.16.2 on every cluster of a resource group would do.
     text: az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --dry-run -o table

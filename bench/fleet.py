@@ -165,9 +165,7 @@ def main():
     home = ROOT / '.bench-fleet'
     shutil.rmtree(home, ignore_errors=True)
     with EmulatorProcess(home / 'emulator', op_seconds=OP_SECONDS) as emulator:
-        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
-        cli.login()
-        cli.add_extension(options.wheel)
+        cli = AzCli.with_aksext(emulator, home, options.wheel)
         fleet = emulator.admin.seed_fleet(subscriptions=3, groups=4, clusters=2000, extensions_per_cluster=5)
         print('fleet: {} clusters, {} extensions; measuring ...'.format(fleet['clusters'], fleet['extensions']),
               flush=True)

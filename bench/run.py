@@ -168,9 +168,7 @@ def main():
     home = ROOT / '.bench'
     shutil.rmtree(home, ignore_errors=True)
     with EmulatorProcess(home / 'emulator', seed='demo', op_seconds=1.0) as emulator:
-        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
-        cli.login()
-        cli.add_extension(options.wheel)
+        cli = AzCli.with_aksext(emulator, home, options.wheel)
         print('measuring (medians of {} runs) ...'.format(options.runs), flush=True)
         show_ours, show_generic = bench_show(cli, max(SHOW_PAIRS, options.runs))
         import_ms, sdk_at_load = bench_import(cli, options.runs)

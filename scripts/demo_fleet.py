@@ -45,9 +45,7 @@ def main():
                                   extension_types=['microsoft.flux'], stopped_share=0, sp_share=0,
                                   not_ready_share=0, failed_share=0)
         print(json.dumps(fleet))
-        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
-        cli.login()
-        cli.add_extension(options.wheel)
+        cli = AzCli.with_aksext(emulator, home, options.wheel)
         subs = ['--subscriptions'] + fleet['subscriptions']
 
         show('Inventory: how far along is each extension across both subscriptions? (Azure Resource Graph, '

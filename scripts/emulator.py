@@ -22,9 +22,7 @@ def main():
     home.mkdir(exist_ok=True)
     seed = None if (home / 'emulator').exists() else 'demo'   # keep the state of an earlier run
     with EmulatorProcess(home / 'emulator', seed=seed, op_seconds=options.op_seconds) as emulator:
-        cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
-        cli.login()
-        cli.add_extension(options.wheel)
+        cli = AzCli.with_aksext(emulator, home, options.wheel)
         # The project's own az first on PATH: a machine with only Python has no other.
         lines = ['export PATH={}:"$PATH"'.format(Path(cli.az).parent)] + cli.env_lines()
         env_file = home / 'env.sh'

@@ -116,15 +116,9 @@ def ensure_relay(context, names):
     if hybrid is not None:
         context.found('Relay hybrid connection', hybrid.id)
         return hybrid, _relay_keys(context, names)
-    namespace = context.get_or_none('read Relay namespace ' + names.relay,
-                             lambda: client.namespaces.get(names.group, names.relay))
-    if namespace is None:
-        namespace = context.step('create Relay namespace ' + names.relay, lambda: client.namespaces.
-                                 begin_create_or_update(names.group, names.relay, {
-                                     'location': context.cluster_location, 'tags': TAGS}).result())
-        context.made('Relay namespace', namespace.id)
-    else:
-        context.found('Relay namespace', namespace.id)
+    context.reuse_or_make('Relay namespace', names.relay, lambda: client.namespaces.get(names.group, names.relay),
+                          lambda: client.namespaces.begin_create_or_update(names.group, names.relay, {
+                              'location': context.cluster_location, 'tags': TAGS}).result())
     hybrid = context.step('create Relay hybrid connection ' + names.cluster, lambda: client.hybrid_connections.
                           create_or_update(names.group, names.relay, names.cluster,
                                            {'properties': {'requiresClientAuthorization': True}}))
@@ -203,15 +197,10 @@ def _service_bus_settings(settings, protected, namespace_id, connection_string):
 
 def ensure_workspace(context, names):
     client = context.log_analytics()
-    workspace = context.get_or_none('read Log Analytics workspace ' + names.workspace,
-                             lambda: client.workspaces.get(names.group, names.workspace))
-    if workspace is None:
-        workspace = context.step('create Log Analytics workspace ' + names.workspace, lambda: client.workspaces.
-                                 begin_create_or_update(names.group, names.workspace, {
-                                     'location': context.cluster_location, 'tags': TAGS}).result())
-        context.made('Log Analytics workspace', workspace.id)
-    else:
-        context.found('Log Analytics workspace', workspace.id)
+    workspace = context.reuse_or_make(
+        'Log Analytics workspace', names.workspace, lambda: client.workspaces.get(names.group, names.workspace),
+        lambda: client.workspaces.begin_create_or_update(names.group, names.workspace, {
+            'location': context.cluster_location, 'tags': TAGS}).result())
     return _workspace_keys(context, names, workspace)
 
 

@@ -76,6 +76,16 @@ class Context:
         self.reused.append(f'{what} {resource_id}')
         logger.info("Reusing %s %s", what, resource_id)
 
+    def reuse_or_make(self, what, name, read, make):
+        """The resource read() finds (a 404 is none), or the one make() creates; --verbose says which."""
+        found = self.get_or_none(f'read {what} {name}', read)
+        if found is not None:
+            self.found(what, found.id)
+            return found
+        made = self.step(f'create {what} {name}', make)
+        self.made(what, made.id)
+        return made
+
     def step(self, what, action):
         """Run action(); when it fails, raise an error that says what failed, what already exists and how to
         re-run. The extension is not sent after a failed step."""

@@ -118,32 +118,17 @@ def _names(context, region):
     return trimmed(base, 44, dashes_only=True), trimmed(base, 64)
 
 
-def _dc_id(context, kind, name):
-    return '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Insights/{}/{}'.format(
-        context.subscription, context.target.ref.resource_group, kind, name)
-
-
 def ensure_endpoint(context, region):
     name = _names(context, region)[0]
     group, client = context.target.ref.resource_group, context.monitor().data_collection_endpoints
-    found = context.get_or_none('read data collection endpoint ' + name, lambda: client.get(group, name))
-    if found is not None:
-        context.found('data collection endpoint', found.id)
-        return found.id
-    made = context.step('create data collection endpoint ' + _dc_id(context, 'dataCollectionEndpoints', name),
-                        lambda: client.create(group, name, {'location': region, 'kind': 'Linux', 'tags':
-                                                            CREATED_BY_TAG, 'properties': {}}))
-    context.made('data collection endpoint', made.id)
-    return made.id
+    return context.reuse_or_make('data collection endpoint', name, lambda: client.get(group, name),
+                                 lambda: client.create(group, name, {'location': region, 'kind': 'Linux',
+                                                                     'tags': CREATED_BY_TAG, 'properties': {}})).id
 
 
 def ensure_rule(context, region, endpoint_id, workspace_id):
     name = _names(context, region)[1]
     group, client = context.target.ref.resource_group, context.monitor().data_collection_rules
-    found = context.get_or_none('read data collection rule ' + name, lambda: client.get(group, name))
-    if found is not None:
-        context.found('data collection rule', found.id)
-        return found.id
     body = {'location': region, 'kind': 'Linux', 'tags': CREATED_BY_TAG, 'properties': {
         'dataCollectionEndpointId': endpoint_id,
         'dataSources': {'prometheusForwarder': [{'name': 'PrometheusDataSource', 'streams': [STREAM],
@@ -151,10 +136,8 @@ def ensure_rule(context, region, endpoint_id, workspace_id):
         'dataFlows': [{'destinations': ['MonitoringAccount1'], 'streams': [STREAM]}],
         'description': 'DCR for Azure Monitor Metrics Profile (Managed Prometheus)',
         'destinations': {'monitoringAccounts': [{'accountResourceId': workspace_id, 'name': 'MonitoringAccount1'}]}}}
-    made = context.step('create data collection rule ' + _dc_id(context, 'dataCollectionRules', name),
-                        lambda: client.create(group, name, body))
-    context.made('data collection rule', made.id)
-    return made.id
+    return context.reuse_or_make('data collection rule', name, lambda: client.get(group, name),
+                                 lambda: client.create(group, name, body)).id
 
 
 def association_name(context):
