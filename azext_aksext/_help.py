@@ -4,17 +4,8 @@
 """
 from knack.help_files import helps
 
-# az k8s-extension
-
-helps['k8s-extension'] = """
-type: group
-short-summary: Install, configure, upgrade and remove cluster extensions on AKS, Arc-enabled and other Kubernetes
-    clusters.
-"""
-
-helps['k8s-extension create'] = """
-type: command
-short-summary: Install an extension on a cluster and wait until it is Succeeded.
+# Details both command groups share: each is used by the entries of its verb in both groups.
+_CREATE_DETAILS = """
 long-summary: >
     Waits for the service to finish, showing progress, and exits non-zero with the service's error and status
     messages if the installation fails. --version pins a version and turns minor-version auto-upgrade off.
@@ -28,7 +19,58 @@ long-summary: >
     exists may be created again with the same spec, but its extension type, scope and namespace, identity and
     plan cannot change: delete it and create it again. Extensions managed by Azure (for example by AKS) are
     read-only.
-examples:
+"""
+
+_UPDATE_DETAILS = """
+long-summary: >
+    Sends only the fields you give. Protected settings are replaced as a whole: give all of them again.
+    A new --version must support the cluster's Kubernetes version. `az aks extension update` allows only patch
+    upgrades within the cluster's Kubernetes minor version (AKS's rule for core extensions); a minor or major
+    upgrade comes with `az aks upgrade`. Extensions managed by Azure (for example by AKS) cannot be updated or
+    deleted by users. --auto-upgrade-mode none|patch|compatible sets which upgrades the service applies itself.
+"""
+
+_DELETE_DETAILS = """
+long-summary: >
+    Asks for confirmation unless --yes is given or core.disable_confirm_prompt is set; with no terminal attached
+    it fails at once instead of waiting for an answer. An extension that does not exist is a warning, not an error.
+"""
+
+_LIST_DETAILS = """
+long-summary: >
+    With --cluster-name, lists that cluster's extensions from the cluster itself. Without it, lists the
+    extensions of every cluster in the resource group (-g), the current subscription or --subscriptions, through
+    Azure Resource Graph: one request per 1,000 extensions, whatever the number of clusters. Resource Graph
+    usually reflects a change within 30 seconds.
+"""
+
+_LIST_UPGRADES_DETAILS = """
+long-summary: >
+    Reads the cluster's Kubernetes version (and distribution, on Arc) and each release train's versions with the
+    Kubernetes versions they do not support. Status is `behind` when a newer compatible version exists, `up to date`
+    otherwise, and `unknown` when the cluster or the versions could not be read or the service's expressions could
+    not be understood. ManagedBy names the owner of an extension users may only read.
+"""
+
+_WAIT_DETAILS = """
+long-summary: >
+    Checks after 1 s, then 2 s, 4 s ... up to 30 s (or at a fixed --interval). With --created or --updated it
+    stops with an error as soon as the extension is Failed or Canceled.
+"""
+
+
+# az k8s-extension
+
+helps['k8s-extension'] = """
+type: group
+short-summary: Install, configure, upgrade and remove cluster extensions on AKS, Arc-enabled and other Kubernetes
+    clusters.
+"""
+
+helps['k8s-extension create'] = """
+type: command
+short-summary: Install an extension on a cluster and wait until it is Succeeded.
+""" + _CREATE_DETAILS + """examples:
   - name: Install Flux on an AKS cluster, following the stable release train.
     text: >
         az k8s-extension create -g my-rg -c my-cluster --cluster-type managedClusters -n flux
@@ -52,13 +94,7 @@ examples:
 helps['k8s-extension update'] = """
 type: command
 short-summary: Change an extension's settings, version or release train, and wait until it is Succeeded.
-long-summary: >
-    Sends only the fields you give. Protected settings are replaced as a whole: give all of them again.
-    A new --version must support the cluster's Kubernetes version. `az aks extension update` allows only patch
-    upgrades within the cluster's Kubernetes minor version (AKS's rule for core extensions); a minor or major
-    upgrade comes with `az aks upgrade`. Extensions managed by Azure (for example by AKS) cannot be updated or
-    deleted by users. --auto-upgrade-mode none|patch|compatible sets which upgrades the service applies itself.
-examples:
+""" + _UPDATE_DETAILS + """examples:
   - name: Change one setting.
     text: >
         az k8s-extension update -g my-rg -c my-arc --cluster-type connectedClusters -n flux
@@ -78,10 +114,7 @@ examples:
 helps['k8s-extension delete'] = """
 type: command
 short-summary: Remove an extension and wait until it is gone.
-long-summary: >
-    Asks for confirmation unless --yes is given or core.disable_confirm_prompt is set; with no terminal attached
-    it fails at once instead of waiting for an answer. An extension that does not exist is a warning, not an error.
-examples:
+""" + _DELETE_DETAILS + """examples:
   - name: Delete an extension without a prompt.
     text: az k8s-extension delete -g my-rg -c my-arc --cluster-type connectedClusters -n flux --yes
   - name: Remove the resource at once, even if the cluster agent does not answer.
@@ -111,12 +144,7 @@ examples:
 helps['k8s-extension list'] = """
 type: command
 short-summary: List the extensions on a cluster, or across every cluster in scope.
-long-summary: >
-    With --cluster-name, lists that cluster's extensions from the cluster itself. Without it, lists the
-    extensions of every cluster in the resource group (-g), the current subscription or --subscriptions, through
-    Azure Resource Graph: one request per 1,000 extensions, whatever the number of clusters. Resource Graph
-    usually reflects a change within 30 seconds.
-examples:
+""" + _LIST_DETAILS + """examples:
   - name: List the extensions on a cluster as a table.
     text: az k8s-extension list -g my-rg -c my-arc --cluster-type connectedClusters -o table
   - name: List the names of the extensions that failed.
@@ -135,12 +163,7 @@ helps['k8s-extension list-upgrades'] = """
 type: command
 short-summary: Show, for each extension on a cluster, the newest version of its release train that supports the
     cluster.
-long-summary: >
-    Reads the cluster's Kubernetes version (and distribution, on Arc) and each release train's versions with the
-    Kubernetes versions they do not support. Status is `behind` when a newer compatible version exists, `up to date`
-    otherwise, and `unknown` when the cluster or the versions could not be read or the service's expressions could
-    not be understood. ManagedBy names the owner of an extension users may only read.
-examples:
+""" + _LIST_UPGRADES_DETAILS + """examples:
   - name: What can be upgraded on a cluster, as a table.
     text: az k8s-extension list-upgrades -g my-rg -c my-cluster --cluster-type managedClusters -o table
   - name: The names of the extensions that are behind.
@@ -181,10 +204,7 @@ examples:
 helps['k8s-extension wait'] = """
 type: command
 short-summary: Wait until an extension reaches a state.
-long-summary: >
-    Checks after 1 s, then 2 s, 4 s ... up to 30 s (or at a fixed --interval). With --created or --updated it
-    stops with an error as soon as the extension is Failed or Canceled.
-examples:
+""" + _WAIT_DETAILS + """examples:
   - name: Wait until an extension created with --no-wait is installed.
     text: az k8s-extension wait -g my-rg -c my-arc --cluster-type connectedClusters -n flux --created
   - name: Wait at most 10 minutes for a deletion.
@@ -205,20 +225,7 @@ short-summary: Install, configure, upgrade and remove cluster extensions on an A
 helps['aks extension create'] = """
 type: command
 short-summary: Install an extension on an AKS cluster and wait until it is Succeeded.
-long-summary: >
-    Waits for the service to finish, showing progress, and exits non-zero with the service's error and status
-    messages if the installation fails. --version pins a version and turns minor-version auto-upgrade off.
-    Azure Monitor Container Insights, Defender and AKS Backup first get the Azure resources they need (the default
-    Log Analytics workspace, a data collection rule and its association, a storage account lookup), tagged
-    createdBy=aksext and reused on re-runs; unlike the official tool, the extension is not sent when one of them
-    cannot be made. skipPrerequisites=true skips this for Container Insights.
-    Before sending, the cluster's Kubernetes version (and distribution, on Arc) is checked against the versions
-    the chosen version (or, without --version, the newest of the release train) does not support; an unsupported
-    combination is refused with the newest versions that do support the cluster. An extension that already
-    exists may be created again with the same spec, but its extension type, scope and namespace, identity and
-    plan cannot change: delete it and create it again. Extensions managed by Azure (for example by AKS) are
-    read-only.
-examples:
+""" + _CREATE_DETAILS + """examples:
   - name: Install Flux, following the stable release train.
     text: az aks extension create -g my-rg -c my-cluster -n flux -t microsoft.flux
   - name: Install Dapr pinned to a version, with settings from a YAML file and secrets from another file.
@@ -238,13 +245,7 @@ examples:
 helps['aks extension update'] = """
 type: command
 short-summary: Change an extension's settings, version or release train, and wait until it is Succeeded.
-long-summary: >
-    Sends only the fields you give. Protected settings are replaced as a whole: give all of them again.
-    A new --version must support the cluster's Kubernetes version. `az aks extension update` allows only patch
-    upgrades within the cluster's Kubernetes minor version (AKS's rule for core extensions); a minor or major
-    upgrade comes with `az aks upgrade`. Extensions managed by Azure (for example by AKS) cannot be updated or
-    deleted by users. --auto-upgrade-mode none|patch|compatible sets which upgrades the service applies itself.
-examples:
+""" + _UPDATE_DETAILS + """examples:
   - name: Change one setting.
     text: az aks extension update -g my-rg -c my-cluster -n flux --configuration-settings logLevel=debug
   - name: Pin a newer version.
@@ -258,10 +259,7 @@ examples:
 helps['aks extension delete'] = """
 type: command
 short-summary: Remove an extension from an AKS cluster and wait until it is gone.
-long-summary: >
-    Asks for confirmation unless --yes is given or core.disable_confirm_prompt is set; with no terminal attached
-    it fails at once instead of waiting for an answer. An extension that does not exist is a warning, not an error.
-examples:
+""" + _DELETE_DETAILS + """examples:
   - name: Delete an extension without a prompt.
     text: az aks extension delete -g my-rg -c my-cluster -n flux --yes
   - name: Remove the resource at once, even if the cluster agent does not answer.
@@ -289,12 +287,7 @@ examples:
 helps['aks extension list'] = """
 type: command
 short-summary: List the extensions on an AKS cluster, or across every AKS cluster in scope.
-long-summary: >
-    With --cluster-name, lists that cluster's extensions from the cluster itself. Without it, lists the
-    extensions of every cluster in the resource group (-g), the current subscription or --subscriptions, through
-    Azure Resource Graph: one request per 1,000 extensions, whatever the number of clusters. Resource Graph
-    usually reflects a change within 30 seconds.
-examples:
+""" + _LIST_DETAILS + """examples:
   - name: List the extensions on a cluster as a table.
     text: az aks extension list -g my-rg -c my-cluster -o table
   - name: List the names of the extensions that failed.
@@ -311,12 +304,7 @@ helps['aks extension list-upgrades'] = """
 type: command
 short-summary: Show, for each extension on a cluster, the newest version of its release train that supports the
     cluster.
-long-summary: >
-    Reads the cluster's Kubernetes version (and distribution, on Arc) and each release train's versions with the
-    Kubernetes versions they do not support. Status is `behind` when a newer compatible version exists, `up to date`
-    otherwise, and `unknown` when the cluster or the versions could not be read or the service's expressions could
-    not be understood. ManagedBy names the owner of an extension users may only read.
-examples:
+""" + _LIST_UPGRADES_DETAILS + """examples:
   - name: What can be upgraded on a cluster, as a table.
     text: az aks extension list-upgrades -g my-rg -c my-cluster -o table
   - name: The names of the extensions that are behind.
@@ -348,10 +336,7 @@ examples:
 helps['aks extension wait'] = """
 type: command
 short-summary: Wait until an extension of an AKS cluster reaches a state.
-long-summary: >
-    Checks after 1 s, then 2 s, 4 s ... up to 30 s (or at a fixed --interval). With --created or --updated it
-    stops with an error as soon as the extension is Failed or Canceled.
-examples:
+""" + _WAIT_DETAILS + """examples:
   - name: Wait until an extension created with --no-wait is installed.
     text: az aks extension wait -g my-rg -c my-cluster -n flux --created
   - name: Wait at most 10 minutes for a deletion.
