@@ -36,7 +36,7 @@ demo: $(WHEEL)
 	$(BIN)/python scripts/demo.py --wheel $(WHEEL)
 	$(BIN)/python scripts/demo_fleet.py --wheel $(WHEEL)
 
-test: $(WHEEL)
+test: lint $(WHEEL)
 	AKSEXT_WHEEL=$(WHEEL) $(BIN)/python -m pytest -n 2 -q tests
 
 emulator: $(WHEEL)
