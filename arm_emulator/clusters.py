@@ -181,7 +181,7 @@ async def delete_cluster(service, call):
     key = doc['id'].lower()
     with service.store.transaction():
         service.store.delete('clusters', key)
-        service.store.db.execute('DELETE FROM extensions WHERE cluster_key=?', (key,))
+        service.store.delete_cluster_extensions(key)
     return json_response(None, status=200)
 
 

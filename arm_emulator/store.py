@@ -28,6 +28,12 @@ STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'resources', 'o
                 'requests')
 
 
+def _under(column, prefixes):
+    """A condition (and its arguments) for rows whose ``column`` starts with any of ``prefixes``."""
+    clause = ' OR '.join('substr({}, 1, ?) = ?'.format(column) for _ in prefixes)
+    return clause, [arg for prefix in prefixes for arg in (len(prefix), prefix)]
+
+
 class Store:
     def __init__(self, data_dir):
         self.db = sqlite3.connect(str(Path(data_dir) / 'state.db'), isolation_level=None, check_same_thread=False)
@@ -61,6 +67,15 @@ class Store:
     def set_meta(self, key, value):
         self.db.execute('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', (key, json.dumps(value)))
 
+    # Resource provider registration, per namespace.
+    def provider_state(self, namespace):
+        row = self.db.execute('SELECT state FROM providers WHERE key=?', (namespace.lower(),)).fetchone()
+        return row[0] if row else None
+
+    def set_provider_state(self, namespace, state):
+        self.db.execute('INSERT OR REPLACE INTO providers (key, namespace, state) VALUES (?, ?, ?)',
+                        (namespace.lower(), namespace, state))
+
     # Keyed JSON documents: every resource table stores one document per lower-cased resource id.
     def get(self, table, key):
         row = self.db.execute('SELECT doc FROM {} WHERE key=?'.format(table), (key,)).fetchone()
@@ -79,6 +94,25 @@ class Store:
     def docs(self, table, where='', args=(), order='key'):
         sql = 'SELECT doc FROM {} {} ORDER BY {}'.format(table, where, order)
         return [json.loads(row[0]) for row in self.db.execute(sql, args)]
+
+    # What lives under a resource id: keys are lower-cased ids, so a prefix of '<id>/' is everything below it.
+    def resources_under(self, prefix):
+        clause, args = _under('key', [prefix])
+        return self.docs('resources', 'WHERE ' + clause, args)
+
+    def delete_resources_under(self, prefix):
+        clause, args = _under('key', [prefix])
+        self.db.execute('DELETE FROM resources WHERE ' + clause, args)
+
+    def delete_extensions_under(self, prefix):
+        clause, args = _under('cluster_key', [prefix])
+        self.db.execute('DELETE FROM extensions WHERE ' + clause, args)
+
+    def delete_group_clusters(self, group_key):
+        self.db.execute('DELETE FROM clusters WHERE group_key=?', (group_key,))
+
+    def delete_cluster_extensions(self, cluster_key):
+        self.db.execute('DELETE FROM extensions WHERE cluster_key=?', (cluster_key,))
 
     # Extensions keep their protected settings in a separate column so no rendering path can pick them up.
     def protected_settings(self, key):
