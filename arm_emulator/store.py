@@ -114,6 +114,20 @@ class Store:
     def delete_cluster_extensions(self, cluster_key):
         self.db.execute('DELETE FROM extensions WHERE cluster_key=?', (cluster_key,))
 
+    # Bulk seeding: rows of (key, [parent key,] doc), replacing any row of the same key.
+    def add_groups(self, rows):
+        self.db.executemany('INSERT OR REPLACE INTO groups (key, doc) VALUES (?, ?)',
+                            [(key, json.dumps(doc)) for key, doc in rows])
+
+    def add_clusters(self, rows):
+        self.db.executemany('INSERT OR REPLACE INTO clusters (key, group_key, doc) VALUES (?, ?, ?)',
+                            [(key, group_key, json.dumps(doc)) for key, group_key, doc in rows])
+
+    def add_extensions(self, rows):
+        """Extensions without protected settings."""
+        self.db.executemany('INSERT OR REPLACE INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)',
+                            [(key, cluster_key, json.dumps(doc), '{}') for key, cluster_key, doc in rows])
+
     # Extensions keep their protected settings in a separate column so no rendering path can pick them up.
     def protected_settings(self, key):
         row = self.db.execute('SELECT protected FROM extensions WHERE key=?', (key,)).fetchone()
