@@ -135,7 +135,7 @@ async def delete_extension(service, call):
 async def list_extensions(service, call):
     _, cluster = clusters.find(service, call.params)
     cluster_key = cluster['id'].lower()
-    operations.settle_cluster(service, cluster_key)
+    operations.settle_pending(service, cluster_key)
     try:
         skip = max(0, int(call.query_value('$skipToken', '0')))
     except ValueError:

@@ -81,12 +81,9 @@ def current(service, key):
     return doc
 
 
-def settle_cluster(service, cluster_key):
-    """Settle every pending operation on one cluster's extensions (before listing them)."""
-    rows = service.store.db.execute(
-        "SELECT json_extract(doc, '$.operation') FROM extensions "
-        "WHERE cluster_key=? AND json_extract(doc, '$.operation') IS NOT NULL", (cluster_key,)).fetchall()
-    for (op_id,) in rows:
+def settle_pending(service, cluster_key=None):
+    """Settle every pending operation on one cluster's extensions, or on all extensions (before listing them)."""
+    for op_id in service.store.pending_operation_ids(cluster_key):
         op = service.store.get('operations', op_id)
         if op is not None:
             settle(service, op)

@@ -128,6 +128,27 @@ class Store:
         self.db.executemany('INSERT OR REPLACE INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)',
                             [(key, cluster_key, json.dumps(doc), '{}') for key, cluster_key, doc in rows])
 
+    # Reads across many extensions and clusters.
+    def pending_operation_ids(self, cluster_key=None):
+        """Ids of the operations extensions are waiting for: on one cluster, or on every cluster."""
+        sql = ("SELECT json_extract(doc, '$.operation') FROM extensions "
+               "WHERE json_extract(doc, '$.operation') IS NOT NULL")
+        args = ()
+        if cluster_key is not None:
+            sql, args = sql + ' AND cluster_key=?', (cluster_key,)
+        return [op_id for (op_id,) in self.db.execute(sql, args).fetchall()]
+
+    def clusters_under(self, prefixes):
+        """Cluster documents whose key starts with any of ``prefixes``, by key."""
+        clause, args = _under('key', prefixes)
+        return self.docs('clusters', 'WHERE ' + clause, args)
+
+    def extensions_under(self, prefixes):
+        """(cluster key, extension document) for extensions whose key starts with any of ``prefixes``, by key."""
+        clause, args = _under('key', prefixes)
+        return [(cluster_key, json.loads(doc)) for cluster_key, doc in self.db.execute(
+            'SELECT cluster_key, doc FROM extensions WHERE {} ORDER BY key'.format(clause), args)]
+
     # Extensions keep their protected settings in a separate column so no rendering path can pick them up.
     def protected_settings(self, key):
         row = self.db.execute('SELECT protected FROM extensions WHERE key=?', (key,)).fetchone()
