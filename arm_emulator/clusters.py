@@ -177,7 +177,7 @@ async def get_cluster(service, call):
 
 
 async def delete_cluster(service, call):
-    kind, doc = find(service, call.params)
+    _, doc = find(service, call.params)
     key = doc['id'].lower()
     with service.store.transaction():
         service.store.delete('clusters', key)

@@ -91,8 +91,8 @@ class Store:
     def delete(self, table, key):
         self.db.execute('DELETE FROM {} WHERE key=?'.format(table), (key,))
 
-    def docs(self, table, where='', args=(), order='key'):
-        sql = 'SELECT doc FROM {} {} ORDER BY {}'.format(table, where, order)
+    def docs(self, table, where='', args=()):
+        sql = 'SELECT doc FROM {} {} ORDER BY key'.format(table, where)
         return [json.loads(row[0]) for row in self.db.execute(sql, args)]
 
     # What lives under a resource id: keys are lower-cased ids, so a prefix of '<id>/' is everything below it.
