@@ -1,7 +1,8 @@
 """Emulator state in SQLite (WAL) in the data directory, so a restarted emulator carries on where it stopped.
 
 The server is single-threaded (one asyncio loop), so one connection in autocommit mode is enough; multi-statement
-changes go through :meth:`Store.transaction`.
+changes go through :meth:`Store.transaction`. Every SQL statement of the emulator lives in this module, one
+named method per query, so the table layout can change without touching the route modules.
 """
 import contextlib
 import json
