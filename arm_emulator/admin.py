@@ -92,10 +92,9 @@ class Admin:
             doc = extension_model.new_doc(extension_id, name, kind, {'properties': {'extensionType': extension_type}},
                                           now, service.tenant)
             doc.update(provisioningState='Succeeded', currentVersion=version)
-            rows.append((extension_id.lower(), cluster['id'].lower(), json.dumps(doc), '{}'))
+            rows.append((extension_id.lower(), cluster['id'].lower(), doc))
         with service.store.transaction():
-            service.store.db.executemany(
-                'INSERT OR REPLACE INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)', rows)
+            service.store.add_extensions(rows)
         return json_response({'created': len(rows)}, status=201)
 
     async def seed_fleet(self, request):

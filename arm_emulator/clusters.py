@@ -177,11 +177,11 @@ async def get_cluster(service, call):
 
 
 async def delete_cluster(service, call):
-    kind, doc = find(service, call.params)
+    _, doc = find(service, call.params)
     key = doc['id'].lower()
     with service.store.transaction():
         service.store.delete('clusters', key)
-        service.store.db.execute('DELETE FROM extensions WHERE cluster_key=?', (key,))
+        service.store.delete_cluster_extensions(key)
     return json_response(None, status=200)
 
 

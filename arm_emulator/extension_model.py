@@ -8,8 +8,6 @@ import uuid
 from . import catalog, errors
 
 EXTENSION_TYPE = 'Microsoft.KubernetesConfiguration/extensions'
-PATCHABLE = ('autoUpgradeMinorVersion', 'autoUpgradeMode', 'releaseTrain', 'version', 'configurationSettings',
-             'configurationProtectedSettings')
 AUTO_UPGRADE_WITH_VERSION = ('AutoUpgradeMinorVersion cannot be set to true when a Version is provided. Set '
                              'AutoUpgradeMinorVersion to false or remove the Version from the request.')
 RUNNING_STATES = {'create': 'Creating', 'update': 'Updating', 'delete': 'Deleting'}

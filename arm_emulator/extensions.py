@@ -93,7 +93,7 @@ async def put_extension(service, call):
 
 
 def _existing(service, call):
-    kind, _, key, _ = _target(service, call)
+    _, _, key, _ = _target(service, call)
     doc = operations.current(service, key)
     if doc is None:
         raise errors.resource_not_found('{}/extensions'.format(KUBERNETES_CONFIGURATION), call.params['ext'],
@@ -135,7 +135,7 @@ async def delete_extension(service, call):
 async def list_extensions(service, call):
     _, cluster = clusters.find(service, call.params)
     cluster_key = cluster['id'].lower()
-    operations.settle_cluster(service, cluster_key)
+    operations.settle_pending(service, cluster_key)
     try:
         skip = max(0, int(call.query_value('$skipToken', '0')))
     except ValueError:
@@ -156,7 +156,7 @@ async def get_operation(service, call):
     if op is None or op['extKey'] != key:
         raise errors.ArmError(404, 'ResourceNotFound', "The operation '{}' could not be found."
                               .format(call.params['op']))
-    body = operations.status_body(service, op, call.api_version)
+    body = operations.status_body(service, op)
     # Like ARM, ask the client to come back later for as long as the operation runs.
     running = body['status'] not in operations.TERMINAL
     return json_response(body, headers=_headers(call, _retry_after(service) if running else None))

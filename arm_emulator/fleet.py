@@ -5,7 +5,6 @@ Arc clusters, some stopped, some on a service principal, some not Succeeded, eac
 versions and states. Rows go straight into the store (one transaction) rather than through the ARM routes, so
 seeding 2,000 clusters takes a second, not minutes.
 """
-import json
 import random
 import uuid
 
@@ -43,7 +42,7 @@ def subscription_ids(service, count):
 def _group(service, subscription, name, location):
     doc = groups.group_body(service, name, location, {})
     doc['id'] = '/subscriptions/{}/resourceGroups/{}'.format(subscription, name)
-    return (service.group_key(subscription, name), json.dumps(doc))
+    return service.group_key(subscription, name), doc
 
 
 def _cluster_doc(service, rng, spec, group_id, kind, name, index):
@@ -79,7 +78,7 @@ def _extension_rows(service, rng, spec, cluster, kind, now):
         if doc['provisioningState'] == 'Failed':
             doc['errorInfo'] = {'code': 'ExtensionOperationFailed', 'message': 'Helm install timed out.'}
             doc['statuses'] = extension_model.failure_statuses('Helm install timed out.')
-        rows.append((extension_id.lower(), cluster['id'].lower(), json.dumps(doc), '{}'))
+        rows.append((extension_id.lower(), cluster['id'].lower(), doc))
     return rows
 
 
@@ -95,21 +94,19 @@ def seed_fleet(service, raw):
             name = '{}-rg-{}'.format(spec['prefix'], index)
             key, doc = _group(service, subscription, name, spec['location'])
             group_rows.append((key, doc))
-            group_ids.append((key, json.loads(doc)['id']))
+            group_ids.append((key, doc['id']))
     now = service.clock()
     for index in range(int(spec['clusters'])):
         group_key, group_id = group_ids[index % len(group_ids)]
         kind = ARC if rng.random() < spec['arc_share'] else AKS
         name = '{}-{}-{:05d}'.format(spec['prefix'], 'arc' if kind is ARC else 'aks', index)
         cluster = _cluster_doc(service, rng, spec, group_id, kind, name, index)
-        cluster_rows.append((cluster['id'].lower(), group_key, json.dumps(cluster)))
+        cluster_rows.append((cluster['id'].lower(), group_key, cluster))
         extension_rows.extend(_extension_rows(service, rng, spec, cluster, kind, now))
     with service.store.transaction():
-        service.store.db.executemany('INSERT OR REPLACE INTO groups (key, doc) VALUES (?, ?)', group_rows)
-        service.store.db.executemany('INSERT OR REPLACE INTO clusters (key, group_key, doc) VALUES (?, ?, ?)',
-                                     cluster_rows)
-        service.store.db.executemany(
-            'INSERT OR REPLACE INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)', extension_rows)
+        service.store.add_groups(group_rows)
+        service.store.add_clusters(cluster_rows)
+        service.store.add_extensions(extension_rows)
     service.set_provider_state(KUBERNETES_CONFIGURATION, 'Registered')
     return {'subscriptions': subscriptions, 'groups': len(group_rows), 'clusters': len(cluster_rows),
             'extensions': len(extension_rows)}

@@ -128,8 +128,7 @@ async def handle(service, call):
         if call.method != 'GET':
             raise errors.method_not_allowed(call.method)
         prefix = path.key + '/'
-        docs = [doc for doc in service.store.docs('resources', 'WHERE substr(key, 1, ?) = ?', (len(prefix), prefix))
-                if '/' not in doc['id'].lower()[len(prefix):]]
+        docs = [doc for doc in service.store.resources_under(prefix) if '/' not in doc['id'].lower()[len(prefix):]]
         return json_response({'value': [doc for doc in docs]})
     if path.kind == 'action':
         action = ACTIONS.get((path.type_key, path.action.lower()))
@@ -149,7 +148,7 @@ async def handle(service, call):
         prefix = path.key + '/'
         with service.store.transaction():
             service.store.delete('resources', path.key)
-            service.store.db.execute('DELETE FROM resources WHERE substr(key, 1, ?) = ?', (len(prefix), prefix))
+            service.store.delete_resources_under(prefix)
         return json_response(None, status=200)
     if doc is None:
         raise path.not_found()

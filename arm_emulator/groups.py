@@ -53,9 +53,9 @@ def remove_group(service, name):
     prefix = '/subscriptions/{}/resourcegroups/{}/'.format(service.subscription, key)
     with service.store.transaction():
         service.store.delete('groups', key)
-        service.store.db.execute('DELETE FROM clusters WHERE group_key=?', (key,))
-        service.store.db.execute("DELETE FROM extensions WHERE substr(cluster_key, 1, ?) = ?", (len(prefix), prefix))
-        service.store.db.execute("DELETE FROM resources WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        service.store.delete_group_clusters(key)
+        service.store.delete_extensions_under(prefix)
+        service.store.delete_resources_under(prefix)
 
 
 async def list_groups(service, call):

@@ -33,7 +33,7 @@ def start(service, key, doc, kind, failure=None):
     return op['id']
 
 
-def _apply(service, op, doc):
+def _apply(op, doc):
     """Apply a finished operation's outcome to its extension; returns the new doc, or None once deleted."""
     if op['kind'] == 'delete' and op['outcome'] == 'Succeeded':
         return None
@@ -56,7 +56,7 @@ def settle(service, op):
     with service.store.transaction():
         doc = service.store.get('extensions', op['extKey'])
         if doc is not None and doc.get('operation') == op['id']:
-            doc = _apply(service, op, doc)
+            doc = _apply(op, doc)
             if doc is None:
                 service.store.delete('extensions', op['extKey'])
             else:
@@ -81,18 +81,15 @@ def current(service, key):
     return doc
 
 
-def settle_cluster(service, cluster_key):
-    """Settle every pending operation on one cluster's extensions (before listing them)."""
-    rows = service.store.db.execute(
-        "SELECT json_extract(doc, '$.operation') FROM extensions "
-        "WHERE cluster_key=? AND json_extract(doc, '$.operation') IS NOT NULL", (cluster_key,)).fetchall()
-    for (op_id,) in rows:
+def settle_pending(service, cluster_key=None):
+    """Settle every pending operation on one cluster's extensions, or on all extensions (before listing them)."""
+    for op_id in service.store.pending_operation_ids(cluster_key):
         op = service.store.get('operations', op_id)
         if op is not None:
             settle(service, op)
 
 
-def status_body(service, op, api_version):
+def status_body(service, op):
     op = settle(service, op)
     body = {'id': op['extId'] + '/operations/' + op['id'], 'name': op['id'],
             'status': op['outcome'] if op['done'] else extension_model.RUNNING_STATES[op['kind']],

@@ -78,42 +78,19 @@ def _extension_row(service, doc, location):
             'identity': doc.get('identity'), 'zones': None, 'extendedLocation': None}
 
 
-def _settle_pending(service):
-    """Finish operations whose time is up so the table shows what a read of each extension would."""
-    rows = service.store.db.execute("SELECT json_extract(doc, '$.operation') FROM extensions "
-                                    "WHERE json_extract(doc, '$.operation') IS NOT NULL").fetchall()
-    for (op_id,) in rows:
-        op = service.store.get('operations', op_id)
-        if op is not None:
-            operations.settle(service, op)
-
-
-def _in_scope(subscriptions):
-    wanted = sorted({sub.lower() for sub in subscriptions})
-    clauses = ' OR '.join('substr(key, 1, ?) = ?' for _ in wanted)
-    args = []
-    for sub in wanted:
-        prefix = '/subscriptions/{}/'.format(sub)
-        args += [len(prefix), prefix]
-    return clauses, args
-
-
 def table_rows(service, table, subscriptions):
-    clauses, args = _in_scope(subscriptions)
-    clusters = {}
-    for (doc,) in service.store.db.execute('SELECT doc FROM clusters WHERE {} ORDER BY key'.format(clauses), args):
-        doc = json.loads(doc)
-        clusters[doc['id'].lower()] = doc
+    prefixes = ['/subscriptions/{}/'.format(sub) for sub in sorted({sub.lower() for sub in subscriptions})]
+    clusters = {doc['id'].lower(): doc for doc in service.store.clusters_under(prefixes)}
     if table.lower() == 'resources':
         return [_cluster_row(service, doc) for doc in clusters.values()]
     if table.lower() == 'kubernetesconfigurationresources':
-        _settle_pending(service)
+        # Finish operations whose time is up so the table shows what a read of each extension would.
+        operations.settle_pending(service)
         rows = []
-        for cluster_key, doc in service.store.db.execute(
-                'SELECT cluster_key, doc FROM extensions WHERE {} ORDER BY key'.format(clauses), args):
+        for cluster_key, doc in service.store.extensions_under(prefixes):
             cluster = clusters.get(cluster_key)
             if cluster is not None:
-                rows.append(_extension_row(service, json.loads(doc), cluster.get('location')))
+                rows.append(_extension_row(service, doc, cluster.get('location')))
         return rows
     raise query_error("Table '{}' is not available: use Resources or KubernetesConfigurationResources."
                       .format(table), [{'code': 'ParserFailure', 'message': 'ParserFailure', 'token': table}])

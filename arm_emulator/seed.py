@@ -1,7 +1,6 @@
 """Named starting states. ``demo``: resource group demo-rg (eastus) with an AKS cluster on a system-assigned
 identity, an AKS cluster on a service principal, an Arc connected cluster, and an AKS cluster with an extension
 that AKS manages (users may only read it); extensions provider registered."""
-import json
 import uuid
 
 from . import catalog, clusters, extension_model, groups
@@ -59,5 +58,4 @@ def add_managed_extension(service):
     doc.update(provisioningState='Succeeded', currentVersion=catalog.latest(catalog.find(extension_type), 'stable'),
                managementDetails=MANAGEMENT_DETAILS)
     with service.store.transaction():
-        service.store.db.execute('INSERT INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)',
-                                 (extension_id.lower(), cluster_key, json.dumps(doc), '{}'))
+        service.store.add_extensions([(extension_id.lower(), cluster_key, doc)])

@@ -60,16 +60,15 @@ class Service:
         return doc
 
     def provider_state(self, namespace):
-        row = self.store.db.execute('SELECT state FROM providers WHERE key=?', (namespace.lower(),)).fetchone()
-        if row:
-            return row[0]
+        state = self.store.provider_state(namespace)
+        if state is not None:
+            return state
         # Only the extensions namespace starts unregistered, as on a fresh subscription; the cluster
         # namespaces are assumed registered since their clusters already exist.
         return 'NotRegistered' if namespace.lower() == KUBERNETES_CONFIGURATION.lower() else 'Registered'
 
     def set_provider_state(self, namespace, state):
-        self.store.db.execute('INSERT OR REPLACE INTO providers (key, namespace, state) VALUES (?, ?, ?)',
-                              (namespace.lower(), namespace, state))
+        self.store.set_provider_state(namespace, state)
 
     def require_registration(self, namespace):
         if self.provider_state(namespace) != 'Registered':

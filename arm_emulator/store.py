@@ -1,7 +1,8 @@
 """Emulator state in SQLite (WAL) in the data directory, so a restarted emulator carries on where it stopped.
 
 The server is single-threaded (one asyncio loop), so one connection in autocommit mode is enough; multi-statement
-changes go through :meth:`Store.transaction`.
+changes go through :meth:`Store.transaction`. Every SQL statement of the emulator lives in this module, one
+named method per query, so the table layout can change without touching the route modules.
 """
 import contextlib
 import json
@@ -26,6 +27,12 @@ CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc 
 # Tables wiped by a reset; `meta` keeps the identity (tenant, secret, signing key) so logins stay valid.
 STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'resources', 'operations', 'planned_failures',
                 'requests')
+
+
+def _under(column, prefixes):
+    """A condition (and its arguments) for rows whose ``column`` starts with any of ``prefixes``."""
+    clause = ' OR '.join('substr({}, 1, ?) = ?'.format(column) for _ in prefixes)
+    return clause, [arg for prefix in prefixes for arg in (len(prefix), prefix)]
 
 
 class Store:
@@ -61,6 +68,15 @@ class Store:
     def set_meta(self, key, value):
         self.db.execute('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', (key, json.dumps(value)))
 
+    # Resource provider registration, per namespace.
+    def provider_state(self, namespace):
+        row = self.db.execute('SELECT state FROM providers WHERE key=?', (namespace.lower(),)).fetchone()
+        return row[0] if row else None
+
+    def set_provider_state(self, namespace, state):
+        self.db.execute('INSERT OR REPLACE INTO providers (key, namespace, state) VALUES (?, ?, ?)',
+                        (namespace.lower(), namespace, state))
+
     # Keyed JSON documents: every resource table stores one document per lower-cased resource id.
     def get(self, table, key):
         row = self.db.execute('SELECT doc FROM {} WHERE key=?'.format(table), (key,)).fetchone()
@@ -76,9 +92,63 @@ class Store:
     def delete(self, table, key):
         self.db.execute('DELETE FROM {} WHERE key=?'.format(table), (key,))
 
-    def docs(self, table, where='', args=(), order='key'):
-        sql = 'SELECT doc FROM {} {} ORDER BY {}'.format(table, where, order)
+    def docs(self, table, where='', args=()):
+        sql = 'SELECT doc FROM {} {} ORDER BY key'.format(table, where)
         return [json.loads(row[0]) for row in self.db.execute(sql, args)]
+
+    # What lives under a resource id: keys are lower-cased ids, so a prefix of '<id>/' is everything below it.
+    def resources_under(self, prefix):
+        clause, args = _under('key', [prefix])
+        return self.docs('resources', 'WHERE ' + clause, args)
+
+    def delete_resources_under(self, prefix):
+        clause, args = _under('key', [prefix])
+        self.db.execute('DELETE FROM resources WHERE ' + clause, args)
+
+    def delete_extensions_under(self, prefix):
+        clause, args = _under('cluster_key', [prefix])
+        self.db.execute('DELETE FROM extensions WHERE ' + clause, args)
+
+    def delete_group_clusters(self, group_key):
+        self.db.execute('DELETE FROM clusters WHERE group_key=?', (group_key,))
+
+    def delete_cluster_extensions(self, cluster_key):
+        self.db.execute('DELETE FROM extensions WHERE cluster_key=?', (cluster_key,))
+
+    # Bulk seeding: rows of (key, [parent key,] doc), replacing any row of the same key.
+    def add_groups(self, rows):
+        self.db.executemany('INSERT OR REPLACE INTO groups (key, doc) VALUES (?, ?)',
+                            [(key, json.dumps(doc)) for key, doc in rows])
+
+    def add_clusters(self, rows):
+        self.db.executemany('INSERT OR REPLACE INTO clusters (key, group_key, doc) VALUES (?, ?, ?)',
+                            [(key, group_key, json.dumps(doc)) for key, group_key, doc in rows])
+
+    def add_extensions(self, rows):
+        """Extensions without protected settings."""
+        self.db.executemany('INSERT OR REPLACE INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)',
+                            [(key, cluster_key, json.dumps(doc), '{}') for key, cluster_key, doc in rows])
+
+    # Reads across many extensions and clusters.
+    def pending_operation_ids(self, cluster_key=None):
+        """Ids of the operations extensions are waiting for: on one cluster, or on every cluster."""
+        sql = ("SELECT json_extract(doc, '$.operation') FROM extensions "
+               "WHERE json_extract(doc, '$.operation') IS NOT NULL")
+        args = ()
+        if cluster_key is not None:
+            sql, args = sql + ' AND cluster_key=?', (cluster_key,)
+        return [op_id for (op_id,) in self.db.execute(sql, args).fetchall()]
+
+    def clusters_under(self, prefixes):
+        """Cluster documents whose key starts with any of ``prefixes``, by key."""
+        clause, args = _under('key', prefixes)
+        return self.docs('clusters', 'WHERE ' + clause, args)
+
+    def extensions_under(self, prefixes):
+        """(cluster key, extension document) for extensions whose key starts with any of ``prefixes``, by key."""
+        clause, args = _under('key', prefixes)
+        return [(cluster_key, json.loads(doc)) for cluster_key, doc in self.db.execute(
+            'SELECT cluster_key, doc FROM extensions WHERE {} ORDER BY key'.format(clause), args)]
 
     # Extensions keep their protected settings in a separate column so no rendering path can pick them up.
     def protected_settings(self, key):
