@@ -200,4 +200,4 @@ def validate_wait(cmd, namespace):
             jmespath.compile(namespace.custom)
         except jmespath.exceptions.JMESPathError as err:
             raise InvalidArgumentValueError("--custom '{}' is not a valid JMESPath query: {}".format(
-                namespace.custom, err), "For example: --custom \"provisioningState=='Succeeded'\"")
+                namespace.custom, err), "For example: --custom \"provisioningState=='Succeeded'\"") from err

@@ -160,10 +160,10 @@ def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster
     progress = Progress(f"Waiting for '{name}'", verbose=_verbose(cmd))
     try:
         wait_until(fetch, condition, progress, interval=interval, timeout=timeout)
-    except TimeoutError:
+    except TimeoutError as err:
         raise ClientRequestError(
             f"Timed out after {timeout:g}s waiting for {target.describe()}.",
-            f"Run the wait again with a larger --timeout, or `{target.az_command('show')}` to see its state.")
+            f"Run the wait again with a larger --timeout, or `{target.az_command('show')}` to see its state.") from err
     except KeyboardInterrupt:
         _interrupted(target, 'wait', flag)
     finally:

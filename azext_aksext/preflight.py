@@ -27,7 +27,8 @@ def check_aks_cluster(cmd, target):
             raise ResourceNotFoundError(
                 "Cluster not found: there is no AKS cluster '{}' in resource group '{}'.".format(
                     target.ref.name, target.ref.resource_group),
-                "Check -c/--cluster-name and -g/--resource-group (`az aks list -o table` lists your clusters).")
+                "Check -c/--cluster-name and -g/--resource-group (`az aks list -o table` lists your clusters)."
+            ) from err
         if could_not_answer(err):
             # A check of aksext's own must not need more than the operation does: the service decides.
             logger.warning("Could not read AKS cluster '%s' to check it before sending (%s); going on without "
@@ -88,7 +89,8 @@ def _ask(client, target, extension_type, location, request):
                 "Extension type '{}' cannot be installed on {}: {}".format(
                     extension_type, describe(target.ref), error_code_and_message(err)[1]),
                 "`az k8s-extension extension-types list-by-cluster -g {} -c {} --cluster-type {}` lists the types "
-                "this cluster supports.".format(target.ref.resource_group, target.ref.name, target.ref.cluster_type))
+                "this cluster supports.".format(target.ref.resource_group, target.ref.name, target.ref.cluster_type)
+            ) from err
         if status == 404 or could_not_answer(err):
             logger.warning("Could not check extension type '%s' before sending (the extension types API %s); the "
                            "service will check it.", extension_type, _reason(err))

@@ -135,18 +135,19 @@ def _read_text(path, flag):
             "Pipe the settings into az, or give the path of a file.")
     try:
         raw = read_bounded(path)
-    except TimeoutError:
+    except TimeoutError as err:
         raise FileOperationError(
             "Settings file '{}' given to {} gave no end of data within {:g}s (a pipe nobody writes to, or a "
-            "device?).".format(path, flag, READ_SECONDS), "Give a regular file, or make sure the pipe is written.")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            "device?).".format(path, flag, READ_SECONDS),
+            "Give a regular file, or make sure the pipe is written.") from err
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as err:
         raise FileOperationError(
             f"Settings file '{path}' given to {flag} does not exist or is not a file.",
-            "Check the path.")
+            "Check the path.") from err
     except OSError as err:
         raise FileOperationError(
             f"Settings file '{path}' given to {flag} could not be read: {err.strerror}.",
-            "Check the file's permissions.")
+            "Check the file's permissions.") from err
     if len(raw) > MAX_SETTINGS_FILE_BYTES:
         raise FileOperationError(
             f"Settings file '{path}' given to {flag} is larger than {MAX_SETTINGS_FILE_BYTES // 1024} KiB.",
@@ -160,7 +161,7 @@ def _read_text(path, flag):
     except UnicodeDecodeError as err:
         raise InvalidArgumentValueError(
             f"Settings file '{path}' given to {flag} is not UTF-8 text (bad byte at offset {err.start}).",
-            "Save it as UTF-8 JSON or YAML.")
+            "Save it as UTF-8 JSON or YAML.") from err
 
 
 def _parse(text, path, flag):
@@ -169,17 +170,17 @@ def _parse(text, path, flag):
         try:
             return json.loads(text, parse_float=str, parse_int=str, parse_constant=_reject_constant,
                               object_pairs_hook=lambda pairs: _unique_keys(pairs, path, flag))
-        except RecursionError:
-            raise _too_deep(path, flag)
+        except RecursionError as err:
+            raise _too_deep(path, flag) from err
         except ValueError as err:
             if isinstance(err, _DuplicateKey):
-                raise InvalidArgumentValueError(str(err), "Give each setting once.")
+                raise InvalidArgumentValueError(str(err), "Give each setting once.") from err
             # {a: 1} is YAML flow style, not broken JSON: without a double quote anywhere, try it as YAML.
             if '"' in text:
                 raise InvalidArgumentValueError(
                     "Settings file '{}' given to {} is not valid JSON: {} (line {}, column {}).".format(
                         path, flag, getattr(err, 'msg', err), getattr(err, 'lineno', '?'), getattr(err, 'colno', '?')),
-                    "Fix the JSON, or write the file as YAML.")
+                    "Fix the JSON, or write the file as YAML.") from err
     import yaml  # only settings files need it: keep it out of az's start-up
     try:
         loader = _text_scalar_loader(yaml)(text)
@@ -191,17 +192,19 @@ def _parse(text, path, flag):
             return loader.construct_document(node)
         finally:
             loader.dispose()
-    except RecursionError:
-        raise _too_deep(path, flag)
+    except RecursionError as err:
+        raise _too_deep(path, flag) from err
     except yaml.YAMLError as err:
         mark = getattr(err, 'problem_mark', None)
         where = f' (line {mark.line + 1}, column {mark.column + 1})' if mark else ''
         problem = getattr(err, 'problem', None) or 'parse error'
-        if _is_secret(flag):  # YAML quotes what it choked on: an alias or tag there is a protected value
+        # YAML quotes what it choked on: an alias or tag there is a protected value (not chained either, as --debug
+        # would print the YAML error's own text, which quotes the line)
+        if _is_secret(flag):
             problem = 'syntax error (the text is not shown: it may be a protected value)'
         raise InvalidArgumentValueError(
             f"Settings file '{path}' given to {flag} is not valid YAML: {problem}{where}.",
-            "Fix the YAML, or write the file as JSON.")
+            "Fix the YAML, or write the file as JSON.") from (None if _is_secret(flag) else err)
 
 
 class _DuplicateKey(ValueError):

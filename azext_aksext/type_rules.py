@@ -79,7 +79,7 @@ def _read_ssl_files(protected):
                 protected[chart_key] = base64.b64encode(_read_pem(key, path)).decode()
             except OSError as err:
                 raise FileOperationError("Could not read the PEM file given as protected setting {}: {}.".format(
-                    key, err.strerror), "Give the path of a readable PEM file.")
+                    key, err.strerror), "Give the path of a readable PEM file.") from err
     return protected
 
 
@@ -88,9 +88,9 @@ def _read_pem(key, path):
     from .settings import MAX_SETTINGS_FILE_BYTES, READ_SECONDS, read_bounded
     try:
         data = read_bounded(path)
-    except TimeoutError:
+    except TimeoutError as err:
         raise FileOperationError("The PEM file given as protected setting {} gave no end of data within {:g}s.".format(
-            key, READ_SECONDS), "Give the path of a regular PEM file.")
+            key, READ_SECONDS), "Give the path of a regular PEM file.") from err
     if len(data) > MAX_SETTINGS_FILE_BYTES:
         raise FileOperationError("The PEM file given as protected setting {} is larger than {} KiB.".format(
             key, MAX_SETTINGS_FILE_BYTES // 1024), "Give the path of a PEM certificate or key file.")

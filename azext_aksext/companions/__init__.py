@@ -4,7 +4,8 @@ and the settings derived from them.
 
 Which module handles which extension type is data (HANDLERS); each module offers any of ``create(context,
 settings, protected) -> (settings, protected)``, ``update(context, settings, protected, current)`` with the same
-result, and ``delete(context, extension)``. The command functions call one hook per verb and know nothing of the types."""
+result, and ``delete(context, extension)``. The command functions call one hook per verb and know nothing of the
+types."""
 import importlib
 
 HANDLERS = {

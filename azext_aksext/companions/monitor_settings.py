@@ -21,7 +21,7 @@ def parse_data_collection_settings(settings):
     except ValueError as err:
         raise InvalidArgumentValueError(f"dataCollectionSettings is not valid JSON: {err}.",
                                         'Give a JSON object, for example dataCollectionSettings=\'{"interval": '
-                                        '"1m", "namespaceFilteringMode": "Off"}\'.')
+                                        '"1m", "namespaceFilteringMode": "Off"}\'.') from err
     if not isinstance(document, dict):
         raise InvalidArgumentValueError("dataCollectionSettings must be a JSON object.")
     _check_interval(document.get('interval'))
