@@ -211,7 +211,8 @@ def _run(client, target, action, state_word, no_wait, before, timeout, begin):
     progress = Progress(f"{state_word} '{target.name}'", verbose=_verbose(target.cmd),
                         known_messages=_status_messages(before))
     try:
-        observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
+        def observe():
+            return _status_messages(_current_state(client, target))
         try:
             poller = start(AdaptivePolling(progress, observe, deadline=time.monotonic() + timeout))
         except Exception as err:  # pylint: disable=broad-except

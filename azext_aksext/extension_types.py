@@ -82,8 +82,8 @@ def show_version_by_cluster(cmd, client, resource_group_name, cluster_name, exte
 
 def aks_list_types(cmd, client, location=None, resource_group_name=None, cluster_name=None, release_train=None,
                    plan_publisher=None, plan_product=None, plan_name=None):
-    plan = dict(release_train=release_train, plan_publisher=plan_publisher, plan_product=plan_product,
-                plan_name=plan_name)
+    plan = {'release_train': release_train, 'plan_publisher': plan_publisher, 'plan_product': plan_product,
+            'plan_name': plan_name}
     if _by_location(location, resource_group_name, cluster_name):
         return list_types_by_location(cmd, client, location, cluster_type='managedClusters', **plan)
     return list_types_by_cluster(cmd, client, resource_group_name, cluster_name, 'managedClusters', **plan)
@@ -97,7 +97,7 @@ def aks_show_type(cmd, client, extension_type, location=None, resource_group_nam
 
 def aks_list_versions(cmd, client, extension_type, location=None, resource_group_name=None, cluster_name=None,
                       release_train=None, major_version=None, show_latest=False):
-    filters = dict(release_train=release_train, major_version=major_version, show_latest=show_latest)
+    filters = {'release_train': release_train, 'major_version': major_version, 'show_latest': show_latest}
     if _by_location(location, resource_group_name, cluster_name):
         return list_versions_by_location(cmd, client, location, extension_type, cluster_type='managedClusters',
                                          **filters)

@@ -235,7 +235,7 @@ def _check_node(root, path, flag):
     def size(node, depth, name):
         if depth > MAX_DEPTH:
             raise _too_deep(path, flag)
-        if node.tag not in _PLAIN_TAGS and not (node.tag == 'tag:yaml.org,2002:merge'):
+        if node.tag not in _PLAIN_TAGS and node.tag != 'tag:yaml.org,2002:merge':
             raise InvalidArgumentValueError(
                 "Setting '{}' in '{}' ({}) is tagged {}; settings are plain text.".format(
                     name or '(the document)', path, flag,

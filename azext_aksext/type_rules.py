@@ -114,7 +114,7 @@ def _prepare_backup(settings, protected, creating):
     return settings, protected
 
 
-def _prepare_monitor(settings, protected, creating):
+def _prepare_monitor(settings, protected, _creating):
     """A workspace ID is optional (the default workspace is used without one); the ones given are checked."""
     from .companions.monitor_settings import check_monitor_settings
     check_monitor_settings(settings, protected)

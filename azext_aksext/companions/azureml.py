@@ -59,7 +59,7 @@ def create(context, settings, protected):
     names = Names(context)
     everything = dict(settings, **protected)
     if _is(settings, 'relayserver.enabled', 'false') and 'relayServerConnectionString' not in everything:
-        _relay_settings(context, names, settings, protected, ensure_relay(context, names))
+        _relay_settings(names, settings, protected, ensure_relay(context, names))
     if _is(settings, 'servicebus.enabled', 'false') and 'serviceBusConnectionString' not in everything:
         _service_bus_settings(settings, protected, *ensure_service_bus(context, names))
     if _is(settings, 'logAnalyticsWS', 'false') and 'azure_log_analytics.connection_string' not in everything:
@@ -74,7 +74,7 @@ def update(context, settings, protected, current):
     original = dict(current.get('configurationSettings') or {}, **(settings or {}))
     names = Names(context)
     if _is(original, 'relayserver.enabled', 'false') and 'relayServerConnectionString' not in protected:
-        _relay_settings(context, names, {}, protected, _relay_keys(context, names))
+        _relay_settings(names, {}, protected, _relay_keys(context, names))
     if _is(original, 'servicebus.enabled', 'false') and 'serviceBusConnectionString' not in protected:
         _service_bus_settings({}, protected, None, _service_bus_keys(context, names))
     if _is(original, 'azure_log_analytics.enabled', 'false') and \
@@ -142,7 +142,7 @@ def _relay_keys(context, names):
         names.group, names.relay, names.cluster, RULE).primary_connection_string)
 
 
-def _relay_settings(context, names, settings, protected, found):
+def _relay_settings(names, settings, protected, found):
     hybrid, connection_string = found if isinstance(found, tuple) else (None, found)
     protected['relayServerConnectionString'] = connection_string
     protected['relayserver.relayConnectionString'] = connection_string
@@ -228,4 +228,3 @@ def _workspace_settings(settings, protected, customer_id, key):
     settings['azure_log_analytics.enabled'] = 'True'
     settings['azure_log_analytics.customer_id'] = customer_id
     protected['azure_log_analytics.connection_string'] = key
-

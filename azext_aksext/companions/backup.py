@@ -45,7 +45,7 @@ def create(context, settings, protected):
     return settings, protected
 
 
-def update(context, settings, protected, current):
+def update(context, settings, protected, _current):
     """Changing the storage takes all four storage keys, and the new account is checked as on create."""
     if not settings:
         return settings, protected

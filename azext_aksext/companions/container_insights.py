@@ -157,4 +157,3 @@ def delete(context, extension):
 
 def _region(location):
     return (location or '').replace(' ', '').lower()
-

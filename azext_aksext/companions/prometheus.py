@@ -109,7 +109,7 @@ def ensure_workspace(context, given):
             group, {'location': region, 'tags': CREATED_BY_TAG}))
         context.made('resource group', f'/subscriptions/{context.subscription}/resourceGroups/{group}')
     made = _put_generic(context, 'Azure Monitor workspace', workspace_id, WORKSPACE_API,
-                        dict(location=region, tags=CREATED_BY_TAG, properties={}))
+                        {'location': region, 'tags': CREATED_BY_TAG, 'properties': {}})
     return made.id, region
 
 
@@ -196,10 +196,10 @@ def ensure_rule_groups(context, region, workspace_id):
         if base not in missing or index >= len(templates):
             continue
         rules = templates[index]['properties']['rulesArmTemplate']['resources'][0]['properties']['rules']
-        _put_generic(context, 'Prometheus rule group', _rule_group_id(context, base), RULE_GROUPS_API, dict(
-            location=region, tags=CREATED_BY_TAG, properties={
+        _put_generic(context, 'Prometheus rule group', _rule_group_id(context, base), RULE_GROUPS_API, {
+            'location': region, 'tags': CREATED_BY_TAG, 'properties': {
                 'scopes': [workspace_id], 'enabled': True, 'clusterName': context.target.ref.name,
-                'interval': 'PT1M', 'rules': rules}))
+                'interval': 'PT1M', 'rules': rules}})
 
 
 def _found_rule_group(context, client, base):
@@ -235,17 +235,17 @@ def delete(context, extension):
         if '/datacollectionrules/' not in rule_id.lower():
             continue
         parts = parse_resource_id(rule_id)
-        rule = _quiet(lambda: monitor.data_collection_rules.get(parts['resource_group'], parts['name']))
+        rule = _quiet(lambda p=parts: monitor.data_collection_rules.get(p['resource_group'], p['name']))
         if rule is None or not _ours(rule.tags) or STREAM not in str(rule.as_dict().get('data_flows')):
             continue
         _quiet(lambda a=association: monitor.data_collection_rule_associations.delete(context.cluster_id, a.name),
                'Deleted data collection rule association ' + association.id)
-        _quiet(lambda: monitor.data_collection_rules.delete(parts['resource_group'], parts['name']),
+        _quiet(lambda p=parts: monitor.data_collection_rules.delete(p['resource_group'], p['name']),
                'Deleted data collection rule ' + rule.id)
         endpoint_id = rule.data_collection_endpoint_id
-        endpoint = _quiet(lambda: resources.resources.get_by_id(endpoint_id, '2022-06-01')) if endpoint_id else None
+        endpoint = _quiet(lambda e=endpoint_id: resources.resources.get_by_id(e, '2022-06-01')) if endpoint_id else None
         if endpoint is not None and _ours(endpoint.tags):
-            _quiet(lambda: resources.resources.begin_delete_by_id(endpoint_id, '2022-06-01').result(),
+            _quiet(lambda e=endpoint_id: resources.resources.begin_delete_by_id(e, '2022-06-01').result(),
                    'Deleted data collection endpoint ' + endpoint_id)
     for base in RULE_GROUPS:
         group_id = _rule_group_id(context, base)

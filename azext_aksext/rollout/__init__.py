@@ -87,9 +87,23 @@ def _client_maker(cli_ctx, factory, parallel):
 def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluster_types=None, tags=None,
                 subscriptions=None, only=None, dry_run=False, canary=1, max_parallel='10', max_failures='0',
                 journal_path=None):
-    from .engine import Engine, Progress
     from .journal import Journal, default_path
-    from .._client_factory import cf_extensions
+    clusters, installed, change = _find(cmd, desired, cluster_ids, resource_group_name, cluster_types, tags,
+                                        subscriptions, only)
+    path = journal_path or default_path(cmd.cli_ctx, change)
+    journal = None if dry_run else Journal(path)
+    items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
+    _plan(items, desired, journal, installed, Offers(cmd.cli_ctx, desired.extension_type, desired.version,
+                                                      desired.release_train))
+    if dry_run:
+        return rows_of(items, plan=True)
+    work = [item for item in items if item.result is None]
+    stopped = _execute(cmd, desired, journal, items, work, path, canary, max_parallel, max_failures)
+    return _conclude(cmd, items, stopped, path)
+
+
+def _find(cmd, desired, cluster_ids, resource_group_name, cluster_types, tags, subscriptions, only):
+    """The target clusters, the IDs of those that have the extension already, and the change's ID."""
     scope = sorted({value.split('/')[2] for value in cluster_ids or ()}) or subscriptions or \
         [inventory.current_subscription(cmd.cli_ctx)]
     graph = inventory.Graph(cmd.cli_ctx, scope)
@@ -101,16 +115,14 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
         raise inventory.graph_error(err) from err
     if only:
         clusters = [row for row in clusters if (row['id'].lower() in installed) == (only == 'installed')]
-    targets = sorted(row['id'] for row in clusters)
     change = change_id(desired, cluster_ids or [resource_group_name, cluster_types, tags, scope, only])
-    path = journal_path or default_path(cmd.cli_ctx, change)
-    journal = None if dry_run else Journal(path)
-    items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
-    _plan(items, desired, journal, installed, Offers(cmd.cli_ctx, desired.extension_type, desired.version,
-                                                      desired.release_train))
-    if dry_run:
-        return rows_of(items, plan=True)
-    work = [item for item in items if item.result is None]
+    return clusters, installed, change
+
+
+def _execute(cmd, desired, journal, items, work, path, canary, max_parallel, max_failures):
+    """Send the planned changes; True when the rollout stopped after too many failures."""
+    from .engine import Engine, Progress
+    from .._client_factory import cf_extensions
     sys.stderr.write('{} {} cluster(s): {} to change, {} unchanged, {} blocked{}. Journal: {}\n'.format(
         'Resuming on' if journal.resumed else 'Rolling out to', len(items), len(work),
         sum(1 for item in items if item.result == 'Unchanged'), sum(1 for item in items if item.result == 'Blocked'),
@@ -137,6 +149,11 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
                         if stopped else None)
     logger.info('Rollout took %.1f s; %d throttled answers were waited out.', time.monotonic() - started,
                 engine.throttled)
+    return stopped
+
+
+def _conclude(cmd, items, stopped, path):
+    """The result rows; an error (after printing them) when some cluster did not converge."""
     rows = rows_of(items)
     bad = [row for row in rows if row['result'] not in ('Succeeded', 'Unchanged')]
     if bad:

@@ -145,7 +145,7 @@ class Engine:
         calls = self.calls_for(item.subscription)
         entry = self.journal.last(item.cluster_id) or {}
         current = camel(calls.get(item.ref, self.desired.name))
-        landed = self._landed(item, entry, current)
+        landed = self._landed(entry, current)
         if not landed:
             decision = decide(self.desired, item.cluster, current)
             item.action, item.reason = decision.action, decision.reason
@@ -158,7 +158,7 @@ class Engine:
                 return
             self.journal.record(item.cluster_id, states.SUBMITTING, action=decision.action)
             calls.write(decision.action, item.ref, self.desired.name, decision.fields,
-                        lambda: self._landed(item, {'status': states.SUBMITTING, 'action': decision.action},
+                        lambda: self._landed({'status': states.SUBMITTING, 'action': decision.action},
                                              camel(calls.get(item.ref, self.desired.name))))
             self.journal.record(item.cluster_id, states.SUBMITTED, action=decision.action)
         final = self._wait(calls, item)
@@ -169,7 +169,7 @@ class Engine:
             item.finish('Failed', error=error_of(final), extension=final)
             self.journal.record(item.cluster_id, states.FAILED, action=item.action, error=item.error)
 
-    def _landed(self, item, entry, current):
+    def _landed(self, entry, current):
         """True when this change was already sent to the cluster (by this run or an interrupted one)."""
         status = entry.get('status')
         if status == states.SUBMITTED:
