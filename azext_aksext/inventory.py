@@ -58,7 +58,8 @@ def _timespan_seconds(text):
         return 1.0
 
 
-class Graph:
+# Holds the client and the request count across queries; rows() is its one entry point.
+class Graph:  # pylint: disable=too-few-public-methods
     """Resource Graph queries that follow every page and keep within the user's query quota."""
 
     def __init__(self, cli_ctx, subscriptions):

@@ -72,7 +72,8 @@ def backoff_schedule(first=FIRST_INTERVAL, cap=SERVICE_DEFAULT_INTERVAL):
         delay = min(delay * 2, cap)
 
 
-class Progress:
+# The terminal line's state (stream, width, timing, messages seen): splitting it would only add indirection.
+class Progress:  # pylint: disable=too-many-instance-attributes
     """A live line on a terminal; in a non-interactive run, one log line (visible with --verbose) per change."""
 
     def __init__(self, activity, stream=None, clock=time.monotonic, verbose=False, known_messages=()):

@@ -52,7 +52,8 @@ def error_code_and_message(err):
     return code, mask_secrets(message)
 
 
-def translate(err, target, action, missing=None):
+# One return per kind of failure reads as the table it is.
+def translate(err, target, action, missing=None):  # pylint: disable=too-many-return-statements
     """Return the az error for an azure.core exception raised while `action` (e.g. 'show') ran on target.
 
     `missing` names what a 404 that is not about the cluster or resource group means is missing (default: the

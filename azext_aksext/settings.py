@@ -286,7 +286,7 @@ def _text_scalar_loader(yaml):
     """A SafeLoader that resolves only null and merge keys (<<): booleans, numbers and dates stay the text the user
     wrote."""
     if not _LOADER:
-        class TextScalarLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+        class TextScalarLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors,too-few-public-methods
             pass
         TextScalarLoader.yaml_implicit_resolvers = {
             first: [(tag, regexp) for tag, regexp in resolvers

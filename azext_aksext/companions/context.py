@@ -15,7 +15,8 @@ CLUSTER_API = {'managedClusters': '2024-05-01', 'connectedClusters': '2024-01-01
                'provisionedClusters': '2024-01-01'}
 
 
-class Context:
+# What every companion module needs about one command (target, subscription, location) and what it made or reused.
+class Context:  # pylint: disable=too-many-instance-attributes
     def __init__(self, cmd, target, extension_type, location=None):
         from azure.cli.core.commands.client_factory import get_subscription_id
         self.cmd, self.target, self.extension_type = cmd, target, extension_type

@@ -73,7 +73,8 @@ class Progress:
             self.enabled = False
 
 
-class Engine:
+# The shared state of one run's worker threads (clients, journal, lock, counters): one object is clearer than groups.
+class Engine:  # pylint: disable=too-many-instance-attributes
     def __init__(self, client_for, desired, journal, parallel):
         self.client_for = client_for      # subscription -> extensions client
         self.desired = desired

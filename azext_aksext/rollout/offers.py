@@ -10,7 +10,8 @@ from knack.log import get_logger
 logger = get_logger(__name__)
 
 
-class Offers:
+# A thread-safe cache of the versions offered per region, asked of the service at most once per key.
+class Offers:  # pylint: disable=too-many-instance-attributes,too-few-public-methods
     def __init__(self, cli_ctx, extension_type, version, release_train):
         self.cli_ctx = cli_ctx
         self.extension_type, self.version, self.train = extension_type, version, release_train

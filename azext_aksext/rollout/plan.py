@@ -98,21 +98,11 @@ def _immutable_blocker(desired, installed):
 def decide(desired, cluster, extension, journaled_done=False):
     """The Decision for one cluster. ``extension`` is None when it is not installed."""
     if extension is None:
-        blocker = cluster_blocker(cluster)
-        if blocker:
-            return Decision(BLOCKED, blocker, None)
-        if not desired.extension_type:
-            return Decision(BLOCKED, 'the extension is not installed and no --extension-type was given to create it',
-                            None)
-        return Decision(CREATE, None, create_properties(desired))
+        return _create_decision(desired, cluster)
     installed = _installed(extension)
-    if installed['managed']:
-        return Decision(BLOCKED, 'the extension is managed by Azure: users may only read it', None)
-    blocker = _immutable_blocker(desired, installed)
+    blocker = _change_blocker(desired, installed)
     if blocker:
         return Decision(BLOCKED, blocker, None)
-    if installed['state'] in RUNNING:
-        return Decision(BLOCKED, f"an operation on the extension is running ({installed['state']})", None)
     fields = differing_fields(desired, installed)
     if desired.protected and not journaled_done:
         # Protected settings cannot be read back, so they cannot be compared: always sent, once per change.
@@ -128,6 +118,27 @@ def decide(desired, cluster, extension, journaled_done=False):
     if desired.protected and 'configurationProtectedSettings' not in fields:
         fields['configurationProtectedSettings'] = dict(desired.protected)
     return Decision(UPDATE, None, fields)
+
+
+def _create_decision(desired, cluster):
+    blocker = cluster_blocker(cluster)
+    if blocker:
+        return Decision(BLOCKED, blocker, None)
+    if not desired.extension_type:
+        return Decision(BLOCKED, 'the extension is not installed and no --extension-type was given to create it', None)
+    return Decision(CREATE, None, create_properties(desired))
+
+
+def _change_blocker(desired, installed):
+    """Why the installed extension cannot be changed at all, or None."""
+    if installed['managed']:
+        return 'the extension is managed by Azure: users may only read it'
+    blocker = _immutable_blocker(desired, installed)
+    if blocker:
+        return blocker
+    if installed['state'] in RUNNING:
+        return f"an operation on the extension is running ({installed['state']})"
+    return None
 
 
 def create_properties(desired):
