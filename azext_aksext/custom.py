@@ -22,7 +22,7 @@ DEFAULT_OPERATION_TIMEOUT = 3600
 
 # pylint: disable=too-many-arguments,too-many-locals,unused-argument
 
-def create_extension(cmd, client, resource_group_name, cluster_name, name, extension_type, cluster_type=None,
+def create_extension(cmd, client, *, resource_group_name, cluster_name, name, extension_type, cluster_type=None,
                      cluster_rp=None, scope=None, release_namespace=None, target_namespace=None,
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
@@ -60,7 +60,7 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
                 lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
 
-def update_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
@@ -102,7 +102,7 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                                                     polling=polling))
 
 
-def delete_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+def delete_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                      force=False, no_wait=False, yes=False, timeout=None):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     # As the official tool does: a missing extension, cluster or resource group is nothing to delete, and the
@@ -122,12 +122,12 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
     return None
 
 
-def show_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None):
+def show_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     return _get(client, target, 'show')
 
 
-def list_extensions(cmd, client, resource_group_name=None, cluster_name=None, cluster_type=None, cluster_rp=None,
+def list_extensions(cmd, client, *, resource_group_name=None, cluster_name=None, cluster_type=None, cluster_rp=None,
                     extension_type=None, provisioning_state=None, version=None, subscriptions=None, summary=False):
     if not cluster_name:
         from .inventory import list_fleet_extensions
@@ -142,7 +142,7 @@ def list_extensions(cmd, client, resource_group_name=None, cluster_name=None, cl
         raise translate(err, target, 'list extensions on') from err
 
 
-def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+def wait_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                    created=False, updated=False, deleted=False, exists=False, custom=None, interval=None,
                    timeout=3600):
     from .polling import Progress, wait_until
