@@ -143,7 +143,7 @@ def validate_plan(namespace):
     if missing and len(missing) < len(plan):
         raise RequiredArgumentMissingError(
             "A marketplace plan needs all three of --plan-name, --plan-product and --plan-publisher; "
-            "missing {}.".format(', '.join(missing)),
+            f"missing {', '.join(missing)}.",
             f"Add {' '.join((flag + ' <value>' for flag in missing))}, or drop the plan flags.")
 
 

@@ -84,8 +84,8 @@ def translate(err, target, action, missing=None):  # pylint: disable=too-many-re
     if status == 403:
         return ForbiddenError(
             f"Not authorized to {action} {target.describe()}: {detail}",
-            "Ask for a role that allows {}/extensions on the cluster, for example "
-            "'Kubernetes Extension Contributor'.".format(PROVIDER_NAMESPACE))
+            f"Ask for a role that allows {PROVIDER_NAMESPACE}/extensions on the cluster, for example "
+            "'Kubernetes Extension Contributor'.")
     if code == 'MissingSubscriptionRegistration':
         return AzureResponseError(
             "Could not {} {}: the subscription is not registered for {}: {}".format(

@@ -239,7 +239,7 @@ def _check_node(root, path, flag):
             raise InvalidArgumentValueError(
                 "Setting '{}' in '{}' ({}) is tagged {}; settings are plain text.".format(
                     name or '(the document)', path, flag,
-                    'with a custom YAML tag' if _is_secret(flag) else "'{}'".format(node.tag)),
+                    'with a custom YAML tag' if _is_secret(flag) else f"'{node.tag}'"),
                 "Remove the tag, or quote the value if it starts with '!'.")
         if id(node) in sizes:
             return sizes[id(node)]

@@ -110,7 +110,7 @@ def _prepare_backup(settings, protected, creating):
         raise RequiredArgumentMissingError(
             "AKS Backup (microsoft.dataprotection.kubernetes) needs the storage for backups; missing {}.".format(
                 ', '.join(missing)),
-            f"Add --configuration-settings {' '.join(('{}=<value>'.format(key) for key in missing))}")
+            f"Add --configuration-settings {' '.join((f'{key}=<value>' for key in missing))}")
     return settings, protected
 
 
@@ -161,8 +161,8 @@ def apply_rules(namespace, extension_type, cluster_type, creating):
     rule = rule_for(kind)
     if cluster_type and cluster_type.lower() == 'fleets' and kind not in FLEET_TYPES:
         raise InvalidArgumentValueError(
-            "Extension type '{}' cannot be installed on a fleet. The supported extension type is "
-            "'microsoft.flux'.".format(extension_type), "Use --extension-type microsoft.flux.")
+            f"Extension type '{extension_type}' cannot be installed on a fleet. The supported extension type is "
+            "'microsoft.flux'.", "Use --extension-type microsoft.flux.")
     if rule.cluster_types and cluster_type and cluster_type.lower() not in [t.lower() for t in rule.cluster_types]:
         raise InvalidArgumentValueError(
             f"Extension type '{extension_type}' runs on {', '.join(rule.cluster_types)} only, not on {cluster_type}.",

@@ -72,8 +72,8 @@ def _storage_settings(context, settings):
         raise InvalidArgumentValueError(
             "Storage account '{}' is in {}, but cluster '{}' is in {}; AKS Backup needs both in the same "
             "location.".format(account, location, context.target.ref.name, context.cluster_location),
-            "Use a storage account in {} (storageAccount, storageAccountResourceGroup, "
-            "storageAccountSubscriptionId).".format(context.cluster_location))
+            f"Use a storage account in {context.cluster_location} (storageAccount, storageAccountResourceGroup, "
+            "storageAccountSubscriptionId).")
     settings.setdefault(_LOCATION + 'config.storageAccountURI', storage.primary_endpoints.blob)
     settings.setdefault(_LOCATION + 'config.useAAD', 'true')
     settings['credentials.tenantId'] = _tenant(context)

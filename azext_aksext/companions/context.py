@@ -99,14 +99,14 @@ class Context:  # pylint: disable=too-many-instance-attributes
         code, message = error_code_and_message(err)
         status = getattr(err, 'status_code', None)
         lines = ["Could not {} for extension type {}: {}{}".format(
-            what, self.extension_type, '({}) '.format(code) if code else '', message),
+            what, self.extension_type, f'({code}) ' if code else '', message),
             "The extension was not created."]
         if self.created:
             lines.append("Created before the failure (kept; a re-run reuses them): " + '; '.join(self.created))
         error_class = ForbiddenError if status == 403 else AzureResponseError
         rerun = f"{self.target.az_command('create')} --extension-type {self.extension_type}"
-        return error_class('\n'.join(lines), "Fix the cause, then re-run the same command ({} with the same "
-                                             "settings): what exists is reused.".format(rerun))
+        return error_class('\n'.join(lines), f"Fix the cause, then re-run the same command ({rerun} with the same "
+                                             "settings): what exists is reused.")
 
 
 def is_missing(err):

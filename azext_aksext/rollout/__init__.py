@@ -138,7 +138,7 @@ def _execute(cmd, desired, journal, items, work, path, canary, max_parallel, max
     except KeyboardInterrupt:
         progress.finish()
         sys.stderr.write('Interrupted. Operations already sent go on in Azure. Run the same command again to resume '
-                         'from the journal {}.\n'.format(path))
+                         f'from the journal {path}.\n')
         sys.exit(130)  # like a shell; a typed az error would exit 1
     finally:
         progress.finish()
@@ -164,6 +164,6 @@ def _conclude(cmd, items, stopped, path):
                 len(bad), len(rows), failed, sum(1 for row in bad if row['result'] == 'Blocked'),
                 sum(1 for row in bad if row['result'] == 'NotStarted'),
                 ': the failures passed --max-failures, so the rollout stopped' if stopped else ''),
-            'Fix the causes shown above, then run the same command again: it resumes from the journal {} and '
-            'sends nothing to clusters already done.'.format(path))
+            f'Fix the causes shown above, then run the same command again: it resumes from the journal {path} and '
+            'sends nothing to clusters already done.')
     return rows
