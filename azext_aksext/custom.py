@@ -299,9 +299,9 @@ WAIT_FLAG = {'create': '--created', 'update': '--updated', 'delete': '--deleted'
 
 def _interrupted(target, action, wait_flag=None):
     """Ctrl-C while waiting: the operation goes on in Azure; say how to follow it and exit 130 like a shell."""
-    _say("\nStopped waiting. The {} goes on in Azure.\nFollow it with: {}\nSee it with: {}\n".format(
-        'operation' if action == 'wait' else action, target.az_command('wait', wait_flag or WAIT_FLAG[action]),
-        target.az_command('show')))
+    _say(f"\nStopped waiting. The {'operation' if action == 'wait' else action} goes on in Azure.\n"
+         f"Follow it with: {target.az_command('wait', wait_flag or WAIT_FLAG[action])}\n"
+         f"See it with: {target.az_command('show')}\n")
     sys.exit(EXIT_INTERRUPTED)  # a typed az error would exit 1; scripts expect 130 for an interrupt
 
 
@@ -314,9 +314,9 @@ def _not_confirmed(target, action, timeout, err):
     else:
         reason = "its status could not be read: {}".format(
             getattr(translate(err, target, 'check the ' + action + ' of'), 'error_msg', None) or err)
-    _say("The {} of {} was started, but {}. It may still be running in Azure.\nFollow it with: {}\n"
-         "See it with: {}\n".format(action, target.describe(), reason,
-                                    target.az_command('wait', WAIT_FLAG[action]), target.az_command('show')))
+    _say(f"The {action} of {target.describe()} was started, but {reason}. It may still be running in Azure.\n"
+         f"Follow it with: {target.az_command('wait', WAIT_FLAG[action])}\n"
+         f"See it with: {target.az_command('show')}\n")
     sys.exit(EXIT_NOT_CONFIRMED)  # a typed az error would exit 1, which means refused or failed
 
 

@@ -25,8 +25,8 @@ def check_aks_cluster(cmd, target):
         error = translate(err, target, 'check the cluster of')
         if getattr(error, 'missing', None) in ('cluster', 'target'):
             raise ResourceNotFoundError(
-                "Cluster not found: there is no AKS cluster '{}' in resource group '{}'.".format(
-                    target.ref.name, target.ref.resource_group),
+                f"Cluster not found: there is no AKS cluster '{target.ref.name}' in resource group "
+                f"'{target.ref.resource_group}'.",
                 "Check -c/--cluster-name and -g/--resource-group (`az aks list -o table` lists your clusters)."
             ) from err
         if could_not_answer(err):
@@ -40,8 +40,8 @@ def check_aks_cluster(cmd, target):
         raise ValidationError(
             "AKS cluster '{}' uses a service principal, and cluster extensions need a managed identity.".format(
                 target.ref.name),
-            "Switch it to a managed identity first: az aks update -g {} -n {} --enable-managed-identity".format(
-                target.ref.resource_group, target.ref.name))
+            f"Switch it to a managed identity first: az aks update -g {target.ref.resource_group} -n {target.ref.name} "
+            "--enable-managed-identity")
     target.aks_cluster = cluster  # the version checks read its Kubernetes version from here
     return getattr(cluster, 'location', None)
 
@@ -86,8 +86,8 @@ def _ask(client, target, extension_type, location, request):
             _check_cluster_type(extension_type, _supported_cluster_types(client, location, extension_type), target)
         if status == 400:
             raise InvalidArgumentValueError(
-                "Extension type '{}' cannot be installed on {}: {}".format(
-                    extension_type, describe(target.ref), error_code_and_message(err)[1]),
+                f"Extension type '{extension_type}' cannot be installed on {describe(target.ref)}: "
+                f"{error_code_and_message(err)[1]}",
                 "`az k8s-extension extension-types list-by-cluster -g {} -c {} --cluster-type {}` lists the types "
                 "this cluster supports.".format(target.ref.resource_group, target.ref.name, target.ref.cluster_type)
             ) from err
@@ -127,8 +127,8 @@ def _check_cluster_type(extension_type, supported, target):
     wanted = target.ref.cluster_type.lower()
     if all(kind.lower().rstrip('s') != wanted.rstrip('s') for kind in supported):
         raise InvalidArgumentValueError(
-            "Extension type '{}' does not support {}; it supports: {}.".format(
-                extension_type, target.ref.cluster_type, ', '.join(supported)),
+            f"Extension type '{extension_type}' does not support {target.ref.cluster_type}; it supports: "
+            f"{', '.join(supported)}.",
             "Install it on a cluster of one of those types.")
 
 

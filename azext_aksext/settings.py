@@ -84,8 +84,8 @@ def flatten(document, path, flag, prefix='', parents=()):
             settings.update(flatten(value, path, flag, name + '.', parents + (id(document),)))
         elif isinstance(value, (list, tuple)) or value is None:
             raise InvalidArgumentValueError(
-                "Setting '{}' in '{}' ({}) is {}; settings must be strings, numbers or booleans.".format(
-                    name, path, flag, 'null' if value is None else 'a list'),
+                f"Setting '{name}' in '{path}' ({flag}) is {'null' if value is None else 'a list'}; settings must be "
+                "strings, numbers or booleans.",
                 "Give it a single value; to pass a list, write it as one string, for example \"a,b,c\".")
         elif isinstance(value, bool):
             settings[name] = 'true' if value else 'false'
@@ -178,8 +178,8 @@ def _parse(text, path, flag):
             # {a: 1} is YAML flow style, not broken JSON: without a double quote anywhere, try it as YAML.
             if '"' in text:
                 raise InvalidArgumentValueError(
-                    "Settings file '{}' given to {} is not valid JSON: {} (line {}, column {}).".format(
-                        path, flag, getattr(err, 'msg', err), getattr(err, 'lineno', '?'), getattr(err, 'colno', '?')),
+                    f"Settings file '{path}' given to {flag} is not valid JSON: {getattr(err, 'msg', err)} (line "
+                    f"{getattr(err, 'lineno', '?')}, column {getattr(err, 'colno', '?')}).",
                     "Fix the JSON, or write the file as YAML.") from err
     import yaml  # only settings files need it: keep it out of az's start-up
     try:
@@ -268,8 +268,8 @@ def _check_node(root, path, flag):
         sizes[id(node)] = total
         if total > MAX_SETTINGS_FILE_BYTES:
             raise FileOperationError(
-                "Settings file '{}' given to {} expands (through YAML aliases) to more than {} KiB.".format(
-                    path, flag, MAX_SETTINGS_FILE_BYTES // 1024),
+                f"Settings file '{path}' given to {flag} expands (through YAML aliases) to more than "
+                f"{MAX_SETTINGS_FILE_BYTES // 1024} KiB.",
                 "Write the values out instead of nesting aliases.")
         return total
     size(root, 0, '')

@@ -78,8 +78,8 @@ def _read_ssl_files(protected):
             try:
                 protected[chart_key] = base64.b64encode(_read_pem(key, path)).decode()
             except OSError as err:
-                raise FileOperationError("Could not read the PEM file given as protected setting {}: {}.".format(
-                    key, err.strerror), "Give the path of a readable PEM file.") from err
+                raise FileOperationError(f"Could not read the PEM file given as protected setting {key}: "
+                                         f"{err.strerror}.", "Give the path of a readable PEM file.") from err
     return protected
 
 
@@ -89,8 +89,8 @@ def _read_pem(key, path):
     try:
         data = read_bounded(path)
     except TimeoutError as err:
-        raise FileOperationError("The PEM file given as protected setting {} gave no end of data within {:g}s.".format(
-            key, READ_SECONDS), "Give the path of a regular PEM file.") from err
+        raise FileOperationError(f"The PEM file given as protected setting {key} gave no end of data within "
+                                 f"{READ_SECONDS:g}s.", "Give the path of a regular PEM file.") from err
     if len(data) > MAX_SETTINGS_FILE_BYTES:
         raise FileOperationError("The PEM file given as protected setting {} is larger than {} KiB.".format(
             key, MAX_SETTINGS_FILE_BYTES // 1024), "Give the path of a PEM certificate or key file.")
@@ -108,8 +108,8 @@ def _prepare_backup(settings, protected, creating):
     missing = [short for key, short in _BACKUP_REQUIRED.items() if key not in settings]
     if creating and missing:
         raise RequiredArgumentMissingError(
-            "AKS Backup (microsoft.dataprotection.kubernetes) needs the storage for backups; missing {}.".format(
-                ', '.join(missing)),
+            "AKS Backup (microsoft.dataprotection.kubernetes) needs the storage for backups; missing "
+            f"{', '.join(missing)}.",
             f"Add --configuration-settings {' '.join((f'{key}=<value>' for key in missing))}")
     return settings, protected
 
@@ -187,8 +187,8 @@ def _apply_scope_rules(namespace, extension_type, rule):
         namespace.name = rule.fixed_name
     if rule.scopes and namespace.scope and namespace.scope not in rule.scopes:
         raise InvalidArgumentValueError(
-            "Extension type '{}' can be installed at {} scope only, not at {} scope.".format(
-                extension_type, ' or '.join(rule.scopes), namespace.scope),
+            f"Extension type '{extension_type}' can be installed at {' or '.join(rule.scopes)} scope only, not at "
+            f"{namespace.scope} scope.",
             f"Use --scope {rule.scopes[0]}{' (or leave --scope out)' if len(rule.scopes) == 1 else ''}.")
     if rule.scopes and len(rule.scopes) == 1 and not namespace.scope:
         namespace.scope = rule.scopes[0]

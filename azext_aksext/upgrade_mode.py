@@ -21,8 +21,8 @@ def validate_auto_upgrade_mode(namespace):
         raise MutuallyExclusiveArgumentError(
             "--auto-upgrade-mode {} {} minor-version upgrades, but --auto-upgrade-minor-version is {}.".format(
                 mode, 'takes' if _MINOR_UPGRADES[mode] else 'excludes', str(minor).lower()),
-            "Drop --auto-upgrade-minor-version (the mode decides), or use --auto-upgrade-mode {}.".format(
-                'compatible' if minor else 'patch or none'))
+            "Drop --auto-upgrade-minor-version (the mode decides), or use --auto-upgrade-mode "
+            f"{'compatible' if minor else 'patch or none'}.")
     if mode == 'patch' and getattr(namespace, 'release_train', None) is not None:
         return  # patches of the train it follows: --auto-upgrade-minor-version false would mean "follow nothing"
     # Say the same thing in both properties, so the service never has to choose between them.

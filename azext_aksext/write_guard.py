@@ -99,5 +99,5 @@ def check_create_over_existing(client, target, body):
         "{} already exists, and its {} cannot change after create: {}.".format(
             target.describe(), ', '.join(name for name, _, _ in changes),
             '; '.join(f"{name} is '{now}', the create asks for '{asked}'" for name, now, asked in changes)),
-        "To change it, delete the extension and create it again: {} then rerun this create; or create "
-        "one under another --name.".format(target.az_command('delete', '--yes')))
+        f"To change it, delete the extension and create it again: {target.az_command('delete', '--yes')} then rerun "
+        "this create; or create one under another --name.")

@@ -70,8 +70,8 @@ def _storage_settings(context, settings):
     location = (storage.location or '').replace(' ', '').lower()
     if location != context.cluster_location:
         raise InvalidArgumentValueError(
-            "Storage account '{}' is in {}, but cluster '{}' is in {}; AKS Backup needs both in the same "
-            "location.".format(account, location, context.target.ref.name, context.cluster_location),
+            f"Storage account '{account}' is in {location}, but cluster '{context.target.ref.name}' is in "
+            f"{context.cluster_location}; AKS Backup needs both in the same location.",
             f"Use a storage account in {context.cluster_location} (storageAccount, storageAccountResourceGroup, "
             "storageAccountSubscriptionId).")
     settings.setdefault(_LOCATION + 'config.storageAccountURI', storage.primary_endpoints.blob)

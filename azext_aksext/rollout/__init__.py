@@ -30,8 +30,8 @@ def _targets(graph, cluster_ids, resource_group, cluster_types, tags):
 
 
 def _installed(graph, name):
-    query = ("KubernetesConfigurationResources | where type =~ {} and name =~ {} | project id, name, properties "
-             "| order by id asc".format(inventory.kql_string(inventory.EXTENSION_TYPE), inventory.kql_string(name)))
+    query = (f"KubernetesConfigurationResources | where type =~ {inventory.kql_string(inventory.EXTENSION_TYPE)} "
+             f"and name =~ {inventory.kql_string(name)} | project id, name, properties | order by id asc")
     return {inventory.cluster_id_of(row['id']).lower(): row for row in graph.rows(query)}
 
 

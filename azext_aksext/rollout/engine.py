@@ -62,9 +62,9 @@ class Progress:
             self.done += done
             self.failed += failed
             if self.enabled:
-                sys.stderr.write('\r{} done, {} running, {} failed, {} left, {:.0f} s   '.format(
-                    self.done, self.running, self.failed, self.total - self.done - self.running,
-                    time.monotonic() - self.started))
+                sys.stderr.write(f'\r{self.done} done, {self.running} running, {self.failed} failed, '
+                                 f'{self.total - self.done - self.running} left, '
+                                 f'{time.monotonic() - self.started:.0f} s   ')
                 sys.stderr.flush()
 
     def finish(self):

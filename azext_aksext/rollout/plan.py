@@ -86,8 +86,8 @@ def _immutable_blocker(desired, installed):
     scope = desired.scope or {}
     wanted = (scope.get('cluster') or {}).get('releaseNamespace')
     if wanted and installed['releaseNamespace'] and wanted != installed['releaseNamespace']:
-        return ("the release namespace is {}, not {}: the scope cannot change; delete the extension and create it "
-                "again".format(installed['releaseNamespace'], wanted))
+        return (f"the release namespace is {installed['releaseNamespace']}, not {wanted}: the scope cannot change; "
+                "delete the extension and create it again")
     wanted = (scope.get('namespace') or {}).get('targetNamespace')
     if wanted and installed['targetNamespace'] and wanted != installed['targetNamespace']:
         return ("the target namespace is {}, not {}: the scope cannot change; delete the extension and create it "
