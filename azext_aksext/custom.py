@@ -312,8 +312,8 @@ def _not_confirmed(target, action, timeout, err):
     if isinstance(err, WaitTimedOut):
         reason = f"it did not finish within --timeout {timeout:g}s"
     else:
-        reason = "its status could not be read: {}".format(
-            getattr(translate(err, target, 'check the ' + action + ' of'), 'error_msg', None) or err)
+        reason = ("its status could not be read: "
+                  f"{getattr(translate(err, target, 'check the ' + action + ' of'), 'error_msg', None) or err}")
     _say(f"The {action} of {target.describe()} was started, but {reason}. It may still be running in Azure.\n"
          f"Follow it with: {target.az_command('wait', WAIT_FLAG[action])}\n"
          f"See it with: {target.az_command('show')}\n")

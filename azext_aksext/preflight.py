@@ -38,8 +38,8 @@ def check_aks_cluster(cmd, target):
     identity_type = str(getattr(getattr(cluster, 'identity', None), 'type', None) or 'None')
     if identity_type.lower().endswith('none'):
         raise ValidationError(
-            "AKS cluster '{}' uses a service principal, and cluster extensions need a managed identity.".format(
-                target.ref.name),
+            f"AKS cluster '{target.ref.name}' uses a service principal, and cluster extensions need a managed "
+            "identity.",
             f"Switch it to a managed identity first: az aks update -g {target.ref.resource_group} -n {target.ref.name} "
             "--enable-managed-identity")
     target.aks_cluster = cluster  # the version checks read its Kubernetes version from here

@@ -92,8 +92,9 @@ def _read_pem(key, path):
         raise FileOperationError(f"The PEM file given as protected setting {key} gave no end of data within "
                                  f"{READ_SECONDS:g}s.", "Give the path of a regular PEM file.") from err
     if len(data) > MAX_SETTINGS_FILE_BYTES:
-        raise FileOperationError("The PEM file given as protected setting {} is larger than {} KiB.".format(
-            key, MAX_SETTINGS_FILE_BYTES // 1024), "Give the path of a PEM certificate or key file.")
+        raise FileOperationError(f"The PEM file given as protected setting {key} is larger than "
+                                 f"{MAX_SETTINGS_FILE_BYTES // 1024} KiB.",
+                                 "Give the path of a PEM certificate or key file.")
     return data
 
 

@@ -102,8 +102,8 @@ def check_compatibility(cmd, target, extension_type, version=None, release_train
     good = supporting(versions, facts)
     cluster = "{} ({}{})".format(describe(target.ref), 'Kubernetes ' + facts.kubernetes_version,
                                  ', distribution ' + facts.distribution if facts.distribution else '')
-    what = f"Version {version}" if version else "The newest version of release train '{}', {},".format(
-        train, version_name(chosen))
+    what = f"Version {version}" if version else (f"The newest version of release train '{train}', "
+                                                 f"{version_name(chosen)},")
     raise InvalidArgumentValueError(
         f"{what} of extension type '{extension_type}' does not support Kubernetes {facts.kubernetes_version}: it "
         f"excludes {', '.join(result.reasons)} on {cluster}.",

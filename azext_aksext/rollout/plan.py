@@ -81,8 +81,8 @@ def differing_fields(desired, installed):
 
 def _immutable_blocker(desired, installed):
     if desired.extension_type and desired.extension_type.lower() != installed['extensionType']:
-        return ("the extension '{}' is of type {}, not {}: the type cannot change; delete it and create it again"
-                .format(desired.name, installed['extensionType'], desired.extension_type))
+        return (f"the extension '{desired.name}' is of type {installed['extensionType']}, not "
+                f"{desired.extension_type}: the type cannot change; delete it and create it again")
     scope = desired.scope or {}
     wanted = (scope.get('cluster') or {}).get('releaseNamespace')
     if wanted and installed['releaseNamespace'] and wanted != installed['releaseNamespace']:
