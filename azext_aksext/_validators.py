@@ -199,5 +199,5 @@ def validate_wait(cmd, namespace):
         try:
             jmespath.compile(namespace.custom)
         except jmespath.exceptions.JMESPathError as err:
-            raise InvalidArgumentValueError("--custom '{}' is not a valid JMESPath query: {}".format(
-                namespace.custom, err), "For example: --custom \"provisioningState=='Succeeded'\"") from err
+            raise InvalidArgumentValueError(f"--custom '{namespace.custom}' is not a valid JMESPath query: {err}",
+                                            "For example: --custom \"provisioningState=='Succeeded'\"") from err

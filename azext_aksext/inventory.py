@@ -112,8 +112,8 @@ def extension_query(resource_group=None, extension_type=None, provisioning_state
         clauses.append('properties.Version == ' + kql_string(version))
     if cluster_type:
         clauses.append('id contains ' + kql_string(f'/{CLUSTER_RESOURCE_TYPES[cluster_type]}/'))
-    return ('KubernetesConfigurationResources | where {} | project id, name, resourceGroup, subscriptionId, '
-            'properties | order by id asc'.format(' and '.join(clauses)))
+    return (f"KubernetesConfigurationResources | where {' and '.join(clauses)} | project id, name, resourceGroup, "
+            "subscriptionId, properties | order by id asc")
 
 
 def cluster_query(resource_group=None, cluster_types=None, tags=None):

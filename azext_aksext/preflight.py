@@ -88,8 +88,8 @@ def _ask(client, target, extension_type, location, request):
             raise InvalidArgumentValueError(
                 f"Extension type '{extension_type}' cannot be installed on {describe(target.ref)}: "
                 f"{error_code_and_message(err)[1]}",
-                "`az k8s-extension extension-types list-by-cluster -g {} -c {} --cluster-type {}` lists the types "
-                "this cluster supports.".format(target.ref.resource_group, target.ref.name, target.ref.cluster_type)
+                f"`az k8s-extension extension-types list-by-cluster -g {target.ref.resource_group} -c "
+                f"{target.ref.name} --cluster-type {target.ref.cluster_type}` lists the types this cluster supports."
             ) from err
         if status == 404 or could_not_answer(err):
             logger.warning("Could not check extension type '%s' before sending (the extension types API %s); the "

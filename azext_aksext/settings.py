@@ -137,8 +137,8 @@ def _read_text(path, flag):
         raw = read_bounded(path)
     except TimeoutError as err:
         raise FileOperationError(
-            "Settings file '{}' given to {} gave no end of data within {:g}s (a pipe nobody writes to, or a "
-            "device?).".format(path, flag, READ_SECONDS),
+            f"Settings file '{path}' given to {flag} gave no end of data within {READ_SECONDS:g}s (a pipe nobody "
+            "writes to, or a device?).",
             "Give a regular file, or make sure the pipe is written.") from err
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as err:
         raise FileOperationError(

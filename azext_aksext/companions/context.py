@@ -98,9 +98,8 @@ class Context:  # pylint: disable=too-many-instance-attributes
         from ..service_errors import error_code_and_message
         code, message = error_code_and_message(err)
         status = getattr(err, 'status_code', None)
-        lines = ["Could not {} for extension type {}: {}{}".format(
-            what, self.extension_type, f'({code}) ' if code else '', message),
-            "The extension was not created."]
+        lines = [f"Could not {what} for extension type {self.extension_type}: {f'({code}) ' if code else ''}{message}",
+                 "The extension was not created."]
         if self.created:
             lines.append("Created before the failure (kept; a re-run reuses them): " + '; '.join(self.created))
         error_class = ForbiddenError if status == 403 else AzureResponseError

@@ -95,8 +95,8 @@ def ensure_workspace(context, given):
         return found.id, found.location.replace(' ', '').lower()
     region = workspace_region(context)
     group = 'DefaultResourceGroup-' + region
-    workspace_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Monitor/accounts/{}'.format(
-        context.subscription, group, ('DefaultAzureMonitorWorkspace-' + region)[:43])
+    workspace_id = (f'/subscriptions/{context.subscription}/resourceGroups/{group}/providers/Microsoft.Monitor/'
+                    f"accounts/{('DefaultAzureMonitorWorkspace-' + region)[:43]}")
     client = context.resources()
     if context.step('check resource group ' + group, lambda: client.resource_groups.check_existence(group)):
         found = context.get_or_none('read Azure Monitor workspace ' + workspace_id,
@@ -119,8 +119,8 @@ def _names(context, region):
 
 
 def _dc_id(context, kind, name):
-    return '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Insights/{}/{}'.format(
-        context.subscription, context.target.ref.resource_group, kind, name)
+    return (f'/subscriptions/{context.subscription}/resourceGroups/{context.target.ref.resource_group}/providers/'
+            f'Microsoft.Insights/{kind}/{name}')
 
 
 def ensure_endpoint(context, region):
@@ -177,8 +177,8 @@ def ensure_association(context, rule_id):
 
 
 def _rule_group_id(context, base):
-    return '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.AlertsManagement/prometheusRuleGroups/{}-{}' \
-        .format(context.subscription, context.target.ref.resource_group, base, context.target.ref.name)
+    return (f'/subscriptions/{context.subscription}/resourceGroups/{context.target.ref.resource_group}/providers/'
+            f'Microsoft.AlertsManagement/prometheusRuleGroups/{base}-{context.target.ref.name}')
 
 
 def ensure_rule_groups(context, region, workspace_id):

@@ -24,8 +24,8 @@ def error_of(extension):
     info = properties.get('error_info') or properties.get('errorInfo') or {}
     messages = [info.get('message')] if info.get('message') else []
     messages += [status.get('message') for status in properties.get('statuses') or [] if status.get('message')]
-    return '; '.join(messages) or 'the operation ended {}'.format(properties.get('provisioning_state')
-                                                                   or properties.get('provisioningState'))
+    return '; '.join(messages) or (
+        f"the operation ended {properties.get('provisioning_state') or properties.get('provisioningState')}")
 
 
 def state_of(extension):

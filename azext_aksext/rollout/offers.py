@@ -52,7 +52,6 @@ class Offers:  # pylint: disable=too-many-instance-attributes,too-few-public-met
         if not versions:
             return f'the extension type {self.extension_type} is not offered for {cluster_type} clusters in {location}'
         if self.version and self.version not in versions:
-            return 'version {} of {} is not offered for {} clusters in {} (nearest: {})'.format(
-                self.version, self.extension_type, cluster_type, location,
-                ', '.join(nearest(self.version, versions)) or 'none')
+            return (f'version {self.version} of {self.extension_type} is not offered for {cluster_type} clusters in '
+                    f"{location} (nearest: {', '.join(nearest(self.version, versions)) or 'none'})")
         return None

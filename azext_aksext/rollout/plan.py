@@ -90,8 +90,8 @@ def _immutable_blocker(desired, installed):
                 "delete the extension and create it again")
     wanted = (scope.get('namespace') or {}).get('targetNamespace')
     if wanted and installed['targetNamespace'] and wanted != installed['targetNamespace']:
-        return ("the target namespace is {}, not {}: the scope cannot change; delete the extension and create it "
-                "again".format(installed['targetNamespace'], wanted))
+        return (f"the target namespace is {installed['targetNamespace']}, not {wanted}: the scope cannot change; "
+                "delete the extension and create it again")
     return None
 
 
@@ -109,8 +109,8 @@ def decide(desired, cluster, extension, journaled_done=False):
         fields['configurationProtectedSettings'] = dict(desired.protected)
     if not fields:
         if installed['state'] != 'succeeded':
-            return Decision(BLOCKED, 'the extension is {} although its settings match; delete it and create it '
-                                     'again'.format(installed['state'].capitalize() or 'in an unknown state'), None)
+            return Decision(BLOCKED, f"the extension is {installed['state'].capitalize() or 'in an unknown state'} "
+                                     "although its settings match; delete it and create it again", None)
         return Decision(NOTHING, None, None)
     blocker = cluster_blocker(cluster)
     if blocker:
