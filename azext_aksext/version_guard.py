@@ -100,8 +100,8 @@ def check_compatibility(cmd, target, extension_type, version=None, release_train
     if result.supported is not False:
         return
     good = supporting(versions, facts)
-    cluster = "{} ({}{})".format(describe(target.ref), 'Kubernetes ' + facts.kubernetes_version,
-                                 ', distribution ' + facts.distribution if facts.distribution else '')
+    cluster = (f"{describe(target.ref)} ({'Kubernetes ' + facts.kubernetes_version}"
+               f"{', distribution ' + facts.distribution if facts.distribution else ''})")
     what = f"Version {version}" if version else (f"The newest version of release train '{train}', "
                                                  f"{version_name(chosen)},")
     raise InvalidArgumentValueError(

@@ -123,11 +123,12 @@ def _execute(cmd, desired, journal, items, work, path, canary, max_parallel, max
     """Send the planned changes; True when the rollout stopped after too many failures."""
     from .engine import Engine, Progress
     from .._client_factory import cf_extensions
-    sys.stderr.write('{} {} cluster(s): {} to change, {} unchanged, {} blocked{}. Journal: {}\n'.format(
-        'Resuming on' if journal.resumed else 'Rolling out to', len(items), len(work),
-        sum(1 for item in items if item.result == 'Unchanged'), sum(1 for item in items if item.result == 'Blocked'),
-        ', {} done earlier'.format(sum(1 for item in items if getattr(item, 'resumed', False)))
-        if journal.resumed else '', path))
+    earlier = (f", {sum(1 for item in items if getattr(item, 'resumed', False))} done earlier" if journal.resumed
+               else '')
+    sys.stderr.write(
+        f"{'Resuming on' if journal.resumed else 'Rolling out to'} {len(items)} cluster(s): {len(work)} to change, "
+        f"{sum(1 for item in items if item.result == 'Unchanged')} unchanged, "
+        f"{sum(1 for item in items if item.result == 'Blocked')} blocked{earlier}. Journal: {path}\n")
     parallel = max(1, _count(max_parallel, len(work)))
     allowed = _count(max_failures, len(work))
     engine = Engine(_client_maker(cmd.cli_ctx, cf_extensions, parallel), desired, journal, parallel)
@@ -160,10 +161,10 @@ def _conclude(cmd, items, stopped, path):
         print_rows(cmd, rows)
         failed = sum(1 for row in bad if row['result'] == 'Failed')
         raise AzureResponseError(
-            '{} of {} cluster(s) did not converge ({} failed, {} blocked, {} not started){}.'.format(
-                len(bad), len(rows), failed, sum(1 for row in bad if row['result'] == 'Blocked'),
-                sum(1 for row in bad if row['result'] == 'NotStarted'),
-                ': the failures passed --max-failures, so the rollout stopped' if stopped else ''),
+            f"{len(bad)} of {len(rows)} cluster(s) did not converge ({failed} failed, "
+            f"{sum(1 for row in bad if row['result'] == 'Blocked')} blocked, "
+            f"{sum(1 for row in bad if row['result'] == 'NotStarted')} not started)"
+            f"{': the failures passed --max-failures, so the rollout stopped' if stopped else ''}.",
             f'Fix the causes shown above, then run the same command again: it resumes from the journal {path} and '
             'sends nothing to clusters already done.')
     return rows
