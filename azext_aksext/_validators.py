@@ -1,9 +1,9 @@
 """Input checks, run before any request is sent. One function per rule; the command validators compose them."""
 import re
 
+from knack.log import get_logger
 from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
                                        RequiredArgumentMissingError)
-from knack.log import get_logger
 
 from .cluster import resolve_provider
 from .wait_limits import check_wait_flags

@@ -2,8 +2,8 @@
 import sys
 from types import SimpleNamespace
 
-from azure.cli.core.azclierror import AzureResponseError, ClientRequestError, ManualInterrupt, NoTTYError
 from knack.log import get_logger
+from azure.cli.core.azclierror import AzureResponseError, ClientRequestError, ManualInterrupt, NoTTYError
 
 from ._format import extension_output
 from .cluster import cluster_ref, sdk_path_args

@@ -9,8 +9,8 @@ import math
 import sys
 import time
 
-from azure.mgmt.core.polling.arm_polling import ARMPolling
 from knack.log import get_logger
+from azure.mgmt.core.polling.arm_polling import ARMPolling
 
 logger = get_logger(__name__)
 

@@ -3,8 +3,8 @@ chosen scope, version and release train exist for the extension type. Each costs
 the command needs it."""
 import re
 
-from azure.cli.core.azclierror import InvalidArgumentValueError, ResourceNotFoundError, ValidationError
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError, ResourceNotFoundError, ValidationError
 
 from .cluster import describe, sdk_path_args
 from .service_errors import error_code_and_message, translate

@@ -4,8 +4,8 @@ request of a long-running operation (its response is streamed), so aksext does i
 import re
 import time
 
-from azure.cli.core.azclierror import AzureResponseError
 from knack.log import get_logger
+from azure.cli.core.azclierror import AzureResponseError
 
 from .service_errors import PROVIDER_NAMESPACE, error_code_and_message
 

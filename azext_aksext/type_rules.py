@@ -4,9 +4,9 @@ settings check."""
 import re
 from collections import namedtuple
 
+from knack.log import get_logger
 from azure.cli.core.azclierror import (ArgumentUsageError, FileOperationError, InvalidArgumentValueError,
                                        RequiredArgumentMissingError)
-from knack.log import get_logger
 
 from .scope import CLUSTER
 

@@ -2,8 +2,8 @@
 supports the cluster's Kubernetes version and distribution, and `az aks extension update` keeps to the AKS rule
 for core extensions. Like every pre-check, a read that fails or is not allowed warns once and lets the service
 decide."""
-from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
 from .cluster import cluster_id, describe, sdk_path_args
 from .compatibility import ClusterFacts, is_patch_change, supporting, verdict, version_name, version_order

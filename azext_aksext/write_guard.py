@@ -1,8 +1,8 @@
 """Writes the service forbids, refused before sending: changing what cannot change after create (extension type,
 scope and namespace, identity, plan), and changing an extension that only its owner (for example AKS) may
 change."""
-from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
 from .cluster import sdk_path_args
 

@@ -2,8 +2,8 @@
 is looked up (it must be in the cluster's location), and the extension receives its blob endpoint
 (storageAccountURI), the tenant ID and useAAD=true. Keys are read without regard to case; keys the extension does
 not know are dropped with a warning, as the official tool does."""
-from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError
 
 logger = get_logger(__name__)
 

@@ -3,8 +3,8 @@ is named), then, in managed-identity mode (the default), the data collection rul
 its association on the cluster; in legacy mode (amalogs.useAADAuth=false), the ContainerInsights solution and
 the workspace's shared key. Delete removes the association, as the official tool does; the rule, the workspace
 and the solution stay."""
-from azure.mgmt.core.tools import parse_resource_id
 from knack.log import get_logger
+from azure.mgmt.core.tools import parse_resource_id
 
 from .context import CREATED_BY_TAG, is_missing, settings_flag
 from .monitor_settings import parse_data_collection_settings

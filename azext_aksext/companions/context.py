@@ -1,7 +1,7 @@
 """What a companion module works with: the cluster, SDK clients made through az's client factory, and the record
 of what was created or reused (named in --verbose output, and in the error when a later step fails)."""
-from azure.cli.core.azclierror import AzureResponseError, ForbiddenError
 from knack.log import get_logger
+from azure.cli.core.azclierror import AzureResponseError, ForbiddenError
 
 from ..cluster import cluster_id
 

@@ -4,9 +4,9 @@ when none is named), a data collection endpoint, rule and association on the clu
 groups the workspace recommends. Nothing is printed: stdout holds the command's result only. Delete removes what
 aksext created for the cluster (tagged createdBy=aksext), never a user's own rules or endpoints; the workspace
 stays."""
+from knack.log import get_logger
 from azure.cli.core.azclierror import InvalidArgumentValueError
 from azure.mgmt.core.tools import parse_resource_id
-from knack.log import get_logger
 
 from .context import CREATED_BY_TAG, is_missing, settings_flag
 

@@ -6,8 +6,8 @@ each cluster's extension is re-read from the resource provider just before a wri
 import sys
 import time
 
-from azure.cli.core.azclierror import AzureResponseError
 from knack.log import get_logger
+from azure.cli.core.azclierror import AzureResponseError
 
 from .. import inventory
 from .journal import SUBMITTED, SUBMITTING
