@@ -35,10 +35,10 @@ def create_extension(cmd, client, *, resource_group_name, cluster_name, name, ex
     from .scope import scope_body
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     location = check_aks_cluster(cmd, target)
-    check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
-                        release_train, location)
+    check_type_metadata(cmd, target, extension_type, scope=scope if _scope_was_given(cmd) else None,
+                        version=version, release_train=release_train, location=location)
     # On AKS the cluster was just read: no location means that read failed (and warned).
-    check_compatibility(cmd, target, extension_type, version, release_train,
+    check_compatibility(cmd, target, extension_type, version=version, release_train=release_train,
                         cluster_readable=target.ref.cluster_type != 'managedClusters' or location is not None)
     properties = {'extensionType': extension_type}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
@@ -53,7 +53,7 @@ def create_extension(cmd, client, *, resource_group_name, cluster_name, name, ex
     # Companion resources are made only once every check has passed: nothing is created for a refused request.
     from .companions import before_create
     configuration_settings, configuration_protected_settings = before_create(
-        cmd, target, extension_type, configuration_settings, configuration_protected_settings, location)
+        cmd, target, extension_type, configuration_settings, configuration_protected_settings, location=location)
     _set_optional(properties, configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
     return _run(client, target, 'create', 'Creating', no_wait, None, timeout,
@@ -79,10 +79,12 @@ def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cl
     configuration_settings = rules_input.configuration_settings
     configuration_protected_settings = rules_input.configuration_protected_settings
     if version or release_train:  # nothing else on update needs the extension types API
-        check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
+        check_type_metadata(cmd, target, extension_type, scope=None, version=version,
+                            release_train=release_train or current.get('releaseTrain'))
     if version:
         check_core_policy(cmd, target, current, version)
-        check_compatibility(cmd, target, extension_type, version, release_train or current.get('releaseTrain'))
+        check_compatibility(cmd, target, extension_type, version=version,
+                            release_train=release_train or current.get('releaseTrain'))
     from .dapr import prepare_update
     if (extension_type or '').lower() == DAPR:
         configuration_settings = prepare_update(configuration_settings, current, version, auto_upgrade_minor_version)
@@ -131,8 +133,9 @@ def list_extensions(cmd, client, *, resource_group_name=None, cluster_name=None,
                     extension_type=None, provisioning_state=None, version=None, subscriptions=None, summary=False):
     if not cluster_name:
         from .inventory import list_fleet_extensions
-        return list_fleet_extensions(cmd, resource_group_name, cluster_type, extension_type, provisioning_state,
-                                     version, subscriptions, summary)
+        return list_fleet_extensions(cmd, resource_group_name=resource_group_name, cluster_type=cluster_type,
+                                     extension_type=extension_type, provisioning_state=provisioning_state,
+                                     version=version, subscriptions=subscriptions, summary=summary)
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp))
     try:
         from .paging import all_items

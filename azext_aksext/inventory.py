@@ -186,7 +186,7 @@ def current_subscription(cli_ctx):
     return Profile(cli_ctx=cli_ctx).get_subscription_id()
 
 
-def list_fleet_extensions(cmd, resource_group_name=None, cluster_type=None, extension_type=None,
+def list_fleet_extensions(cmd, *, resource_group_name=None, cluster_type=None, extension_type=None,
                           provisioning_state=None, version=None, subscriptions=None, summary=False):
     scope = subscriptions or [current_subscription(cmd.cli_ctx)]
     graph = Graph(cmd.cli_ctx, scope)

@@ -207,7 +207,7 @@ def _short(err):
     return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
 
 
-def wait_until(fetch, is_done, progress, interval=None, timeout=None, clock=time.monotonic, sleep=None):
+def wait_until(fetch, is_done, progress, *, interval=None, timeout=None, clock=time.monotonic, sleep=None):
     """Call fetch() until is_done(result) is true and return that result; raise TimeoutError after timeout seconds.
 
     fetch returns (result, state, status messages); the state and messages are shown as progress.

@@ -46,7 +46,7 @@ def check_aks_cluster(cmd, target):
     return getattr(cluster, 'location', None)
 
 
-def check_type_metadata(cmd, target, extension_type, scope=None, version=None, release_train=None, location=None):
+def check_type_metadata(cmd, target, extension_type, *, scope=None, version=None, release_train=None, location=None):
     """Scope, version, release train and cluster type against what the extension types API says of the type.
 
     location (when known) lets a refusal list the cluster types the type does support."""

@@ -73,7 +73,7 @@ def warn_versions_unread(extension_type, reason):
                    "is unknown; the service checks it when one is installed.", extension_type, reason)
 
 
-def check_compatibility(cmd, target, extension_type, version=None, release_train=None, cluster_readable=True):
+def check_compatibility(cmd, target, extension_type, *, version=None, release_train=None, cluster_readable=True):
     """Refuse a version (given, or the newest of the train a create follows) that does not support the cluster.
 
     cluster_readable=False: an earlier check could not read the cluster and said so; do not try (and warn) again.

@@ -24,7 +24,7 @@ def _handler(extension_type, verb):
     return getattr(importlib.import_module('.' + module, __name__), verb, None)
 
 
-def before_create(cmd, target, extension_type, settings, protected, location=None):
+def before_create(cmd, target, extension_type, settings, protected, *, location=None):
     """The settings to send, once every companion resource the type needs exists; raises (sending no extension)
     when one could not be made."""
     handler = _handler(extension_type, 'create')

@@ -84,7 +84,7 @@ def _client_maker(cli_ctx, factory, parallel):
     return make
 
 
-def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluster_types=None, tags=None,
+def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, cluster_types=None, tags=None,
                 subscriptions=None, only=None, dry_run=False, canary=1, max_parallel='10', max_failures='0',
                 journal_path=None):
     from .journal import Journal, default_path
