@@ -1,7 +1,8 @@
 """aksext: manage Kubernetes cluster extensions through `az k8s-extension` and `az aks extension`."""
 from azure.cli.core import AzCommandsLoader
 
-from . import _help  # noqa: F401  pylint: disable=unused-import  (registers help entries)
+# Imported for its side effect: it registers the help entries.
+from . import _help  # noqa: F401  pylint: disable=unused-import
 
 
 class AksextCommandsLoader(AzCommandsLoader):

@@ -15,7 +15,8 @@ def _with_redacting_trace(client_class):
         def get_retry_after(self, response):
             return retry_after_seconds(response)
 
-    class RedactingClient(client_class):
+    # Its public methods are the SDK client's, which pylint cannot see through the dynamic base class.
+    class RedactingClient(client_class):  # pylint: disable=too-few-public-methods
         def __init__(self, credential, subscription_id, base_url=None, **kwargs):
             kwargs['logging_policy'] = RedactingNetworkTraceLoggingPolicy()
             kwargs['retry_policy'] = ClampedRetryPolicy(**kwargs)

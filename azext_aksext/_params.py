@@ -130,7 +130,8 @@ def _type_arguments(self):
     for verb in ('list-by-location', 'list-versions-by-location'):
         with self.argument_context(f'{K8S} extension-types {verb}') as c:
             c.argument('cluster_type', options_list=['--cluster-type', '-t'],
-                       arg_type=get_enum_type(CLUSTER_TYPE_NAMES), help='Only types (or versions) for this kind of cluster.')
+                       arg_type=get_enum_type(CLUSTER_TYPE_NAMES),
+                       help='Only types (or versions) for this kind of cluster.')
 
 
 def _version_arguments(self, group):

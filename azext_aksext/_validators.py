@@ -24,9 +24,9 @@ and lets the service decide.
 """
 import re
 
+from knack.log import get_logger
 from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
                                        RequiredArgumentMissingError)
-from knack.log import get_logger
 
 from .cluster import resolve_provider
 from .wait_limits import check_wait_flags
@@ -166,7 +166,7 @@ def validate_plan(namespace):
     if missing and len(missing) < len(plan):
         raise RequiredArgumentMissingError(
             "A marketplace plan needs all three of --plan-name, --plan-product and --plan-publisher; "
-            "missing {}.".format(', '.join(missing)),
+            f"missing {', '.join(missing)}.",
             f"Add {' '.join((flag + ' <value>' for flag in missing))}, or drop the plan flags.")
 
 
@@ -226,5 +226,5 @@ def validate_wait(cmd, namespace):
         try:
             jmespath.compile(namespace.custom)
         except jmespath.exceptions.JMESPathError as err:
-            raise InvalidArgumentValueError("--custom '{}' is not a valid JMESPath query: {}".format(
-                namespace.custom, err), "For example: --custom \"provisioningState=='Succeeded'\"")
+            raise InvalidArgumentValueError(f"--custom '{namespace.custom}' is not a valid JMESPath query: {err}",
+                                            "For example: --custom \"provisioningState=='Succeeded'\"") from err

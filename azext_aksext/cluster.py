@@ -50,8 +50,8 @@ def cluster_ref(resource_group, cluster_name, cluster_type, cluster_rp=None):
 
 
 def cluster_id(subscription, ref):
-    return '/subscriptions/{}/resourceGroups/{}/providers/{}/{}/{}'.format(
-        subscription, ref.resource_group, ref.provider, ref.cluster_type, ref.name)
+    return (f'/subscriptions/{subscription}/resourceGroups/{ref.resource_group}/providers/{ref.provider}/'
+            f'{ref.cluster_type}/{ref.name}')
 
 
 def extension_id(subscription, ref, name):

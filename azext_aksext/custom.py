@@ -1,8 +1,8 @@
 """The functions behind the verbs; both command groups call these. Validators have already checked the input."""
 import sys
 
-from azure.cli.core.azclierror import AzureResponseError, ClientRequestError, ManualInterrupt, NoTTYError
 from knack.log import get_logger
+from azure.cli.core.azclierror import AzureResponseError, ClientRequestError, ManualInterrupt, NoTTYError
 
 from ._format import extension_output
 from .cluster import cluster_ref, sdk_path_args
@@ -21,7 +21,7 @@ DEFAULT_OPERATION_TIMEOUT = 3600
 
 # pylint: disable=too-many-arguments,too-many-locals,unused-argument
 
-def create_extension(cmd, client, resource_group_name, cluster_name, name, extension_type, cluster_type=None,
+def create_extension(cmd, client, *, resource_group_name, cluster_name, name, extension_type, cluster_type=None,
                      cluster_rp=None, scope=None, release_namespace=None, target_namespace=None,
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
@@ -34,10 +34,10 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
     from .scope import scope_body
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     location = check_aks_cluster(cmd, target)
-    check_type_metadata(cmd, target, extension_type, scope if _scope_was_given(cmd) else None, version,
-                        release_train, location)
+    check_type_metadata(cmd, target, extension_type, scope=scope if _scope_was_given(cmd) else None,
+                        version=version, release_train=release_train, location=location)
     # On AKS the cluster was just read: no location means that read failed (and warned).
-    check_compatibility(cmd, target, extension_type, version, release_train,
+    check_compatibility(cmd, target, extension_type, version=version, release_train=release_train,
                         cluster_readable=target.ref.cluster_type != 'managedClusters' or location is not None)
     properties = {'extensionType': extension_type}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
@@ -52,14 +52,14 @@ def create_extension(cmd, client, resource_group_name, cluster_name, name, exten
     # Companion resources are made only once every check has passed: nothing is created for a refused request.
     from .companions import before_create
     configuration_settings, configuration_protected_settings = before_create(
-        cmd, target, extension_type, configuration_settings, configuration_protected_settings, location)
+        cmd, target, extension_type, configuration_settings, configuration_protected_settings, location=location)
     _set_optional(properties, configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
     return _run(client, target, 'create', 'Creating', no_wait, None, timeout,
                 lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
 
-def update_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
                      configuration_settings_file=None, configuration_protected_settings_file=None,
@@ -76,10 +76,12 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                           extension_type, target.ref.cluster_type, creating=False)
     configuration_settings, configuration_protected_settings = checked.settings, checked.protected
     if version or release_train:  # nothing else on update needs the extension types API
-        check_type_metadata(cmd, target, extension_type, None, version, release_train or current.get('releaseTrain'))
+        check_type_metadata(cmd, target, extension_type, scope=None, version=version,
+                            release_train=release_train or current.get('releaseTrain'))
     if version:
         check_core_policy(cmd, target, current, version)
-        check_compatibility(cmd, target, extension_type, version, release_train or current.get('releaseTrain'))
+        check_compatibility(cmd, target, extension_type, version=version,
+                            release_train=release_train or current.get('releaseTrain'))
     from .dapr import prepare_update
     if (extension_type or '').lower() == DAPR:
         configuration_settings = prepare_update(configuration_settings, current, version, auto_upgrade_minor_version)
@@ -99,7 +101,7 @@ def update_extension(cmd, client, resource_group_name, cluster_name, name, clust
                                                     polling=polling))
 
 
-def delete_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+def delete_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                      force=False, no_wait=False, yes=False, timeout=None):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     # As the official tool does: a missing extension, cluster or resource group is nothing to delete, and the
@@ -119,17 +121,18 @@ def delete_extension(cmd, client, resource_group_name, cluster_name, name, clust
     return None
 
 
-def show_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None):
+def show_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     return _get(client, target, 'show')
 
 
-def list_extensions(cmd, client, resource_group_name=None, cluster_name=None, cluster_type=None, cluster_rp=None,
+def list_extensions(cmd, client, *, resource_group_name=None, cluster_name=None, cluster_type=None, cluster_rp=None,
                     extension_type=None, provisioning_state=None, version=None, subscriptions=None, summary=False):
     if not cluster_name:
         from .inventory import list_fleet_extensions
-        return list_fleet_extensions(cmd, resource_group_name, cluster_type, extension_type, provisioning_state,
-                                     version, subscriptions, summary)
+        return list_fleet_extensions(cmd, resource_group_name=resource_group_name, cluster_type=cluster_type,
+                                     extension_type=extension_type, provisioning_state=provisioning_state,
+                                     version=version, subscriptions=subscriptions, summary=summary)
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp))
     try:
         from .paging import all_items
@@ -139,7 +142,7 @@ def list_extensions(cmd, client, resource_group_name=None, cluster_name=None, cl
         raise translate(err, target, 'list extensions on') from err
 
 
-def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
+def wait_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                    created=False, updated=False, deleted=False, exists=False, custom=None, interval=None,
                    timeout=3600):
     from .polling import Progress, wait_until
@@ -157,10 +160,10 @@ def wait_extension(cmd, client, resource_group_name, cluster_name, name, cluster
     progress = Progress(f"Waiting for '{name}'", verbose=_verbose(cmd))
     try:
         wait_until(fetch, condition, progress, interval=interval, timeout=timeout)
-    except TimeoutError:
+    except TimeoutError as err:
         raise ClientRequestError(
             f"Timed out after {timeout:g}s waiting for {target.describe()}.",
-            f"Run the wait again with a larger --timeout, or `{target.az_command('show')}` to see its state.")
+            f"Run the wait again with a larger --timeout, or `{target.az_command('show')}` to see its state.") from err
     except KeyboardInterrupt:
         _interrupted(target, 'wait', flag)
     finally:
@@ -208,7 +211,8 @@ def _run(client, target, action, state_word, no_wait, before, timeout, begin):
     progress = Progress(f"{state_word} '{target.name}'", verbose=_verbose(target.cmd),
                         known_messages=_status_messages(before))
     try:
-        observe = lambda: _status_messages(_current_state(client, target))  # noqa: E731
+        def observe():
+            return _status_messages(_current_state(client, target))
         try:
             poller = start(AdaptivePolling(progress, observe, deadline=time.monotonic() + timeout))
         except Exception as err:  # pylint: disable=broad-except
@@ -295,9 +299,9 @@ WAIT_FLAG = {'create': '--created', 'update': '--updated', 'delete': '--deleted'
 
 def _interrupted(target, action, wait_flag=None):
     """Ctrl-C while waiting: the operation goes on in Azure; say how to follow it and exit 130 like a shell."""
-    _say("\nStopped waiting. The {} goes on in Azure.\nFollow it with: {}\nSee it with: {}\n".format(
-        'operation' if action == 'wait' else action, target.az_command('wait', wait_flag or WAIT_FLAG[action]),
-        target.az_command('show')))
+    _say(f"\nStopped waiting. The {'operation' if action == 'wait' else action} goes on in Azure.\n"
+         f"Follow it with: {target.az_command('wait', wait_flag or WAIT_FLAG[action])}\n"
+         f"See it with: {target.az_command('show')}\n")
     sys.exit(EXIT_INTERRUPTED)  # a typed az error would exit 1; scripts expect 130 for an interrupt
 
 
@@ -308,11 +312,11 @@ def _not_confirmed(target, action, timeout, err):
     if isinstance(err, WaitTimedOut):
         reason = f"it did not finish within --timeout {timeout:g}s"
     else:
-        reason = "its status could not be read: {}".format(
-            getattr(translate(err, target, 'check the ' + action + ' of'), 'error_msg', None) or err)
-    _say("The {} of {} was started, but {}. It may still be running in Azure.\nFollow it with: {}\n"
-         "See it with: {}\n".format(action, target.describe(), reason,
-                                    target.az_command('wait', WAIT_FLAG[action]), target.az_command('show')))
+        reason = ("its status could not be read: "
+                  f"{getattr(translate(err, target, 'check the ' + action + ' of'), 'error_msg', None) or err}")
+    _say(f"The {action} of {target.describe()} was started, but {reason}. It may still be running in Azure.\n"
+         f"Follow it with: {target.az_command('wait', WAIT_FLAG[action])}\n"
+         f"See it with: {target.az_command('show')}\n")
     sys.exit(EXIT_NOT_CONFIRMED)  # a typed az error would exit 1, which means refused or failed
 
 

@@ -11,7 +11,7 @@ DEFAULT_RELEASE_TRAIN = 'stable'
 
 # pylint: disable=too-many-arguments,unused-argument
 
-def list_types_by_location(cmd, client, location, cluster_type=None, release_train=None, plan_publisher=None,
+def list_types_by_location(cmd, client, *, location, cluster_type=None, release_train=None, plan_publisher=None,
                            plan_product=None, plan_name=None):
     return _call(Target.in_location(cmd, location), 'list extension types in',
                  lambda: [_raw(item) for item in all_items(client.location_list(
@@ -19,12 +19,12 @@ def list_types_by_location(cmd, client, location, cluster_type=None, release_tra
                      release_train=release_train, cluster_type=cluster_type), 'extension types')])
 
 
-def show_type_by_location(cmd, client, location, extension_type):
+def show_type_by_location(cmd, client, *, location, extension_type):
     return _call(Target.in_location(cmd, location), 'show an extension type in',
                  lambda: _raw(client.location_get(location, extension_type)), _type_named(extension_type))
 
 
-def list_versions_by_location(cmd, client, location, extension_type, release_train=None, cluster_type=None,
+def list_versions_by_location(cmd, client, *, location, extension_type, release_train=None, cluster_type=None,
                               major_version=None, show_latest=False):
     versions = _call(Target.in_location(cmd, location), 'list extension type versions in',
                      lambda: [_raw(item) for item in all_items(client.list_versions(
@@ -35,13 +35,13 @@ def list_versions_by_location(cmd, client, location, extension_type, release_tra
     return _with_train(versions, release_train)
 
 
-def show_version_by_location(cmd, client, location, extension_type, version):
+def show_version_by_location(cmd, client, *, location, extension_type, version):
     return _call(Target.in_location(cmd, location), 'show an extension type version in',
                  lambda: _raw(client.get_version(location, extension_type, version)),
                  _version_named(extension_type, version))
 
 
-def list_types_by_cluster(cmd, client, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None,
+def list_types_by_cluster(cmd, client, *, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None,
                           release_train=None, plan_publisher=None, plan_product=None, plan_name=None):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
     return _call(target, 'list extension types for', lambda: [_raw(item) for item in all_items(client.list(
@@ -49,14 +49,14 @@ def list_types_by_cluster(cmd, client, resource_group_name, cluster_name, cluste
         release_train=release_train), 'extension types')])
 
 
-def show_type_by_cluster(cmd, client, resource_group_name, cluster_name, extension_type, cluster_type=None,
+def show_type_by_cluster(cmd, client, *, resource_group_name, cluster_name, extension_type, cluster_type=None,
                          cluster_rp=None):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
     return _call(target, 'show an extension type for',
                  lambda: _raw(client.get(*sdk_path_args(target.ref), extension_type)), _type_named(extension_type))
 
 
-def list_versions_by_cluster(cmd, client, resource_group_name, cluster_name, extension_type, cluster_type=None,
+def list_versions_by_cluster(cmd, client, *, resource_group_name, cluster_name, extension_type, cluster_type=None,
                              cluster_rp=None, release_train=None, major_version=None, show_latest=False):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
     versions = _call(target, 'list extension type versions for',
@@ -68,7 +68,7 @@ def list_versions_by_cluster(cmd, client, resource_group_name, cluster_name, ext
     return mark_compatibility(cmd, target.ref, _with_train(versions, release_train))
 
 
-def show_version_by_cluster(cmd, client, resource_group_name, cluster_name, extension_type, version,
+def show_version_by_cluster(cmd, client, *, resource_group_name, cluster_name, extension_type, version,
                             cluster_type=None, cluster_rp=None):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
     from .upgrades import mark_compatibility
@@ -80,37 +80,40 @@ def show_version_by_cluster(cmd, client, resource_group_name, cluster_name, exte
 
 # `az aks extension type ...` takes either -l or -g with -c, and dispatches to the functions above.
 
-def aks_list_types(cmd, client, location=None, resource_group_name=None, cluster_name=None, release_train=None,
+def aks_list_types(cmd, client, *, location=None, resource_group_name=None, cluster_name=None, release_train=None,
                    plan_publisher=None, plan_product=None, plan_name=None):
-    plan = dict(release_train=release_train, plan_publisher=plan_publisher, plan_product=plan_product,
-                plan_name=plan_name)
+    plan = {'release_train': release_train, 'plan_publisher': plan_publisher, 'plan_product': plan_product,
+            'plan_name': plan_name}
     if _by_location(location, resource_group_name, cluster_name):
-        return list_types_by_location(cmd, client, location, cluster_type='managedClusters', **plan)
-    return list_types_by_cluster(cmd, client, resource_group_name, cluster_name, 'managedClusters', **plan)
+        return list_types_by_location(cmd, client, location=location, cluster_type='managedClusters', **plan)
+    return list_types_by_cluster(cmd, client, resource_group_name=resource_group_name, cluster_name=cluster_name,
+                                 cluster_type='managedClusters', **plan)
 
 
-def aks_show_type(cmd, client, extension_type, location=None, resource_group_name=None, cluster_name=None):
+def aks_show_type(cmd, client, *, extension_type, location=None, resource_group_name=None, cluster_name=None):
     if _by_location(location, resource_group_name, cluster_name):
-        return show_type_by_location(cmd, client, location, extension_type)
-    return show_type_by_cluster(cmd, client, resource_group_name, cluster_name, extension_type, 'managedClusters')
+        return show_type_by_location(cmd, client, location=location, extension_type=extension_type)
+    return show_type_by_cluster(cmd, client, resource_group_name=resource_group_name, cluster_name=cluster_name,
+                                extension_type=extension_type, cluster_type='managedClusters')
 
 
-def aks_list_versions(cmd, client, extension_type, location=None, resource_group_name=None, cluster_name=None,
+def aks_list_versions(cmd, client, *, extension_type, location=None, resource_group_name=None, cluster_name=None,
                       release_train=None, major_version=None, show_latest=False):
-    filters = dict(release_train=release_train, major_version=major_version, show_latest=show_latest)
+    filters = {'release_train': release_train, 'major_version': major_version, 'show_latest': show_latest}
     if _by_location(location, resource_group_name, cluster_name):
-        return list_versions_by_location(cmd, client, location, extension_type, cluster_type='managedClusters',
-                                         **filters)
-    return list_versions_by_cluster(cmd, client, resource_group_name, cluster_name, extension_type,
-                                    'managedClusters', **filters)
+        return list_versions_by_location(cmd, client, location=location, extension_type=extension_type,
+                                         cluster_type='managedClusters', **filters)
+    return list_versions_by_cluster(cmd, client, resource_group_name=resource_group_name, cluster_name=cluster_name,
+                                    extension_type=extension_type, cluster_type='managedClusters', **filters)
 
 
-def aks_show_version(cmd, client, extension_type, version, location=None, resource_group_name=None,
+def aks_show_version(cmd, client, *, extension_type, version, location=None, resource_group_name=None,
                      cluster_name=None):
     if _by_location(location, resource_group_name, cluster_name):
-        return show_version_by_location(cmd, client, location, extension_type, version)
-    return show_version_by_cluster(cmd, client, resource_group_name, cluster_name, extension_type, version,
-                                   'managedClusters')
+        return show_version_by_location(cmd, client, location=location, extension_type=extension_type,
+                                        version=version)
+    return show_version_by_cluster(cmd, client, resource_group_name=resource_group_name, cluster_name=cluster_name,
+                                   extension_type=extension_type, version=version, cluster_type='managedClusters')
 
 
 def _type_named(extension_type):

@@ -58,7 +58,8 @@ def _timespan_seconds(text):
         return 1.0
 
 
-class Graph:
+# Holds the client and the request count across queries; rows() is its one entry point.
+class Graph:  # pylint: disable=too-few-public-methods
     """Resource Graph queries that follow every page and keep within the user's query quota."""
 
     def __init__(self, cli_ctx, subscriptions):
@@ -111,8 +112,8 @@ def extension_query(resource_group=None, extension_type=None, provisioning_state
         clauses.append('properties.Version == ' + kql_string(version))
     if cluster_type:
         clauses.append('id contains ' + kql_string(f'/{CLUSTER_RESOURCE_TYPES[cluster_type]}/'))
-    return ('KubernetesConfigurationResources | where {} | project id, name, resourceGroup, subscriptionId, '
-            'properties | order by id asc'.format(' and '.join(clauses)))
+    return (f"KubernetesConfigurationResources | where {' and '.join(clauses)} | project id, name, resourceGroup, "
+            "subscriptionId, properties | order by id asc")
 
 
 def cluster_query(resource_group=None, cluster_types=None, tags=None):
@@ -185,7 +186,7 @@ def current_subscription(cli_ctx):
     return Profile(cli_ctx=cli_ctx).get_subscription_id()
 
 
-def list_fleet_extensions(cmd, resource_group_name=None, cluster_type=None, extension_type=None,
+def list_fleet_extensions(cmd, *, resource_group_name=None, cluster_type=None, extension_type=None,
                           provisioning_state=None, version=None, subscriptions=None, summary=False):
     scope = subscriptions or [current_subscription(cmd.cli_ctx)]
     graph = Graph(cmd.cli_ctx, scope)

@@ -17,8 +17,8 @@ def all_items(paged, what):
             return
         if link in seen:
             raise AzureResponseError(
-                "Azure returned a nextLink it had already returned while listing {}: stopped after {} page(s) "
-                "instead of looping.".format(what, count), "Retry later; if it persists the service is at fault.")
+                f"Azure returned a nextLink it had already returned while listing {what}: stopped after {count} "
+                "page(s) instead of looping.", "Retry later; if it persists the service is at fault.")
         if count >= MAX_PAGES:
             raise AzureResponseError(
                 f"Azure kept returning more pages while listing {what}: stopped after {count} pages.",

@@ -9,8 +9,8 @@ import math
 import sys
 import time
 
-from azure.mgmt.core.polling.arm_polling import ARMPolling
 from knack.log import get_logger
+from azure.mgmt.core.polling.arm_polling import ARMPolling
 
 logger = get_logger(__name__)
 
@@ -72,7 +72,8 @@ def backoff_schedule(first=FIRST_INTERVAL, cap=SERVICE_DEFAULT_INTERVAL):
         delay = min(delay * 2, cap)
 
 
-class Progress:
+# The terminal line's state (stream, width, timing, messages seen): splitting it would only add indirection.
+class Progress:  # pylint: disable=too-many-instance-attributes
     """A live line on a terminal; in a non-interactive run, one log line (visible with --verbose) per change."""
 
     def __init__(self, activity, stream=None, clock=time.monotonic, verbose=False, known_messages=()):
@@ -206,7 +207,7 @@ def _short(err):
     return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
 
 
-def wait_until(fetch, is_done, progress, interval=None, timeout=None, clock=time.monotonic, sleep=None):
+def wait_until(fetch, is_done, progress, *, interval=None, timeout=None, clock=time.monotonic, sleep=None):
     """Call fetch() until is_done(result) is true and return that result; raise TimeoutError after timeout seconds.
 
     fetch returns (result, state, status messages); the state and messages are shown as progress.

@@ -3,8 +3,8 @@ chosen scope, version and release train exist for the extension type. Each costs
 the command needs it."""
 import re
 
-from azure.cli.core.azclierror import InvalidArgumentValueError, ResourceNotFoundError, ValidationError
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError, ResourceNotFoundError, ValidationError
 
 from .cluster import describe, sdk_path_args
 from .service_errors import error_code_and_message, translate
@@ -25,9 +25,10 @@ def check_aks_cluster(cmd, target):
         error = translate(err, target, 'check the cluster of')
         if getattr(error, 'missing', None) in ('cluster', 'target'):
             raise ResourceNotFoundError(
-                "Cluster not found: there is no AKS cluster '{}' in resource group '{}'.".format(
-                    target.ref.name, target.ref.resource_group),
-                "Check -c/--cluster-name and -g/--resource-group (`az aks list -o table` lists your clusters).")
+                f"Cluster not found: there is no AKS cluster '{target.ref.name}' in resource group "
+                f"'{target.ref.resource_group}'.",
+                "Check -c/--cluster-name and -g/--resource-group (`az aks list -o table` lists your clusters)."
+            ) from err
         if could_not_answer(err):
             # A check of aksext's own must not need more than the operation does: the service decides.
             logger.warning("Could not read AKS cluster '%s' to check it before sending (%s); going on without "
@@ -37,15 +38,15 @@ def check_aks_cluster(cmd, target):
     identity_type = str(getattr(getattr(cluster, 'identity', None), 'type', None) or 'None')
     if identity_type.lower().endswith('none'):
         raise ValidationError(
-            "AKS cluster '{}' uses a service principal, and cluster extensions need a managed identity.".format(
-                target.ref.name),
-            "Switch it to a managed identity first: az aks update -g {} -n {} --enable-managed-identity".format(
-                target.ref.resource_group, target.ref.name))
+            f"AKS cluster '{target.ref.name}' uses a service principal, and cluster extensions need a managed "
+            "identity.",
+            f"Switch it to a managed identity first: az aks update -g {target.ref.resource_group} -n {target.ref.name} "
+            "--enable-managed-identity")
     target.aks_cluster = cluster  # the version checks read its Kubernetes version from here
     return getattr(cluster, 'location', None)
 
 
-def check_type_metadata(cmd, target, extension_type, scope=None, version=None, release_train=None, location=None):
+def check_type_metadata(cmd, target, extension_type, *, scope=None, version=None, release_train=None, location=None):
     """Scope, version, release train and cluster type against what the extension types API says of the type.
 
     location (when known) lets a refusal list the cluster types the type does support."""
@@ -85,10 +86,11 @@ def _ask(client, target, extension_type, location, request):
             _check_cluster_type(extension_type, _supported_cluster_types(client, location, extension_type), target)
         if status == 400:
             raise InvalidArgumentValueError(
-                "Extension type '{}' cannot be installed on {}: {}".format(
-                    extension_type, describe(target.ref), error_code_and_message(err)[1]),
-                "`az k8s-extension extension-types list-by-cluster -g {} -c {} --cluster-type {}` lists the types "
-                "this cluster supports.".format(target.ref.resource_group, target.ref.name, target.ref.cluster_type))
+                f"Extension type '{extension_type}' cannot be installed on {describe(target.ref)}: "
+                f"{error_code_and_message(err)[1]}",
+                f"`az k8s-extension extension-types list-by-cluster -g {target.ref.resource_group} -c "
+                f"{target.ref.name} --cluster-type {target.ref.cluster_type}` lists the types this cluster supports."
+            ) from err
         if status == 404 or could_not_answer(err):
             logger.warning("Could not check extension type '%s' before sending (the extension types API %s); the "
                            "service will check it.", extension_type, _reason(err))
@@ -125,8 +127,8 @@ def _check_cluster_type(extension_type, supported, target):
     wanted = target.ref.cluster_type.lower()
     if all(kind.lower().rstrip('s') != wanted.rstrip('s') for kind in supported):
         raise InvalidArgumentValueError(
-            "Extension type '{}' does not support {}; it supports: {}.".format(
-                extension_type, target.ref.cluster_type, ', '.join(supported)),
+            f"Extension type '{extension_type}' does not support {target.ref.cluster_type}; it supports: "
+            f"{', '.join(supported)}.",
             "Install it on a cluster of one of those types.")
 
 

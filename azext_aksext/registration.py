@@ -4,8 +4,8 @@ request of a long-running operation (its response is streamed), so aksext does i
 import re
 import time
 
-from azure.cli.core.azclierror import AzureResponseError
 from knack.log import get_logger
+from azure.cli.core.azclierror import AzureResponseError
 
 from .service_errors import PROVIDER_NAMESPACE, error_code_and_message
 
@@ -55,6 +55,6 @@ def register(cmd, namespace, cause=None):
         detail = error_code_and_message(err)[1]
         raise AzureResponseError(
             f"The subscription is not registered for {namespace}, and registering it failed: {detail}",
-            "Run `az provider register --namespace {} --wait` (it needs permission to register resource "
-            "providers on the subscription), then run this command again.".format(namespace)) from (cause or err)
+            f"Run `az provider register --namespace {namespace} --wait` (it needs permission to register resource "
+            "providers on the subscription), then run this command again.") from (cause or err)
     logger.warning("Registered resource provider %s for the subscription.", namespace)

@@ -52,7 +52,8 @@ def error_code_and_message(err):
     return code, mask_secrets(message)
 
 
-def translate(err, target, action, missing=None):
+# One return per kind of failure reads as the table it is.
+def translate(err, target, action, missing=None):  # pylint: disable=too-many-return-statements
     """Return the az error for an azure.core exception raised while `action` (e.g. 'show') ran on target.
 
     `missing` names what a 404 that is not about the cluster or resource group means is missing (default: the
@@ -61,13 +62,13 @@ def translate(err, target, action, missing=None):
     if isinstance(err, (ServiceRequestError, ServiceResponseError)):
         return AzureConnectionError(
             f"Could not reach Azure Resource Manager to {action} {target.describe()}: {err}",
-            "Check your network connection and retry; `{}` shows the extension's current state.".format(
-                target.az_command('show')))
+            f"Check your network connection and retry; `{target.az_command('show')}` shows the extension's current "
+            "state.")
     if isinstance(err, ValueError) and not isinstance(err, HttpResponseError):
         # An empty or non-JSON answer the SDK could not deserialize (json.JSONDecodeError, DeserializationError).
         return AzureResponseError(
-            "Azure's answer to {} {} could not be read: it was empty or not the JSON expected ({}).".format(
-                action, target.describe(), str(err).splitlines()[0][:200] if str(err) else type(err).__name__),
+            f"Azure's answer to {action} {target.describe()} could not be read: it was empty or not the JSON expected "
+            f"({str(err).splitlines()[0][:200] if str(err) else type(err).__name__}).",
             f"Retry later; `{target.az_command('show')}` shows the extension's current state.")
     if not isinstance(err, HttpResponseError):
         return err
@@ -83,24 +84,24 @@ def translate(err, target, action, missing=None):
     if status == 403:
         return ForbiddenError(
             f"Not authorized to {action} {target.describe()}: {detail}",
-            "Ask for a role that allows {}/extensions on the cluster, for example "
-            "'Kubernetes Extension Contributor'.".format(PROVIDER_NAMESPACE))
+            f"Ask for a role that allows {PROVIDER_NAMESPACE}/extensions on the cluster, for example "
+            "'Kubernetes Extension Contributor'.")
     if code == 'MissingSubscriptionRegistration':
         return AzureResponseError(
-            "Could not {} {}: the subscription is not registered for {}: {}".format(
-                action, target.describe(), PROVIDER_NAMESPACE, detail),
+            f"Could not {action} {target.describe()}: the subscription is not registered for {PROVIDER_NAMESPACE}: "
+            f"{detail}",
             f"Run `az provider register --namespace {PROVIDER_NAMESPACE}` and retry once it shows Registered.")
     if status == 409:
         return AzureResponseError(
-            "Azure refused to {} {}: another operation on it is still running (HTTP 409): {}".format(
-                action, target.describe(), detail),
-            "Nothing was changed by this command. Wait until `{}` shows a provisioningState of Succeeded or Failed, "
-            "then run the command again.".format(target.az_command('show')))
+            f"Azure refused to {action} {target.describe()}: another operation on it is still running (HTTP 409): "
+            f"{detail}",
+            f"Nothing was changed by this command. Wait until `{target.az_command('show')}` shows a provisioningState "
+            "of Succeeded or Failed, then run the command again.")
     if status == 429 or (status or 0) >= 500:
         return AzureInternalError(
             f"Azure could not {action} {target.describe()} (HTTP {status}): {detail}",
-            "The service is busy or failing; retry later. `{}` shows the extension's current state.".format(
-                target.az_command('show')))
+            f"The service is busy or failing; retry later. `{target.az_command('show')}` shows the extension's current "
+            "state.")
     if status == 400:
         return BadRequestError(f"Azure refused to {action} {target.describe()}: {detail}")
     return AzureResponseError(f"Azure could not {action} {target.describe()} (HTTP {status}): {detail}")

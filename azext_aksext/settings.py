@@ -84,8 +84,8 @@ def flatten(document, path, flag, prefix='', parents=()):
             settings.update(flatten(value, path, flag, name + '.', parents + (id(document),)))
         elif isinstance(value, (list, tuple)) or value is None:
             raise InvalidArgumentValueError(
-                "Setting '{}' in '{}' ({}) is {}; settings must be strings, numbers or booleans.".format(
-                    name, path, flag, 'null' if value is None else 'a list'),
+                f"Setting '{name}' in '{path}' ({flag}) is {'null' if value is None else 'a list'}; settings must be "
+                "strings, numbers or booleans.",
                 "Give it a single value; to pass a list, write it as one string, for example \"a,b,c\".")
         elif isinstance(value, bool):
             settings[name] = 'true' if value else 'false'
@@ -135,18 +135,19 @@ def _read_text(path, flag):
             "Pipe the settings into az, or give the path of a file.")
     try:
         raw = read_bounded(path)
-    except TimeoutError:
+    except TimeoutError as err:
         raise FileOperationError(
-            "Settings file '{}' given to {} gave no end of data within {:g}s (a pipe nobody writes to, or a "
-            "device?).".format(path, flag, READ_SECONDS), "Give a regular file, or make sure the pipe is written.")
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            f"Settings file '{path}' given to {flag} gave no end of data within {READ_SECONDS:g}s (a pipe nobody "
+            "writes to, or a device?).",
+            "Give a regular file, or make sure the pipe is written.") from err
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as err:
         raise FileOperationError(
             f"Settings file '{path}' given to {flag} does not exist or is not a file.",
-            "Check the path.")
+            "Check the path.") from err
     except OSError as err:
         raise FileOperationError(
             f"Settings file '{path}' given to {flag} could not be read: {err.strerror}.",
-            "Check the file's permissions.")
+            "Check the file's permissions.") from err
     if len(raw) > MAX_SETTINGS_FILE_BYTES:
         raise FileOperationError(
             f"Settings file '{path}' given to {flag} is larger than {MAX_SETTINGS_FILE_BYTES // 1024} KiB.",
@@ -160,7 +161,7 @@ def _read_text(path, flag):
     except UnicodeDecodeError as err:
         raise InvalidArgumentValueError(
             f"Settings file '{path}' given to {flag} is not UTF-8 text (bad byte at offset {err.start}).",
-            "Save it as UTF-8 JSON or YAML.")
+            "Save it as UTF-8 JSON or YAML.") from err
 
 
 def _parse(text, path, flag):
@@ -169,17 +170,17 @@ def _parse(text, path, flag):
         try:
             return json.loads(text, parse_float=str, parse_int=str, parse_constant=_reject_constant,
                               object_pairs_hook=lambda pairs: _unique_keys(pairs, path, flag))
-        except RecursionError:
-            raise _too_deep(path, flag)
+        except RecursionError as err:
+            raise _too_deep(path, flag) from err
         except ValueError as err:
             if isinstance(err, _DuplicateKey):
-                raise InvalidArgumentValueError(str(err), "Give each setting once.")
+                raise InvalidArgumentValueError(str(err), "Give each setting once.") from err
             # {a: 1} is YAML flow style, not broken JSON: without a double quote anywhere, try it as YAML.
             if '"' in text:
                 raise InvalidArgumentValueError(
-                    "Settings file '{}' given to {} is not valid JSON: {} (line {}, column {}).".format(
-                        path, flag, getattr(err, 'msg', err), getattr(err, 'lineno', '?'), getattr(err, 'colno', '?')),
-                    "Fix the JSON, or write the file as YAML.")
+                    f"Settings file '{path}' given to {flag} is not valid JSON: {getattr(err, 'msg', err)} (line "
+                    f"{getattr(err, 'lineno', '?')}, column {getattr(err, 'colno', '?')}).",
+                    "Fix the JSON, or write the file as YAML.") from err
     import yaml  # only settings files need it: keep it out of az's start-up
     try:
         loader = _text_scalar_loader(yaml)(text)
@@ -191,17 +192,19 @@ def _parse(text, path, flag):
             return loader.construct_document(node)
         finally:
             loader.dispose()
-    except RecursionError:
-        raise _too_deep(path, flag)
+    except RecursionError as err:
+        raise _too_deep(path, flag) from err
     except yaml.YAMLError as err:
         mark = getattr(err, 'problem_mark', None)
         where = f' (line {mark.line + 1}, column {mark.column + 1})' if mark else ''
         problem = getattr(err, 'problem', None) or 'parse error'
-        if _is_secret(flag):  # YAML quotes what it choked on: an alias or tag there is a protected value
+        # YAML quotes what it choked on: an alias or tag there is a protected value (not chained either, as --debug
+        # would print the YAML error's own text, which quotes the line)
+        if _is_secret(flag):
             problem = 'syntax error (the text is not shown: it may be a protected value)'
         raise InvalidArgumentValueError(
             f"Settings file '{path}' given to {flag} is not valid YAML: {problem}{where}.",
-            "Fix the YAML, or write the file as JSON.")
+            "Fix the YAML, or write the file as JSON.") from (None if _is_secret(flag) else err)
 
 
 class _DuplicateKey(ValueError):
@@ -232,11 +235,11 @@ def _check_node(root, path, flag):
     def size(node, depth, name):
         if depth > MAX_DEPTH:
             raise _too_deep(path, flag)
-        if node.tag not in _PLAIN_TAGS and not (node.tag == 'tag:yaml.org,2002:merge'):
+        if node.tag not in _PLAIN_TAGS and node.tag != 'tag:yaml.org,2002:merge':
             raise InvalidArgumentValueError(
                 "Setting '{}' in '{}' ({}) is tagged {}; settings are plain text.".format(
                     name or '(the document)', path, flag,
-                    'with a custom YAML tag' if _is_secret(flag) else "'{}'".format(node.tag)),
+                    'with a custom YAML tag' if _is_secret(flag) else f"'{node.tag}'"),
                 "Remove the tag, or quote the value if it starts with '!'.")
         if id(node) in sizes:
             return sizes[id(node)]
@@ -265,8 +268,8 @@ def _check_node(root, path, flag):
         sizes[id(node)] = total
         if total > MAX_SETTINGS_FILE_BYTES:
             raise FileOperationError(
-                "Settings file '{}' given to {} expands (through YAML aliases) to more than {} KiB.".format(
-                    path, flag, MAX_SETTINGS_FILE_BYTES // 1024),
+                f"Settings file '{path}' given to {flag} expands (through YAML aliases) to more than "
+                f"{MAX_SETTINGS_FILE_BYTES // 1024} KiB.",
                 "Write the values out instead of nesting aliases.")
         return total
     size(root, 0, '')
@@ -283,7 +286,7 @@ def _text_scalar_loader(yaml):
     """A SafeLoader that resolves only null and merge keys (<<): booleans, numbers and dates stay the text the user
     wrote."""
     if not _LOADER:
-        class TextScalarLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+        class TextScalarLoader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors,too-few-public-methods
             pass
         TextScalarLoader.yaml_implicit_resolvers = {
             first: [(tag, regexp) for tag, regexp in resolvers

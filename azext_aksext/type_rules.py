@@ -4,9 +4,9 @@ settings check."""
 import re
 from collections import namedtuple
 
+from knack.log import get_logger
 from azure.cli.core.azclierror import (ArgumentUsageError, FileOperationError, InvalidArgumentValueError,
                                        RequiredArgumentMissingError)
-from knack.log import get_logger
 
 from .scope import CLUSTER
 
@@ -78,8 +78,8 @@ def _read_ssl_files(protected):
             try:
                 protected[chart_key] = base64.b64encode(_read_pem(key, path)).decode()
             except OSError as err:
-                raise FileOperationError("Could not read the PEM file given as protected setting {}: {}.".format(
-                    key, err.strerror), "Give the path of a readable PEM file.")
+                raise FileOperationError(f"Could not read the PEM file given as protected setting {key}: "
+                                         f"{err.strerror}.", "Give the path of a readable PEM file.") from err
     return protected
 
 
@@ -88,12 +88,13 @@ def _read_pem(key, path):
     from .settings import MAX_SETTINGS_FILE_BYTES, READ_SECONDS, read_bounded
     try:
         data = read_bounded(path)
-    except TimeoutError:
-        raise FileOperationError("The PEM file given as protected setting {} gave no end of data within {:g}s.".format(
-            key, READ_SECONDS), "Give the path of a regular PEM file.")
+    except TimeoutError as err:
+        raise FileOperationError(f"The PEM file given as protected setting {key} gave no end of data within "
+                                 f"{READ_SECONDS:g}s.", "Give the path of a regular PEM file.") from err
     if len(data) > MAX_SETTINGS_FILE_BYTES:
-        raise FileOperationError("The PEM file given as protected setting {} is larger than {} KiB.".format(
-            key, MAX_SETTINGS_FILE_BYTES // 1024), "Give the path of a PEM certificate or key file.")
+        raise FileOperationError(f"The PEM file given as protected setting {key} is larger than "
+                                 f"{MAX_SETTINGS_FILE_BYTES // 1024} KiB.",
+                                 "Give the path of a PEM certificate or key file.")
     return data
 
 
@@ -108,13 +109,13 @@ def _prepare_backup(settings, protected, creating):
     missing = [short for key, short in _BACKUP_REQUIRED.items() if key not in settings]
     if creating and missing:
         raise RequiredArgumentMissingError(
-            "AKS Backup (microsoft.dataprotection.kubernetes) needs the storage for backups; missing {}.".format(
-                ', '.join(missing)),
-            f"Add --configuration-settings {' '.join(('{}=<value>'.format(key) for key in missing))}")
+            "AKS Backup (microsoft.dataprotection.kubernetes) needs the storage for backups; missing "
+            f"{', '.join(missing)}.",
+            f"Add --configuration-settings {' '.join((f'{key}=<value>' for key in missing))}")
     return settings, protected
 
 
-def _prepare_monitor(settings, protected, creating):
+def _prepare_monitor(settings, protected, _creating):
     """A workspace ID is optional (the default workspace is used without one); the ones given are checked."""
     from .companions.monitor_settings import check_monitor_settings
     check_monitor_settings(settings, protected)

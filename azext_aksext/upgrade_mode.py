@@ -19,10 +19,10 @@ def validate_auto_upgrade_mode(namespace):
     minor = namespace.auto_upgrade_minor_version
     if minor is not None and minor != _MINOR_UPGRADES[mode]:
         raise MutuallyExclusiveArgumentError(
-            "--auto-upgrade-mode {} {} minor-version upgrades, but --auto-upgrade-minor-version is {}.".format(
-                mode, 'takes' if _MINOR_UPGRADES[mode] else 'excludes', str(minor).lower()),
-            "Drop --auto-upgrade-minor-version (the mode decides), or use --auto-upgrade-mode {}.".format(
-                'compatible' if minor else 'patch or none'))
+            f"--auto-upgrade-mode {mode} {'takes' if _MINOR_UPGRADES[mode] else 'excludes'} minor-version upgrades, "
+            f"but --auto-upgrade-minor-version is {str(minor).lower()}.",
+            "Drop --auto-upgrade-minor-version (the mode decides), or use --auto-upgrade-mode "
+            f"{'compatible' if minor else 'patch or none'}.")
     if mode == 'patch' and getattr(namespace, 'release_train', None) is not None:
         return  # patches of the train it follows: --auto-upgrade-minor-version false would mean "follow nothing"
     # Say the same thing in both properties, so the service never has to choose between them.

@@ -11,7 +11,7 @@ COMPATIBLE = 'compatibleWithCluster'
 
 # pylint: disable=too-many-arguments,unused-argument
 
-def list_upgrades(cmd, client, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
+def list_upgrades(cmd, client, *, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
     from ._format import extension_output
     from .version_guard import read_cluster_facts, read_train, warn_versions_unread
     from .write_guard import managed_by

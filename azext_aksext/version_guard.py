@@ -2,8 +2,8 @@
 supports the cluster's Kubernetes version and distribution, and `az aks extension update` keeps to the AKS rule
 for core extensions. Like every pre-check, a read that fails or is not allowed warns once and lets the service
 decide."""
-from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
 from .cluster import cluster_id, describe, sdk_path_args
 from .compatibility import ClusterFacts, is_patch_change, supporting, verdict, version_name, version_order
@@ -73,7 +73,7 @@ def warn_versions_unread(extension_type, reason):
                    "is unknown; the service checks it when one is installed.", extension_type, reason)
 
 
-def check_compatibility(cmd, target, extension_type, version=None, release_train=None, cluster_readable=True):
+def check_compatibility(cmd, target, extension_type, *, version=None, release_train=None, cluster_readable=True):
     """Refuse a version (given, or the newest of the train a create follows) that does not support the cluster.
 
     cluster_readable=False: an earlier check could not read the cluster and said so; do not try (and warn) again.
@@ -100,17 +100,17 @@ def check_compatibility(cmd, target, extension_type, version=None, release_train
     if result.supported is not False:
         return
     good = supporting(versions, facts)
-    cluster = "{} ({}{})".format(describe(target.ref), 'Kubernetes ' + facts.kubernetes_version,
-                                 ', distribution ' + facts.distribution if facts.distribution else '')
-    what = f"Version {version}" if version else "The newest version of release train '{}', {},".format(
-        train, version_name(chosen))
+    cluster = (f"{describe(target.ref)} ({'Kubernetes ' + facts.kubernetes_version}"
+               f"{', distribution ' + facts.distribution if facts.distribution else ''})")
+    what = f"Version {version}" if version else (f"The newest version of release train '{train}', "
+                                                 f"{version_name(chosen)},")
     raise InvalidArgumentValueError(
-        "{} of extension type '{}' does not support Kubernetes {}: it excludes {} on {}.".format(
-            what, extension_type, facts.kubernetes_version, ', '.join(result.reasons), cluster),
-        ("Newest versions in train '{}' that support it: {}; pin one with --version{}.".format(
-            train, ', '.join(good), ' (and --auto-upgrade-minor-version false)' if not version else '') if good else
-         "No version in train '{}' supports Kubernetes {}; upgrade the cluster's Kubernetes version first.".format(
-             train, facts.kubernetes_version)))
+        f"{what} of extension type '{extension_type}' does not support Kubernetes {facts.kubernetes_version}: it "
+        f"excludes {', '.join(result.reasons)} on {cluster}.",
+        (f"Newest versions in train '{train}' that support it: {', '.join(good)}; pin one with "
+         f"--version{' (and --auto-upgrade-minor-version false)' if not version else ''}." if good else
+         f"No version in train '{train}' supports Kubernetes {facts.kubernetes_version}; upgrade the cluster's "
+         "Kubernetes version first."))
 
 
 def check_core_policy(cmd, target, current, version):
@@ -122,10 +122,10 @@ def check_core_policy(cmd, target, current, version):
     running = f' (the cluster runs Kubernetes {facts.kubernetes_version})' if facts and \
         facts.kubernetes_version else ''
     raise ValidationError(
-        "Version {} is a minor or major upgrade of extension '{}' (installed: {}). On AKS, extensions follow the "
-        "add-on rule: within the cluster's Kubernetes minor version{} only patch upgrades are allowed; minor and "
-        "major upgrades come with a Kubernetes minor upgrade.".format(version, target.name, installed, running),
-        "Pick a patch version of {} (`az aks extension type version list -g {} -c {} -t {}` lists them), or "
-        "upgrade the cluster to the next Kubernetes minor version: az aks upgrade -g {} -n {} --kubernetes-version "
-        "<version>.".format('.'.join(installed.split('.')[:2]), target.ref.resource_group, target.ref.name,
-                             current.get('extensionType'), target.ref.resource_group, target.ref.name))
+        f"Version {version} is a minor or major upgrade of extension '{target.name}' (installed: {installed}). On AKS, "
+        f"extensions follow the add-on rule: within the cluster's Kubernetes minor version{running} only patch "
+        "upgrades are allowed; minor and major upgrades come with a Kubernetes minor upgrade.",
+        f"Pick a patch version of {'.'.join(installed.split('.')[:2])} (`az aks extension type version list -g "
+        f"{target.ref.resource_group} -c {target.ref.name} -t {current.get('extensionType')}` lists them), or "
+        f"upgrade the cluster to the next Kubernetes minor version: az aks upgrade -g {target.ref.resource_group} -n "
+        f"{target.ref.name} --kubernetes-version <version>.")

@@ -14,8 +14,8 @@ def check_wait_flags(namespace):
     timeout, interval = getattr(namespace, 'timeout', None), getattr(namespace, 'interval', None)
     if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
         raise InvalidArgumentValueError(
-            "--timeout {!r} is not a number of seconds between 0 and {} (48 hours, the service's own limit for an "
-            "operation).".format(timeout, MAX_TIMEOUT), "For example: --timeout 1800")
+            f"--timeout {timeout!r} is not a number of seconds between 0 and {MAX_TIMEOUT} (48 hours, the service's "
+            "own limit for an operation).", "For example: --timeout 1800")
     if interval is not None and not (math.isfinite(interval) and MIN_INTERVAL <= interval <= MAX_INTERVAL):
         raise InvalidArgumentValueError(
             f"--interval {interval!r} is not a number of seconds between {MIN_INTERVAL:g} and {MAX_INTERVAL}.",

@@ -1,8 +1,8 @@
 """Writes the service forbids, refused before sending: changing what cannot change after create (extension type,
 scope and namespace, identity, plan), and changing an extension that only its owner (for example AKS) may
 change."""
-from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
 from .cluster import sdk_path_args
 
@@ -98,6 +98,6 @@ def check_create_over_existing(client, target, body):
     raise InvalidArgumentValueError(
         "{} already exists, and its {} cannot change after create: {}.".format(
             target.describe(), ', '.join(name for name, _, _ in changes),
-            '; '.join("{} is '{}', the create asks for '{}'".format(name, now, asked) for name, now, asked in changes)),
-        "To change it, delete the extension and create it again: {} then rerun this create; or create "
-        "one under another --name.".format(target.az_command('delete', '--yes')))
+            '; '.join(f"{name} is '{now}', the create asks for '{asked}'" for name, now, asked in changes)),
+        f"To change it, delete the extension and create it again: {target.az_command('delete', '--yes')} then rerun "
+        "this create; or create one under another --name.")

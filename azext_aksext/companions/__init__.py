@@ -4,7 +4,8 @@ and the settings derived from them.
 
 Which module handles which extension type is data (HANDLERS); each module offers any of ``create(context,
 settings, protected) -> (settings, protected)``, ``update(context, settings, protected, current)`` with the same
-result, and ``delete(context, extension)``. The command functions call one hook per verb and know nothing of the types."""
+result, and ``delete(context, extension)``. The command functions call one hook per verb and know nothing of the
+types."""
 import importlib
 
 HANDLERS = {
@@ -23,7 +24,7 @@ def _handler(extension_type, verb):
     return getattr(importlib.import_module('.' + module, __name__), verb, None)
 
 
-def before_create(cmd, target, extension_type, settings, protected, location=None):
+def before_create(cmd, target, extension_type, settings, protected, *, location=None):
     """The settings to send, once every companion resource the type needs exists; raises (sending no extension)
     when one could not be made."""
     handler = _handler(extension_type, 'create')

@@ -6,6 +6,7 @@ the cluster's resource group and location, named as the official tool names them
 official tool does. Update sends the connection strings again when protected settings are given (they are
 replaced as a whole), reading only what exists."""
 import hashlib
+from collections import namedtuple
 
 from .context import CREATED_BY_TAG
 
@@ -29,14 +30,14 @@ def _is(settings, key, default):
     return str(settings.get(key, default)).strip().lower() == 'true'
 
 
-class Names:
-    def __init__(self, context):
-        ref = context.target.ref
-        base = f'{ref.name}-{context.subscription}-{ref.resource_group}'
-        self.group, self.cluster = ref.resource_group, ref.name
-        self.relay = valid_name(base + '-relay', 50)
-        self.service_bus = valid_name(base + '-service-bus', 50)
-        self.workspace = valid_name(base, 63)
+Names = namedtuple('Names', 'group cluster relay service_bus workspace')
+
+
+def _names(context):
+    ref = context.target.ref
+    base = f'{ref.name}-{context.subscription}-{ref.resource_group}'
+    return Names(group=ref.resource_group, cluster=ref.name, relay=valid_name(base + '-relay', 50),
+                 service_bus=valid_name(base + '-service-bus', 50), workspace=valid_name(base, 63))
 
 
 def create(context, settings, protected):
@@ -56,10 +57,10 @@ def create(context, settings, protected):
                        ('nginxIngress.enabled', 'true' if aks else 'false')):
         settings.setdefault(key, value)
     _size_defaults(settings, cluster, aks)
-    names = Names(context)
+    names = _names(context)
     everything = dict(settings, **protected)
     if _is(settings, 'relayserver.enabled', 'false') and 'relayServerConnectionString' not in everything:
-        _relay_settings(context, names, settings, protected, ensure_relay(context, names))
+        _relay_settings(names, settings, protected, ensure_relay(context, names))
     if _is(settings, 'servicebus.enabled', 'false') and 'serviceBusConnectionString' not in everything:
         _service_bus_settings(settings, protected, *ensure_service_bus(context, names))
     if _is(settings, 'logAnalyticsWS', 'false') and 'azure_log_analytics.connection_string' not in everything:
@@ -72,9 +73,9 @@ def update(context, settings, protected, current):
     if not protected:
         return settings, protected
     original = dict(current.get('configurationSettings') or {}, **(settings or {}))
-    names = Names(context)
+    names = _names(context)
     if _is(original, 'relayserver.enabled', 'false') and 'relayServerConnectionString' not in protected:
-        _relay_settings(context, names, {}, protected, _relay_keys(context, names))
+        _relay_settings(names, {}, protected, _relay_keys(context, names))
     if _is(original, 'servicebus.enabled', 'false') and 'serviceBusConnectionString' not in protected:
         _service_bus_settings({}, protected, None, _service_bus_keys(context, names))
     if _is(original, 'azure_log_analytics.enabled', 'false') and \
@@ -136,7 +137,7 @@ def _relay_keys(context, names):
         names.group, names.relay, names.cluster, RULE).primary_connection_string)
 
 
-def _relay_settings(context, names, settings, protected, found):
+def _relay_settings(names, settings, protected, found):
     hybrid, connection_string = found if isinstance(found, tuple) else (None, found)
     protected['relayServerConnectionString'] = connection_string
     protected['relayserver.relayConnectionString'] = connection_string
@@ -217,4 +218,3 @@ def _workspace_settings(settings, protected, customer_id, key):
     settings['azure_log_analytics.enabled'] = 'True'
     settings['azure_log_analytics.customer_id'] = customer_id
     protected['azure_log_analytics.connection_string'] = key
-

@@ -2,8 +2,8 @@
 is looked up (it must be in the cluster's location), and the extension receives its blob endpoint
 (storageAccountURI), the tenant ID and useAAD=true. Keys are read without regard to case; keys the extension does
 not know are dropped with a warning, as the official tool does."""
-from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError, RequiredArgumentMissingError
 
 logger = get_logger(__name__)
 
@@ -45,7 +45,7 @@ def create(context, settings, protected):
     return settings, protected
 
 
-def update(context, settings, protected, current):
+def update(context, settings, protected, _current):
     """Changing the storage takes all four storage keys, and the new account is checked as on create."""
     if not settings:
         return settings, protected
@@ -70,10 +70,10 @@ def _storage_settings(context, settings):
     location = (storage.location or '').replace(' ', '').lower()
     if location != context.cluster_location:
         raise InvalidArgumentValueError(
-            "Storage account '{}' is in {}, but cluster '{}' is in {}; AKS Backup needs both in the same "
-            "location.".format(account, location, context.target.ref.name, context.cluster_location),
-            "Use a storage account in {} (storageAccount, storageAccountResourceGroup, "
-            "storageAccountSubscriptionId).".format(context.cluster_location))
+            f"Storage account '{account}' is in {location}, but cluster '{context.target.ref.name}' is in "
+            f"{context.cluster_location}; AKS Backup needs both in the same location.",
+            f"Use a storage account in {context.cluster_location} (storageAccount, storageAccountResourceGroup, "
+            "storageAccountSubscriptionId).")
     settings.setdefault(_LOCATION + 'config.storageAccountURI', storage.primary_endpoints.blob)
     settings.setdefault(_LOCATION + 'config.useAAD', 'true')
     settings['credentials.tenantId'] = _tenant(context)

@@ -3,8 +3,8 @@ is named), then, in managed-identity mode (the default), the data collection rul
 its association on the cluster; in legacy mode (amalogs.useAADAuth=false), the ContainerInsights solution and
 the workspace's shared key. Delete removes the association, as the official tool does; the rule, the workspace
 and the solution stay."""
-from azure.mgmt.core.tools import parse_resource_id
 from knack.log import get_logger
+from azure.mgmt.core.tools import parse_resource_id
 
 from .context import CREATED_BY_TAG, is_missing, settings_flag
 from .monitor_settings import parse_data_collection_settings
@@ -66,8 +66,8 @@ def ensure_rule(context, workspace, collection):
     region = _region(workspace.location)
     name = f'MSCI-{region}-{context.target.ref.name}'[:64]
     group = context.target.ref.resource_group
-    rule_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Insights/dataCollectionRules/{}'.format(
-        context.subscription, group, name)
+    rule_id = (f'/subscriptions/{context.subscription}/resourceGroups/{group}/providers/Microsoft.Insights/'
+               f'dataCollectionRules/{name}')
     client = context.monitor()
     existing = context.get_or_none('read data collection rule ' + rule_id,
                             lambda: client.data_collection_rules.get(group, name))
@@ -115,8 +115,8 @@ def ensure_association(context, rule_id):
 def ensure_solution(context, workspace):
     """Legacy mode: the ContainerInsights solution in the workspace's resource group."""
     parts = parse_resource_id(workspace.id)
-    solution_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.OperationsManagement/solutions/' \
-                  'ContainerInsights({})'.format(parts['subscription'], parts['resource_group'], parts['name'])
+    solution_id = (f"/subscriptions/{parts['subscription']}/resourceGroups/{parts['resource_group']}/providers/"
+                   f"Microsoft.OperationsManagement/solutions/ContainerInsights({parts['name']})")
     client = context.resources(parts['subscription'])
     existing = context.get_or_none('read solution ' + solution_id,
                             lambda: client.resources.get_by_id(solution_id, SOLUTION_API))
@@ -157,4 +157,3 @@ def delete(context, extension):
 
 def _region(location):
     return (location or '').replace(' ', '').lower()
-

@@ -1,7 +1,7 @@
 """What a companion module works with: the cluster, SDK clients made through az's client factory, and the record
 of what was created or reused (named in --verbose output, and in the error when a later step fails)."""
-from azure.cli.core.azclierror import AzureResponseError, ForbiddenError
 from knack.log import get_logger
+from azure.cli.core.azclierror import AzureResponseError, ForbiddenError
 
 from ..cluster import cluster_id
 
@@ -15,7 +15,8 @@ CLUSTER_API = {'managedClusters': '2024-05-01', 'connectedClusters': '2024-01-01
                'provisionedClusters': '2024-01-01'}
 
 
-class Context:
+# What every companion module needs about one command (target, subscription, location) and what it made or reused.
+class Context:  # pylint: disable=too-many-instance-attributes
     def __init__(self, cmd, target, extension_type, location=None):
         from azure.cli.core.commands.client_factory import get_subscription_id
         self.cmd, self.target, self.extension_type = cmd, target, extension_type
@@ -107,15 +108,14 @@ class Context:
         from ..service_errors import error_code_and_message
         code, message = error_code_and_message(err)
         status = getattr(err, 'status_code', None)
-        lines = ["Could not {} for extension type {}: {}{}".format(
-            what, self.extension_type, '({}) '.format(code) if code else '', message),
-            "The extension was not created."]
+        lines = [f"Could not {what} for extension type {self.extension_type}: {f'({code}) ' if code else ''}{message}",
+                 "The extension was not created."]
         if self.created:
             lines.append("Created before the failure (kept; a re-run reuses them): " + '; '.join(self.created))
         error_class = ForbiddenError if status == 403 else AzureResponseError
         rerun = f"{self.target.az_command('create')} --extension-type {self.extension_type}"
-        return error_class('\n'.join(lines), "Fix the cause, then re-run the same command ({} with the same "
-                                             "settings): what exists is reused.".format(rerun))
+        return error_class('\n'.join(lines), f"Fix the cause, then re-run the same command ({rerun} with the same "
+                                             "settings): what exists is reused.")
 
 
 def is_missing(err):

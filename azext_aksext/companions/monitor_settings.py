@@ -21,14 +21,14 @@ def parse_data_collection_settings(settings):
     except ValueError as err:
         raise InvalidArgumentValueError(f"dataCollectionSettings is not valid JSON: {err}.",
                                         'Give a JSON object, for example dataCollectionSettings=\'{"interval": '
-                                        '"1m", "namespaceFilteringMode": "Off"}\'.')
+                                        '"1m", "namespaceFilteringMode": "Off"}\'.') from err
     if not isinstance(document, dict):
         raise InvalidArgumentValueError("dataCollectionSettings must be a JSON object.")
     _check_interval(document.get('interval'))
     mode = document.get('namespaceFilteringMode')
     if mode is not None and mode.lower() not in ('off', 'exclude', 'include'):
         raise InvalidArgumentValueError("dataCollectionSettings: namespaceFilteringMode must be Off, Exclude or "
-                                        "Include, not '{}'.".format(mode))
+                                        f"Include, not '{mode}'.")
     for key in ('namespaces', 'streams'):
         if key in document and not isinstance(document[key], list):
             raise InvalidArgumentValueError(f"dataCollectionSettings: {key} must be a JSON array.")
@@ -43,7 +43,7 @@ def _check_interval(interval):
     match = _INTERVAL.match(str(interval))
     if not match:
         raise InvalidArgumentValueError("dataCollectionSettings: interval must be a number of minutes such as "
-                                        "'1m', not '{}'.".format(interval))
+                                        f"'1m', not '{interval}'.")
     if not 1 <= int(match.group(1)) <= 30:
         raise InvalidArgumentValueError(f"dataCollectionSettings: interval must be from 1m to 30m, not '{interval}'.")
 

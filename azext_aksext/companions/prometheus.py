@@ -4,9 +4,9 @@ when none is named), a data collection endpoint, rule and association on the clu
 groups the workspace recommends. Nothing is printed: stdout holds the command's result only. Delete removes what
 aksext created for the cluster (tagged createdBy=aksext), never a user's own rules or endpoints; the workspace
 stays."""
+from knack.log import get_logger
 from azure.cli.core.azclierror import InvalidArgumentValueError
 from azure.mgmt.core.tools import parse_resource_id
-from knack.log import get_logger
 
 from .context import CREATED_BY_TAG, is_missing, settings_flag
 
@@ -95,8 +95,8 @@ def ensure_workspace(context, given):
         return found.id, found.location.replace(' ', '').lower()
     region = workspace_region(context)
     group = 'DefaultResourceGroup-' + region
-    workspace_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Monitor/accounts/{}'.format(
-        context.subscription, group, ('DefaultAzureMonitorWorkspace-' + region)[:43])
+    workspace_id = (f'/subscriptions/{context.subscription}/resourceGroups/{group}/providers/Microsoft.Monitor/'
+                    f"accounts/{('DefaultAzureMonitorWorkspace-' + region)[:43]}")
     client = context.resources()
     if context.step('check resource group ' + group, lambda: client.resource_groups.check_existence(group)):
         found = context.get_or_none('read Azure Monitor workspace ' + workspace_id,
@@ -109,7 +109,7 @@ def ensure_workspace(context, given):
             group, {'location': region, 'tags': CREATED_BY_TAG}))
         context.made('resource group', f'/subscriptions/{context.subscription}/resourceGroups/{group}')
     made = _put_generic(context, 'Azure Monitor workspace', workspace_id, WORKSPACE_API,
-                        dict(location=region, tags=CREATED_BY_TAG, properties={}))
+                        {'location': region, 'tags': CREATED_BY_TAG, 'properties': {}})
     return made.id, region
 
 
@@ -160,8 +160,8 @@ def ensure_association(context, rule_id):
 
 
 def _rule_group_id(context, base):
-    return '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.AlertsManagement/prometheusRuleGroups/{}-{}' \
-        .format(context.subscription, context.target.ref.resource_group, base, context.target.ref.name)
+    return (f'/subscriptions/{context.subscription}/resourceGroups/{context.target.ref.resource_group}/providers/'
+            f'Microsoft.AlertsManagement/prometheusRuleGroups/{base}-{context.target.ref.name}')
 
 
 def ensure_rule_groups(context, region, workspace_id):
@@ -179,10 +179,10 @@ def ensure_rule_groups(context, region, workspace_id):
         if base not in missing or index >= len(templates):
             continue
         rules = templates[index]['properties']['rulesArmTemplate']['resources'][0]['properties']['rules']
-        _put_generic(context, 'Prometheus rule group', _rule_group_id(context, base), RULE_GROUPS_API, dict(
-            location=region, tags=CREATED_BY_TAG, properties={
+        _put_generic(context, 'Prometheus rule group', _rule_group_id(context, base), RULE_GROUPS_API, {
+            'location': region, 'tags': CREATED_BY_TAG, 'properties': {
                 'scopes': [workspace_id], 'enabled': True, 'clusterName': context.target.ref.name,
-                'interval': 'PT1M', 'rules': rules}))
+                'interval': 'PT1M', 'rules': rules}})
 
 
 def _found_rule_group(context, client, base):
@@ -218,17 +218,17 @@ def delete(context, extension):
         if '/datacollectionrules/' not in rule_id.lower():
             continue
         parts = parse_resource_id(rule_id)
-        rule = _quiet(lambda: monitor.data_collection_rules.get(parts['resource_group'], parts['name']))
+        rule = _quiet(lambda p=parts: monitor.data_collection_rules.get(p['resource_group'], p['name']))
         if rule is None or not _ours(rule.tags) or STREAM not in str(rule.as_dict().get('data_flows')):
             continue
         _quiet(lambda a=association: monitor.data_collection_rule_associations.delete(context.cluster_id, a.name),
                'Deleted data collection rule association ' + association.id)
-        _quiet(lambda: monitor.data_collection_rules.delete(parts['resource_group'], parts['name']),
+        _quiet(lambda p=parts: monitor.data_collection_rules.delete(p['resource_group'], p['name']),
                'Deleted data collection rule ' + rule.id)
         endpoint_id = rule.data_collection_endpoint_id
-        endpoint = _quiet(lambda: resources.resources.get_by_id(endpoint_id, '2022-06-01')) if endpoint_id else None
+        endpoint = _quiet(lambda e=endpoint_id: resources.resources.get_by_id(e, '2022-06-01')) if endpoint_id else None
         if endpoint is not None and _ours(endpoint.tags):
-            _quiet(lambda: resources.resources.begin_delete_by_id(endpoint_id, '2022-06-01').result(),
+            _quiet(lambda e=endpoint_id: resources.resources.begin_delete_by_id(e, '2022-06-01').result(),
                    'Deleted data collection endpoint ' + endpoint_id)
     for base in RULE_GROUPS:
         group_id = _rule_group_id(context, base)

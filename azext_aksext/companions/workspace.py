@@ -43,8 +43,8 @@ def default_workspace(context):
     """The ID of the default workspace for the cluster's region, created (with its resource group) if missing."""
     region, code = workspace_region(context.cloud, context.cluster_location)
     group = 'DefaultResourceGroup-' + code
-    workspace_id = '/subscriptions/{0}/resourceGroups/{1}/providers/Microsoft.OperationalInsights/workspaces/' \
-                   'DefaultWorkspace-{0}-{2}'.format(context.subscription, group, code)
+    workspace_id = (f'/subscriptions/{context.subscription}/resourceGroups/{group}/providers/'
+                    f'Microsoft.OperationalInsights/workspaces/DefaultWorkspace-{context.subscription}-{code}')
     client = context.resources()
     if context.step('check resource group ' + group, lambda: client.resource_groups.check_existence(group)):
         try:

@@ -6,8 +6,8 @@ each cluster's extension is re-read from the resource provider just before a wri
 import sys
 import time
 
-from azure.cli.core.azclierror import AzureResponseError
 from knack.log import get_logger
+from azure.cli.core.azclierror import AzureResponseError
 
 from .. import inventory
 from .journal import SUBMITTED, SUBMITTING
@@ -30,8 +30,8 @@ def _targets(graph, cluster_ids, resource_group, cluster_types, tags):
 
 
 def _installed(graph, name):
-    query = ("KubernetesConfigurationResources | where type =~ {} and name =~ {} | project id, name, properties "
-             "| order by id asc".format(inventory.kql_string(inventory.EXTENSION_TYPE), inventory.kql_string(name)))
+    query = (f"KubernetesConfigurationResources | where type =~ {inventory.kql_string(inventory.EXTENSION_TYPE)} "
+             f"and name =~ {inventory.kql_string(name)} | project id, name, properties | order by id asc")
     return {inventory.cluster_id_of(row['id']).lower(): row for row in graph.rows(query)}
 
 
@@ -84,12 +84,26 @@ def _client_maker(cli_ctx, factory, parallel):
     return make
 
 
-def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluster_types=None, tags=None,
+def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, cluster_types=None, tags=None,
                 subscriptions=None, only=None, dry_run=False, canary=1, max_parallel='10', max_failures='0',
                 journal_path=None):
-    from .engine import Engine, Progress
     from .journal import Journal, default_path
-    from .._client_factory import cf_extensions
+    clusters, installed, change = _find(cmd, desired, cluster_ids, resource_group_name, cluster_types, tags,
+                                        subscriptions, only)
+    path = journal_path or default_path(cmd.cli_ctx, change)
+    journal = None if dry_run else Journal(path)
+    items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
+    _plan(items, desired, journal, installed, Offers(cmd.cli_ctx, desired.extension_type, desired.version,
+                                                      desired.release_train))
+    if dry_run:
+        return rows_of(items, plan=True)
+    work = [item for item in items if item.result is None]
+    stopped = _execute(cmd, desired, journal, items, work, path, canary, max_parallel, max_failures)
+    return _conclude(cmd, items, stopped, path)
+
+
+def _find(cmd, desired, cluster_ids, resource_group_name, cluster_types, tags, subscriptions, only):
+    """The target clusters, the IDs of those that have the extension already, and the change's ID."""
     scope = sorted({value.split('/')[2] for value in cluster_ids or ()}) or subscriptions or \
         [inventory.current_subscription(cmd.cli_ctx)]
     graph = inventory.Graph(cmd.cli_ctx, scope)
@@ -101,21 +115,20 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
         raise inventory.graph_error(err) from err
     if only:
         clusters = [row for row in clusters if (row['id'].lower() in installed) == (only == 'installed')]
-    targets = sorted(row['id'] for row in clusters)
     change = change_id(desired, cluster_ids or [resource_group_name, cluster_types, tags, scope, only])
-    path = journal_path or default_path(cmd.cli_ctx, change)
-    journal = None if dry_run else Journal(path)
-    items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
-    _plan(items, desired, journal, installed, Offers(cmd.cli_ctx, desired.extension_type, desired.version,
-                                                      desired.release_train))
-    if dry_run:
-        return rows_of(items, plan=True)
-    work = [item for item in items if item.result is None]
-    sys.stderr.write('{} {} cluster(s): {} to change, {} unchanged, {} blocked{}. Journal: {}\n'.format(
-        'Resuming on' if journal.resumed else 'Rolling out to', len(items), len(work),
-        sum(1 for item in items if item.result == 'Unchanged'), sum(1 for item in items if item.result == 'Blocked'),
-        ', {} done earlier'.format(sum(1 for item in items if getattr(item, 'resumed', False)))
-        if journal.resumed else '', path))
+    return clusters, installed, change
+
+
+def _execute(cmd, desired, journal, items, work, path, canary, max_parallel, max_failures):
+    """Send the planned changes; True when the rollout stopped after too many failures."""
+    from .engine import Engine, Progress
+    from .._client_factory import cf_extensions
+    earlier = (f", {sum(1 for item in items if getattr(item, 'resumed', False))} done earlier" if journal.resumed
+               else '')
+    sys.stderr.write(
+        f"{'Resuming on' if journal.resumed else 'Rolling out to'} {len(items)} cluster(s): {len(work)} to change, "
+        f"{sum(1 for item in items if item.result == 'Unchanged')} unchanged, "
+        f"{sum(1 for item in items if item.result == 'Blocked')} blocked{earlier}. Journal: {path}\n")
     parallel = max(1, _count(max_parallel, len(work)))
     allowed = _count(max_failures, len(work))
     engine = Engine(_client_maker(cmd.cli_ctx, cf_extensions, parallel), desired, journal, parallel)
@@ -126,7 +139,7 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
     except KeyboardInterrupt:
         progress.finish()
         sys.stderr.write('Interrupted. Operations already sent go on in Azure. Run the same command again to resume '
-                         'from the journal {}.\n'.format(path))
+                         f'from the journal {path}.\n')
         sys.exit(130)  # like a shell; a typed az error would exit 1
     finally:
         progress.finish()
@@ -137,16 +150,21 @@ def run_rollout(cmd, desired, cluster_ids=None, resource_group_name=None, cluste
                         if stopped else None)
     logger.info('Rollout took %.1f s; %d throttled answers were waited out.', time.monotonic() - started,
                 engine.throttled)
+    return stopped
+
+
+def _conclude(cmd, items, stopped, path):
+    """The result rows; an error (after printing them) when some cluster did not converge."""
     rows = rows_of(items)
     bad = [row for row in rows if row['result'] not in ('Succeeded', 'Unchanged')]
     if bad:
         print_rows(cmd, rows)
         failed = sum(1 for row in bad if row['result'] == 'Failed')
         raise AzureResponseError(
-            '{} of {} cluster(s) did not converge ({} failed, {} blocked, {} not started){}.'.format(
-                len(bad), len(rows), failed, sum(1 for row in bad if row['result'] == 'Blocked'),
-                sum(1 for row in bad if row['result'] == 'NotStarted'),
-                ': the failures passed --max-failures, so the rollout stopped' if stopped else ''),
-            'Fix the causes shown above, then run the same command again: it resumes from the journal {} and '
-            'sends nothing to clusters already done.'.format(path))
+            f"{len(bad)} of {len(rows)} cluster(s) did not converge ({failed} failed, "
+            f"{sum(1 for row in bad if row['result'] == 'Blocked')} blocked, "
+            f"{sum(1 for row in bad if row['result'] == 'NotStarted')} not started)"
+            f"{': the failures passed --max-failures, so the rollout stopped' if stopped else ''}.",
+            f'Fix the causes shown above, then run the same command again: it resumes from the journal {path} and '
+            'sends nothing to clusters already done.')
     return rows

@@ -123,10 +123,8 @@ class Calls:
         return result.as_dict() if hasattr(result, 'as_dict') else result
 
     def write(self, action, ref, name, properties, landed):
-        if action == 'create':
-            send = lambda **kw: self.client.begin_create(*ref, name, {'properties': properties},  # noqa: E731
-                                                         polling=False, **kw)
-        else:
-            send = lambda **kw: self.client.begin_update(*ref, name, {'properties': properties},  # noqa: E731
-                                                         polling=False, **kw)
+        begin = self.client.begin_create if action == 'create' else self.client.begin_update
+
+        def send(**kw):
+            return begin(*ref, name, {'properties': properties}, polling=False, **kw)
         self._attempts(send, True, landed)

@@ -4,7 +4,7 @@ from .plan import Desired
 
 
 # pylint: disable=too-many-arguments,too-many-locals,unused-argument
-def rollout_extension(cmd, name, extension_type=None, clusters=None, resource_group_name=None, cluster_type=None,
+def rollout_extension(cmd, *, name, extension_type=None, clusters=None, resource_group_name=None, cluster_type=None,
                       tags=None, subscriptions=None, only=None, version=None, release_train=None,
                       auto_upgrade_minor_version=None, configuration_settings=None,
                       configuration_protected_settings=None, configuration_settings_file=None,

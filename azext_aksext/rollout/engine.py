@@ -24,8 +24,8 @@ def error_of(extension):
     info = properties.get('error_info') or properties.get('errorInfo') or {}
     messages = [info.get('message')] if info.get('message') else []
     messages += [status.get('message') for status in properties.get('statuses') or [] if status.get('message')]
-    return '; '.join(messages) or 'the operation ended {}'.format(properties.get('provisioning_state')
-                                                                   or properties.get('provisioningState'))
+    return '; '.join(messages) or (
+        f"the operation ended {properties.get('provisioning_state') or properties.get('provisioningState')}")
 
 
 def state_of(extension):
@@ -62,9 +62,9 @@ class Progress:
             self.done += done
             self.failed += failed
             if self.enabled:
-                sys.stderr.write('\r{} done, {} running, {} failed, {} left, {:.0f} s   '.format(
-                    self.done, self.running, self.failed, self.total - self.done - self.running,
-                    time.monotonic() - self.started))
+                sys.stderr.write(f'\r{self.done} done, {self.running} running, {self.failed} failed, '
+                                 f'{self.total - self.done - self.running} left, '
+                                 f'{time.monotonic() - self.started:.0f} s   ')
                 sys.stderr.flush()
 
     def finish(self):
@@ -73,7 +73,8 @@ class Progress:
             self.enabled = False
 
 
-class Engine:
+# The shared state of one run's worker threads (clients, journal, lock, counters): one object is clearer than groups.
+class Engine:  # pylint: disable=too-many-instance-attributes
     def __init__(self, client_for, desired, journal, parallel):
         self.client_for = client_for      # subscription -> extensions client
         self.desired = desired
@@ -145,7 +146,7 @@ class Engine:
         calls = self.calls_for(item.subscription)
         entry = self.journal.last(item.cluster_id) or {}
         current = camel(calls.get(item.ref, self.desired.name))
-        landed = self._landed(item, entry, current)
+        landed = self._landed(entry, current)
         if not landed:
             decision = decide(self.desired, item.cluster, current)
             item.action, item.reason = decision.action, decision.reason
@@ -158,7 +159,7 @@ class Engine:
                 return
             self.journal.record(item.cluster_id, states.SUBMITTING, action=decision.action)
             calls.write(decision.action, item.ref, self.desired.name, decision.fields,
-                        lambda: self._landed(item, {'status': states.SUBMITTING, 'action': decision.action},
+                        lambda: self._landed({'status': states.SUBMITTING, 'action': decision.action},
                                              camel(calls.get(item.ref, self.desired.name))))
             self.journal.record(item.cluster_id, states.SUBMITTED, action=decision.action)
         final = self._wait(calls, item)
@@ -169,7 +170,7 @@ class Engine:
             item.finish('Failed', error=error_of(final), extension=final)
             self.journal.record(item.cluster_id, states.FAILED, action=item.action, error=item.error)
 
-    def _landed(self, item, entry, current):
+    def _landed(self, entry, current):
         """True when this change was already sent to the cluster (by this run or an interrupted one)."""
         status = entry.get('status')
         if status == states.SUBMITTED:

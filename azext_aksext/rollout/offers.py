@@ -10,7 +10,8 @@ from knack.log import get_logger
 logger = get_logger(__name__)
 
 
-class Offers:
+# A thread-safe cache of the versions offered per region, asked of the service at most once per key.
+class Offers:  # pylint: disable=too-many-instance-attributes,too-few-public-methods
     def __init__(self, cli_ctx, extension_type, version, release_train):
         self.cli_ctx = cli_ctx
         self.extension_type, self.version, self.train = extension_type, version, release_train
@@ -51,7 +52,6 @@ class Offers:
         if not versions:
             return f'the extension type {self.extension_type} is not offered for {cluster_type} clusters in {location}'
         if self.version and self.version not in versions:
-            return 'version {} of {} is not offered for {} clusters in {} (nearest: {})'.format(
-                self.version, self.extension_type, cluster_type, location,
-                ', '.join(nearest(self.version, versions)) or 'none')
+            return (f'version {self.version} of {self.extension_type} is not offered for {cluster_type} clusters in '
+                    f"{location} (nearest: {', '.join(nearest(self.version, versions)) or 'none'})")
         return None

@@ -81,46 +81,36 @@ def differing_fields(desired, installed):
 
 def _immutable_blocker(desired, installed):
     if desired.extension_type and desired.extension_type.lower() != installed['extensionType']:
-        return ("the extension '{}' is of type {}, not {}: the type cannot change; delete it and create it again"
-                .format(desired.name, installed['extensionType'], desired.extension_type))
+        return (f"the extension '{desired.name}' is of type {installed['extensionType']}, not "
+                f"{desired.extension_type}: the type cannot change; delete it and create it again")
     scope = desired.scope or {}
     wanted = (scope.get('cluster') or {}).get('releaseNamespace')
     if wanted and installed['releaseNamespace'] and wanted != installed['releaseNamespace']:
-        return ("the release namespace is {}, not {}: the scope cannot change; delete the extension and create it "
-                "again".format(installed['releaseNamespace'], wanted))
+        return (f"the release namespace is {installed['releaseNamespace']}, not {wanted}: the scope cannot change; "
+                "delete the extension and create it again")
     wanted = (scope.get('namespace') or {}).get('targetNamespace')
     if wanted and installed['targetNamespace'] and wanted != installed['targetNamespace']:
-        return ("the target namespace is {}, not {}: the scope cannot change; delete the extension and create it "
-                "again".format(installed['targetNamespace'], wanted))
+        return (f"the target namespace is {installed['targetNamespace']}, not {wanted}: the scope cannot change; "
+                "delete the extension and create it again")
     return None
 
 
 def decide(desired, cluster, extension, journaled_done=False):
     """The Decision for one cluster. ``extension`` is None when it is not installed."""
     if extension is None:
-        blocker = cluster_blocker(cluster)
-        if blocker:
-            return Decision(BLOCKED, blocker, None)
-        if not desired.extension_type:
-            return Decision(BLOCKED, 'the extension is not installed and no --extension-type was given to create it',
-                            None)
-        return Decision(CREATE, None, create_properties(desired))
+        return _create_decision(desired, cluster)
     installed = _installed(extension)
-    if installed['managed']:
-        return Decision(BLOCKED, 'the extension is managed by Azure: users may only read it', None)
-    blocker = _immutable_blocker(desired, installed)
+    blocker = _change_blocker(desired, installed)
     if blocker:
         return Decision(BLOCKED, blocker, None)
-    if installed['state'] in RUNNING:
-        return Decision(BLOCKED, f"an operation on the extension is running ({installed['state']})", None)
     fields = differing_fields(desired, installed)
     if desired.protected and not journaled_done:
         # Protected settings cannot be read back, so they cannot be compared: always sent, once per change.
         fields['configurationProtectedSettings'] = dict(desired.protected)
     if not fields:
         if installed['state'] != 'succeeded':
-            return Decision(BLOCKED, 'the extension is {} although its settings match; delete it and create it '
-                                     'again'.format(installed['state'].capitalize() or 'in an unknown state'), None)
+            return Decision(BLOCKED, f"the extension is {installed['state'].capitalize() or 'in an unknown state'} "
+                                     "although its settings match; delete it and create it again", None)
         return Decision(NOTHING, None, None)
     blocker = cluster_blocker(cluster)
     if blocker:
@@ -128,6 +118,27 @@ def decide(desired, cluster, extension, journaled_done=False):
     if desired.protected and 'configurationProtectedSettings' not in fields:
         fields['configurationProtectedSettings'] = dict(desired.protected)
     return Decision(UPDATE, None, fields)
+
+
+def _create_decision(desired, cluster):
+    blocker = cluster_blocker(cluster)
+    if blocker:
+        return Decision(BLOCKED, blocker, None)
+    if not desired.extension_type:
+        return Decision(BLOCKED, 'the extension is not installed and no --extension-type was given to create it', None)
+    return Decision(CREATE, None, create_properties(desired))
+
+
+def _change_blocker(desired, installed):
+    """Why the installed extension cannot be changed at all, or None."""
+    if installed['managed']:
+        return 'the extension is managed by Azure: users may only read it'
+    blocker = _immutable_blocker(desired, installed)
+    if blocker:
+        return blocker
+    if installed['state'] in RUNNING:
+        return f"an operation on the extension is running ({installed['state']})"
+    return None
 
 
 def create_properties(desired):

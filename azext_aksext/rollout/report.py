@@ -4,7 +4,8 @@ from collections import OrderedDict
 from .. import inventory
 
 
-class Item:
+# A record of one cluster's identity and result that the report reads as attributes.
+class Item:  # pylint: disable=too-many-instance-attributes,too-few-public-methods
     """One target cluster as the rollout works on it."""
 
     def __init__(self, cluster, extension_name, group):
