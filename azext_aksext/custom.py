@@ -55,8 +55,8 @@ def create_extension(cmd, client, *, resource_group_name, cluster_name, name, ex
         cmd, target, extension_type, configuration_settings, configuration_protected_settings, location=location)
     _set_optional(properties, configurationSettings=configuration_settings,
                   configurationProtectedSettings=configuration_protected_settings)
-    return _run(client, target, 'create', 'Creating', no_wait, None, timeout,
-                lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
+    return _run(client, target, 'create', 'Creating', no_wait=no_wait, before=None, timeout=timeout,
+                begin=lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
 
 def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
@@ -87,7 +87,7 @@ def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cl
         configuration_settings = prepare_update(configuration_settings, current, version, auto_upgrade_minor_version)
     from .companions import before_update
     configuration_settings, configuration_protected_settings = before_update(
-        cmd, target, extension_type, configuration_settings, configuration_protected_settings, current)
+        cmd, target, extension_type, configuration_settings, configuration_protected_settings, current=current)
     properties = {}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, configurationSettings=configuration_settings,
@@ -96,9 +96,9 @@ def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cl
     if configuration_protected_settings is not None:
         logger.warning("Protected settings are replaced as a whole: the extension keeps only the %d protected "
                        "setting(s) given now.", len(configuration_protected_settings))
-    return _run(client, target, 'update', 'Updating', no_wait, current, timeout,
-                lambda polling: client.begin_update(*sdk_path_args(target.ref), name, {'properties': properties},
-                                                    polling=polling))
+    return _run(client, target, 'update', 'Updating', no_wait=no_wait, before=current, timeout=timeout,
+                begin=lambda polling: client.begin_update(*sdk_path_args(target.ref), name,
+                                                          {'properties': properties}, polling=polling))
 
 
 def delete_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
@@ -115,9 +115,9 @@ def delete_extension(cmd, client, *, resource_group_name, cluster_name, name, cl
     _confirm(cmd, f"Delete {target.describe()}?", yes)
     from .companions import before_delete
     before_delete(cmd, target, current)
-    _run(client, target, 'delete', 'Deleting', no_wait, current, timeout,
-         lambda polling: client.begin_delete(*sdk_path_args(target.ref), name, force_delete=True if force else None,
-                                             polling=polling))
+    _run(client, target, 'delete', 'Deleting', no_wait=no_wait, before=current, timeout=timeout,
+         begin=lambda polling: client.begin_delete(*sdk_path_args(target.ref), name,
+                                                   force_delete=True if force else None, polling=polling))
     return None
 
 
@@ -147,7 +147,8 @@ def wait_extension(cmd, client, *, resource_group_name, cluster_name, name, clus
                    timeout=3600):
     from .polling import Progress, wait_until
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
-    condition = _wait_condition(target, created, updated, deleted, exists, custom)
+    condition = _wait_condition(target, created=created, updated=updated, deleted=deleted, exists=exists,
+                                custom=custom)
     flag = ('--created' if created else '--updated' if updated else '--deleted' if deleted else '--exists' if exists
             else f'--custom "{custom}"')
 
@@ -170,7 +171,7 @@ def wait_extension(cmd, client, *, resource_group_name, cluster_name, name, clus
         progress.finish()
 
 
-def _wait_condition(target, created, updated, deleted, exists, custom):
+def _wait_condition(target, *, created, updated, deleted, exists, custom):
     if deleted:
         return lambda resource: resource is None
     if exists:
@@ -188,7 +189,7 @@ def _wait_condition(target, created, updated, deleted, exists, custom):
     return reached_success
 
 
-def _run(client, target, action, state_word, no_wait, before, timeout, begin):
+def _run(client, target, action, state_word, *, no_wait, before, timeout, begin):
     """Start an operation; unless --no-wait, wait (at most timeout seconds) for its terminal state and return the
     resulting resource.
 

@@ -70,7 +70,7 @@ def check_type_metadata(cmd, target, extension_type, *, scope=None, version=None
             item.as_dict() for item in client.cluster_list_versions(
                 *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)])
         if versions is not None:
-            _check_version(extension_type, train, versions, version, bool(release_train), target)
+            _check_version(extension_type, train, versions, version, train_given=bool(release_train), target=target)
 
 
 def _ask(client, target, extension_type, location, request):
@@ -132,7 +132,7 @@ def _check_cluster_type(extension_type, supported, target):
             "Install it on a cluster of one of those types.")
 
 
-def _check_version(extension_type, train, versions, version, train_given, target):
+def _check_version(extension_type, train, versions, version, *, train_given, target):
     names = [(item.get('properties') or {}).get('version') or item.get('name') for item in versions]
     if train_given and not names:
         raise InvalidArgumentValueError(

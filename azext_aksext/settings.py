@@ -69,9 +69,9 @@ def flatten(document, path, flag, prefix='', parents=()):
     for key, value in document.items():
         name = f'{prefix}{key}'
         if key is None or not str(key).strip():
-            raise InvalidArgumentValueError(
-                "Settings file '{}' ({}) has an empty key{}.".format(path, flag, " under '{}'".format(
-                    prefix[:-1]) if prefix else ''), "Give every setting a name.")
+            under = f" under '{prefix[:-1]}'" if prefix else ''
+            raise InvalidArgumentValueError(f"Settings file '{path}' ({flag}) has an empty key{under}.",
+                                            "Give every setting a name.")
         if isinstance(value, dict) and id(value) in parents:
             raise InvalidArgumentValueError(
                 f"Setting '{name}' in '{path}' ({flag}) refers to itself (a YAML alias loop).",
@@ -236,10 +236,9 @@ def _check_node(root, path, flag):
         if depth > MAX_DEPTH:
             raise _too_deep(path, flag)
         if node.tag not in _PLAIN_TAGS and node.tag != 'tag:yaml.org,2002:merge':
+            tag = 'with a custom YAML tag' if _is_secret(flag) else f"'{node.tag}'"
             raise InvalidArgumentValueError(
-                "Setting '{}' in '{}' ({}) is tagged {}; settings are plain text.".format(
-                    name or '(the document)', path, flag,
-                    'with a custom YAML tag' if _is_secret(flag) else f"'{node.tag}'"),
+                f"Setting '{name or '(the document)'}' in '{path}' ({flag}) is tagged {tag}; settings are plain text.",
                 "Remove the tag, or quote the value if it starts with '!'.")
         if id(node) in sizes:
             return sizes[id(node)]

@@ -95,9 +95,9 @@ def check_create_over_existing(client, target, body):
     changes = changed_immutables(existing, body)
     if not changes:
         return
+    differences = '; '.join(f"{name} is '{now}', the create asks for '{asked}'" for name, now, asked in changes)
     raise InvalidArgumentValueError(
-        "{} already exists, and its {} cannot change after create: {}.".format(
-            target.describe(), ', '.join(name for name, _, _ in changes),
-            '; '.join(f"{name} is '{now}', the create asks for '{asked}'" for name, now, asked in changes)),
+        f"{target.describe()} already exists, and its {', '.join(name for name, _, _ in changes)} cannot change "
+        f"after create: {differences}.",
         f"To change it, delete the extension and create it again: {target.az_command('delete', '--yes')} then rerun "
         "this create; or create one under another --name.")

@@ -36,7 +36,7 @@ def before_create(cmd, target, extension_type, settings, protected, *, location=
     return new_settings or settings, new_protected or protected
 
 
-def before_update(cmd, target, extension_type, settings, protected, current):
+def before_update(cmd, target, extension_type, settings, protected, *, current):
     """The settings to send with an update of the extension `current` (as the user sees it)."""
     handler = _handler(extension_type, 'update')
     if handler is None:

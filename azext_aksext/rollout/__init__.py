@@ -88,8 +88,8 @@ def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, clu
                 subscriptions=None, only=None, dry_run=False, canary=1, max_parallel='10', max_failures='0',
                 journal_path=None):
     from .journal import Journal, default_path
-    clusters, installed, change = _find(cmd, desired, cluster_ids, resource_group_name, cluster_types, tags,
-                                        subscriptions, only)
+    clusters, installed, change = _find(cmd, desired, cluster_ids, resource_group_name, cluster_types=cluster_types,
+                                        tags=tags, subscriptions=subscriptions, only=only)
     path = journal_path or default_path(cmd.cli_ctx, change)
     journal = None if dry_run else Journal(path)
     items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
@@ -98,11 +98,12 @@ def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, clu
     if dry_run:
         return rows_of(items, plan=True)
     work = [item for item in items if item.result is None]
-    stopped = _execute(cmd, desired, journal, items, work, path, canary, max_parallel, max_failures)
+    stopped = _execute(cmd, desired, journal, items, work, path=path, canary=canary, max_parallel=max_parallel,
+                       max_failures=max_failures)
     return _conclude(cmd, items, stopped, path)
 
 
-def _find(cmd, desired, cluster_ids, resource_group_name, cluster_types, tags, subscriptions, only):
+def _find(cmd, desired, cluster_ids, resource_group_name, *, cluster_types, tags, subscriptions, only):
     """The target clusters, the IDs of those that have the extension already, and the change's ID."""
     scope = sorted({value.split('/')[2] for value in cluster_ids or ()}) or subscriptions or \
         [inventory.current_subscription(cmd.cli_ctx)]
@@ -119,7 +120,7 @@ def _find(cmd, desired, cluster_ids, resource_group_name, cluster_types, tags, s
     return clusters, installed, change
 
 
-def _execute(cmd, desired, journal, items, work, path, canary, max_parallel, max_failures):
+def _execute(cmd, desired, journal, items, work, *, path, canary, max_parallel, max_failures):
     """Send the planned changes; True when the rollout stopped after too many failures."""
     from .engine import Engine, Progress
     from .._client_factory import cf_extensions
