@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import ssl
 import subprocess
 import sys
@@ -106,6 +107,23 @@ class AzCli:
 
     def env_lines(self):
         return ['export {}={}'.format(name, shlex.quote(value)) for name, value in self._settings().items()]
+
+
+def script_options(description, **extra):
+    """The options of a script that drives az with the aksext wheel: --wheel, and each extra one given as
+    name=(type, default)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--wheel', required=True)
+    for name, (kind, default) in extra.items():
+        parser.add_argument('--' + name.replace('_', '-'), type=kind, default=default)
+    return parser.parse_args()
+
+
+def fresh_folder(path):
+    """path, emptied: every run of a demo or benchmark starts from nothing."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
 
 
 def main(argv=None):

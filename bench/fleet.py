@@ -3,11 +3,9 @@
 Adds a "fleet" entry to bench/results.json and refreshes the fleet table in README.md. Figures are medians where
 a measure is repeated; targets are checked here, never in the test suite.
 """
-import argparse
 import json
 import math
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -19,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / 'bench'))
 
-from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
 from arm_emulator.control import EmulatorProcess  # noqa: E402
 from run import _PEAK_PROBE  # noqa: E402
 
@@ -158,12 +156,8 @@ def render(fleet):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--wheel', required=True)
-    parser.add_argument('--runs', type=int, default=3)
-    options = parser.parse_args()
-    home = ROOT / '.bench-fleet'
-    shutil.rmtree(home, ignore_errors=True)
+    options = script_options(__doc__, runs=(int, 3))
+    home = fresh_folder(ROOT / '.bench-fleet')
     with EmulatorProcess(home / 'emulator', op_seconds=OP_SECONDS) as emulator:
         cli = AzCli.with_aksext(emulator, home, options.wheel)
         fleet = emulator.admin.seed_fleet(subscriptions=3, groups=4, clusters=2000, extensions_per_cluster=5)

@@ -3,11 +3,9 @@
 Writes bench/results.json, prints a table, and refreshes the table in README.md. Targets are checked here, never
 in the test suite.
 """
-import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -18,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
 from arm_emulator.control import EmulatorProcess  # noqa: E402
 
 RG, CLUSTER, BIG_CLUSTER = 'demo-rg', 'demo-aks', 'demo-arc'
@@ -160,13 +158,8 @@ def _outermost_cumulative(entries, package):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--wheel', required=True)
-    parser.add_argument('--runs', type=int, default=5)
-    options = parser.parse_args()
-
-    home = ROOT / '.bench'
-    shutil.rmtree(home, ignore_errors=True)
+    options = script_options(__doc__, runs=(int, 5))
+    home = fresh_folder(ROOT / '.bench')
     with EmulatorProcess(home / 'emulator', seed='demo', op_seconds=1.0) as emulator:
         cli = AzCli.with_aksext(emulator, home, options.wheel)
         print('measuring (medians of {} runs) ...'.format(options.runs), flush=True)

@@ -3,16 +3,14 @@
 Everything lives under .demo/ (its own AZURE_CONFIG_DIR and extensions folder), so the user's own az setup is
 never touched.
 """
-import argparse
 import shlex
-import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
 from arm_emulator.control import EmulatorProcess  # noqa: E402
 
 RG, CLUSTER = 'demo-rg', 'demo-aks'
@@ -34,13 +32,8 @@ def run(cli, *args, expect_ok=True):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--wheel', required=True)
-    options = parser.parse_args()
-
-    home = ROOT / '.demo'
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir()
+    options = script_options(__doc__)
+    home = fresh_folder(ROOT / '.demo')
     settings = home / 'flux-settings.yaml'
     settings.write_text('helm-controller:\n  enabled: true\nsource-controller:\n  enabled: true\n'
                         'useKubeletIdentity: false\n')

@@ -3,10 +3,8 @@ interrupted with Ctrl-C, and the same command resuming it. The worked example of
 
 Everything lives under .demo-fleet/ (its own AZURE_CONFIG_DIR and extensions folder).
 """
-import argparse
 import json
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
 from arm_emulator.control import EmulatorProcess  # noqa: E402
 from demo import run, show  # noqa: E402  (scripts/ is on sys.path when this file runs)
 
@@ -29,12 +27,8 @@ def writes(admin):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--wheel', required=True)
-    options = parser.parse_args()
-    home = ROOT / '.demo-fleet'
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir()
+    options = script_options(__doc__)
+    home = fresh_folder(ROOT / '.demo-fleet')
     started = time.monotonic()
     show('Start the ARM emulator with a fleet: 300 AKS and Arc clusters in 2 subscriptions (some stopped, some on '
          'a service principal, extensions at various versions and states) and 60 web clusters')

@@ -1,6 +1,5 @@
 """`make emulator`: keep an ARM emulator running, with a logged-in az config that has aksext installed, and print
 the environment lines to source so your own az commands talk to it. Ctrl-C stops it."""
-import argparse
 import signal
 import sys
 from pathlib import Path
@@ -8,15 +7,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli  # noqa: E402
+from arm_emulator.azcli import AzCli, script_options  # noqa: E402
 from arm_emulator.control import EmulatorProcess  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--wheel', required=True)
-    parser.add_argument('--op-seconds', type=float, default=2.0)
-    options = parser.parse_args()
+    options = script_options(__doc__, op_seconds=(float, 2.0))
 
     home = ROOT / '.emulator'
     home.mkdir(exist_ok=True)
