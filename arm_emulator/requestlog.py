@@ -18,14 +18,19 @@ def redacted(value):
     return '<redacted sha256:{}>'.format(hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
+def replace_protected(document, replace):
+    """The JSON document with each protected setting value v, at any depth, replaced by replace(v)."""
+    if isinstance(document, dict):
+        return {key: ({name: replace(v) for name, v in value.items()}
+                      if key == PROTECTED and isinstance(value, dict) else replace_protected(value, replace))
+                for key, value in document.items()}
+    if isinstance(document, list):
+        return [replace_protected(item, replace) for item in document]
+    return document
+
+
 def redact(body):
-    if isinstance(body, dict):
-        return {key: ({name: redacted(v) for name, v in value.items()}
-                      if key == PROTECTED and isinstance(value, dict) else redact(value))
-                for key, value in body.items()}
-    if isinstance(body, list):
-        return [redact(item) for item in body]
-    return body
+    return replace_protected(body, redacted)
 
 
 def _parsed(raw):

@@ -13,6 +13,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+from arm_emulator.requestlog import PROTECTED, replace_protected
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 RECORDINGS = HERE / 'recordings'
@@ -21,7 +23,7 @@ EXTENSION_NAME = 'aksext'
 PUBLIC_ARM = 'https://management.azure.com'
 # An address of the local stand-in: what a cassette must never name.
 LOCAL_ADDRESS = re.compile(r'(?:https?://)?(?:127\.0\.0\.1|localhost):\d+', re.IGNORECASE)
-PROTECTED_KEY = 'configurationProtectedSettings'
+PROTECTED_KEY = PROTECTED
 SCRUBBED = 'scrubbed'
 
 # Values the scenarios pass as protected settings; the cassette scan makes sure none of them is recorded.
@@ -71,13 +73,7 @@ def _text(value):
 
 
 def _scrub_document(document):
-    if isinstance(document, dict):
-        return {key: ({name: (SCRUBBED if secret is not None else None) for name, secret in value.items()}
-                      if key == PROTECTED_KEY and isinstance(value, dict) else _scrub_document(value))
-                for key, value in document.items()}
-    if isinstance(document, list):
-        return [_scrub_document(item) for item in document]
-    return document
+    return replace_protected(document, lambda secret: SCRUBBED if secret is not None else None)
 
 
 def scrub_protected(body):
