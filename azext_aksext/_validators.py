@@ -180,6 +180,18 @@ def _validate_auto_upgrade_mode(namespace):
     validate_auto_upgrade_mode(namespace)
 
 
+def _apply_version_rules(namespace):
+    """The type's default release train; a type that runs only its train's latest version drops --version and
+    the protected settings (before the settings file is read) and keeps auto-upgrade on."""
+    from .type_rules import Versions, apply_version_rules
+    given = Versions(namespace.version, namespace.release_train, namespace.auto_upgrade_minor_version,
+                     namespace.configuration_protected_settings or namespace.configuration_protected_settings_file)
+    checked = apply_version_rules(given, namespace.extension_type, creating=True)
+    namespace.version, namespace.release_train, namespace.auto_upgrade_minor_version = checked[:3]
+    if checked.protected is None:
+        namespace.configuration_protected_settings = namespace.configuration_protected_settings_file = None
+
+
 def validate_create(cmd, namespace):
     validate_cluster(cmd, namespace)
     # The service matches extension types without regard to case but stores what it is sent; the official tool
@@ -188,6 +200,7 @@ def validate_create(cmd, namespace):
     validate_scope(namespace)
     validate_plan(namespace)
     _validate_auto_upgrade_mode(namespace)
+    _apply_version_rules(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
     from .type_rules import Request, apply_rules

@@ -65,7 +65,7 @@ def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cl
                      configuration_settings_file=None, configuration_protected_settings_file=None,
                      no_wait=False, yes=False, auto_upgrade_mode=None, timeout=None):
     from .preflight import check_type_metadata
-    from .type_rules import Request, apply_rules
+    from .type_rules import Request, Versions, apply_rules, apply_version_rules
     from .version_guard import check_compatibility, check_core_policy
     from .write_guard import refuse_if_managed
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
@@ -75,6 +75,8 @@ def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cl
     checked = apply_rules(Request(name, None, None, configuration_settings, configuration_protected_settings),
                           extension_type, target.ref.cluster_type, creating=False)
     configuration_settings, configuration_protected_settings = checked.settings, checked.protected
+    version, release_train, auto_upgrade_minor_version, _ = apply_version_rules(
+        Versions(version, release_train, auto_upgrade_minor_version, None), extension_type, creating=False)
     if version or release_train:  # nothing else on update needs the extension types API
         check_type_metadata(cmd, target, extension_type, scope=None, version=version,
                             release_train=release_train or current.get('releaseTrain'))

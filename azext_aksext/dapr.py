@@ -6,7 +6,6 @@ from knack.log import get_logger
 logger = get_logger(__name__)
 
 DAPR = 'microsoft.dapr'
-DEFAULT_RELEASE_TRAIN = 'stable'
 CLUSTER_TYPE_KEY = 'global.clusterType'
 HA_KEY = 'global.ha.enabled'
 APPLY_CRDS_KEY = 'hooks.applyCrds'
@@ -16,14 +15,13 @@ RELEASE_NAMESPACE_KEY = 'existingDaprReleaseNamespace'
 
 
 def prepare_create(namespace):
-    """Fill in what the official tool adds to a Dapr create: the release to adopt, AKS's cluster type setting and
-    the stable release train."""
+    """Fill in what the official tool adds to a Dapr create: the release to adopt and AKS's cluster type setting
+    (the stable release train is the type table's default)."""
     settings = dict(namespace.configuration_settings or {})
     if str(settings.get(SKIP_CHECK_KEY, 'false')).lower() != 'true':
         _adopt_existing_release(namespace, settings)
     if namespace.cluster_type.lower() == 'managedclusters':
         settings[CLUSTER_TYPE_KEY] = 'managedclusters'
-    namespace.release_train = namespace.release_train or DEFAULT_RELEASE_TRAIN
     namespace.configuration_settings = settings or namespace.configuration_settings
 
 

@@ -19,7 +19,10 @@ TypeRule = namedtuple('TypeRule', [
     'aliases',            # short setting keys users may give -> the chart's keys
     'prepare_settings',   # function(settings, protected, creating) -> (settings, protected); raises on a bad
                           # combination; None when the type has no settings rules
-])
+    'default_release_train',  # the release train a create uses when none is given, or None
+    'latest_only',        # True when the chart runs only on the latest version of its train: a version is ignored,
+                          # minor-version auto-upgrade stays on, and a create takes no protected settings
+], defaults=(None, False))
 
 logger = get_logger(__name__)
 
@@ -106,6 +109,9 @@ _BACKUP_REQUIRED = {_BACKUP_LOCATION + 'bucket': 'blobContainer',
 
 
 def _prepare_backup(settings, protected, creating):
+    # Keys are matched without regard to case and values stripped, as the official tool does.
+    from .companions.backup import known_settings
+    settings = known_settings(settings)
     missing = [short for key, short in _BACKUP_REQUIRED.items() if key not in settings]
     if creating and missing:
         raise RequiredArgumentMissingError(
@@ -133,16 +139,18 @@ def _prepare_monitor(settings, protected, _creating):
 
 RULES = {
     'microsoft.flux': TypeRule((CLUSTER,), 'flux-system', False, None, None, {}, None),
-    'microsoft.dapr': TypeRule((CLUSTER,), 'dapr-system', False, None, None, {}, None),
-    'microsoft.azureml.kubernetes': TypeRule((CLUSTER,), 'azureml', False, None, None, {}, _prepare_azureml),
+    'microsoft.dapr': TypeRule((CLUSTER,), 'dapr-system', False, None, None, {}, None,
+                               default_release_train='stable'),
+    'microsoft.azureml.kubernetes': TypeRule((CLUSTER,), 'azureml', False, None, None, {}, _prepare_azureml,
+                                             default_release_train='stable'),
     'microsoft.dataprotection.kubernetes': TypeRule(
-        (CLUSTER,), 'dataprotection-microsoft', True, None, ('managedClusters',),
-        {short: key for key, short in _BACKUP_REQUIRED.items()}, _prepare_backup),
+        (CLUSTER,), 'dataprotection-microsoft', True, None, ('managedClusters',), {}, _prepare_backup,
+        default_release_train='stable', latest_only=True),
     'microsoft.azuremonitor.containers': TypeRule(
         (CLUSTER,), 'azuremonitor-containers', True, 'azuremonitor-containers', None,
         {'loganalyticsworkspaceresourceid': 'logAnalyticsWorkspaceResourceID'}, _prepare_monitor),
     'microsoft.azuremonitor.containers.metrics': TypeRule(
-        (CLUSTER,), 'kube-system', True, 'azuremonitor-metrics', None, {}, None),
+        (CLUSTER,), 'kube-system', True, 'azuremonitor-metrics', None, {}, None, default_release_train='stable'),
     'microsoft.openservicemesh': TypeRule((CLUSTER,), 'arc-osm-system', True, None, None, {}, None),
     'microsoft.azuredefender.kubernetes': TypeRule((CLUSTER,), 'mdc', True, 'microsoft.azuredefender.kubernetes',
                                                    None, {}, None),
@@ -206,6 +214,34 @@ def _apply_scope_rules(request, extension_type, rule):
             release_namespace = None
         release_namespace = release_namespace or rule.release_namespace
     return request._replace(name=name, scope=scope, release_namespace=release_namespace)
+
+
+# What the rules decide about versions on create and update: plain values in and out, as for Request. protected
+# only says whether protected settings were given; None in the result means they are not sent.
+Versions = namedtuple('Versions', 'version release_train auto_upgrade protected')
+
+
+def apply_version_rules(versions, extension_type, creating):
+    """Return versions with the type's default release train (on create) and, for a type that runs only on the
+    latest version of its train, no version and auto-upgrade on; one warning names whatever the user gave that is
+    ignored."""
+    rule = rule_for(extension_type)
+    if creating and not versions.release_train and rule.default_release_train:
+        versions = versions._replace(release_train=rule.default_release_train)
+    if not rule.latest_only:
+        return versions
+    ignored = []
+    if versions.version:
+        ignored.append('--version ' + versions.version)
+    elif versions.auto_upgrade is False:  # with --version, the pin was implied by it
+        ignored.append('--auto-upgrade-minor-version false')
+    if creating and versions.protected:
+        ignored.append('the protected settings')
+    if ignored:
+        logger.warning("Ignoring %s: extension type '%s' runs only on the latest version of its release train, "
+                       "with minor-version auto-upgrade on, and takes no protected settings on create.",
+                       ' and '.join(ignored), extension_type)
+    return versions._replace(version=None, auto_upgrade=True, protected=None if creating else versions.protected)
 
 
 def _map_aliases(settings, aliases):

@@ -88,7 +88,9 @@ def test_azureml_on_aks_derives_settings_without_a_relay(aks, service):
                    '--configuration-settings', 'enableInference=true', 'allowInsecureConnections=true',
                    'inferenceRouterServiceType=loadBalancer', '-o', 'json')
     assert done.returncode == 0, done.stderr
-    settings = extension_requests(service, 'PUT')[0]['body']['properties']['configurationSettings']
+    properties = extension_requests(service, 'PUT')[0]['body']['properties']
+    assert properties['releaseTrain'] == 'stable'  # as the official tool, when no train is given
+    settings = properties['configurationSettings']
     assert settings['relayserver.enabled'] == 'false' and settings['nginxIngress.enabled'] == 'true'
     assert settings['domain'] == 'eastus.cloudapp.azure.com' and settings['location'] == 'eastus'
     assert 'relayserver.hybridConnectionResourceID' not in settings

@@ -79,3 +79,32 @@ def test_backup_update_of_the_storage_checks_the_new_account(aks, service, stora
     sent = extension_requests(service, 'PATCH')[0]['body']['properties']['configurationSettings']
     assert sent[LOCATION + 'config.storageAccountURI'] == 'https://{}.blob.core.windows.net/'.format(other)
     aks.run('aks', 'extension', 'delete', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes')
+
+
+def test_backup_runs_the_latest_version_of_stable_and_says_what_it_ignores(aks, service, storage):
+    """Through az aks extension, as the official tool: no version and no protected settings are sent, auto-upgrade
+    stays on and the train defaults to stable; keys are read without regard to case and values stripped."""
+    subscription, account = storage('eastus')
+    done = aks.run('aks', 'extension', 'create', '--cluster-name', 'demo-aks', '--resource-group', RG,
+                   '--extension-type', 'microsoft.dataprotection.kubernetes', '--name', 'azure-aks-backup',
+                   '--version', '1.2.3', '--configuration-protected-settings', 'token=hunter2',
+                   '--configuration-settings', 'BLOBCONTAINER= backups ', 'storageaccount=' + account,
+                   'StorageAccountResourceGroup=' + RG, 'storageAccountSubscriptionId=' + subscription,
+                   'memoryRequest=256Mi', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    ignored = [line for line in done.stderr.splitlines() if 'Ignoring' in line]
+    assert len(ignored) == 1 and '--version 1.2.3 and the protected settings' in ignored[0]
+    assert 'latest version of its release train' in ignored[0] and 'hunter2' not in done.stderr
+    body = extension_requests(service, 'PUT')[0]['body']['properties']
+    assert body['releaseTrain'] == 'stable' and body['autoUpgradeMinorVersion'] is True
+    assert 'version' not in body and 'configurationProtectedSettings' not in body
+    assert body['configurationSettings'][LOCATION + 'bucket'] == 'backups'
+    assert body['configurationSettings']['resources.requests.memory'] == '256Mi'
+    service.clear_requests()
+    base = ['aks', 'extension', 'update', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes']
+    pinned = aks.run(*base, '--auto-upgrade-minor-version', 'false', '-o', 'json')
+    assert pinned.returncode == 0, pinned.stderr
+    assert 'Ignoring --auto-upgrade-minor-version false' in pinned.stderr
+    patch = extension_requests(service, 'PATCH')[0]['body']['properties']
+    assert patch['autoUpgradeMinorVersion'] is True and 'version' not in patch
+    aks.run('aks', 'extension', 'delete', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes')

@@ -27,6 +27,8 @@ def test_prometheus_docs_example_on_arc(aks, service, emulator):
     done = aks.run(*command, '--verbose', '-o', 'json')
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)['name'] == 'azuremonitor-metrics'
+    # As the official tool: the stable release train when none is given.
+    assert extension_requests(service, 'PUT')[0]['body']['properties']['releaseTrain'] == 'stable'
     assert 'Created provider registration Microsoft.Monitor' in done.stderr
     provider = arm.get('/subscriptions/{}/providers/Microsoft.Monitor'.format(arm.sub), '2021-04-01')
     assert provider['registrationState'] == 'Registered'

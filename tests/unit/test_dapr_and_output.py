@@ -15,10 +15,9 @@ def _create(settings=None, cluster_type='connectedClusters', name='dapr', releas
     return namespace
 
 
-def test_dapr_create_on_aks_sets_the_cluster_type_and_train():
+def test_dapr_create_on_aks_sets_the_cluster_type():
     namespace = _create(cluster_type='managedClusters')
     assert namespace.configuration_settings == {'global.clusterType': 'managedclusters'}
-    assert namespace.release_train == 'stable'
 
 
 def test_dapr_adopts_a_release_named_by_both_settings():

@@ -4,7 +4,7 @@ import pytest
 from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError,
                                        RequiredArgumentMissingError)
 
-from azext_aksext.type_rules import DEFAULT_RULE, RULES, Request, apply_rules, rule_for
+from azext_aksext.type_rules import DEFAULT_RULE, RULES, Request, Versions, apply_rules, apply_version_rules, rule_for
 
 WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/'
              'Microsoft.OperationalInsights/workspaces/ws')
@@ -144,3 +144,54 @@ def test_monitor_refuses_an_id_that_is_not_a_workspace():
 def test_update_leaves_name_scope_and_namespace_alone():
     checked = update('microsoft.azuredefender.kubernetes', settings={'a': '1'})
     assert (checked.name, checked.scope, checked.release_namespace, checked.settings) == ('x', None, None, {'a': '1'})
+
+
+BACKUP = 'microsoft.dataprotection.kubernetes'
+
+
+@pytest.mark.parametrize('extension_type', ['microsoft.dapr', 'microsoft.azureml.kubernetes', BACKUP,
+                                            'microsoft.azuremonitor.containers.metrics'])
+def test_these_types_default_to_the_stable_train_on_create_only(extension_type):
+    assert apply_version_rules(Versions(None, None, None, None), extension_type, creating=True).release_train == \
+        'stable'
+    assert apply_version_rules(Versions(None, 'preview', None, None), extension_type, creating=True).release_train \
+        == 'preview'
+    assert apply_version_rules(Versions(None, None, None, None), extension_type, creating=False).release_train is None
+
+
+def test_other_types_keep_what_was_given(caplog):
+    given = Versions('1.2.3', None, False, {'k': 'v'})
+    assert apply_version_rules(given, 'microsoft.flux', creating=True) == given
+    assert caplog.text == ''
+
+
+def test_aks_backup_create_ignores_version_and_protected_settings_with_one_warning(caplog):
+    checked = apply_version_rules(Versions('1.2.3', None, False, {'secret': 'hunter2'}), BACKUP, creating=True)
+    assert checked == Versions(None, 'stable', True, None)
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1
+    assert 'Ignoring --version 1.2.3 and the protected settings' in warnings[0]
+    assert 'latest version of its release train' in warnings[0] and 'hunter2' not in warnings[0]
+
+
+def test_aks_backup_update_keeps_auto_upgrade_on_and_says_so(caplog):
+    checked = apply_version_rules(Versions(None, None, False, {'p': 'v'}), BACKUP, creating=False)
+    assert checked == Versions(None, None, True, {'p': 'v'})
+    assert 'Ignoring --auto-upgrade-minor-version false' in caplog.text
+
+
+def test_aks_backup_without_anything_to_ignore_is_silent(caplog):
+    assert apply_version_rules(Versions(None, 'stable', None, None), BACKUP, creating=True).auto_upgrade is True
+    assert caplog.text == ''
+
+
+def test_aks_backup_keys_are_case_insensitive_and_values_stripped():
+    checked = create(BACKUP, cluster_type='managedClusters', settings={
+        'BLOBCONTAINER': ' c ', 'storageaccount': 'sa', 'StorageAccountResourceGroup': 'rg',
+        'storageAccountSubscriptionId': 's', 'CPURequest': '500m', 'memoryLimit': '1Gi', 'useaad': 'true',
+        'storageAccountUri': 'https://sa.blob/'})
+    location = 'configuration.backupStorageLocation.'
+    assert checked.settings == {
+        location + 'bucket': 'c', location + 'config.storageAccount': 'sa', location + 'config.resourceGroup': 'rg',
+        location + 'config.subscriptionId': 's', 'resources.requests.cpu': '500m', 'resources.limits.memory': '1Gi',
+        location + 'config.useAAD': 'true', location + 'config.storageAccountURI': 'https://sa.blob/'}
