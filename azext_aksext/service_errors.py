@@ -120,7 +120,7 @@ def _not_found(code, message, target, missing=None):
     text = (message or '').lower()
     if ref is None:
         return 'target', ResourceNotFoundError(f"{missing} was not found in {target.describe()}: {message}",
-                                     "Check the name and the location.")
+                                               "Check the name and the location.")
     if code == 'ResourceGroupNotFound':
         return 'resource_group', ResourceNotFoundError(
             f"Resource group '{ref.resource_group}' was not found.",
@@ -134,8 +134,9 @@ def _not_found(code, message, target, missing=None):
             hint += " and --cluster-type (an Arc-enabled cluster is connectedClusters, AKS is managedClusters)"
         return 'cluster', ResourceNotFoundError(f"Cluster not found: there is no {describe(ref)}.", hint + ".")
     if missing is not None:
-        return 'target', ResourceNotFoundError(f"{missing} was not found for {describe(ref)}: {message}",
-                                     "Check the name; the extension type may not be available for this cluster.")
+        return 'target', ResourceNotFoundError(
+            f"{missing} was not found for {describe(ref)}: {message}",
+            "Check the name; the extension type may not be available for this cluster.")
     hint = f"`{target.az_command('list')}` lists the extensions on that cluster."
     if target.group == 'k8s-extension':
         hint += f" If the cluster is of another kind, check --cluster-type (now {ref.cluster_type})."

@@ -40,9 +40,9 @@ def _upgrade_row(extension, train, versions, facts, owner):
     names = sorted((version_name(item) for item in versions or []), key=version_order, reverse=True)
     compatible = None
     if versions and facts and facts.kubernetes_version:
-        compatible = next((version_name(item) for item in sorted(
-            versions, key=lambda item: version_order(version_name(item)), reverse=True)
-                           if verdict(item, facts).supported is True), None)
+        newest_first = sorted(versions, key=lambda item: version_order(version_name(item)), reverse=True)
+        compatible = next((version_name(item) for item in newest_first if verdict(item, facts).supported is True),
+                          None)
     behind = None
     if compatible and installed:
         behind = version_order(compatible) > version_order(installed)

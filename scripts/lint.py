@@ -7,11 +7,13 @@ for these checks, so this script lays out the least azdev reads, in a temporary 
 wrongly when the layout sits inside this repository), pointing back at this repository:
 - an azdev config naming the two repositories (AZDEV_CONFIG_DIR), so no `azdev setup` (which needs GitHub);
 - a stand-in azure-cli repository holding only the `scripts/ci/cmdcov.yml` azdev reads at import;
-- `src/aksext/` with links to the package, setup.py and linter_exclusions.yml, and an egg-info folder, which is
-  how azdev finds an extension and where it reads the exclusions; az loads the extension from it as a dev source.
+- `src/aksext/` with a copy of the package, links to setup.py and linter_exclusions.yml, and an egg-info folder,
+  which is how azdev finds an extension and where it reads the exclusions; az loads the extension from it as a
+  dev source.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,7 +47,9 @@ def lay_out(work):
         '[cli]\nrepo_path = {}\n\n[ext]\nrepo_paths = {}\n'.format(cli_repo, ext_repo))
     for name in ('pylintrc', '.flake8'):
         _link(ext_repo / name, ROOT / name)
-    for name in ('azext_aksext', 'setup.py', 'linter_exclusions.yml'):
+    # A copy of the package, not a link: flake8 does not walk into a linked folder, and would check nothing.
+    shutil.copytree(ROOT / 'azext_aksext', source / 'azext_aksext', ignore=shutil.ignore_patterns('__pycache__'))
+    for name in ('setup.py', 'linter_exclusions.yml'):
         _link(source / name, ROOT / name)
     venv = Path(sys.executable).parent.parent
     return dict(os.environ, VIRTUAL_ENV=str(venv), PATH='{}{}{}'.format(venv / 'bin', os.pathsep, os.environ['PATH']),

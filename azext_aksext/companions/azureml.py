@@ -112,8 +112,8 @@ def _relay_client(context):
 def ensure_relay(context, names):
     """(hybrid connection, primary connection string of its azureml_rw rule)."""
     client = _relay_client(context)
-    hybrid = context.get_or_none('read Relay hybrid connection ' + names.cluster, lambda: client.
-                          hybrid_connections.get(names.group, names.relay, names.cluster))
+    hybrid = context.get_or_none('read Relay hybrid connection ' + names.cluster,
+                                 lambda: client.hybrid_connections.get(names.group, names.relay, names.cluster))
     if hybrid is not None:
         context.found('Relay hybrid connection', hybrid.id)
         return hybrid, _relay_keys(context, names)
@@ -156,7 +156,7 @@ def ensure_service_bus(context, names):
     """(namespace id, primary connection string) of the Service Bus namespace with its topics and subscriptions."""
     client = _service_bus_client(context)
     namespace = context.get_or_none('read Service Bus namespace ' + names.service_bus,
-                             lambda: client.namespaces.get(names.group, names.service_bus))
+                                    lambda: client.namespaces.get(names.group, names.service_bus))
     if namespace is not None:
         context.found('Service Bus namespace', namespace.id)
         return namespace.id, _service_bus_keys(context, names)

@@ -36,7 +36,7 @@ def known_settings(settings):
 
 
 STORAGE_KEYS = [KEYS[key] for key in ('blobcontainer', 'storageaccount', 'storageaccountresourcegroup',
-                                       'storageaccountsubscriptionid')]
+                                      'storageaccountsubscriptionid')]
 
 
 def create(context, settings, protected):

@@ -70,7 +70,7 @@ def ensure_rule(context, workspace, collection):
                f'dataCollectionRules/{name}')
     client = context.monitor()
     existing = context.get_or_none('read data collection rule ' + rule_id,
-                            lambda: client.data_collection_rules.get(group, name))
+                                   lambda: client.data_collection_rules.get(group, name))
     tags = dict(existing.tags or {}) if existing else dict(CREATED_BY_TAG)
     body = rule_body(workspace, collection, tags)
     if existing is not None and _same_rule(existing, body):
@@ -99,8 +99,9 @@ def _same_rule(existing, body):
 
 def ensure_association(context, rule_id):
     client = context.monitor()
-    existing = context.get_or_none('read data collection rule association on the cluster',
-                            lambda: client.data_collection_rule_associations.get(context.cluster_id, ASSOCIATION))
+    existing = context.get_or_none(
+        'read data collection rule association on the cluster',
+        lambda: client.data_collection_rule_associations.get(context.cluster_id, ASSOCIATION))
     if existing is not None and (existing.data_collection_rule_id or '').lower() == rule_id.lower():
         context.found('data collection rule association', existing.id)
         return
@@ -119,7 +120,7 @@ def ensure_solution(context, workspace):
                    f"Microsoft.OperationsManagement/solutions/ContainerInsights({parts['name']})")
     client = context.resources(parts['subscription'])
     existing = context.get_or_none('read solution ' + solution_id,
-                            lambda: client.resources.get_by_id(solution_id, SOLUTION_API))
+                                   lambda: client.resources.get_by_id(solution_id, SOLUTION_API))
     if existing is not None:
         context.found('solution', existing.id)
         return

@@ -100,7 +100,7 @@ def ensure_workspace(context, given):
     client = context.resources()
     if context.step('check resource group ' + group, lambda: client.resource_groups.check_existence(group)):
         found = context.get_or_none('read Azure Monitor workspace ' + workspace_id,
-                             lambda: client.resources.get_by_id(workspace_id, WORKSPACE_API))
+                                    lambda: client.resources.get_by_id(workspace_id, WORKSPACE_API))
         if found is not None:
             context.found('Azure Monitor workspace', found.id)
             return found.id, region
@@ -148,7 +148,7 @@ def ensure_association(context, rule_id):
     """On the cluster itself, whatever its type (the official tool assumes an Arc connected cluster)."""
     name, client = association_name(context), context.monitor().data_collection_rule_associations
     found = context.get_or_none('read data collection rule association ' + name,
-                         lambda: client.get(context.cluster_id, name))
+                                lambda: client.get(context.cluster_id, name))
     if found is not None and (found.data_collection_rule_id or '').lower() == rule_id.lower():
         context.found('data collection rule association', found.id)
         return

@@ -93,8 +93,8 @@ def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, clu
     path = journal_path or default_path(cmd.cli_ctx, change)
     journal = None if dry_run else Journal(path)
     items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
-    _plan(items, desired, journal, installed, Offers(cmd.cli_ctx, desired.extension_type, desired.version,
-                                                      desired.release_train))
+    offers = Offers(cmd.cli_ctx, desired.extension_type, desired.version, desired.release_train)
+    _plan(items, desired, journal, installed, offers)
     if dry_run:
         return rows_of(items, plan=True)
     work = [item for item in items if item.result is None]

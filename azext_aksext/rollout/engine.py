@@ -194,8 +194,8 @@ class Engine:  # pylint: disable=too-many-instance-attributes
         started = time.monotonic()
         deadline, polls = started + OPERATION_TIMEOUT, 0
         while time.monotonic() < deadline:
-            delay = self._first_poll() if polls == 0 else (POLL_DELAYS[polls] if polls < len(POLL_DELAYS)
-                                                            else POLL_MAX)
+            later = POLL_DELAYS[polls] if polls < len(POLL_DELAYS) else POLL_MAX
+            delay = self._first_poll() if polls == 0 else later
             if self.stop.wait(delay):
                 raise Interrupted()
             polls += 1
