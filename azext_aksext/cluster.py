@@ -15,6 +15,11 @@ CLUSTER_KINDS = {
 }
 CLUSTER_TYPE_NAMES = [kind.resource_name for kind in CLUSTER_KINDS.values()]
 
+# The api-versions aksext reads each kind of cluster with as a generic resource (its location, Kubernetes version
+# and distribution); a fleet hub is never read.
+CLUSTER_API_VERSIONS = {'managedClusters': '2025-03-01', 'connectedClusters': '2024-01-01', 'appliances': '2022-10-27',
+                        'provisionedClusters': '2024-01-01'}
+
 ClusterRef = namedtuple('ClusterRef', 'resource_group provider cluster_type name')
 
 

@@ -5,14 +5,11 @@ decide."""
 from knack.log import get_logger
 from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
-from .cluster import cluster_id, describe, sdk_path_args
+from .cluster import CLUSTER_API_VERSIONS, cluster_id, describe, sdk_path_args
 from .compatibility import ClusterFacts, is_patch_change, supporting, verdict, version_name, version_order
 
 logger = get_logger(__name__)
 
-# api-versions of the cluster resources that report the Kubernetes version (and, for Arc, the distribution).
-_CLUSTER_API_VERSIONS = {'managedClusters': '2025-03-01', 'connectedClusters': '2024-01-01',
-                         'appliances': '2022-10-27', 'provisionedClusters': '2024-01-01'}
 DEFAULT_TRAIN = 'stable'
 
 
@@ -23,7 +20,7 @@ def read_cluster_facts(cmd, ref, aks_cluster=None):
     if aks_cluster is not None:
         return ClusterFacts(ref.cluster_type, getattr(aks_cluster, 'current_kubernetes_version', None) or
                             getattr(aks_cluster, 'kubernetes_version', None), 'AKS')
-    api_version = _CLUSTER_API_VERSIONS.get(ref.cluster_type)
+    api_version = CLUSTER_API_VERSIONS.get(ref.cluster_type)
     if api_version is None:
         return None  # fleets: the hub runs Flux only, and its versions carry no per-fleet exclusions
     from azure.cli.core.commands.client_factory import get_mgmt_service_client, get_subscription_id

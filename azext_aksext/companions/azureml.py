@@ -85,9 +85,9 @@ def update(context, settings, protected, current):
 
 
 def _read_cluster(context):
-    from .context import CLUSTER_API as DEFAULT_API
+    from ..cluster import CLUSTER_API_VERSIONS
     cluster_type = context.target.ref.cluster_type
-    return context.read_cluster(CLUSTER_API.get(cluster_type) or DEFAULT_API[cluster_type]).properties or {}
+    return context.read_cluster(CLUSTER_API.get(cluster_type) or CLUSTER_API_VERSIONS[cluster_type]).properties or {}
 
 
 def _size_defaults(settings, properties, aks):

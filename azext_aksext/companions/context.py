@@ -3,16 +3,12 @@ of what was created or reused (named in --verbose output, and in the error when 
 from knack.log import get_logger
 from azure.cli.core.azclierror import AzureResponseError, ForbiddenError
 
-from ..cluster import cluster_id
+from ..cluster import CLUSTER_API_VERSIONS, cluster_id
 
 logger = get_logger(__name__)
 
 # Every resource aksext creates carries this tag, so that re-runs and deletes can tell it from the user's own.
 CREATED_BY_TAG = {'createdBy': 'aksext'}
-
-# api-versions for reading a cluster's location through the generic resources client.
-CLUSTER_API = {'managedClusters': '2024-05-01', 'connectedClusters': '2024-01-01', 'appliances': '2022-10-27',
-               'provisionedClusters': '2024-01-01'}
 
 
 # What every companion module needs about one command (target, subscription, location) and what it made or reused.
@@ -32,7 +28,7 @@ class Context:  # pylint: disable=too-many-instance-attributes
     @property
     def cluster_location(self):
         if self._location is None:
-            self._location = self.read_cluster(CLUSTER_API[self.target.ref.cluster_type]).location
+            self._location = self.read_cluster(CLUSTER_API_VERSIONS[self.target.ref.cluster_type]).location
         return self._location.replace(' ', '').lower()
 
     def read_cluster(self, api_version):
