@@ -17,10 +17,11 @@ def _with_redacting_trace(client_class):
 
     # Its public methods are the SDK client's, which pylint cannot see through the dynamic base class.
     class RedactingClient(client_class):  # pylint: disable=too-few-public-methods
-        def __init__(self, credential, subscription_id, base_url=None, **kwargs):
+        # az tells new SDK clients from old ones by a parameter named credential.
+        def __init__(self, credential, *args, **kwargs):
             kwargs['logging_policy'] = RedactingNetworkTraceLoggingPolicy()
             kwargs['retry_policy'] = ClampedRetryPolicy(**kwargs)
-            super().__init__(credential, subscription_id, base_url, **kwargs)
+            super().__init__(credential, *args, **kwargs)
 
     RedactingClient.__name__ = client_class.__name__
     return RedactingClient
@@ -60,10 +61,22 @@ def _quiet_failsafe_deserialization():
             logger.addFilter(_failsafe_warning_to_debug)
 
 
-def _mgmt_client(cli_ctx, client_class, subscription_id=None, **kwargs):
+def _mgmt_client(cli_ctx, client_type, subscription_id=None, **kwargs):
+    """client_type: an SDK client class, or a ResourceType of an SDK azure-cli ships (its class and api-version
+    come from az's profile, as get_mgmt_service_client would pick them)."""
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
+    from azure.cli.core.profiles import ResourceType
+    if isinstance(client_type, ResourceType):
+        from azure.cli.core.profiles import get_api_version
+        from azure.cli.core.profiles._shared import SDKProfile, get_client_class
+        api_version = get_api_version(cli_ctx, client_type, as_sdk_profile=True)
+        if isinstance(api_version, SDKProfile):
+            kwargs['profile'] = api_version.profile
+        elif api_version:
+            kwargs['api_version'] = api_version
+        client_type = get_client_class(client_type)
     _quiet_failsafe_deserialization()
-    return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_class), subscription_id=subscription_id,
+    return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_type), subscription_id=subscription_id,
                                    retry_total=RETRY_TOTAL, read_timeout=_read_timeout(), **kwargs)
 
 

@@ -8,9 +8,11 @@ PROTECTED_KEY = 'configurationProtectedSettings'
 
 
 # Keys and connection strings in the answers of companion resources (workspace sharedKeys, Relay and Service Bus
-# listKeys), masked like protected settings.
+# listKeys), masked like protected settings; and a workspace's customer ID, which its agents receive as a
+# protected setting.
 SECRET_FIELDS = ('primarySharedKey', 'secondarySharedKey', 'primaryKey', 'secondaryKey', 'primaryConnectionString',
-                 'secondaryConnectionString', 'aliasPrimaryConnectionString', 'aliasSecondaryConnectionString')
+                 'secondaryConnectionString', 'aliasPrimaryConnectionString', 'aliasSecondaryConnectionString',
+                 'customerId')
 
 
 def mask_protected(document):

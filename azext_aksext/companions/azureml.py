@@ -147,9 +147,8 @@ def _relay_settings(names, settings, protected, found):
 
 
 def _service_bus_client(context):
-    from azure.cli.core.commands.client_factory import get_mgmt_service_client
     from azure.cli.core.profiles import ResourceType
-    return get_mgmt_service_client(context.cmd.cli_ctx, ResourceType.MGMT_SERVICEBUS)
+    return context.masked_client(ResourceType.MGMT_SERVICEBUS, None)
 
 
 def ensure_service_bus(context, names):

@@ -43,10 +43,8 @@ class Context:  # pylint: disable=too-many-instance-attributes
 
     # Clients. Those whose answers can hold keys get the trace policy that masks them in --debug output.
     def resources(self, subscription=None):
-        from azure.cli.core.commands.client_factory import get_mgmt_service_client
         from azure.cli.core.profiles import ResourceType
-        return get_mgmt_service_client(self.cmd.cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES,
-                                       subscription_id=subscription)
+        return self.masked_client(ResourceType.MGMT_RESOURCE_RESOURCES, subscription)
 
     def log_analytics(self, subscription=None):
         from azure.mgmt.loganalytics import LogAnalyticsManagementClient

@@ -149,8 +149,13 @@ def test_disable_confirm_prompt_setting_skips_the_question(aks, service):
 
 def test_no_wait_returns_then_wait_created(aks, service):
     name = unique('nowait')
-    done = aks.run(*k8s('create', name, ARC_CLUSTER, 'connectedClusters'), '--extension-type', 'microsoft.dapr',
-                   '--no-wait')
+    # Long enough that the show below still sees the operation running on a busy machine.
+    service.config(op_seconds=6)
+    try:
+        done = aks.run(*k8s('create', name, ARC_CLUSTER, 'connectedClusters'), '--extension-type', 'microsoft.dapr',
+                       '--no-wait')
+    finally:
+        service.config(op_seconds=1.0)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ''
     polls = [r for r in service.requests() if '/operations/' in r['path']]
