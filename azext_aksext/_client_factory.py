@@ -1,41 +1,37 @@
-"""SDK clients, made through azure-cli-core's factory so they get the login, cloud, user agent and retries of az.
+"""Every SDK client aksext uses, and only here: each is made through azure-cli-core's factory (the login, cloud,
+user agent and proxy settings of az) and through one pipeline of aksext's own: a `--debug` network trace that masks
+protected settings, keys and connection strings, retries that never sleep past a sane Retry-After, and a read
+timeout. No other module constructs a client (tests/unit/test_client_factory.py checks it).
 
 SDK imports stay inside the functions: az imports this extension's loader for every command it runs.
 """
+from .core.defaults import READ_TIMEOUT, RETRY_TOTAL
 
 
-def _with_redacting_trace(client_class):
-    """The client class, with the `--debug` network trace replaced by one that masks protected settings, and
-    retries that never sleep longer than a sane Retry-After."""
+def _with_masking_pipeline(client_class):
+    """The client class, with the `--debug` network trace replaced by one that masks secrets, and retries that never
+    sleep longer than a sane Retry-After."""
     from azure.core.pipeline.policies import RetryPolicy
-    from .polling import retry_after_seconds
-    from .redaction import RedactingNetworkTraceLoggingPolicy
+    from .core.redaction import RedactingNetworkTraceLoggingPolicy
+    from .core.waiting import retry_after_seconds
 
     class ClampedRetryPolicy(RetryPolicy):
         def get_retry_after(self, response):
             return retry_after_seconds(response)
 
     # Its public methods are the SDK client's, which pylint cannot see through the dynamic base class.
-    class RedactingClient(client_class):  # pylint: disable=too-few-public-methods
+    class MaskedClient(client_class):  # pylint: disable=too-few-public-methods
         # az tells new SDK clients from old ones by a parameter named credential.
         def __init__(self, credential, *args, **kwargs):
             kwargs['logging_policy'] = RedactingNetworkTraceLoggingPolicy()
             kwargs['retry_policy'] = ClampedRetryPolicy(**kwargs)
             super().__init__(credential, *args, **kwargs)
 
-    RedactingClient.__name__ = client_class.__name__
-    return RedactingClient
+    MaskedClient.__name__ = client_class.__name__
+    return MaskedClient
 
 
-# azure-core retries 10 times with exponential backoff (minutes in all) before it reports a failing service;
-# four retries ride out a blip or a throttle in about 11 s and then say what went wrong.
-RETRY_TOTAL = 4
-# A request the service accepted and never answered fails after this long (azure-core waits 300 s) and is then
-# retried like any other; AKSEXT_READ_TIMEOUT overrides it.
-READ_TIMEOUT = 60.0
-
-
-def _read_timeout():
+def read_timeout():
     import os
     try:
         value = float(os.environ.get('AKSEXT_READ_TIMEOUT') or READ_TIMEOUT)
@@ -61,9 +57,9 @@ def _quiet_failsafe_deserialization():
             logger.addFilter(_failsafe_warning_to_debug)
 
 
-def _mgmt_client(cli_ctx, client_type, subscription_id=None, **kwargs):
-    """client_type: an SDK client class, or a ResourceType of an SDK azure-cli ships (its class and api-version
-    come from az's profile, as get_mgmt_service_client would pick them)."""
+def _client(cli_ctx, client_type, subscription_id=None, **kwargs):
+    """client_type: an SDK client class, or the ResourceType of an SDK azure-cli ships (its class and api-version
+    then come from az's profile, as get_mgmt_service_client would pick them)."""
     from azure.cli.core.commands.client_factory import get_mgmt_service_client
     from azure.cli.core.profiles import ResourceType
     if isinstance(client_type, ResourceType):
@@ -76,32 +72,91 @@ def _mgmt_client(cli_ctx, client_type, subscription_id=None, **kwargs):
             kwargs['api_version'] = api_version
         client_type = get_client_class(client_type)
     _quiet_failsafe_deserialization()
-    return get_mgmt_service_client(cli_ctx, _with_redacting_trace(client_type), subscription_id=subscription_id,
-                                   retry_total=RETRY_TOTAL, read_timeout=_read_timeout(), **kwargs)
+    kwargs.setdefault('retry_total', RETRY_TOTAL)
+    return get_mgmt_service_client(cli_ctx, _with_masking_pipeline(client_type), subscription_id=subscription_id,
+                                   read_timeout=read_timeout(), **kwargs)
 
+
+def _resource_type(name):
+    from azure.cli.core.profiles import ResourceType
+    return getattr(ResourceType, name)
+
+
+# Microsoft.KubernetesConfiguration: azure-cli ships neither SDK, setup.py declares both.
 
 def cf_extensions(cli_ctx, *_, subscription_id=None, **kwargs):
-    """kwargs: e.g. credential= (with subscription_id, for a subscription the login does not list)."""
+    """kwargs: e.g. credential= (with subscription_id, for a subscription the login does not list) or transport=."""
     from azure.mgmt.kubernetesconfiguration.extensions import KubernetesConfigurationExtensionsMgmtClient
-    return _mgmt_client(cli_ctx, KubernetesConfigurationExtensionsMgmtClient, subscription_id, **kwargs).extensions
+    return _client(cli_ctx, KubernetesConfigurationExtensionsMgmtClient, subscription_id, **kwargs).extensions
 
 
 def cf_extension_types(cli_ctx, *_, subscription_id=None):
     from azure.mgmt.kubernetesconfiguration.extensiontypes import KubernetesConfigurationExtensionTypesMgmtClient
-    return _mgmt_client(cli_ctx, KubernetesConfigurationExtensionTypesMgmtClient, subscription_id).extension_types
+    return _client(cli_ctx, KubernetesConfigurationExtensionTypesMgmtClient, subscription_id).extension_types
 
+
+def extensions_clients(cli_ctx, parallel):
+    """A maker of extensions clients, one per subscription, for work across many clusters: on the login's
+    credential (the target subscriptions need not be the ones `az account list` shows) and sharing one connection
+    pool as large as the parallelism."""
+    import requests
+    from azure.cli.core._profile import Profile
+    from azure.core.pipeline.transport import RequestsTransport
+    credential = Profile(cli_ctx=cli_ctx).get_login_credentials()[0]
+    session = requests.Session()
+    session.mount('https://', requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=parallel + 4))
+
+    def make(subscription):
+        return cf_extensions(cli_ctx, subscription_id=subscription, credential=credential,
+                             transport=RequestsTransport(session=session, session_owner=False))
+    return make
+
+
+# Resources of other providers that aksext reads or creates; azure-cli ships these SDKs.
 
 def cf_managed_clusters(cli_ctx, *_, subscription_id=None):
-    # The ContainerService SDK ships with azure-cli itself; use the version az was built with.
-    from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    from azure.cli.core.profiles import ResourceType
-    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_CONTAINERSERVICE,
-                                   subscription_id=subscription_id).managed_clusters
+    return _client(cli_ctx, _resource_type('MGMT_CONTAINERSERVICE'), subscription_id).managed_clusters
+
+
+def cf_resources(cli_ctx, subscription_id=None):
+    """The generic resources client (resources by ID, resource groups, providers)."""
+    return _client(cli_ctx, _resource_type('MGMT_RESOURCE_RESOURCES'), subscription_id)
 
 
 def cf_providers(cli_ctx, *_, subscription_id=None):
-    # Resource provider registration; the resources SDK ships with azure-cli itself.
-    from azure.cli.core.commands.client_factory import get_mgmt_service_client
-    from azure.cli.core.profiles import ResourceType
-    return get_mgmt_service_client(cli_ctx, ResourceType.MGMT_RESOURCE_RESOURCES,
-                                   subscription_id=subscription_id, retry_total=RETRY_TOTAL).providers
+    return cf_resources(cli_ctx, subscription_id).providers
+
+
+def cf_log_analytics(cli_ctx, subscription_id=None):
+    from azure.mgmt.loganalytics import LogAnalyticsManagementClient
+    return _client(cli_ctx, LogAnalyticsManagementClient, subscription_id)
+
+
+def cf_monitor(cli_ctx, subscription_id=None):
+    from azure.mgmt.monitor import MonitorManagementClient
+    return _client(cli_ctx, MonitorManagementClient, subscription_id)
+
+
+def cf_storage(cli_ctx, subscription_id=None):
+    from azure.mgmt.storage import StorageManagementClient
+    return _client(cli_ctx, StorageManagementClient, subscription_id)
+
+
+def cf_service_bus(cli_ctx, subscription_id=None):
+    return _client(cli_ctx, _resource_type('MGMT_SERVICEBUS'), subscription_id)
+
+
+def cf_authorization(cli_ctx, subscription_id=None):
+    return _client(cli_ctx, _resource_type('MGMT_AUTHORIZATION'), subscription_id)
+
+
+def cf_relay(cli_ctx, subscription_id=None):
+    # azure-cli does not ship the Relay SDK; setup.py declares it.
+    from azure.mgmt.relay import RelayAPIMgmtClient
+    return _client(cli_ctx, RelayAPIMgmtClient, subscription_id)
+
+
+def cf_resource_graph(cli_ctx):
+    # azure-cli does not ship the Resource Graph SDK; setup.py declares it. A query names its own subscriptions.
+    from azure.mgmt.resourcegraph import ResourceGraphClient
+    return _client(cli_ctx, ResourceGraphClient, subscription_bound=False)

@@ -1,7 +1,7 @@
 """Output shapes: the flattened JSON the official tools print, and `-o table` rows."""
 from collections import OrderedDict
 
-from .redaction import mask_protected
+from .core.redaction import mask_protected
 
 
 # Every key the official tool prints for an extension, null when the service sends no value, so that scripts
@@ -47,7 +47,7 @@ def _extension_row(item):
     _plan_columns(row, item)
     details = item.get('managementDetails') or {}
     if details.get('category'):
-        from .write_guard import managed_by
+        from .checks.existing import managed_by
         row['ManagedBy'] = managed_by(item) or ''
     return row
 
@@ -55,7 +55,7 @@ def _extension_row(item):
 def extension_table(result):
     items = result if isinstance(result, list) else [result]
     if items and isinstance(items[0], dict) and ('clusterName' in items[0] or 'count' in items[0]):
-        from .inventory import inventory_table  # rows of a list across clusters, or their summary
+        from .multicluster.inventory import inventory_table  # rows of a list across clusters, or their summary
         return inventory_table(items)
     rows = [_extension_row(item) for item in items if item]
     # The auto-upgrade mode gets a column only when some extension has left the service's default.

@@ -154,7 +154,7 @@ short-summary: List the extensions on a cluster, or across every cluster in scop
         --query "[?provisioningState=='Failed'].name" -o tsv
   - name: List the Flux extensions on every cluster of three subscriptions, as a table.
     text: az k8s-extension list --extension-type microsoft.flux --subscriptions SUB1 SUB2 SUB3 -o table
-  - name: How far along is Flux 1.16 across the fleet? Count extensions by type, version and state.
+  - name: How far along is Flux 1.16 across the clusters? Count extensions by type, version and state.
     text: az k8s-extension list --extension-type microsoft.flux --summary -o table
   - name: Every failed extension in a resource group.
     text: az k8s-extension list -g my-rg --provisioning-state Failed -o table
@@ -295,7 +295,7 @@ short-summary: List the extensions on an AKS cluster, or across every AKS cluste
     text: az aks extension list -g my-rg -c my-cluster --query "[?provisioningState=='Failed'].name" -o tsv
   - name: List the Flux extensions on every cluster of three subscriptions, as a table.
     text: az aks extension list -t microsoft.flux --subscriptions SUB1 SUB2 SUB3 -o table
-  - name: How far along is Flux 1.16 across the fleet? Count extensions by type, version and state.
+  - name: How far along is Flux 1.16 across the clusters? Count extensions by type, version and state.
     text: az aks extension list -t microsoft.flux --summary -o table
   - name: Every failed extension in a resource group.
     text: az aks extension list -g my-rg --provisioning-state Failed -o table

@@ -4,7 +4,8 @@ import argparse
 
 from azure.cli.core.commands.parameters import get_enum_type, get_three_state_flag, resource_group_name_type
 
-from .cluster import CLUSTER_TYPE_NAMES
+from .core.clusters import CLUSTER_TYPE_NAMES
+from .core.defaults import MAX_OPERATION_TIMEOUT, MAX_WAIT_INTERVAL, MIN_WAIT_INTERVAL, OPERATION_TIMEOUT
 
 K8S = 'k8s-extension'
 AKS = 'aks extension'
@@ -29,8 +30,8 @@ def load_arguments(self, _):
         _version_arguments(self, group)
         _settings_arguments(self, group)
     _type_arguments(self)
-    from ._fleet_params import load_fleet_arguments, load_rollout_arguments
-    load_fleet_arguments(self, GROUPS)
+    from .multicluster._params import load_list_arguments, load_rollout_arguments
+    load_list_arguments(self, GROUPS)
     load_rollout_arguments(self, GROUPS)
 
     with self.argument_context(K8S) as c:
@@ -82,8 +83,9 @@ def load_arguments(self, _):
         for verb in ('create', 'update', 'delete'):
             with self.argument_context(f'{group} {verb}') as c:
                 c.argument('timeout', type=float,
-                           help='Stop waiting after this many seconds (at most 172800, the service\'s own 48-hour '
-                                'limit); the operation goes on in Azure and the command exits 4. Default: 3600.')
+                           help=f'Stop waiting after this many seconds (at most {MAX_OPERATION_TIMEOUT}, the '
+                                'service\'s own 48-hour limit); the operation goes on in Azure and the command exits '
+                                f'4. Default: {OPERATION_TIMEOUT}.')
         with self.argument_context(group + ' wait') as c:
             c.argument('created', action='store_true', help='Wait until the extension exists and is Succeeded.')
             c.argument('updated', action='store_true', help='Wait until the extension is Succeeded after an update.')
@@ -93,8 +95,10 @@ def load_arguments(self, _):
                                       '"provisioningState==\'Succeeded\'".')
             c.argument('interval', type=float,
                        help='Seconds between checks. Default: 1 s, doubling up to 30 s, or the service\'s '
-                            'Retry-After. Between 0.5 and 3600.')
-            c.argument('timeout', type=float, help='Give up after this many seconds (at most 172800). Default: 3600.')
+                            f'Retry-After. Between {MIN_WAIT_INTERVAL:g} and {MAX_WAIT_INTERVAL}.')
+            c.argument('timeout', type=float,
+                       help=f'Give up after this many seconds (at most {MAX_OPERATION_TIMEOUT}). Default: '
+                            f'{OPERATION_TIMEOUT}.')
 
 
 def _type_arguments(self):

@@ -7,36 +7,38 @@ azclierror (the message names the flag and the fix) or writes the checked, norma
 
 1. names and IDs: `validate_names`, `_check_ids` (well-formed names, no resource ID where a name belongs);
 2. cluster: `validate_cluster` (cluster type and resource provider fit; `az aks extension` is always AKS), and the
-   --timeout/--interval bounds (`wait_limits.check_wait_flags`);
-3. create and update: scope (`scope.resolve_scope`), marketplace plan, version pinning against auto-upgrade and
-   --auto-upgrade-mode (`upgrade_mode`), settings flags and files (`settings`, read with size, time and depth
-   bounds), then the extension type's rules (`type_rules.apply_rules`, on plain values: a `Request` in, a
-   `Request` out) and Dapr's (`dapr`);
-4. list and rollout across clusters: `fleet_validators`.
+   --timeout/--interval bounds (`check_wait_flags`);
+3. create and update: scope (`core/scope.py`), marketplace plan, --auto-upgrade-mode against
+   --auto-upgrade-minor-version and --version (`validate_auto_upgrade_mode`), version pinning against auto-upgrade,
+   settings flags and files (`core/settings.py`, read with size, time and depth bounds), then the extension type's
+   rules (`types/_rules.py` over the type's module in `types/`, on plain values: a `Request` in, a `Request` out);
+4. list and rollout across clusters: `multicluster/_validators.py`.
 
 Knack runs argument-level validators (`c.argument(..., validator=...)`) only when the command has no
 command-level validator: every command here has one, so a check must be called from it, never attached to an
 argument, or it silently never runs.
 
 Checks that need Azure (the cluster, the extension types API, the existing extension) are not validation: they
-run in the command after this (preflight.py, version_guard.py, write_guard.py), and a failed read there warns
-and lets the service decide.
+run in the command after this (checks/, in the order its __init__ gives), and a failed read there warns and lets
+the service decide.
 """
+import math
 import re
 
 from knack.log import get_logger
 from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
                                        RequiredArgumentMissingError)
 
-from .cluster import resolve_provider
-from .wait_limits import check_wait_flags
+from .core.clusters import AKS, resolve_provider
+from .core.defaults import MAX_OPERATION_TIMEOUT, MAX_WAIT_INTERVAL, MIN_WAIT_INTERVAL
 
-# settings, scope and type_rules are imported by the validators of create and update only: show, list, delete
+# settings, scope and the type rules are imported by the validators of create and update only: show, list, delete
 # and wait, the commands scripts run most, do not pay for them.
 
 logger = get_logger(__name__)
 
-AKS_CLUSTER_TYPE = 'managedClusters'
+# The --auto-upgrade-minor-version value each mode agrees with: compatible takes minor upgrades, the others do not.
+_MINOR_UPGRADES = {'none': False, 'patch': False, 'compatible': True}
 
 # (attribute, flag as shown to the user, pattern, longest length, what the pattern allows)
 _NAME_RULES = [
@@ -84,12 +86,12 @@ def validate_cluster(cmd, namespace):
     check_wait_flags(namespace)  # --timeout of create, update, delete and wait; --interval of wait
     if cmd.name.startswith('aks '):
         given = (getattr(namespace, 'cluster_rp', None) or 'Microsoft.ContainerService',
-                 getattr(namespace, 'cluster_type', None) or AKS_CLUSTER_TYPE)
-        if '/'.join(given).lower() != 'microsoft.containerservice/' + AKS_CLUSTER_TYPE.lower():
+                 getattr(namespace, 'cluster_type', None) or AKS)
+        if '/'.join(given).lower() != 'microsoft.containerservice/' + AKS.lower():
             raise InvalidArgumentValueError(
                 f"az aks extension works on AKS clusters, but the ID names a {'/'.join(given)} cluster.",
                 f"Use az k8s-extension {cmd.name.rsplit(' ', 1)[-1]} with the same --ids.")
-        namespace.cluster_type, namespace.cluster_rp = AKS_CLUSTER_TYPE, None
+        namespace.cluster_type, namespace.cluster_rp = AKS, None
     if not getattr(namespace, 'cluster_type', None):
         raise RequiredArgumentMissingError(
             "--cluster-type/-t is required.",
@@ -124,9 +126,23 @@ def _check_ids(namespace):
                 "`az k8s-extension list ... --query [].id` lists them.")
 
 
+def check_wait_flags(namespace):
+    """Refuse a --timeout or --interval that is not a finite number of seconds within the bounds."""
+    timeout, interval = getattr(namespace, 'timeout', None), getattr(namespace, 'interval', None)
+    if timeout is not None and not (math.isfinite(timeout) and 0 < timeout <= MAX_OPERATION_TIMEOUT):
+        raise InvalidArgumentValueError(
+            f"--timeout {timeout!r} is not a number of seconds between 0 and {MAX_OPERATION_TIMEOUT} (48 hours, the "
+            "service's own limit for an operation).", "For example: --timeout 1800")
+    if interval is not None and not (math.isfinite(interval) and MIN_WAIT_INTERVAL <= interval <= MAX_WAIT_INTERVAL):
+        raise InvalidArgumentValueError(
+            f"--interval {interval!r} is not a number of seconds between {MIN_WAIT_INTERVAL:g} and "
+            f"{MAX_WAIT_INTERVAL}.",
+            "For example: --interval 5, or leave it out to check after 1 s, 2 s, 4 s ... up to 30 s.")
+
+
 def validate_settings(namespace):
     """Each settings flag excludes its -file twin; both become a plain {key: value} mapping."""
-    from .settings import parse_pairs, read_settings_file
+    from .core.settings import parse_pairs, read_settings_file
     for attribute, flag, file_attribute, file_flag in _SETTINGS_FLAGS:
         items, path = getattr(namespace, attribute, None), getattr(namespace, file_attribute, None)
         if items is not None and path is not None:
@@ -171,19 +187,38 @@ def validate_plan(namespace):
 
 
 def validate_scope(namespace):
-    from .scope import resolve_scope
+    from .core.scope import resolve_scope
     namespace.scope = resolve_scope(namespace.scope, namespace.release_namespace, namespace.target_namespace)
 
 
-def _validate_auto_upgrade_mode(namespace):
-    from .upgrade_mode import validate_auto_upgrade_mode
-    validate_auto_upgrade_mode(namespace)
+def validate_auto_upgrade_mode(namespace):
+    """--auto-upgrade-mode (api-version 2025-03-01): none, patch or compatible, consistent with
+    --auto-upgrade-minor-version and --version. A contradiction is refused before anything is sent."""
+    mode = getattr(namespace, 'auto_upgrade_mode', None)
+    if mode is None:
+        return
+    mode = namespace.auto_upgrade_mode = mode.lower()
+    if namespace.version is not None and mode != 'none':
+        raise MutuallyExclusiveArgumentError(
+            f"--version pins the extension, so it cannot be combined with --auto-upgrade-mode {mode}.",
+            "Drop --version to let the extension upgrade itself, or use --auto-upgrade-mode none.")
+    minor = namespace.auto_upgrade_minor_version
+    if minor is not None and minor != _MINOR_UPGRADES[mode]:
+        raise MutuallyExclusiveArgumentError(
+            f"--auto-upgrade-mode {mode} {'takes' if _MINOR_UPGRADES[mode] else 'excludes'} minor-version upgrades, "
+            f"but --auto-upgrade-minor-version is {str(minor).lower()}.",
+            "Drop --auto-upgrade-minor-version (the mode decides), or use --auto-upgrade-mode "
+            f"{'compatible' if minor else 'patch or none'}.")
+    if mode == 'patch' and getattr(namespace, 'release_train', None) is not None:
+        return  # patches of the train it follows: --auto-upgrade-minor-version false would mean "follow nothing"
+    # Say the same thing in both properties, so the service never has to choose between them.
+    namespace.auto_upgrade_minor_version = _MINOR_UPGRADES[mode]
 
 
 def _apply_version_rules(namespace):
     """The type's default release train; a type that runs only its train's latest version drops --version and
     the protected settings (before the settings file is read) and keeps auto-upgrade on."""
-    from .type_rules import Versions, apply_version_rules
+    from .types._rules import Versions, apply_version_rules
     given = Versions(namespace.version, namespace.release_train, namespace.auto_upgrade_minor_version,
                      namespace.configuration_protected_settings or namespace.configuration_protected_settings_file)
     checked = apply_version_rules(given, namespace.extension_type, creating=True)
@@ -199,24 +234,21 @@ def validate_create(cmd, namespace):
     namespace.extension_type = (namespace.extension_type or '').lower() or None
     validate_scope(namespace)
     validate_plan(namespace)
-    _validate_auto_upgrade_mode(namespace)
+    validate_auto_upgrade_mode(namespace)
     _apply_version_rules(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
-    from .type_rules import Request, apply_rules
+    from .types._rules import Request, apply_rules
     checked = apply_rules(Request(namespace.name, namespace.scope, namespace.release_namespace,
                                   namespace.configuration_settings, namespace.configuration_protected_settings),
                           namespace.extension_type, namespace.cluster_type, creating=True)
     (namespace.name, namespace.scope, namespace.release_namespace, namespace.configuration_settings,
      namespace.configuration_protected_settings) = checked
-    from .dapr import DAPR, prepare_create
-    if namespace.extension_type == DAPR:
-        prepare_create(namespace)
 
 
 def validate_update(cmd, namespace):
     validate_cluster(cmd, namespace)
-    _validate_auto_upgrade_mode(namespace)
+    validate_auto_upgrade_mode(namespace)
     validate_version_flags(namespace)
     validate_settings(namespace)
     if all(getattr(namespace, attribute) is None for attribute in _UPDATABLE):

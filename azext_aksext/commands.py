@@ -25,16 +25,17 @@ def _validator(name, module='_validators'):
     return validate
 
 
+MULTICLUSTER_VALIDATORS = 'multicluster._validators'
 EXTENSION_TABLE = _late('_format', 'extension_table')
 TYPE_TABLE = _late('_format', 'extension_type_table')
 VERSION_TABLE = _late('_format', 'extension_version_table')
 UPGRADES_TABLE = _late('upgrades', 'upgrades_table')
-ROLLOUT_TABLE = _late('rollout.report', 'rollout_table')
+ROLLOUT_TABLE = _late('multicluster.report', 'rollout_table')
 
 EXTENSIONS = CliCommandType(operations_tmpl='azext_aksext.custom#{}', client_factory=cf_extensions)
 UPGRADES = CliCommandType(operations_tmpl='azext_aksext.upgrades#{}', client_factory=cf_extensions)
-ROLLOUT = CliCommandType(operations_tmpl='azext_aksext.rollout.command#{}')
-TYPES = CliCommandType(operations_tmpl='azext_aksext.extension_types#{}', client_factory=cf_extension_types)
+ROLLOUT = CliCommandType(operations_tmpl='azext_aksext.multicluster.custom#{}')
+TYPES = CliCommandType(operations_tmpl='azext_aksext.custom_types#{}', client_factory=cf_extension_types)
 
 
 def _extension_verbs(g):
@@ -47,13 +48,13 @@ def _extension_verbs(g):
                      supports_no_wait=True)
     g.custom_show_command('show', 'show_extension', validator=_validator('validate_cluster'),
                           table_transformer=EXTENSION_TABLE)
-    g.custom_command('list', 'list_extensions', validator=_validator('validate_list', 'fleet_validators'),
+    g.custom_command('list', 'list_extensions', validator=_validator('validate_list', MULTICLUSTER_VALIDATORS),
                      table_transformer=EXTENSION_TABLE)
     g.custom_command('wait', 'wait_extension', validator=_validator('validate_wait'))
     g.custom_command('list-upgrades', 'list_upgrades', custom_command_type=UPGRADES,
                      validator=_validator('validate_cluster'), table_transformer=UPGRADES_TABLE)
     g.custom_command('rollout', 'rollout_extension', custom_command_type=ROLLOUT,
-                     validator=_validator('validate_rollout', 'fleet_validators'), table_transformer=ROLLOUT_TABLE)
+                     validator=_validator('validate_rollout', MULTICLUSTER_VALIDATORS), table_transformer=ROLLOUT_TABLE)
 
 
 def load_command_table(self, _):

@@ -2,9 +2,11 @@
 that supports the cluster's Kubernetes version, and the compatibility marks of version listings by cluster."""
 from collections import OrderedDict
 
-from .cluster import cluster_ref, sdk_path_args
-from .compatibility import verdict, version_name, version_order
-from .service_errors import Target, translate
+from .core.clusters import cluster_ref, sdk_path_args
+from .core.compatibility import verdict, version_name, version_order
+from .core.defaults import STABLE_TRAIN
+from .core.errors import translate
+from .core.target import Target
 
 COMPATIBLE = 'compatibleWithCluster'
 
@@ -13,8 +15,9 @@ COMPATIBLE = 'compatibleWithCluster'
 
 def list_upgrades(cmd, client, *, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
     from ._format import extension_output
-    from .version_guard import read_cluster_facts, read_train, warn_versions_unread
-    from .write_guard import managed_by
+    from .checks.cluster import read_cluster_facts
+    from .checks.existing import managed_by
+    from .checks.versions import read_train, warn_versions_unread
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp))
     try:
         installed = [extension_output(item) for item in client.list(*sdk_path_args(target.ref))]
@@ -24,7 +27,7 @@ def list_upgrades(cmd, client, *, resource_group_name, cluster_name, cluster_typ
     trains, failed = {}, False
     rows = []
     for extension in installed:
-        extension_type, train = extension.get('extensionType'), (extension.get('releaseTrain') or 'stable')
+        extension_type, train = extension.get('extensionType'), (extension.get('releaseTrain') or STABLE_TRAIN)
         key = (str(extension_type).lower(), train.lower())
         if key not in trains:  # one read per type and train, however many instances
             trains[key], failure = read_train(cmd, target, extension_type, train)
@@ -70,7 +73,7 @@ def _status(row):
 
 def mark_compatibility(cmd, ref, versions):
     """Each version (a `versions` item) gets properties.compatibleWithCluster: true, false, or null if unknown."""
-    from .version_guard import read_cluster_facts
+    from .checks.cluster import read_cluster_facts
     facts = read_cluster_facts(cmd, ref)
     for item in versions if isinstance(versions, list) else [versions]:
         if isinstance(item, dict):

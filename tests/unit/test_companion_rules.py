@@ -5,11 +5,11 @@ import json
 import pytest
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
-from azext_aksext.companions.azureml import valid_name
-from azext_aksext.companions.monitor_settings import check_monitor_settings, parse_data_collection_settings
-from azext_aksext.companions.prometheus import trimmed
-from azext_aksext.companions.workspace import workspace_region
-from azext_aksext.redaction import mask_body
+from azext_aksext.core.redaction import mask_body
+from azext_aksext.types._workspace import workspace_region
+from azext_aksext.types.azureml import valid_name
+from azext_aksext.types.container_insights import check_monitor_settings, parse_data_collection_settings
+from azext_aksext.types.prometheus import trimmed
 
 
 def test_keys_and_connection_strings_in_answers_are_masked():

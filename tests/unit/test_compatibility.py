@@ -1,7 +1,7 @@
 """The reading of `unsupportedKubernetesVersions` expressions and the verdicts built on them."""
 import pytest
 
-from azext_aksext.compatibility import (ClusterFacts, is_patch_change, parse_expression, parse_version, supporting,
+from azext_aksext.core.compatibility import (ClusterFacts, is_patch_change, parse_expression, parse_version, supporting,
                                         verdict)
 
 

@@ -4,15 +4,15 @@ from types import SimpleNamespace
 import pytest
 
 from azext_aksext._format import OFFICIAL_KEYS, extension_output
-from azext_aksext.dapr import prepare_create, prepare_update
-from azext_aksext.registration import unregistered_namespace
+from azext_aksext.core.registration import unregistered_namespace
+from azext_aksext.types._rules import Request
+from azext_aksext.types.dapr import TYPE as DAPR
 
 
 def _create(settings=None, cluster_type='connectedClusters', name='dapr', release_namespace='dapr-system'):
-    namespace = SimpleNamespace(configuration_settings=settings, cluster_type=cluster_type, name=name,
-                                release_namespace=release_namespace, release_train=None)
-    prepare_create(namespace)
-    return namespace
+    request = DAPR.prepare_create(Request(name, 'cluster', release_namespace, settings, None), cluster_type)
+    return SimpleNamespace(configuration_settings=request.settings, name=request.name,
+                           release_namespace=request.release_namespace)
 
 
 def test_dapr_create_on_aks_sets_the_cluster_type():
@@ -45,7 +45,7 @@ def test_dapr_does_not_adopt_without_both_settings_or_when_told_to_skip(settings
     ({'autoUpgradeMinorVersion': True, 'version': None}, None, None, {'hooks.applyCrds': 'true'}, 'true'),
 ])
 def test_dapr_update_crd_hook(current, version, auto_upgrade, given, hook):
-    assert prepare_update(given, current, version, auto_upgrade)['hooks.applyCrds'] == hook
+    assert DAPR.prepare_update(given, current, version, auto_upgrade)['hooks.applyCrds'] == hook
 
 
 def test_output_has_every_official_key_and_both_scope_sides():

@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from azext_aksext.polling import Progress, backoff_schedule, wait_until
-from azext_aksext.redaction import mask_body, mask_protected
+from azext_aksext.core.progress import Progress
+from azext_aksext.core.waiting import backoff_schedule, wait_until
+from azext_aksext.core.redaction import mask_body, mask_protected
 
 
 def test_protected_values_are_masked_keys_kept():
@@ -39,14 +40,14 @@ def test_wait_until_times_out_on_the_clock():
         now[0] += seconds
 
     with pytest.raises(TimeoutError):
-        wait_until(lambda: (None, 'Creating', ()), lambda r: False, Progress('x', stream=io.StringIO()),
+        wait_until(lambda: (None, 'Creating', ()), lambda r: False, Progress(None, 'x', stream=io.StringIO()),
                    timeout=10, clock=lambda: now[0], sleep=sleep)
     assert slept == [1, 2, 4, 3]
 
 
 def test_progress_without_a_terminal_writes_nothing():
     stream = io.StringIO()
-    progress = Progress('Creating', stream=stream)
+    progress = Progress(None, 'Creating', stream=stream)
     progress.update('Creating')
     progress.update('Succeeded')
     progress.finish()

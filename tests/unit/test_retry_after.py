@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from azext_aksext.polling import MAX_RETRY_AFTER, retry_after_seconds
+from azext_aksext.core.waiting import MAX_RETRY_AFTER, retry_after_seconds
 
 
 class Response:

@@ -1,7 +1,7 @@
 """The per-cluster plan of a rollout: what is sent, what is refused and why."""
 import pytest
 
-from azext_aksext.rollout.plan import BLOCKED, CREATE, NOTHING, UPDATE, Desired, change_id, converged, decide
+from azext_aksext.multicluster.plan import BLOCKED, CREATE, NOTHING, UPDATE, Desired, change_id, converged, decide
 
 AKS = {'id': '/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerService/managedClusters/a',
        'type': 'microsoft.containerservice/managedclusters', 'identity': {'type': 'SystemAssigned'},

@@ -2,7 +2,7 @@
 import pytest
 from azure.cli.core.azclierror import ArgumentUsageError, MutuallyExclusiveArgumentError, RequiredArgumentMissingError
 
-from azext_aksext.scope import resolve_scope, scope_body
+from azext_aksext.core.scope import resolve_scope, scope_body
 
 
 @pytest.mark.parametrize('flags,expected', [

@@ -7,8 +7,9 @@ from azure.cli.core.azclierror import (AzureConnectionError, AzureInternalError,
                                        BadRequestError, ForbiddenError, ResourceNotFoundError, UnauthorizedError)
 from azure.core.exceptions import HttpResponseError, ServiceRequestError
 
-from azext_aksext.cluster import cluster_ref
-from azext_aksext.service_errors import Target, translate
+from azext_aksext.core.clusters import cluster_ref
+from azext_aksext.core.errors import translate
+from azext_aksext.core.target import Target
 
 ARC = cluster_ref('rg', 'arc1', 'connectedClusters')
 

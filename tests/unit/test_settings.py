@@ -2,7 +2,7 @@
 import pytest
 from azure.cli.core.azclierror import FileOperationError, InvalidArgumentValueError
 
-from azext_aksext.settings import flatten, parse_pairs, read_settings_file
+from azext_aksext.core.settings import flatten, parse_pairs, read_settings_file
 
 
 def test_pairs_split_on_the_first_equals_sign():

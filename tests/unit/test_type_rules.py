@@ -4,7 +4,8 @@ import pytest
 from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError,
                                        RequiredArgumentMissingError)
 
-from azext_aksext.type_rules import DEFAULT_RULE, RULES, Request, Versions, apply_rules, apply_version_rules, rule_for
+from azext_aksext.types import DEFAULT, known_types, type_for
+from azext_aksext.types._rules import Request, Versions, apply_rules, apply_version_rules
 
 WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/'
              'Microsoft.OperationalInsights/workspaces/ws')
@@ -32,7 +33,7 @@ def test_cluster_scoped_types_get_cluster_scope_and_their_release_namespace(exte
     assert checked.scope == 'cluster' and checked.release_namespace == namespace
 
 
-@pytest.mark.parametrize('extension_type', sorted(RULES))
+@pytest.mark.parametrize('extension_type', sorted(known_types()))
 def test_cluster_scoped_types_refuse_namespace_scope(extension_type):
     with pytest.raises(InvalidArgumentValueError) as raised:
         create(extension_type, scope='namespace', cluster_type='managedClusters')
@@ -61,8 +62,8 @@ def test_fixed_instance_names_replace_the_users_with_a_warning(extension_type, n
 
 
 def test_types_are_looked_up_case_insensitively_and_unknown_types_get_the_default():
-    assert rule_for('Microsoft.Flux') is RULES['microsoft.flux']
-    assert rule_for('contoso.app') is DEFAULT_RULE
+    assert type_for('Microsoft.Flux') is known_types()['microsoft.flux']
+    assert type_for('contoso.app') is DEFAULT
     checked = create('contoso.app', scope='namespace')
     assert checked.scope == 'namespace' and checked.release_namespace is None
 

@@ -4,8 +4,8 @@ from types import SimpleNamespace
 import pytest
 from azure.cli.core.azclierror import MutuallyExclusiveArgumentError
 
-from azext_aksext.upgrade_mode import validate_auto_upgrade_mode
-from azext_aksext.write_guard import changed_immutables, managed_by
+from azext_aksext._validators import validate_auto_upgrade_mode
+from azext_aksext.checks.existing import changed_immutables, managed_by
 
 EXISTING = {'extensionType': 'microsoft.flux', 'scope': {'cluster': {'releaseNamespace': 'flux-system'}},
             'identity': {'type': 'SystemAssigned'}, 'plan': None}

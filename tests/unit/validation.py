@@ -6,7 +6,7 @@ fills in the flags given, so the validators can be proven here, in milliseconds,
 import inspect
 from types import SimpleNamespace
 
-from azext_aksext import _validators, custom, extension_types
+from azext_aksext import _validators, custom, custom_types
 
 FUNCTIONS = {
     'create': custom.create_extension, 'update': custom.update_extension, 'delete': custom.delete_extension,
@@ -37,7 +37,7 @@ def validate(group, verb, **given):
 
 
 def validate_types_command(function_name, validator, **given):
-    namespace = namespace_for(getattr(extension_types, function_name), **given)
+    namespace = namespace_for(getattr(custom_types, function_name), **given)
     group = 'aks extension type' if function_name.startswith('aks_') else 'k8s-extension extension-types'
     getattr(_validators, validator)(SimpleNamespace(name=group + ' list'), namespace)
     return namespace

@@ -1,0 +1,79 @@
+"""Reads before a write: what aksext asks Azure before it sends a create or an update, and refuses on.
+
+Validation (_validators.py and the type rules) needs no request; these checks do, and run after it, always in this
+order, each only when the command needs it:
+
+1. the cluster (`cluster.py`): an AKS cluster exists and has a managed identity; its location and Kubernetes
+   version are kept for the checks below;
+2. the extension types API (`types_api.py`): the type runs on this kind of cluster; the release train and the
+   version asked for exist;
+3. Kubernetes versions (`versions.py`): the version (given, or the newest of the train a create follows) supports
+   the cluster's Kubernetes version; `az aks extension update` takes patch upgrades only;
+4. the extension itself (`existing.py`): a create over an existing extension changes nothing fixed at create, and
+   an extension that Azure manages is not written to.
+
+A check refuses only on what its answer says. When its own read fails (no permission, throttled, a failing
+service, no answer) it warns once, in one wording (`warn_unread`), and the operation goes on as the service
+decides: a check must never need more than the operation does.
+"""
+from knack.log import get_logger
+
+logger = get_logger(__name__)
+
+THEN = 'going on without that check: the service checks it'
+
+
+def could_not_answer(err):
+    """True when a read made only for a check failed for a reason that need not stop the operation itself: no
+    permission to read (403), throttled (429), a failing service (5xx), or no answer at all (timeout, network)."""
+    from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+    if isinstance(err, (ServiceRequestError, ServiceResponseError)):
+        return True
+    status = getattr(err, 'status_code', None)
+    return status in (403, 429) or (status or 0) >= 500
+
+
+def reason(err):
+    """A failed read in a few words: 'HTTP 403', or the kind of failure when there was no answer."""
+    status = getattr(err, 'status_code', None)
+    return f'HTTP {status}' if status else f'no answer: {type(err).__name__}'
+
+
+def warn_unread(what, err, then=THEN):
+    """The one warning of a check whose own read failed: 'Could not <what> (<reason>); <then>.'"""
+    logger.warning("Could not %s (%s); %s.", what, reason(err), then)
+
+
+def before_create(cmd, target, client, body, *, scope_given):
+    """Checks 1 to 4 for a create of `body` (the PUT body); returns the cluster's location when check 1 read it.
+
+    scope_given: the user typed the scope (a default filled in by type rules is not checked)."""
+    from .cluster import check_aks_cluster
+    from .existing import check_create_over_existing
+    from .types_api import check_type_metadata
+    from .versions import check_compatibility
+    properties = body['properties']
+    extension_type, version = properties['extensionType'], properties.get('version')
+    release_train = properties.get('releaseTrain')
+    location, cluster_readable = check_aks_cluster(cmd, target)
+    scope = next(iter(properties['scope']), None) if scope_given and properties.get('scope') else None
+    check_type_metadata(cmd, target, extension_type, scope=scope, version=version, release_train=release_train,
+                        location=location)
+    check_compatibility(cmd, target, extension_type, version=version, release_train=release_train,
+                        cluster_readable=cluster_readable)
+    check_create_over_existing(client, target, body)
+    return location
+
+
+def before_update(cmd, target, current, *, version, release_train):
+    """Checks 2 to 4 for an update of the extension `current` (as the user sees it); the extension was read, so
+    check 4 has been made by the caller (refuse_if_managed)."""
+    from .types_api import check_type_metadata
+    from .versions import check_compatibility, check_core_policy
+    extension_type = current.get('extensionType')
+    train = release_train or current.get('releaseTrain')
+    if version or release_train:  # nothing else on update needs the extension types API
+        check_type_metadata(cmd, target, extension_type, scope=None, version=version, release_train=train)
+    if version:
+        check_core_policy(cmd, target, current, version)
+        check_compatibility(cmd, target, extension_type, version=version, release_train=train)

@@ -1,0 +1,33 @@
+"""The defaults aksext applies, one constant each: every module that needs one imports it from here."""
+
+# The release train a version lookup or a create follows when none is given, as the service does.
+STABLE_TRAIN = 'stable'
+
+# How long create, update and delete wait for the service by default (--timeout), and the service's own limit for
+# one extension operation: waiting longer can only wait for nothing.
+OPERATION_TIMEOUT = 3600
+MAX_OPERATION_TIMEOUT = 48 * 3600
+
+# wait --interval bounds: below, a busy loop against the service; above, a wait that never looks.
+MIN_WAIT_INTERVAL, MAX_WAIT_INTERVAL = 0.5, 3600
+
+# Polls without a Retry-After: after 1 s, then doubling up to the service's own default of 30 s. A Retry-After
+# beyond that (a typo, a far-future date) is clamped to it.
+FIRST_POLL_INTERVAL = 1.0
+MAX_POLL_INTERVAL = 30.0
+
+# How long status checks may keep failing (throttled, 5xx, unreachable, unreadable) before a wait gives up.
+OUTAGE_BUDGET = 300.0
+
+# azure-core retries 10 times with exponential backoff (minutes in all) before it reports a failing service;
+# four retries ride out a blip or a throttle in about 11 s and then say what went wrong.
+RETRY_TOTAL = 4
+
+# A request the service accepted and never answered fails after this long (azure-core waits 300 s) and is then
+# retried like any other; AKSEXT_READ_TIMEOUT overrides it.
+READ_TIMEOUT = 60.0
+
+# Rollouts across clusters: the first wave, clusters changed at once after it, failures tolerated.
+ROLLOUT_CANARY = 1
+ROLLOUT_MAX_PARALLEL = '10'
+ROLLOUT_MAX_FAILURES = '0'

@@ -1,0 +1,74 @@
+"""Arguments of the commands that work across many clusters: `list` without a cluster, and `rollout`."""
+from azure.cli.core.commands.parameters import get_enum_type
+
+from ..core.clusters import CLUSTER_TYPE_NAMES
+
+STATES = ['Succeeded', 'Failed', 'Creating', 'Updating', 'Deleting', 'Canceled']
+
+
+def load_list_arguments(self, groups):
+    for group in groups:
+        with self.argument_context(group + ' list') as c:
+            c.argument('resource_group_name', help='Name of resource group. Without --cluster-name: only the '
+                                                   'clusters in this group.')
+            c.argument('cluster_name', help='Name of the Kubernetes cluster. Leave it out to list across clusters.')
+            c.argument('provisioning_state', options_list=['--provisioning-state', '--state'],
+                       arg_type=get_enum_type(STATES), arg_group='Across clusters',
+                       help='Only extensions in this provisioning state.')
+            c.argument('version', options_list=['--version'], arg_group='Across clusters',
+                       help='Only extensions running this version.')
+            c.argument('subscriptions', options_list=['--subscriptions'], nargs='+', arg_group='Across clusters',
+                       help='Subscription IDs to search (space-separated). Default: the current subscription.')
+            c.argument('summary', options_list=['--summary'], action='store_true', arg_group='Across clusters',
+                       help='Print counts by extension type, version and provisioning state instead of one row '
+                            'per extension.')
+        with self.argument_context(group + ' list') as c:
+            c.argument('extension_type', arg_group='Across clusters',
+                       help='Only extensions of this type, for example microsoft.flux.')
+    with self.argument_context('k8s-extension list') as c:
+        c.argument('cluster_type', options_list=['--cluster-type', '-t'], arg_type=get_enum_type(CLUSTER_TYPE_NAMES),
+                   help='Kind of cluster: managedClusters, connectedClusters, appliances, provisionedClusters or '
+                        'fleets. Required with --cluster-name; without it, only clusters of this kind.')
+
+
+def load_rollout_arguments(self, groups):
+    for group in groups:
+        with self.argument_context(group + ' rollout') as c:
+            c.argument('name', id_part=None, help='Name of the extension instance on every cluster.')
+            c.argument('extension_type', help='Type of the extension, for example microsoft.flux. Needed to create '
+                                              'it where it is missing; an installed extension of another type is '
+                                              'reported as blocked.')
+            c.argument('resource_group_name', id_part=None, arg_group='Targets',
+                       help='Only clusters in this resource group.')
+            c.argument('clusters', options_list=['--clusters'], nargs='+', arg_group='Targets',
+                       help='Resource IDs of the target clusters, or @file with one ID a line.')
+            c.argument('tags', options_list=['--tags'], nargs='+', arg_group='Targets',
+                       help='Only clusters with these tags, as key=value pairs (all must match).')
+            c.argument('subscriptions', options_list=['--subscriptions'], nargs='+', arg_group='Targets',
+                       help='Subscription IDs to select clusters from. Default: the current subscription.')
+            c.argument('only', options_list=['--only'], arg_type=get_enum_type(['missing', 'installed']),
+                       arg_group='Targets', help='Only clusters that lack (missing) or have (installed) an extension '
+                                                 'named --name.')
+            c.argument('scope', arg_type=get_enum_type(['cluster', 'namespace']),
+                       help='Install for the whole cluster or into one namespace (on create).')
+            c.argument('release_namespace', options_list=['--release-namespace'],
+                       help='Namespace for a cluster-scoped install (implies --scope cluster).')
+            c.argument('target_namespace', options_list=['--target-namespace'],
+                       help='Namespace for a namespace-scoped install (implies --scope namespace).')
+            c.argument('dry_run', options_list=['--dry-run'], action='store_true', arg_group='Rollout',
+                       help='Print the plan for every cluster (create, update, nothing, blocked and why) and stop.')
+            c.argument('canary', options_list=['--canary'], type=int, arg_group='Rollout',
+                       help='Clusters in the first wave, which must finish before the others start.')
+            c.argument('max_parallel', options_list=['--max-parallel'], arg_group='Rollout',
+                       help='Clusters changed at once in each later wave: a count or a percentage of the clusters '
+                            'to change, e.g. 20 or 10%%.')
+            c.argument('max_failures', options_list=['--max-failures'], arg_group='Rollout',
+                       help='Failures tolerated before the rollout stops after the current wave: a count or a '
+                            'percentage; 0 stops after the wave with the first failure.')
+            c.argument('journal', options_list=['--journal'], arg_group='Rollout',
+                       help='State file that lets a re-run resume. Default: a file named after the change in the '
+                            'az config directory (printed when the rollout starts).')
+    with self.argument_context('k8s-extension rollout') as c:
+        c.argument('cluster_type', options_list=['--cluster-type', '-t'], nargs='+', id_part=None,
+                   arg_type=get_enum_type(CLUSTER_TYPE_NAMES), arg_group='Targets',
+                   help='Only clusters of these kinds. Default: managedClusters and connectedClusters.')

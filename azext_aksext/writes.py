@@ -1,0 +1,79 @@
+"""What a create or an update sends, and everything that must hold before it is sent, in one place for every path
+that writes an extension.
+
+create: the PUT body from the validated flags, the reads before a write (checks/), then the companion resources of
+the extension type (types/), made only once every check has passed, so nothing is created for a refused request.
+update: the extension as it is, the type's rules on the settings given, the checks the update needs, then its
+companions; the PATCH body holds only what was given.
+"""
+from knack.log import get_logger
+
+from .core.clusters import cluster_kind
+from .core.scope import scope_body
+
+logger = get_logger(__name__)
+
+
+def _set_optional(properties, **values):
+    for key, value in values.items():
+        if value is not None:
+            properties[key] = value
+
+
+def create_body(target, extension_type, *, scope=None, release_namespace=None, target_namespace=None,
+                auto_upgrade_minor_version=None, version=None, release_train=None, auto_upgrade_mode=None,
+                plan=None):
+    """The PUT body of a create, without its settings (companions may add to those)."""
+    from .types import type_for
+    properties = {'extensionType': extension_type}
+    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
+                  version=version, scope=scope_body(scope, release_namespace, target_namespace))
+    _set_optional(properties, autoUpgradeMode=auto_upgrade_mode)
+    body = {'properties': properties}
+    if plan:
+        body['plan'] = plan
+    # As the official tool: a system-assigned identity for the extension on every kind of cluster but AKS (whose
+    # extensions use the cluster's own identity), unless the type needs none.
+    if cluster_kind(target.ref.cluster_type).extension_identity and type_for(extension_type).system_identity:
+        body['identity'] = {'type': 'SystemAssigned'}
+    return body
+
+
+def prepare_create(cmd, client, target, body, *, scope_given, settings, protected):
+    """The body to send, once the checks have passed and the companion resources exist; raises otherwise."""
+    from .checks import before_create as checks_before_create
+    from .types._context import before_create as companions_before_create
+    location = checks_before_create(cmd, target, client, body, scope_given=scope_given)
+    properties = body['properties']
+    settings, protected = companions_before_create(cmd, target, properties['extensionType'], settings, protected,
+                                                   location=location)
+    _set_optional(properties, configurationSettings=settings, configurationProtectedSettings=protected)
+    return body
+
+
+def prepare_update(cmd, target, current, *, version=None, release_train=None, auto_upgrade_minor_version=None,
+                   auto_upgrade_mode=None, settings=None, protected=None):
+    """The PATCH body of an update of `current` (the extension as the user sees it); raises on what cannot work."""
+    from .checks import before_update as checks_before_update
+    from .types import type_for
+    from .types._context import before_update as companions_before_update
+    from .types._rules import Request, Versions, apply_rules, apply_version_rules
+    extension_type = current.get('extensionType')
+    checked = apply_rules(Request(target.name, None, None, settings, protected), extension_type,
+                          target.ref.cluster_type, creating=False)
+    settings, protected = checked.settings, checked.protected
+    version, release_train, auto_upgrade_minor_version, _ = apply_version_rules(
+        Versions(version, release_train, auto_upgrade_minor_version, None), extension_type, creating=False)
+    checks_before_update(cmd, target, current, version=version, release_train=release_train)
+    kind = type_for(extension_type)
+    if kind.has_hook('prepare_update'):
+        settings = kind.prepare_update(settings, current, version, auto_upgrade_minor_version)
+    settings, protected = companions_before_update(cmd, target, extension_type, settings, protected, current=current)
+    properties = {}
+    _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
+                  version=version, configurationSettings=settings, configurationProtectedSettings=protected)
+    _set_optional(properties, autoUpgradeMode=auto_upgrade_mode)
+    if protected is not None:
+        logger.warning("Protected settings are replaced as a whole: the extension keeps only the %d protected "
+                       "setting(s) given now.", len(protected))
+    return {'properties': properties}
