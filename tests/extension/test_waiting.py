@@ -9,8 +9,7 @@ import signal
 import subprocess
 import time
 
-from .conftest import extension_requests
-from .test_lifecycle import RG, unique
+from .helpers import RG, extension_requests, unique
 
 ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
 SPINNER_CHARACTERS = set('⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏|/\\\r')
@@ -70,13 +69,13 @@ def test_non_interactive_run_has_no_spinner_and_verbose_logs_each_state_once(aks
     assert [line.split(': ')[2].split(' after')[0] for line in states] == ['Updating', 'Succeeded'], states
 
 
-def test_terminal_gets_one_live_line_with_state_and_elapsed_time(aks, service):
-    name = unique('w')
+def _create_on_a_terminal(aks, service, name, disable_progress_bar):
     service.config(op_seconds=2.5)
     master, slave = pty.openpty()
+    env = dict(aks.env, AZURE_CORE_DISABLE_PROGRESS_BAR=disable_progress_bar)
     try:
         process = subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
-                                    'microsoft.flux', '-o', 'none'], env=aks.env, stdin=slave, stdout=slave,
+                                    'microsoft.flux', '-o', 'none'], env=env, stdin=slave, stdout=slave,
                                    stderr=slave)
         os.close(slave)
         screen = _read_all(master, process)
@@ -84,8 +83,21 @@ def test_terminal_gets_one_live_line_with_state_and_elapsed_time(aks, service):
         service.config(op_seconds=1.0)
         os.close(master)
     assert process.returncode == 0, screen
-    assert "\rCreating '{}': Creating (".format(name) in screen
+    return screen
+
+
+def test_terminal_gets_one_live_line_with_state_and_elapsed_time(aks, service):
+    """az's own progress line (its spinner), as every long-running az command shows it."""
+    name = unique('w')
+    screen = _create_on_a_terminal(aks, service, name, 'false')
+    assert "Creating '{}': Creating (".format(name) in screen
     assert screen.count('\n') <= 1  # updated in place, not one line per poll
+
+
+def test_terminal_line_follows_azs_disable_progress_bar_setting(aks, service):
+    name = unique('w')
+    screen = _create_on_a_terminal(aks, service, name, 'true')
+    assert "Creating '{}'".format(name) not in screen and screen.count('\n') <= 1
 
 
 def _read_all(master, process, limit=60):
