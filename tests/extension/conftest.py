@@ -1,5 +1,4 @@
 """Fixtures for the extension's tests: the built wheel installed into a real az logged in to the emulator."""
-import json
 import os
 import subprocess
 import sys
@@ -10,7 +9,6 @@ import pytest
 from arm_emulator.azcli import AzCli
 
 ROOT = Path(__file__).resolve().parents[2]
-BATCH = Path(__file__).with_name('az_batch.py')
 
 
 @pytest.fixture(scope='session')
@@ -41,17 +39,3 @@ def service(emulator):
     emulator.admin.clear_faults()
     yield emulator.admin
     emulator.admin.clear_faults()
-
-
-def run_batch(cli, commands):
-    """Run az command lines in one process (see az_batch.py); returns one result dict per command."""
-    done = subprocess.run([sys.executable, str(BATCH)], input=json.dumps(commands), env=cli.env,
-                          capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-def extension_requests(admin, method=None):
-    """Requests the emulator received for extensions, optionally of one method."""
-    return [r for r in admin.requests()
-            if '/extensions' in r['path'] and (method is None or r['method'] == method)]

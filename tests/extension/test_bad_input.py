@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import pytest
 
-from .conftest import run_batch
+from .helpers import run_batch
 
 K8S = ['k8s-extension']
 AKS = ['aks', 'extension']

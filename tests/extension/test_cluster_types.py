@@ -2,8 +2,7 @@
 with a system-assigned identity as the official tool sends."""
 import pytest
 
-from .conftest import extension_requests
-from .test_lifecycle import RG, unique
+from .helpers import RG, extension_requests, unique
 
 CLUSTERS = {
     'appliances': ('Microsoft.ResourceConnector', 'demo-bridge', '2022-10-27', []),

@@ -1,19 +1,9 @@
 """Azure ML: on an Arc cluster the Relay namespace, hybrid connection and azureml_rw rule (and, on request, the
 Service Bus namespace), the settings derived from the cluster, a re-run that makes nothing new, an update that
 sends the connection strings again; on AKS the derived settings without a relay."""
-import hashlib
+from .helpers import ARC, RG, Arm, companion_writes, extension_requests, redacted, valid_name
 
-from .conftest import extension_requests
-from .test_companions_monitoring import Arm, _companion_writes
-from .test_lifecycle import RG, redacted
-
-ARC = ['--cluster-name', 'demo-arc', '--resource-group', RG, '--cluster-type', 'connectedClusters']
 NAME = 'azureml-kubernetes-connector'
-
-
-def valid_name(text, max_length):
-    name = ''.join(ch for ch in text if ch.isalnum())
-    return name if len(name) <= max_length else name[:max_length - 6] + hashlib.md5(text.encode()).hexdigest()[:6]
 
 
 def test_azureml_on_arc_makes_its_relay(aks, service, emulator):
@@ -68,7 +58,7 @@ def test_azureml_on_arc_makes_its_relay(aks, service, emulator):
     assert set(patch['configurationProtectedSettings']) == {
         'a', 'relayServerConnectionString', 'relayserver.relayConnectionString', 'serviceBusConnectionString',
         'servicebus.connectionString'}
-    assert [m for m, p in _companion_writes(service) if 'listKeys' not in p] == []
+    assert [m for m, p in companion_writes(service) if 'listKeys' not in p] == []
 
     # Re-running the create (after a delete, which leaves the relay) makes nothing new.
     assert aks.run('k8s-extension', 'delete', *ARC, '--name', NAME, '--yes').returncode == 0
@@ -76,7 +66,7 @@ def test_azureml_on_arc_makes_its_relay(aks, service, emulator):
     service.clear_requests()
     again = aks.run(*command, '--verbose', '-o', 'json')
     assert again.returncode == 0, again.stderr
-    assert [p for m, p in _companion_writes(service) if not p.endswith('/listKeys')] == []
+    assert [p for m, p in companion_writes(service) if not p.endswith('/listKeys')] == []
     assert 'Reusing Relay hybrid connection' in again.stderr
     aks.run('k8s-extension', 'delete', *ARC, '--name', NAME, '--yes')
 
@@ -94,5 +84,5 @@ def test_azureml_on_aks_derives_settings_without_a_relay(aks, service):
     assert settings['relayserver.enabled'] == 'false' and settings['nginxIngress.enabled'] == 'true'
     assert settings['domain'] == 'eastus.cloudapp.azure.com' and settings['location'] == 'eastus'
     assert 'relayserver.hybridConnectionResourceID' not in settings
-    assert _companion_writes(service) == []
+    assert companion_writes(service) == []
     aks.run('aks', 'extension', 'delete', '-g', RG, '-c', 'demo-aks', '-n', 'aml', '--yes')

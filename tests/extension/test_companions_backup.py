@@ -2,9 +2,7 @@
 account in another location refused before anything is sent."""
 import pytest
 
-from .conftest import extension_requests
-from .test_companions_monitoring import Arm
-from .test_lifecycle import RG, unique
+from .helpers import Arm, RG, extension_requests, unique
 
 STORAGE_API = '2023-05-01'
 LOCATION = 'configuration.backupStorageLocation.'

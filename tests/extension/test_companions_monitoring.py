@@ -6,46 +6,11 @@ import json
 import pytest
 import requests
 
-from .conftest import extension_requests
-from .test_lifecycle import RG, redacted
+from .helpers import ARC, RG, Arm, companion_writes, extension_requests, redacted
 
-ARC = ['--cluster-name', 'demo-arc', '--resource-group', RG, '--cluster-type', 'connectedClusters']
 LA_API = '2022-10-01'
 INSIGHTS_API = '2022-06-01'
 TAG = {'createdBy': 'aksext'}
-
-
-class Arm:
-    """Reads and seeds the emulator's ARM state directly (not through the az under test)."""
-
-    def __init__(self, emulator):
-        self.endpoint, self.admin = emulator.endpoint, emulator.admin
-        self.sub = emulator.endpoint['subscription']
-
-    def call(self, method, path, api_version, body=None):
-        return requests.request(method, self.endpoint['arm'].rstrip('/') + path, params={'api-version': api_version},
-                                json=body, headers={'Authorization': 'Bearer ' + self.admin.token()},
-                                verify=self.endpoint['ca_bundle'], timeout=30)
-
-    def get(self, path, api_version):
-        response = self.call('GET', path, api_version)
-        return response.json() if response.status_code == 200 else None
-
-    @property
-    def default_group(self):
-        return '/subscriptions/{}/resourceGroups/DefaultResourceGroup-EUS'.format(self.sub)
-
-    @property
-    def default_workspace(self):
-        return '{}/providers/Microsoft.OperationalInsights/workspaces/DefaultWorkspace-{}-EUS'.format(
-            self.default_group, self.sub)
-
-    def cluster(self, kind='Microsoft.Kubernetes/connectedClusters', name='demo-arc'):
-        return '/subscriptions/{}/resourceGroups/{}/providers/{}/{}'.format(self.sub, RG, kind, name)
-
-    def rule(self, cluster):
-        return '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-{}' \
-            .format(self.sub, RG, cluster)
 
 
 @pytest.fixture
@@ -57,12 +22,6 @@ def _extension_put(service):
     puts = extension_requests(service, 'PUT')
     assert len(puts) == 1
     return puts[0]
-
-
-def _companion_writes(service):
-    return [(r['method'], r['path']) for r in service.requests()
-            if r['method'] in ('PUT', 'DELETE', 'POST') and 'Microsoft.KubernetesConfiguration/' not in r['path']
-            and '/oauth2/' not in r['path'] and not r['path'].endswith('/sharedKeys')]
 
 
 def test_container_insights_docs_example_on_arc(aks, service, arm):
@@ -109,7 +68,7 @@ def test_container_insights_docs_example_on_arc(aks, service, arm):
     service.clear_requests()
     again = aks.run(*command, '--verbose', '-o', 'json')
     assert again.returncode == 0, again.stderr
-    assert _companion_writes(service) == []
+    assert companion_writes(service) == []
     assert 'Reusing Log Analytics workspace' in again.stderr and 'Created' not in again.stderr
 
     # Delete removes the association only, as the official tool does.
@@ -119,7 +78,7 @@ def test_container_insights_docs_example_on_arc(aks, service, arm):
     assert arm.get(association, INSIGHTS_API) is None
     assert arm.get(arm.rule('demo-arc'), INSIGHTS_API) is not None
     assert arm.get(arm.default_workspace, LA_API) is not None
-    assert [m for m, p in _companion_writes(service)] == ['DELETE']
+    assert [m for m, p in companion_writes(service)] == ['DELETE']
 
 
 def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
@@ -137,7 +96,7 @@ def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
                        '2015-11-01-preview')
     assert solution['properties']['workspaceResourceId'] == workspace_id
     assert solution['plan']['product'] == 'OMSGallery/ContainerInsights' and solution['tags'] == TAG
-    assert not [p for m, p in _companion_writes(service) if 'dataCollection' in p]
+    assert not [p for m, p in companion_writes(service) if 'dataCollection' in p]
     put = _extension_put(service)
     assert put['body']['properties']['configurationSettings']['amalogs.useAADAuth'] == 'false'
     protected = put['body']['properties']['configurationProtectedSettings']
@@ -147,7 +106,7 @@ def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
     assert protected['proxyEndpoint'] == protected['omsagent.proxy'] == protected['amalogs.proxy'] == proxy
     service.clear_requests()
     assert aks.run('k8s-extension', 'delete', '-n', 'azuremonitor-containers', *ARC, '--yes').returncode == 0
-    assert _companion_writes(service) == []  # legacy mode: no association to remove, the solution stays
+    assert companion_writes(service) == []  # legacy mode: no association to remove, the solution stays
 
 
 def test_skip_prerequisites_provisions_nothing(aks, service):
@@ -155,12 +114,12 @@ def test_skip_prerequisites_provisions_nothing(aks, service):
                    '--extension-type', 'microsoft.azuremonitor.containers',
                    '--configuration-settings', 'skipPrerequisites=true', 'amalogs.useAADAuth=true', '-o', 'json')
     assert done.returncode == 0, done.stderr
-    assert _companion_writes(service) == []
+    assert companion_writes(service) == []
     assert _extension_put(service)['body']['properties']['configurationSettings'] == {
         'skipPrerequisites': 'true', 'amalogs.useAADAuth': 'true'}
     service.clear_requests()
     assert aks.run('k8s-extension', 'delete', '-n', 'azuremonitor-containers', *ARC, '--yes').returncode == 0
-    assert _companion_writes(service) == []
+    assert companion_writes(service) == []
 
 
 @pytest.mark.parametrize('setting,message', [
@@ -196,7 +155,7 @@ def test_companion_that_cannot_be_made_stops_the_extension(aks, service, arm):
     # The re-run the message asks for reuses the workspace and completes.
     service.clear_requests()
     assert aks.run(*command).returncode == 0
-    assert [p.rsplit('/', 2)[-2] for m, p in _companion_writes(service)] == [
+    assert [p.rsplit('/', 2)[-2] for m, p in companion_writes(service)] == [
         'dataCollectionRules', 'dataCollectionRuleAssociations']
     aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC, '--yes')
 
@@ -214,7 +173,7 @@ def test_defender_default_workspace_and_key(aks, service, arm):
         'omsagent.secret.wsid': redacted(workspace['properties']['customerId']),
         'amalogs.secret.wsid': redacted(workspace['properties']['customerId']),
         'omsagent.secret.key': redacted(key), 'amalogs.secret.key': redacted(key)}
-    assert not [p for m, p in _companion_writes(service) if 'dataCollection' in p]
+    assert not [p for m, p in companion_writes(service) if 'dataCollection' in p]
     aks.run('k8s-extension', 'delete', '--name', 'microsoft.azuredefender.kubernetes', *ARC, '--yes')
 
 
@@ -223,7 +182,7 @@ def test_missing_arc_cluster_is_named_before_anything_is_made(aks, service):
                    '--resource-group', RG, '--cluster-type', 'connectedClusters',
                    '--extension-type', 'Microsoft.AzureMonitor.Containers')
     assert done.returncode == 3 and 'Cluster not found' in done.stderr and 'Traceback' not in done.stderr
-    assert _companion_writes(service) == [] and extension_requests(service, 'PUT') == []
+    assert companion_writes(service) == [] and extension_requests(service, 'PUT') == []
 
 
 def test_data_collection_settings_go_into_the_rule(aks, service, arm):
@@ -242,5 +201,5 @@ def test_data_collection_settings_go_into_the_rule(aks, service, arm):
     # The same command again: the rule is as wanted and is not written again.
     service.clear_requests()
     assert aks.run(*command).returncode == 0
-    assert _companion_writes(service) == []
+    assert companion_writes(service) == []
     aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC, '--yes')

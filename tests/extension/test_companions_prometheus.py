@@ -3,9 +3,7 @@ default Azure Monitor workspace, the data collection endpoint, rule and associat
 a re-run makes nothing new; delete removes what aksext made and leaves a user's own rule alone."""
 import json
 
-from .conftest import extension_requests
-from .test_companions_monitoring import ARC, Arm, _companion_writes
-from .test_lifecycle import RG
+from .helpers import ARC, Arm, RG, companion_writes, extension_requests
 
 INSIGHTS_API = '2022-06-01'
 RULES_API = '2023-03-01'
@@ -55,7 +53,7 @@ def test_prometheus_docs_example_on_arc(aks, service, emulator):
     service.clear_requests()
     again = aks.run(*command, '-o', 'json')
     assert again.returncode == 0, again.stderr
-    assert _companion_writes(service) == []
+    assert companion_writes(service) == []
 
     gone = aks.run('k8s-extension', 'delete', *ARC, '-n', 'azuremonitor-metrics', '--yes')
     assert gone.returncode == 0, gone.stderr
@@ -90,5 +88,5 @@ def test_prometheus_with_a_workspace_and_grafana(aks, service, emulator):
     assert rule['location'] == 'westeurope'
     service.clear_requests()
     assert aks.run(*command, '-o', 'json').returncode == 0
-    assert _companion_writes(service) == []
+    assert companion_writes(service) == []
     assert aks.run('k8s-extension', 'delete', *ARC, '-n', 'azuremonitor-metrics', '--yes').returncode == 0

@@ -5,8 +5,7 @@ import subprocess
 
 import pytest
 
-from .conftest import extension_requests
-from .test_lifecycle import RG, unique
+from .helpers import RG, extension_requests, unique
 
 ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
 AKS = ['-g', RG, '-c', 'demo-aks', '--cluster-type', 'managedClusters']

@@ -1,8 +1,7 @@
 """Extension-type discovery commands, and the checks create makes against the types API."""
 import pytest
 
-from .conftest import extension_requests
-from .test_lifecycle import RG, unique
+from .helpers import RG, extension_requests, unique
 
 TYPES_API = '2024-11-01-preview'
 SUB_PATH = '/providers/Microsoft.KubernetesConfiguration/locations/eastus/extensionTypes'

@@ -3,8 +3,7 @@ import re
 
 import pytest
 
-from .conftest import extension_requests
-from .test_lifecycle import RG, unique
+from .helpers import RG, extension_requests, unique
 
 ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
 EXTENSION_PATH = r'/extensions/{}$'

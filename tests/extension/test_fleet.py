@@ -13,7 +13,7 @@ import pytest
 from arm_emulator.azcli import AzCli
 from arm_emulator.control import EmulatorProcess
 
-from .conftest import run_batch
+from .helpers import run_batch
 
 GRAPH = '/providers/Microsoft.ResourceGraph/resources'
 CLEAN = dict(stopped_share=0, sp_share=0, not_ready_share=0, failed_share=0)

@@ -4,7 +4,7 @@ import re
 import pytest
 import yaml
 
-from .conftest import run_batch
+from .helpers import run_batch
 
 K8S_COMMON = ['--resource-group', '-g', '--cluster-name', '-c', '--cluster-type', '-t', '--cluster-resource-provider',
               '--cluster-rp', '--name', '-n']

@@ -1,35 +1,11 @@
 """Create, list, show, update, wait and delete through the real az command line against the emulator, checking
 what reached the service and what the user saw."""
-import hashlib
 import json
 import subprocess
-import uuid
 
 import pytest
 
-from .conftest import extension_requests
-
-RG = 'demo-rg'
-AKS_CLUSTER = 'demo-aks'
-ARC_CLUSTER = 'demo-arc'
-API_VERSION = '2025-03-01'
-
-
-def unique(prefix):
-    return '{}-{}'.format(prefix, uuid.uuid4().hex[:6])
-
-
-def redacted(value):
-    return '<redacted sha256:{}>'.format(hashlib.sha256(value.encode()).hexdigest()[:16])
-
-
-def k8s(verb, name=None, cluster=AKS_CLUSTER, cluster_type='managedClusters'):
-    args = ['k8s-extension', verb, '-g', RG, '-c', cluster, '--cluster-type', cluster_type]
-    return args + (['-n', name] if name else [])
-
-
-def aks_ext(verb, name=None):
-    return ['aks', 'extension', verb, '-g', RG, '-c', AKS_CLUSTER] + (['-n', name] if name else [])
+from .helpers import AKS_CLUSTER, API_VERSION, ARC_CLUSTER, RG, aks_ext, extension_requests, k8s, redacted, unique
 
 
 def test_create_with_settings_files_waits_for_succeeded(aks, service, tmp_path):

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from .conftest import extension_requests
-from .test_lifecycle import RG, unique
+from .helpers import RG, extension_requests, unique
 
 OLD_AKS = 'compat-aks'   # Kubernetes 1.28.5
 GKE = 'compat-gke'       # Arc, GKE, 1.27.3

@@ -3,8 +3,7 @@ import json
 
 import pytest
 
-from .conftest import extension_requests
-from .test_lifecycle import RG, unique
+from .helpers import RG, extension_requests, unique
 
 SECRET_A = 'Zq9-secret-value-A-7731'
 SECRET_B = 'Xr4-secret-value-B-9902'

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_companions_monitoring import Arm
-from .test_lifecycle import RG, unique
+from .helpers import RG, Arm, unique, valid_name
 
 ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
 AKS = ['-g', RG, '-c', 'demo-aks', '--cluster-type', 'managedClusters']
@@ -14,7 +13,6 @@ LA_API, RELAY_API, BUS_API = '2020-08-01', '2017-04-01', '2021-11-01'
 
 def _relay_and_bus(arm):
     base = 'demo-arc-{}-{}'.format(arm.sub, RG)
-    from .test_companions_azureml import valid_name
     group = '/subscriptions/{}/resourceGroups/{}/providers'.format(arm.sub, RG)
     relay = '{}/Microsoft.Relay/namespaces/{}/hybridConnections/demo-arc/authorizationRules/azureml_rw'.format(
         group, valid_name(base + '-relay', 50))

@@ -1,8 +1,7 @@
 """Rules of well-known extension types and the AKS preflight: a refused create or update sends no PUT or PATCH."""
 import pytest
 
-from .conftest import extension_requests, run_batch
-from .test_lifecycle import RG, unique
+from .helpers import RG, extension_requests, run_batch, unique
 
 WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/logs/providers/'
              'Microsoft.OperationalInsights/workspaces/ws1')
