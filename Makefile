@@ -10,7 +10,7 @@ PIP_VERSION := 26.3
 LINT_VENV := .venv-lint
 LINT_STAMP := $(LINT_VENV)/.installed-$(shell cksum < requirements-lint.txt | cut -d' ' -f1)
 
-.PHONY: demo test lint emulator bench record wheel clean
+.PHONY: demo test unit lint emulator bench record wheel clean
 
 $(STAMP): requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,13 @@ demo: $(WHEEL)
 	$(BIN)/python scripts/demo.py --wheel $(WHEEL)
 	$(BIN)/python scripts/demo_fleet.py --wheel $(WHEEL)
 
-test: lint $(WHEEL)
-	AKSEXT_WHEEL=$(WHEEL) $(BIN)/python -m pytest -n 2 -q tests
+# `make test K=<expr>` runs only the tests whose names match (pytest -k), without the lint.
+test: $(if $(K),,lint) $(WHEEL)
+	AKSEXT_WHEEL=$(WHEEL) $(BIN)/python -m pytest -n 2 -q tests $(if $(K),-k '$(K)')
+
+# The in-process tests: no az, no emulator, a few seconds.
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit $(if $(K),-k '$(K)')
 
 emulator: $(WHEEL)
 	$(BIN)/python scripts/emulator.py --wheel $(WHEEL)
