@@ -9,7 +9,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import certs, seed
+from . import seed
+from .frontdoor import certs
 from .server import build_app, quiet_access_log
 from .service import Service
 from .store import Store

@@ -3,8 +3,9 @@ import json
 
 from aiohttp import web
 
-from . import catalog, clusters, errors, extension_model, fleet, seed
-from .errors import json_response
+from . import catalog, clusters, extension_model, fleet, seed
+from .frontdoor import errors
+from .frontdoor.errors import json_response
 
 CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'token_seconds', 'throttle_scale', 'graph_page_size')
 

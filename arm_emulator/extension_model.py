@@ -5,7 +5,8 @@ import datetime
 import json
 import uuid
 
-from . import catalog, errors
+from . import catalog
+from .frontdoor import errors
 
 EXTENSION_TYPE = 'Microsoft.KubernetesConfiguration/extensions'
 AUTO_UPGRADE_WITH_VERSION = ('AutoUpgradeMinorVersion cannot be set to true when a Version is provided. Set '

@@ -2,9 +2,10 @@
 and the operation-status resource, answered asynchronously like the real service."""
 import json
 
-from . import clusters, errors, extension_model, operations
-from .apiversions import EXTENSIONS
-from .errors import json_response
+from . import clusters, extension_model, operations
+from .frontdoor import errors
+from .frontdoor.apiversions import EXTENSIONS
+from .frontdoor.errors import json_response
 from .service import KUBERNETES_CONFIGURATION
 
 EXTENSIONS_PATH = clusters.CLUSTER + r'/providers/Microsoft\.KubernetesConfiguration/extensions'

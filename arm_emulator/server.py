@@ -3,10 +3,11 @@ import logging
 
 from aiohttp import web
 
-from . import (clusters, errors, extension_types, extensions, faults, generic, groups, monitoring_providers,
-               providers, requestlog, resourcegraph, subscriptions, throttling)
+from . import (clusters, extension_types, extensions, generic, groups, monitoring_providers, providers, resourcegraph,
+               subscriptions)
+from .frontdoor import errors, faults, requestlog, throttling
 from .admin import Admin
-from .router import Router
+from .frontdoor.router import Router
 
 # generic comes before clusters: a cluster's route pattern would also match a workspace's path; likewise
 # monitoring_providers before providers and generic, and resourcegraph before generic.

@@ -74,5 +74,5 @@ def test_a_secret_starting_with_a_dash_reaches_azure_ad_as_the_password(az, emul
 
 
 def test_generated_secrets_never_start_with_a_dash():
-    from arm_emulator.identity import client_secret
+    from arm_emulator.frontdoor.identity import client_secret
     assert not any(client_secret().startswith('-') for _ in range(2000))

@@ -13,7 +13,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from arm_emulator.requestlog import PROTECTED, replace_protected
+from arm_emulator.frontdoor.requestlog import PROTECTED, replace_protected
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
