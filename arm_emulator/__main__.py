@@ -12,8 +12,8 @@ from aiohttp import web
 from . import seed
 from .frontdoor import certs
 from .server import build_app, quiet_access_log
-from .service import Service
-from .store import Store
+from .state.service import Service
+from .state.store import Store
 
 
 def parse_args(argv=None):

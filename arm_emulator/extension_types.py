@@ -7,7 +7,7 @@ from . import catalog, clusters
 from .frontdoor import errors
 from .frontdoor.apiversions import EXTENSION_TYPES
 from .frontdoor.errors import json_response
-from .service import KUBERNETES_CONFIGURATION
+from .state.service import KUBERNETES_CONFIGURATION
 
 LOCATION = (r'/subscriptions/(?P<sub>[^/]+)/providers/Microsoft\.KubernetesConfiguration/locations/(?P<location>[^/]+)'
             r'/extensionTypes')

@@ -6,7 +6,7 @@ from . import clusters, extension_model, operations
 from .frontdoor import errors
 from .frontdoor.apiversions import EXTENSIONS
 from .frontdoor.errors import json_response
-from .service import KUBERNETES_CONFIGURATION
+from .state.service import KUBERNETES_CONFIGURATION
 
 EXTENSIONS_PATH = clusters.CLUSTER + r'/providers/Microsoft\.KubernetesConfiguration/extensions'
 EXTENSION = EXTENSIONS_PATH + r'/(?P<ext>[^/]+)'

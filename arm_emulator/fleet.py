@@ -9,7 +9,7 @@ import random
 import uuid
 
 from . import catalog, clusters, extension_model, groups
-from .service import KUBERNETES_CONFIGURATION
+from .state.service import KUBERNETES_CONFIGURATION
 
 DEFAULTS = {'subscriptions': 1, 'groups': 4, 'clusters': 100, 'arc_share': 0.3, 'stopped_share': 0.02,
             'sp_share': 0.02, 'not_ready_share': 0.01, 'extensions_per_cluster': 2, 'failed_share': 0.05,

@@ -4,7 +4,7 @@ that AKS manages (users may only read it); extensions provider registered."""
 import uuid
 
 from . import catalog, clusters, extension_model, groups
-from .service import KUBERNETES_CONFIGURATION
+from .state.service import KUBERNETES_CONFIGURATION
 
 DEMO_GROUP = 'demo-rg'
 DEMO_LOCATION = 'eastus'

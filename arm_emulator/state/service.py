@@ -2,8 +2,8 @@
 import time
 from urllib.parse import urlencode
 
-from .frontdoor import errors
-from .frontdoor.identity import TOKEN_LIFETIME, Identity, ensure_identity
+from ..frontdoor import errors
+from ..frontdoor.identity import TOKEN_LIFETIME, Identity, ensure_identity
 
 DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100, 'token_seconds': None,
                   'throttle_scale': 1.0, 'graph_page_size': 1000}
