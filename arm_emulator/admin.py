@@ -3,7 +3,10 @@ import json
 
 from aiohttp import web
 
-from . import catalog, clusters, extension_model, fleet, seed
+from .resources.extension_types import catalog
+from .resources import clusters
+from .resources.extensions import model as extension_model
+from . import fleet, seed
 from .frontdoor import errors
 from .frontdoor.errors import json_response
 

@@ -3,7 +3,9 @@ identity, an AKS cluster on a service principal, an Arc connected cluster, and a
 that AKS manages (users may only read it); extensions provider registered."""
 import uuid
 
-from . import catalog, clusters, extension_model, groups
+from .resources.extension_types import catalog
+from .resources import clusters, groups
+from .resources.extensions import model as extension_model
 from .state.service import KUBERNETES_CONFIGURATION
 
 DEMO_GROUP = 'demo-rg'

@@ -3,8 +3,11 @@ import logging
 
 from aiohttp import web
 
-from . import (clusters, extension_types, extensions, generic, groups, monitoring_providers, providers, resourcegraph,
-               subscriptions)
+from .resources import clusters, groups, monitoring as monitoring_providers, providers, subscriptions
+from .resources.extension_types import routes as extension_types
+from .resources.extensions import routes as extensions
+from .resources.companions import routes as generic
+from .resources.resourcegraph import routes as resourcegraph
 from .frontdoor import errors, faults, requestlog, throttling
 from .admin import Admin
 from .frontdoor.router import Router

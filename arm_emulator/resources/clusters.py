@@ -5,8 +5,8 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from .frontdoor import apiversions, errors
-from .frontdoor.errors import json_response
+from ..frontdoor import apiversions, errors
+from ..frontdoor.errors import json_response
 from .groups import GROUP
 
 CLUSTER = GROUP + r'/providers/(?P<rp>[^/]+)/(?P<ctype>[^/]+)/(?P<cluster>[^/]+)'

@@ -6,7 +6,7 @@ the outcome. A restarted emulator therefore finishes operations that were in fli
 """
 import uuid
 
-from . import extension_model
+from . import model
 
 TERMINAL = ('Succeeded', 'Failed', 'Canceled')
 
@@ -22,14 +22,14 @@ def start(service, key, doc, kind, failure=None):
                    planned.get('message') or 'The extension operation failed.')
     now = service.clock()
     if planned and planned.get('progress'):
-        doc['statuses'] = extension_model.progress_statuses(planned['progress'])
+        doc['statuses'] = model.progress_statuses(planned['progress'])
     op = {'id': str(uuid.uuid4()), 'extKey': key, 'extId': doc['id'], 'kind': kind, 'started': now,
           'deadline': now + float(service.config['op_seconds']), 'done': False,
           'outcome': failure[0] if failure else 'Succeeded',
           'code': failure[1] if failure else None, 'message': failure[2] if failure else None}
     service.store.put('operations', op['id'], op, ext_key=key)
     doc['operation'] = op['id']
-    doc['provisioningState'] = extension_model.RUNNING_STATES[kind]
+    doc['provisioningState'] = model.RUNNING_STATES[kind]
     return op['id']
 
 
@@ -43,7 +43,7 @@ def _apply(op, doc):
         doc['statuses'], doc['errorInfo'] = [], None
     else:
         doc.pop('pendingVersion', None)
-        doc['statuses'] = extension_model.failure_statuses(op['message'])
+        doc['statuses'] = model.failure_statuses(op['message'])
         doc['errorInfo'] = {'code': op['code'], 'message': op['message']}
     doc['operation'] = None
     return doc
@@ -92,7 +92,7 @@ def settle_pending(service, cluster_key=None):
 def status_body(service, op):
     op = settle(service, op)
     body = {'id': op['extId'] + '/operations/' + op['id'], 'name': op['id'],
-            'status': op['outcome'] if op['done'] else extension_model.RUNNING_STATES[op['kind']],
+            'status': op['outcome'] if op['done'] else model.RUNNING_STATES[op['kind']],
             'properties': {}, 'error': None}
     if op['done'] and op['outcome'] != 'Succeeded':
         body['error'] = {'code': op['code'], 'message': op['message']}

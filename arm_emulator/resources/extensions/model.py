@@ -5,8 +5,8 @@ import datetime
 import json
 import uuid
 
-from . import catalog
-from .frontdoor import errors
+from ..extension_types import catalog
+from ...frontdoor import errors
 
 EXTENSION_TYPE = 'Microsoft.KubernetesConfiguration/extensions'
 AUTO_UPGRADE_WITH_VERSION = ('AutoUpgradeMinorVersion cannot be set to true when a Version is provided. Set '

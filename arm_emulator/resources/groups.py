@@ -1,7 +1,7 @@
 """Resource groups. Deleting one deletes the clusters and extensions inside it, as ARM does."""
-from .frontdoor import errors
-from .frontdoor.apiversions import RESOURCE_MANAGER
-from .frontdoor.errors import json_response
+from ..frontdoor import errors
+from ..frontdoor.apiversions import RESOURCE_MANAGER
+from ..frontdoor.errors import json_response
 
 GROUPS = r'/subscriptions/(?P<sub>[^/]+)/resourcegroups'
 GROUP = GROUPS + r'/(?P<rg>[^/]+)'

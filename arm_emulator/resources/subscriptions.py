@@ -1,6 +1,6 @@
 """The subscription and tenant listings az login and az account read."""
-from .frontdoor.apiversions import SUBSCRIPTIONS
-from .frontdoor.errors import json_response
+from ..frontdoor.apiversions import SUBSCRIPTIONS
+from ..frontdoor.errors import json_response
 
 SUB = r'/subscriptions/(?P<sub>[^/]+)'
 

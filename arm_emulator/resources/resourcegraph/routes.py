@@ -13,9 +13,10 @@ import time
 import uuid
 from collections import OrderedDict
 
-from . import kql, operations
-from .frontdoor import errors
-from .frontdoor.errors import json_response
+from . import kql
+from ..extensions import operations
+from ...frontdoor import errors
+from ...frontdoor.errors import json_response
 
 API_VERSIONS = ('2019-04-01', '2020-04-01-preview', '2021-03-01', '2022-10-01', '2024-04-01')
 MAX_PAGE = 1000

@@ -4,9 +4,9 @@ rule association on a cluster, a role assignment on a workspace). PUT answers at
 Succeeded; a parent (resource group, parent resource, scope resource) must exist, as in ARM."""
 import datetime
 
-from .frontdoor import errors
-from .frontdoor.errors import json_response
-from .resource_types import ACTIONS, CREATED_WITH_200, IMPLICIT_CHILDREN, NAMESPACES, NO_PROVISIONING_STATE, TYPES
+from ...frontdoor import errors
+from ...frontdoor.errors import json_response
+from .types import ACTIONS, CREATED_WITH_200, IMPLICIT_CHILDREN, NAMESPACES, NO_PROVISIONING_STATE, TYPES
 
 _NS = '|'.join(name.replace('.', r'\.') for name in NAMESPACES)
 # An optional parent resource (ns/type/name) before the namespace makes the path an extension resource on it.

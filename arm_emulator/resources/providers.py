@@ -7,9 +7,9 @@ be exercised. An unknown namespace is 404 InvalidResourceNamespace, as on ARM.
 A subscription starts with Microsoft.KubernetesConfiguration NotRegistered (as a fresh one does) and every other
 namespace Registered; `register` and `unregister` change that per namespace (see Service.provider_state)."""
 
-from .frontdoor import apiversions, errors
-from .frontdoor.apiversions import RESOURCE_MANAGER
-from .frontdoor.errors import json_response
+from ..frontdoor import apiversions, errors
+from ..frontdoor.apiversions import RESOURCE_MANAGER
+from ..frontdoor.errors import json_response
 
 PROVIDERS = r'/subscriptions/(?P<sub>[^/]+)/providers'
 

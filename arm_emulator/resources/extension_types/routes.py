@@ -3,11 +3,12 @@
 2023-05-01-preview and later answer the shapes the live service recorded (flat ``clusterScopeSettings``);
 2022-01-15-preview answers its older shape (``releaseTrains``, ``clusterTypes``, versions grouped per train).
 """
-from . import catalog, clusters
-from .frontdoor import errors
-from .frontdoor.apiversions import EXTENSION_TYPES
-from .frontdoor.errors import json_response
-from .state.service import KUBERNETES_CONFIGURATION
+from . import catalog
+from .. import clusters
+from ...frontdoor import errors
+from ...frontdoor.apiversions import EXTENSION_TYPES
+from ...frontdoor.errors import json_response
+from ...state.service import KUBERNETES_CONFIGURATION
 
 LOCATION = (r'/subscriptions/(?P<sub>[^/]+)/providers/Microsoft\.KubernetesConfiguration/locations/(?P<location>[^/]+)'
             r'/extensionTypes')

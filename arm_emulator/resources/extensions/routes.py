@@ -2,11 +2,12 @@
 and the operation-status resource, answered asynchronously like the real service."""
 import json
 
-from . import clusters, extension_model, operations
-from .frontdoor import errors
-from .frontdoor.apiversions import EXTENSIONS
-from .frontdoor.errors import json_response
-from .state.service import KUBERNETES_CONFIGURATION
+from .. import clusters
+from . import model, operations
+from ...frontdoor import errors
+from ...frontdoor.apiversions import EXTENSIONS
+from ...frontdoor.errors import json_response
+from ...state.service import KUBERNETES_CONFIGURATION
 
 EXTENSIONS_PATH = clusters.CLUSTER + r'/providers/Microsoft\.KubernetesConfiguration/extensions'
 EXTENSION = EXTENSIONS_PATH + r'/(?P<ext>[^/]+)'
@@ -63,7 +64,7 @@ def _start(service, key, doc, kind, protected=None):
     """Resolve the version to install and start the operation; returns the operation id."""
     failure = None
     if kind != 'delete':
-        version, problem = extension_model.resolve_version(doc)
+        version, problem = model.resolve_version(doc)
         if problem:
             failure = ('Failed', 'ExtensionOperationFailed', problem)
         else:
@@ -81,15 +82,15 @@ async def put_extension(service, call):
     if existing is not None:
         extension_id = existing['id']
     body = call.body if isinstance(call.body, dict) else {}
-    doc = extension_model.new_doc(extension_id, extension_id.rsplit('/', 1)[1], kind, body, service.clock(),
+    doc = model.new_doc(extension_id, extension_id.rsplit('/', 1)[1], kind, body, service.clock(),
                                   service.tenant, existing)
-    extension_model.check_cluster_type(doc['extensionType'], kind)
+    model.check_cluster_type(doc['extensionType'], kind)
     if existing is not None:
-        extension_model.check_immutables(existing, doc, body)
+        model.check_immutables(existing, doc, body)
     protected = (body.get('properties') or {}).get('configurationProtectedSettings') or {}
     with service.store.transaction():
         op_id = _start(service, key, doc, 'update' if existing else 'create', protected)
-    return json_response(extension_model.render(doc, call.api_version), status=200 if existing else 201,
+    return json_response(model.render(doc, call.api_version), status=200 if existing else 201,
                          headers=_lro_headers(service, call, extension_id, op_id))
 
 
@@ -104,18 +105,18 @@ def _existing(service, call):
 
 async def get_extension(service, call):
     _, doc = _existing(service, call)
-    return json_response(extension_model.render(doc, call.api_version), headers=_headers(call))
+    return json_response(model.render(doc, call.api_version), headers=_headers(call))
 
 
 async def patch_extension(service, call):
     service.require_registration(KUBERNETES_CONFIGURATION)
     key, doc = _existing(service, call)
     _refuse_if_busy(doc)
-    doc = extension_model.patched_doc(doc, call.body, service.clock())
-    protected = extension_model.merged_protected(service.store.protected_settings(key), call.body)
+    doc = model.patched_doc(doc, call.body, service.clock())
+    protected = model.merged_protected(service.store.protected_settings(key), call.body)
     with service.store.transaction():
         op_id = _start(service, key, doc, 'update', protected)
-    return json_response(extension_model.render(doc, call.api_version), status=202,
+    return json_response(model.render(doc, call.api_version), status=202,
                          headers=_lro_headers(service, call, doc['id'], op_id))
 
 
@@ -147,7 +148,7 @@ async def list_extensions(service, call):
     next_link = None
     if more:
         next_link = service.url(call.path, **{'api-version': call.api_version, '$skipToken': str(skip + page_size)})
-    return json_response({'value': [extension_model.render(doc, call.api_version) for doc in docs],
+    return json_response({'value': [model.render(doc, call.api_version) for doc in docs],
                           'nextLink': next_link}, headers=_headers(call))
 
 
