@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import seed
+from .harness import seed
 from .frontdoor import certs
 from .server import build_app, quiet_access_log
 from .state.service import Service

@@ -9,7 +9,7 @@ from .resources.extensions import routes as extensions
 from .resources.companions import routes as generic
 from .resources.resourcegraph import routes as resourcegraph
 from .frontdoor import errors, faults, requestlog, throttling
-from .admin import Admin
+from .harness.admin import Admin
 from .frontdoor.router import Router
 
 # generic comes before clusters: a cluster's route pattern would also match a workspace's path; likewise

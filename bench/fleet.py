@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / 'bench'))
 
-from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
+from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
 from run import _PEAK_PROBE  # noqa: E402
 
 CLEAN = dict(stopped_share=0, sp_share=0, not_ready_share=0, failed_share=0)

@@ -10,8 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
+from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
 
 RG, CLUSTER = 'demo-rg', 'demo-aks'
 

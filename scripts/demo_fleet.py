@@ -14,8 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
+from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
 from demo import run, show  # noqa: E402  (scripts/ is on sys.path when this file runs)
 
 ROLLOUT = ['k8s-extension', 'rollout', '-g', 'web-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',

@@ -7,8 +7,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
+from arm_emulator.harness.azcli import AzCli, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
 
 
 def main():

@@ -59,7 +59,7 @@ class AdminClient:
         return self._call('POST', 'bulk-extensions', spec)
 
     def seed_fleet(self, **spec):
-        """Add a fleet of clusters with extensions (see arm_emulator/fleet.py); returns the counts."""
+        """Add a fleet of clusters with extensions (see arm_emulator/harness/fleet.py); returns the counts."""
         return self._call('POST', 'fleet', spec)
 
     def throttled(self):
@@ -119,7 +119,7 @@ class EmulatorProcess:
     def start(self):
         if self.process is not None:
             raise RuntimeError('emulator already running')
-        root = Path(__file__).resolve().parents[1]
+        root = Path(__file__).resolve().parents[2]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get('PYTHONPATH')])))
         self.process = subprocess.Popen(self._command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                         env=env, stdin=subprocess.DEVNULL)

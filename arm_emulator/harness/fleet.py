@@ -8,10 +8,10 @@ seeding 2,000 clusters takes a second, not minutes.
 import random
 import uuid
 
-from .resources.extension_types import catalog
-from .resources import clusters, groups
-from .resources.extensions import model as extension_model
-from .state.service import KUBERNETES_CONFIGURATION
+from ..resources.extension_types import catalog
+from ..resources import clusters, groups
+from ..resources.extensions import model as extension_model
+from ..state.service import KUBERNETES_CONFIGURATION
 
 DEFAULTS = {'subscriptions': 1, 'groups': 4, 'clusters': 100, 'arc_share': 0.3, 'stopped_share': 0.02,
             'sp_share': 0.02, 'not_ready_share': 0.01, 'extensions_per_cluster': 2, 'failed_share': 0.05,

@@ -3,10 +3,10 @@ identity, an AKS cluster on a service principal, an Arc connected cluster, and a
 that AKS manages (users may only read it); extensions provider registered."""
 import uuid
 
-from .resources.extension_types import catalog
-from .resources import clusters, groups
-from .resources.extensions import model as extension_model
-from .state.service import KUBERNETES_CONFIGURATION
+from ..resources.extension_types import catalog
+from ..resources import clusters, groups
+from ..resources.extensions import model as extension_model
+from ..state.service import KUBERNETES_CONFIGURATION
 
 DEMO_GROUP = 'demo-rg'
 DEMO_LOCATION = 'eastus'

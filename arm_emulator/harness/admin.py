@@ -3,12 +3,12 @@ import json
 
 from aiohttp import web
 
-from .resources.extension_types import catalog
-from .resources import clusters
-from .resources.extensions import model as extension_model
+from ..resources.extension_types import catalog
+from ..resources import clusters
+from ..resources.extensions import model as extension_model
 from . import fleet, seed
-from .frontdoor import errors
-from .frontdoor.errors import json_response
+from ..frontdoor import errors
+from ..frontdoor.errors import json_response
 
 CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'token_seconds', 'throttle_scale', 'graph_page_size')
 

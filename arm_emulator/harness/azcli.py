@@ -1,8 +1,8 @@
 """Connect the real ``az`` CLI to a running emulator: an isolated config dir, a custom cloud pointing at the
 emulator, a CA bundle trusting it, and a service-principal login.
 
-``python -m arm_emulator.azcli env --data-dir DIR --config-dir CFG`` logs in and prints the ``export`` lines a
-user sources to run their own az against the emulator.
+``python -m arm_emulator.harness.azcli env --data-dir DIR --config-dir CFG`` logs in and prints the ``export``
+lines a user sources to run their own az against the emulator.
 """
 import argparse
 import json
@@ -127,7 +127,7 @@ def fresh_folder(path):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog='python -m arm_emulator.azcli')
+    parser = argparse.ArgumentParser(prog='python -m arm_emulator.harness.azcli')
     commands = parser.add_subparsers(dest='command', required=True)
     env = commands.add_parser('env', help='log in to a running emulator and print the environment for az')
     env.add_argument('--data-dir', required=True, type=Path, help="the emulator's data directory")
