@@ -5,9 +5,34 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from ..frontdoor import apiversions, errors
+from ..frontdoor import errors
 from ..frontdoor.errors import json_response
 from .groups import GROUP
+
+# The api-versions the service accepts per cluster type (Kind.api_versions below; providers.py lists them too).
+MANAGED_CLUSTERS = (
+    '2026-08-01', '2026-06-01', '2026-04-01', '2026-02-01', '2025-10-01', '2025-08-01', '2025-07-01', '2025-05-01',
+    '2025-04-01', '2025-03-01', '2025-02-01', '2025-01-01', '2024-10-01', '2024-09-01', '2024-08-01', '2024-07-01',
+    '2024-06-01', '2024-05-01', '2024-02-01', '2024-01-01', '2023-11-01', '2023-10-01', '2023-09-01', '2023-08-01',
+    '2023-07-01', '2023-06-01', '2023-05-01', '2023-04-01', '2023-03-01', '2023-02-01', '2023-01-01', '2022-11-01',
+    '2022-09-01', '2022-08-01', '2022-07-01', '2022-06-01', '2022-04-01', '2022-03-01', '2022-02-01', '2022-01-01',
+    '2021-10-01', '2021-09-01', '2021-08-01', '2021-07-01', '2021-05-01', '2021-03-01', '2021-02-01', '2020-12-01',
+    '2026-05-02-preview', '2026-03-02-preview', '2025-10-02-preview', '2025-08-02-preview', '2025-06-02-preview',
+    '2025-05-02-preview', '2025-04-02-preview', '2025-03-02-preview', '2025-02-02-preview', '2025-01-02-preview',
+    '2024-10-02-preview', '2024-09-02-preview', '2024-07-02-preview', '2024-06-02-preview', '2024-05-02-preview')
+
+CONNECTED_CLUSTERS = ('2025-08-01-preview', '2024-12-01-preview', '2024-07-15-preview', '2024-07-01-preview',
+                      '2024-06-01-preview', '2024-02-01-preview', '2024-01-01', '2023-11-01-preview',
+                      '2022-10-01-preview', '2022-05-01-preview', '2021-10-01', '2021-04-01-preview', '2021-03-01',
+                      '2020-01-01-preview')
+
+APPLIANCES = ('2025-03-01-preview', '2022-10-27', '2022-04-15-preview', '2021-10-31-preview', '2021-02-01-preview')
+
+PROVISIONED_CLUSTERS = ('2024-01-01', '2023-11-15-preview', '2022-09-01-preview', '2022-05-01-preview')
+
+FLEETS = ('2026-06-01', '2026-02-01-preview', '2025-08-01-preview', '2025-04-01-preview', '2025-03-01',
+          '2024-05-02-preview', '2024-04-01', '2024-02-02-preview', '2023-10-15', '2023-08-15-preview',
+          '2023-06-15-preview', '2023-03-15-preview', '2022-09-02-preview', '2022-07-02-preview', '2022-06-02-preview')
 
 CLUSTER = GROUP + r'/providers/(?P<rp>[^/]+)/(?P<ctype>[^/]+)/(?P<cluster>[^/]+)'
 
@@ -81,15 +106,15 @@ def _fleet(name, location, values):
 
 
 KINDS = {(kind.rp.lower(), kind.resource.lower()): kind for kind in (
-    Kind('Microsoft.ContainerService', 'managedClusters', apiversions.MANAGED_CLUSTERS,
+    Kind('Microsoft.ContainerService', 'managedClusters', MANAGED_CLUSTERS,
          'Microsoft.ContainerService/ManagedClusters', _aks),
-    Kind('Microsoft.Kubernetes', 'connectedClusters', apiversions.CONNECTED_CLUSTERS,
+    Kind('Microsoft.Kubernetes', 'connectedClusters', CONNECTED_CLUSTERS,
          'Microsoft.Kubernetes/connectedClusters', _connected),
-    Kind('Microsoft.ResourceConnector', 'appliances', apiversions.APPLIANCES,
+    Kind('Microsoft.ResourceConnector', 'appliances', APPLIANCES,
          'Microsoft.ResourceConnector/appliances', _appliance),
-    Kind('Microsoft.HybridContainerService', 'provisionedClusters', apiversions.PROVISIONED_CLUSTERS,
+    Kind('Microsoft.HybridContainerService', 'provisionedClusters', PROVISIONED_CLUSTERS,
          'Microsoft.HybridContainerService/provisionedClusters', _provisioned),
-    Kind('Microsoft.ContainerService', 'fleets', apiversions.FLEETS, 'Microsoft.ContainerService/fleets', _fleet),
+    Kind('Microsoft.ContainerService', 'fleets', FLEETS, 'Microsoft.ContainerService/fleets', _fleet),
 )}
 
 

@@ -1,7 +1,16 @@
 """Resource groups. Deleting one deletes the clusters and extensions inside it, as ARM does."""
 from ..frontdoor import errors
-from ..frontdoor.apiversions import RESOURCE_MANAGER
 from ..frontdoor.errors import json_response
+
+# Microsoft.Resources' api-versions: resource groups here, and the provider endpoints of providers.py and
+# monitoring.py (az 2.91 uses 2024-11-01, k8s-extension 2022-09-01 and 2025-04-01 in the recordings).
+RESOURCE_MANAGER = (
+    '2025-04-01', '2025-03-01', '2024-11-01', '2024-07-01', '2024-03-01', '2023-07-01', '2022-09-01', '2022-05-01',
+    '2022-01-01', '2021-04-01', '2021-01-01', '2020-10-01', '2020-08-01', '2020-06-01', '2020-01-01', '2019-11-01',
+    '2019-10-01', '2019-09-01', '2019-08-01', '2019-07-01', '2019-06-01', '2019-05-10', '2019-05-01', '2019-03-01',
+    '2018-11-01', '2018-09-01', '2018-08-01', '2018-07-01', '2018-06-01', '2018-05-01', '2018-02-01', '2018-01-01',
+    '2017-08-01', '2017-06-01', '2017-05-10', '2017-05-01', '2017-03-01', '2016-09-01', '2016-07-01', '2016-06-01',
+    '2016-02-01', '2015-11-01', '2015-01-01', '2014-04-01-preview', '2014-04-01', '2014-01-01')
 
 GROUPS = r'/subscriptions/(?P<sub>[^/]+)/resourcegroups'
 GROUP = GROUPS + r'/(?P<rg>[^/]+)'

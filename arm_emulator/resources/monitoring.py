@@ -2,8 +2,8 @@
 Microsoft.Monitor, Microsoft.Dashboard): their registration at subscription level, the tenant-level manifest of
 Microsoft.Monitor (where Azure Monitor workspaces may be placed), and the recording-rule recommendations of an
 Azure Monitor workspace. Registration completes at once, as in ``providers.py``."""
-from ..frontdoor.apiversions import RESOURCE_MANAGER
 from ..frontdoor.errors import json_response
+from .groups import RESOURCE_MANAGER
 from .providers import LOCATIONS
 
 NAMESPACES = {name.lower(): name for name in (

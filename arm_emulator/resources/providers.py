@@ -1,15 +1,18 @@
 """Resource provider registration, per namespace. Microsoft.KubernetesConfiguration answers with the manifest the
 live service returned (resource types, api-versions, capabilities); the cluster namespaces get a manifest built from
-the api-version tables; the other real namespaces in OTHER_NAMESPACES (Microsoft.OperationalInsights, ...) can be
-read, registered and unregistered too, with no resource types, so that clients which register what they need can
-be exercised. An unknown namespace is 404 InvalidResourceNamespace, as on ARM.
+the api-version tables in clusters.py; the namespaces companion resources live in (Microsoft.OperationalInsights, ...:
+companions.types.REGISTRATION_NAMESPACES) can be read, registered and unregistered too, with no resource types, so
+that clients which register what they need can be exercised. An unknown namespace is 404 InvalidResourceNamespace, as on ARM.
 
 A subscription starts with Microsoft.KubernetesConfiguration NotRegistered (as a fresh one does) and every other
 namespace Registered; `register` and `unregister` change that per namespace (see Service.provider_state)."""
 
-from ..frontdoor import apiversions, errors
-from ..frontdoor.apiversions import RESOURCE_MANAGER
+from ..frontdoor import errors
 from ..frontdoor.errors import json_response
+from . import clusters
+from .extensions import model as extension_model
+from .companions.types import REGISTRATION_NAMESPACES
+from .groups import RESOURCE_MANAGER
 
 PROVIDERS = r'/subscriptions/(?P<sub>[^/]+)/providers'
 
@@ -29,7 +32,7 @@ MANIFESTS = {
     'Microsoft.KubernetesConfiguration': [
         ('sourceControlConfigurations', ('2023-05-01', '2022-11-01', '2022-07-01', '2022-03-01', '2021-03-01'),
          '2023-05-01', 'SupportsExtension'),
-        ('extensions', apiversions.EXTENSIONS, '2023-05-01', 'SystemAssignedResourceIdentity, SupportsExtension'),
+        ('extensions', extension_model.API_VERSIONS, '2023-05-01', 'SystemAssignedResourceIdentity, SupportsExtension'),
         ('fluxConfigurations', ('2025-04-01', '2024-11-01', '2023-05-01', '2022-11-01', '2022-07-01', '2022-03-01'),
          '2023-05-01', 'SupportsExtension'),
         ('operations', ('2025-04-01', '2025-03-01', '2024-11-01-preview', '2024-11-01', '2023-05-01-preview',
@@ -42,27 +45,21 @@ MANIFESTS = {
          None, 'None'),
     ],
     'Microsoft.ContainerService': [
-        ('managedClusters', apiversions.MANAGED_CLUSTERS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
-        ('fleets', apiversions.FLEETS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+        ('managedClusters', clusters.MANAGED_CLUSTERS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+        ('fleets', clusters.FLEETS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
     ],
     'Microsoft.Kubernetes': [
-        ('connectedClusters', apiversions.CONNECTED_CLUSTERS, '2024-01-01',
+        ('connectedClusters', clusters.CONNECTED_CLUSTERS, '2024-01-01',
          'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
     ],
     'Microsoft.ResourceConnector': [
-        ('appliances', apiversions.APPLIANCES, '2022-10-27', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+        ('appliances', clusters.APPLIANCES, '2022-10-27', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
     ],
     'Microsoft.HybridContainerService': [
-        ('provisionedClusters', apiversions.PROVISIONED_CLUSTERS, '2024-01-01', 'SupportsTags, SupportsLocation'),
+        ('provisionedClusters', clusters.PROVISIONED_CLUSTERS, '2024-01-01', 'SupportsTags, SupportsLocation'),
     ],
 }
-# Namespaces that companion resources of extensions live in; served without resource types.
-OTHER_NAMESPACES = ('Microsoft.AlertsManagement', 'Microsoft.Dashboard', 'Microsoft.DataProtection',
-                    'Microsoft.ExtendedLocation', 'Microsoft.Insights', 'Microsoft.KeyVault',
-                    'Microsoft.MachineLearningServices', 'Microsoft.ManagedIdentity', 'Microsoft.Monitor',
-                    'Microsoft.OperationalInsights', 'Microsoft.OperationsManagement', 'Microsoft.Relay',
-                    'Microsoft.Security', 'Microsoft.Storage')
-CANONICAL = {name.lower(): name for name in tuple(MANIFESTS) + OTHER_NAMESPACES}
+CANONICAL = {name.lower(): name for name in tuple(MANIFESTS) + REGISTRATION_NAMESPACES}
 
 
 def canonical_namespace(namespace):

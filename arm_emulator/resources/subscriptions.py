@@ -1,6 +1,9 @@
 """The subscription and tenant listings az login and az account read."""
-from ..frontdoor.apiversions import SUBSCRIPTIONS
 from ..frontdoor.errors import json_response
+
+# Subscriptions and tenants (az login uses 2022-12-01).
+API_VERSIONS = ('2022-12-01', '2021-01-01', '2020-01-01', '2019-11-01', '2019-06-01', '2018-06-01', '2016-06-01',
+                '2015-11-01', '2015-01-01', '2014-04-01-preview', '2014-04-01')
 
 SUB = r'/subscriptions/(?P<sub>[^/]+)'
 
@@ -30,7 +33,7 @@ async def list_tenants(service, call):
 
 
 ROUTES = [
-    ('/subscriptions', {'GET': list_subscriptions}, SUBSCRIPTIONS),
-    ('/tenants', {'GET': list_tenants}, SUBSCRIPTIONS),
-    (SUB, {'GET': get_subscription}, SUBSCRIPTIONS),
+    ('/subscriptions', {'GET': list_subscriptions}, API_VERSIONS),
+    ('/tenants', {'GET': list_tenants}, API_VERSIONS),
+    (SUB, {'GET': get_subscription}, API_VERSIONS),
 ]

@@ -1,4 +1,4 @@
-"""A generic ARM resource store for the resource types of ``resource_types.py``: PUT, GET, DELETE, list and POST
+"""A generic ARM resource store for the resource types of ``types.py``: PUT, GET, DELETE, list and POST
 actions, for resources in a resource group and for extension resources on another resource (a data collection
 rule association on a cluster, a role assignment on a workspace). PUT answers at once with the resource
 Succeeded; a parent (resource group, parent resource, scope resource) must exist, as in ARM."""
@@ -6,28 +6,13 @@ import datetime
 
 from ...frontdoor import errors
 from ...frontdoor.errors import json_response
-from .types import ACTIONS, CREATED_WITH_200, IMPLICIT_CHILDREN, NAMESPACES, NO_PROVISIONING_STATE, TYPES
+from .types import (ACTIONS, API_VERSIONS, CREATED_WITH_200, IMPLICIT_CHILDREN, NAMESPACES, NO_PROVISIONING_STATE,
+                    TYPES)
 
 _NS = '|'.join(name.replace('.', r'\.') for name in NAMESPACES)
 # An optional parent resource (ns/type/name) before the namespace makes the path an extension resource on it.
 RESOURCE = (r'(?P<scope>/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)'
             r'(?:/providers/[^/]+/[^/]+/[^/]+)?)/providers/(?P<ns>' + _NS + r')/(?P<rest>.+)')
-
-API_VERSIONS = {
-    'microsoft.operationalinsights': ('2025-02-01', '2023-09-01', '2022-10-01', '2021-12-01-preview', '2021-06-01',
-                                      '2020-10-01', '2020-08-01', '2020-03-01-preview', '2015-11-01-preview'),
-    'microsoft.operationsmanagement': ('2015-11-01-preview',),
-    'microsoft.insights': ('2024-03-11', '2023-03-11', '2022-06-01', '2021-09-01-preview', '2021-04-01'),
-    'microsoft.monitor': ('2023-10-01-preview', '2023-04-03'),
-    'microsoft.alertsmanagement': ('2023-09-01-preview', '2023-03-01', '2023-01-01-preview', '2021-07-22-preview'),
-    'microsoft.authorization': ('2022-04-01', '2020-04-01-preview', '2018-01-01-preview', '2015-07-01'),
-    'microsoft.dashboard': ('2024-10-01', '2023-09-01', '2022-08-01'),
-    'microsoft.storage': ('2026-01-01', '2025-08-01', '2025-06-01', '2025-01-01', '2024-01-01', '2023-05-01',
-                          '2023-01-01', '2022-09-01', '2021-09-01'),
-    'microsoft.relay': ('2026-01-01', '2024-01-01', '2021-11-01', '2017-04-01'),
-    'microsoft.servicebus': ('2026-01-01', '2024-01-01', '2022-10-01-preview', '2022-01-01-preview', '2021-11-01',
-                             '2017-04-01'),
-}
 
 
 def versions(params):

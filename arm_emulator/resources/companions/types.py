@@ -1,6 +1,7 @@
 """The Azure resource types extensions depend on (Log Analytics, Azure Monitor, Relay, Service Bus, Storage, ...),
-as data: the type name the service returns, the properties it fills in, and the POST actions it answers. The
-generic store in ``generic.py`` serves them all; no type here has behaviour beyond its defaults and its keys."""
+as data: the type name the service returns, the properties it fills in, the POST actions it answers, and per
+namespace the api-versions accepted and whether providers.py serves its registration. The generic store in
+``routes.py`` serves them all; no type here has behaviour beyond its defaults and its keys."""
 import base64
 import hashlib
 import uuid
@@ -99,6 +100,31 @@ TYPES = {rtype.name.lower(): rtype for rtype in (
 
 # Namespaces served by the generic store, as a regular expression alternative (matched without case).
 NAMESPACES = sorted({rtype.name.split('/')[0] for rtype in TYPES.values()})
+
+# The api-versions the service accepts, per namespace (lower-cased).
+API_VERSIONS = {
+    'microsoft.operationalinsights': ('2025-02-01', '2023-09-01', '2022-10-01', '2021-12-01-preview', '2021-06-01',
+                                      '2020-10-01', '2020-08-01', '2020-03-01-preview', '2015-11-01-preview'),
+    'microsoft.operationsmanagement': ('2015-11-01-preview',),
+    'microsoft.insights': ('2024-03-11', '2023-03-11', '2022-06-01', '2021-09-01-preview', '2021-04-01'),
+    'microsoft.monitor': ('2023-10-01-preview', '2023-04-03'),
+    'microsoft.alertsmanagement': ('2023-09-01-preview', '2023-03-01', '2023-01-01-preview', '2021-07-22-preview'),
+    'microsoft.authorization': ('2022-04-01', '2020-04-01-preview', '2018-01-01-preview', '2015-07-01'),
+    'microsoft.dashboard': ('2024-10-01', '2023-09-01', '2022-08-01'),
+    'microsoft.storage': ('2026-01-01', '2025-08-01', '2025-06-01', '2025-01-01', '2024-01-01', '2023-05-01',
+                          '2023-01-01', '2022-09-01', '2021-09-01'),
+    'microsoft.relay': ('2026-01-01', '2024-01-01', '2021-11-01', '2017-04-01'),
+    'microsoft.servicebus': ('2026-01-01', '2024-01-01', '2022-10-01-preview', '2022-01-01-preview', '2021-11-01',
+                             '2017-04-01'),
+}
+
+# The namespaces of extensions' companion resources that providers.py serves (read, register, unregister), without
+# resource types. Not the same set as NAMESPACES: clients register some they never create resources in here.
+REGISTRATION_NAMESPACES = ('Microsoft.AlertsManagement', 'Microsoft.Dashboard', 'Microsoft.DataProtection',
+                           'Microsoft.ExtendedLocation', 'Microsoft.Insights', 'Microsoft.KeyVault',
+                           'Microsoft.MachineLearningServices', 'Microsoft.ManagedIdentity', 'Microsoft.Monitor',
+                           'Microsoft.OperationalInsights', 'Microsoft.OperationsManagement', 'Microsoft.Relay',
+                           'Microsoft.Security', 'Microsoft.Storage')
 
 # Types whose create answers 200, not 201 (their REST specs list no 201).
 CREATED_WITH_200 = ('microsoft.relay/namespaces/hybridconnections',

@@ -6,9 +6,11 @@
 from . import catalog
 from .. import clusters
 from ...frontdoor import errors
-from ...frontdoor.apiversions import EXTENSION_TYPES
 from ...frontdoor.errors import json_response
 from ...state.service import KUBERNETES_CONFIGURATION
+
+# The provider manifest lists three versions; the recorded list-versions-by-cluster call went out with 2023-05-01.
+API_VERSIONS = ('2024-11-01-preview', '2023-05-01-preview', '2023-05-01', '2022-01-15-preview')
 
 LOCATION = (r'/subscriptions/(?P<sub>[^/]+)/providers/Microsoft\.KubernetesConfiguration/locations/(?P<location>[^/]+)'
             r'/extensionTypes')
@@ -134,7 +136,7 @@ async def get_version(service, call):
     return _answer(version_body(prefix, name, entry, version, call.api_version))
 
 
-ROUTES = [(base + suffix, {'GET': handler}, EXTENSION_TYPES)
+ROUTES = [(base + suffix, {'GET': handler}, API_VERSIONS)
           for base in (LOCATION, CLUSTER)
           for suffix, handler in (('', list_types), (TYPE, get_type), (VERSIONS, list_versions),
                                   (VERSION, get_version))]

@@ -8,6 +8,8 @@ import uuid
 from ..extension_types import catalog
 from ...frontdoor import errors
 
+API_VERSIONS = ('2025-03-01', '2024-11-01', '2023-05-01', '2022-11-01', '2022-07-01', '2022-03-01', '2020-07-01-preview')
+
 EXTENSION_TYPE = 'Microsoft.KubernetesConfiguration/extensions'
 AUTO_UPGRADE_WITH_VERSION = ('AutoUpgradeMinorVersion cannot be set to true when a Version is provided. Set '
                              'AutoUpgradeMinorVersion to false or remove the Version from the request.')

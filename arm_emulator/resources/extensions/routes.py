@@ -5,7 +5,6 @@ import json
 from .. import clusters
 from . import model, operations
 from ...frontdoor import errors
-from ...frontdoor.apiversions import EXTENSIONS
 from ...frontdoor.errors import json_response
 from ...state.service import KUBERNETES_CONFIGURATION
 
@@ -165,8 +164,8 @@ async def get_operation(service, call):
 
 
 ROUTES = [
-    (EXTENSIONS_PATH, {'GET': list_extensions}, EXTENSIONS),
+    (EXTENSIONS_PATH, {'GET': list_extensions}, model.API_VERSIONS),
     (EXTENSION, {'GET': get_extension, 'PUT': put_extension, 'PATCH': patch_extension,
-                 'DELETE': delete_extension}, EXTENSIONS),
-    (EXTENSION + r'/operations/(?P<op>[^/]+)', {'GET': get_operation}, EXTENSIONS),
+                 'DELETE': delete_extension}, model.API_VERSIONS),
+    (EXTENSION + r'/operations/(?P<op>[^/]+)', {'GET': get_operation}, model.API_VERSIONS),
 ]
