@@ -133,7 +133,19 @@ class Identity:
                                      'ext_expires_in': self.lifetime(),
                                      'access_token': self.issue_token(form.get('scope', ''))})
 
-    def routes(self):
-        return [web.get('/{tenant}/v2.0/.well-known/openid-configuration', self.openid_configuration),
-                web.get('/{tenant}/discovery/v2.0/keys', self.keys),
-                web.post('/{tenant}/oauth2/v2.0/token', self.token)]
+
+# Azure AD's endpoints: (method, path, the Identity method that answers).
+ROUTES = (('GET', '/{tenant}/v2.0/.well-known/openid-configuration', 'openid_configuration'),
+          ('GET', '/{tenant}/discovery/v2.0/keys', 'keys'),
+          ('POST', '/{tenant}/oauth2/v2.0/token', 'token'))
+
+
+def routes(service):
+    """Azure AD's routes for the app. Each looks up ``service.identity`` per request: Service.bind makes it once the
+    listening port is known, after the app is built."""
+    def answer(name):
+        async def handler(request):
+            return await getattr(service.identity, name)(request)
+        return handler
+    add = {'GET': web.get, 'POST': web.post}
+    return [add[method](path, answer(name)) for method, path, name in ROUTES]

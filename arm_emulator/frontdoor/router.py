@@ -1,8 +1,12 @@
 """ARM's front door: bearer check, api-version check, case-insensitive route matching, error envelopes.
 
-Each resource module declares ``ROUTES``: ``(pattern, {METHOD: handler}, api_versions)``; a pattern is a regular
+Each resource family declares ``ROUTES``: ``(pattern, {METHOD: handler}, api_versions)``; a pattern is a regular
 expression over the URL path, matched without regard to case as ARM does. ``api_versions`` is a tuple, or a
 function of the path parameters for routes whose versions depend on the parent type.
+
+The route table is every family's routes in the order of ``resources.FAMILIES``, and that order is the precedence:
+the first route whose pattern matches the path answers, whatever the method (one it lacks is a 405). Where two
+families' patterns overlap, ``resources.OVERLAPS`` says which must win, and :func:`misrouted` checks the table does.
 """
 import json
 import re
@@ -30,12 +34,41 @@ class Call:
         return default if value is None else value
 
 
-def compile_routes(modules):
-    table = []
-    for module in modules:
-        for pattern, methods, versions in module.ROUTES:
-            table.append((re.compile('^' + pattern + '$', re.IGNORECASE), methods, versions))
-    return table
+@dataclass(frozen=True)
+class Route:
+    family: str
+    pattern: re.Pattern
+    methods: dict
+    api_versions: object
+
+
+def route_table(families):
+    """The routes of ``families``, ``(name, module)`` pairs in precedence order, in the order the router tries them."""
+    return [Route(name, re.compile('^' + pattern + '$', re.IGNORECASE), methods, versions)
+            for name, module in families for pattern, methods, versions in module.ROUTES]
+
+
+def resolve(table, path):
+    """``(route, path parameters)`` of the first route matching ``path``; ``(None, None)`` when none does."""
+    for route in table:
+        match = route.pattern.match(path)
+        if match:
+            return route, match.groupdict()
+    return None, None
+
+
+def misrouted(table, overlaps):
+    """What the table gets wrong of ``overlaps``, ``(path, family that must answer it, family it overlaps)``
+    triples: a message for each path another family answers, or that one of the two families does not match."""
+    problems = []
+    for path, winner, loser in overlaps:
+        route, _ = resolve(table, path)
+        matching = {candidate.family for candidate in table if candidate.pattern.match(path)}
+        if route is None or route.family != winner:
+            problems.append('{} goes to {}, not {}'.format(path, route.family if route else 'no family', winner))
+        elif loser not in matching:
+            problems.append('{} no longer matches {}: not an overlap any more'.format(path, loser))
+    return problems
 
 
 def _namespace_of(path):
@@ -55,9 +88,9 @@ async def _json_body(request):
 
 
 class Router:
-    def __init__(self, service, modules):
+    def __init__(self, service, table):
         self.service = service
-        self.table = compile_routes(modules)
+        self.table = table
 
     async def handle(self, request):
         try:
@@ -70,17 +103,15 @@ class Router:
         query = dict(request.query)
         path = request.path.rstrip('/') or '/'
         version = apiversions.requested_version(query)
-        for pattern, methods, versions in self.table:
-            match = pattern.match(path)
-            if not match:
-                continue
-            params = match.groupdict()
-            handler = methods.get(request.method) or (methods.get('GET') if request.method == 'HEAD' else None)
-            if handler is None:
-                raise errors.method_not_allowed(request.method)
-            supported = versions(params) if callable(versions) else versions
-            apiversions.check(query, supported)
-            call = Call(request=request, method=request.method, path=path, params=params, query=query,
-                        api_version=version, body=await _json_body(request))
-            return await handler(self.service, call)
-        raise errors.invalid_resource_type(_namespace_of(path), version)
+        route, params = resolve(self.table, path)
+        if route is None:
+            raise errors.invalid_resource_type(_namespace_of(path), version)
+        handler = route.methods.get(request.method) or (
+            route.methods.get('GET') if request.method == 'HEAD' else None)
+        if handler is None:
+            raise errors.method_not_allowed(request.method)
+        versions = route.api_versions
+        apiversions.check(query, versions(params) if callable(versions) else versions)
+        call = Call(request=request, method=request.method, path=path, params=params, query=query,
+                    api_version=version, body=await _json_body(request))
+        return await handler(self.service, call)
