@@ -37,33 +37,33 @@ def missing_api_version():
 
 def invalid_api_version(given, supported):
     return ArmError(400, 'InvalidApiVersionParameter',
-                    "The api-version '{}' is invalid. The supported versions are '{}'.".format(given, ','.join(supported)))
+                    f"The api-version '{given}' is invalid. The supported versions are '{','.join(supported)}'.")
 
 
 def resource_group_not_found(name):
-    return ArmError(404, 'ResourceGroupNotFound', "Resource group '{}' could not be found.".format(name))
+    return ArmError(404, 'ResourceGroupNotFound', f"Resource group '{name}' could not be found.")
 
 
 def resource_not_found(type_path, name, group):
     return ArmError(404, 'ResourceNotFound',
-                    "The Resource '{}/{}' under resource group '{}' was not found. For more details please go to "
-                    "https://aka.ms/ARMResourceNotFoundFix".format(type_path, name, group))
+                    f"The Resource '{type_path}/{name}' under resource group '{group}' was not found. For more details "
+                    "please go to https://aka.ms/ARMResourceNotFoundFix")
 
 
 def subscription_not_found(subscription):
-    return ArmError(404, 'SubscriptionNotFound', "The subscription '{}' could not be found.".format(subscription))
+    return ArmError(404, 'SubscriptionNotFound', f"The subscription '{subscription}' could not be found.")
 
 
 def invalid_resource_type(namespace, api_version):
     return ArmError(404, 'InvalidResourceType',
-                    "The resource type could not be found in the namespace '{}' for api version '{}'."
-                    .format(namespace, api_version))
+                    f"The resource type could not be found in the namespace '{namespace}' for api version "
+                    f"'{api_version}'.")
 
 
 def missing_registration(namespace):
     return ArmError(409, 'MissingSubscriptionRegistration',
-                    "The subscription is not registered to use namespace '{}'. See https://aka.ms/rps-not-found for "
-                    "how to register subscriptions.".format(namespace))
+                    f"The subscription is not registered to use namespace '{namespace}'. See "
+                    "https://aka.ms/rps-not-found for how to register subscriptions.")
 
 
 def bad_request(message, code='BadRequest'):
@@ -72,4 +72,4 @@ def bad_request(message, code='BadRequest'):
 
 def method_not_allowed(method):
     return ArmError(405, 'MethodNotAllowed',
-                    "The requested resource does not support http method '{}'.".format(method))
+                    f"The requested resource does not support http method '{method}'.")

@@ -34,8 +34,8 @@ class Faults:
         if count < 1:
             raise errors.bad_request('count must be at least 1.')
         status = spec.get('status')
-        if status is None and not any(spec.get(key) is not None for key in ('drop', 'latency', 'body', 'headers',
-                                                                             'retry_after')):
+        effects = ('drop', 'latency', 'body', 'headers', 'retry_after')
+        if status is None and not any(spec.get(key) is not None for key in effects):
             raise errors.bad_request('A fault needs a status, drop, latency, body, headers or retry_after.')
         fault = dict(spec, pattern=pattern, count=count, method=(spec.get('method') or '*').upper())
         self.pending.append(fault)

@@ -31,7 +31,7 @@ def ensure_identity(store):
 
 def aad_error(status, error, code, description):
     # MSAL surfaces `error` and `error_description`; AAD puts the AADSTS number first in the description.
-    return errors.json_response({'error': error, 'error_description': '{}: {}'.format(code, description),
+    return errors.json_response({'error': error, 'error_description': f'{code}: {description}',
                                  'error_codes': [int(code[6:])], 'timestamp': time.strftime('%Y-%m-%d %H:%M:%SZ'),
                                  'trace_id': str(uuid.uuid4()), 'correlation_id': str(uuid.uuid4())},
                                 status=status)
@@ -53,7 +53,7 @@ class Identity:
     def issue_token(self, scope):
         now = int(time.time())
         audience = scope.split(' ')[0].rsplit('/.default', 1)[0].rstrip('/') + '/' if scope else None
-        claims = {'aud': audience, 'iss': 'https://sts.windows.net/{}/'.format(self.tenant), 'iat': now,
+        claims = {'aud': audience, 'iss': f'https://sts.windows.net/{self.tenant}/', 'iat': now,
                   'nbf': now, 'exp': now + self.lifetime(), 'appid': self.values['client_id'],
                   'oid': self.values['client_id'], 'sub': self.values['client_id'], 'tid': self.tenant,
                   'idtyp': 'app', 'ver': '1.0'}
@@ -62,9 +62,8 @@ class Identity:
     def check_bearer(self, request):
         """Raise ARM's 401 unless the request carries a token this emulator issued and that has not expired."""
         header = request.headers.get('Authorization', '')
-        challenge = {'WWW-Authenticate': 'Bearer authorization_uri="{}/{}", error="invalid_token", '
-                                         'error_description="The authentication failed."'.format(self.base_url,
-                                                                                                 self.tenant)}
+        challenge = {'WWW-Authenticate': f'Bearer authorization_uri="{self.base_url}/{self.tenant}", '
+                                         'error="invalid_token", error_description="The authentication failed."'}
         if not header:
             raise errors.ArmError(401, 'InvalidAuthenticationToken',
                                   "Authentication failed. The 'Authorization' header is missing.", challenge)
@@ -75,18 +74,20 @@ class Identity:
                                   challenge)
         try:
             jwt.decode(token, self.values['signing_key'], algorithms=[ALGORITHM], options={'verify_aud': False})
-        except jwt.ExpiredSignatureError:
+        except jwt.ExpiredSignatureError as error:
             raise errors.ArmError(401, 'ExpiredAuthenticationToken',
-                                  'The access token expiry UTC time is earlier than current UTC time.', challenge)
-        except jwt.InvalidTokenError:
-            raise errors.ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', challenge)
+                                  'The access token expiry UTC time is earlier than current UTC time.',
+                                  challenge) from error
+        except jwt.InvalidTokenError as error:
+            raise errors.ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.',
+                                  challenge) from error
 
     async def openid_configuration(self, request):
         tenant = request.match_info['tenant']
         if not self._known_tenant(tenant):
             return aad_error(400, 'invalid_tenant', 'AADSTS90002',
-                             "Tenant '{}' not found. Check to make sure you have the correct tenant ID.".format(tenant))
-        root = '{}/{}'.format(self.base_url, tenant)
+                             f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID.")
+        root = f'{self.base_url}/{tenant}'
         return errors.json_response({
             'token_endpoint': root + '/oauth2/v2.0/token',
             'token_endpoint_auth_methods_supported': ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
@@ -96,7 +97,7 @@ class Identity:
             'id_token_signing_alg_values_supported': ['RS256'],
             'response_types_supported': ['code', 'id_token', 'code id_token', 'id_token token'],
             'scopes_supported': ['openid', 'profile', 'email', 'offline_access'],
-            'issuer': '{}/{}/v2.0'.format(self.base_url, self.tenant),
+            'issuer': f'{self.base_url}/{self.tenant}/v2.0',
             'request_uri_parameter_supported': False,
             'userinfo_endpoint': root + '/openid/userinfo',
             'authorization_endpoint': root + '/oauth2/v2.0/authorize',
@@ -108,27 +109,26 @@ class Identity:
             'tenant_region_scope': 'NA', 'cloud_instance_name': 'emulator.local', 'cloud_graph_host_name': None,
             'msgraph_host': None, 'rbac_url': None})
 
-    async def keys(self, request):
+    async def keys(self, _request):
         return errors.json_response({'keys': []})
 
     async def token(self, request):
         form = await request.post()
         if not self._known_tenant(request.match_info['tenant']):
             return aad_error(400, 'invalid_request', 'AADSTS90002',
-                             "Tenant '{}' not found.".format(request.match_info['tenant']))
+                             f"Tenant '{request.match_info['tenant']}' not found.")
         if form.get('grant_type') != 'client_credentials':
             return aad_error(400, 'unsupported_grant_type', 'AADSTS70003',
                              'The app requested an unsupported grant type.')
         client_id = form.get('client_id', '')
         if client_id != self.values['client_id']:
             return aad_error(400, 'unauthorized_client', 'AADSTS700016',
-                             "Application with identifier '{}' was not found in the directory '{}'."
-                             .format(client_id, self.tenant))
+                             f"Application with identifier '{client_id}' was not found in the directory "
+                             f"'{self.tenant}'.")
         if not secrets.compare_digest(form.get('client_secret', ''), self.values['client_secret']):
             return aad_error(400, 'invalid_client', 'AADSTS7000215',
                              "Invalid client secret provided. Ensure the secret being sent in the request is the "
-                             "client secret value, not the client secret ID, for a secret added to app '{}'."
-                             .format(client_id))
+                             f"client secret value, not the client secret ID, for a secret added to app '{client_id}'.")
         return errors.json_response({'token_type': 'Bearer', 'expires_in': self.lifetime(),
                                      'ext_expires_in': self.lifetime(),
                                      'access_token': self.issue_token(form.get('scope', ''))})

@@ -15,7 +15,7 @@ PROTECTED = 'configurationProtectedSettings'
 
 def redacted(value):
     text = value if isinstance(value, str) else json.dumps(value)
-    return '<redacted sha256:{}>'.format(hashlib.sha256(text.encode()).hexdigest()[:16])
+    return f'<redacted sha256:{hashlib.sha256(text.encode()).hexdigest()[:16]}>'
 
 
 def replace_protected(document, replace):

@@ -17,8 +17,9 @@ from aiohttp import web
 from . import apiversions, errors
 
 
+# A field for each part of the request a handler may read.
 @dataclass
-class Call:
+class Call:  # pylint: disable=too-many-instance-attributes
     """One ARM request as a handler sees it."""
     request: web.Request
     method: str
@@ -65,9 +66,9 @@ def misrouted(table, overlaps):
         route, _ = resolve(table, path)
         matching = {candidate.family for candidate in table if candidate.pattern.match(path)}
         if route is None or route.family != winner:
-            problems.append('{} goes to {}, not {}'.format(path, route.family if route else 'no family', winner))
+            problems.append(f"{path} goes to {route.family if route else 'no family'}, not {winner}")
         elif loser not in matching:
-            problems.append('{} no longer matches {}: not an overlap any more'.format(path, loser))
+            problems.append(f'{path} no longer matches {loser}: not an overlap any more')
     return problems
 
 
@@ -82,12 +83,13 @@ async def _json_body(request):
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except ValueError as error:
         raise errors.ArmError(400, 'InvalidRequestContent',
-                              'The request content was invalid and could not be deserialized.')
+                              'The request content was invalid and could not be deserialized.') from error
 
 
-class Router:
+# One entry point: the handler aiohttp calls for every ARM path.
+class Router:  # pylint: disable=too-few-public-methods
     def __init__(self, service, table):
         self.service = service
         self.table = table

@@ -40,7 +40,8 @@ def principal_of(request):
     return claims.get('oid') or claims.get('appid') or 'anonymous'
 
 
-class Bucket:
+# A token bucket: its state, and taking one token.
+class Bucket:  # pylint: disable=too-few-public-methods
     def __init__(self, size, refill, now):
         self.size, self.refill = size, refill
         self.tokens, self.updated, self.blocked_until = float(size), now, 0.0
@@ -59,7 +60,8 @@ class Bucket:
         return False, 0, wait
 
 
-class Throttle:
+# The buckets of every scope and principal, and charging one request to its bucket.
+class Throttle:  # pylint: disable=too-few-public-methods
     def __init__(self, config, clock=time.monotonic):
         self.config = config
         self.clock = clock
@@ -81,7 +83,7 @@ class Throttle:
             size, refill = BUCKETS[kind]
             bucket = self.buckets[key] = Bucket(max(1, int(size * scale)), refill * scale, now)
         allowed, remaining, wait = bucket.take(now)
-        headers = {'x-ms-ratelimit-remaining-{}-{}'.format(scope, kind): str(remaining)}
+        headers = {f'x-ms-ratelimit-remaining-{scope}-{kind}': str(remaining)}
         if not allowed:
             self.refused += 1
             headers['Retry-After'] = str(wait)
@@ -94,7 +96,7 @@ def make_middleware(throttle):
         allowed, headers = throttle.charge(request)
         if not allowed:
             return ArmError(429, 'TooManyRequests', 'Number of requests for this subscription and principal '
-                            'exceeded the limit. Please retry after {} second(s).'.format(headers['Retry-After']),
+                            f"exceeded the limit. Please retry after {headers['Retry-After']} second(s).",
                             headers).response()
         response = await handler(request)
         response.headers.update(headers)

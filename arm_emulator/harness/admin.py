@@ -3,12 +3,11 @@ import json
 
 from aiohttp import web
 
-from ..resources.extension_types import catalog
-from ..resources import clusters
-from ..resources.extensions import model as extension_model
-from . import fleet, seed
 from ..frontdoor import errors
 from ..frontdoor.errors import json_response
+from ..resources import clusters
+from ..resources.extension_types import catalog
+from . import fleet, seed
 
 CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'token_seconds', 'throttle_scale', 'graph_page_size')
 
@@ -17,8 +16,8 @@ async def _spec(request):
     raw = await request.read()
     try:
         spec = json.loads(raw) if raw else {}
-    except ValueError:
-        raise errors.bad_request('The request body is not valid JSON.')
+    except ValueError as error:
+        raise errors.bad_request('The request body is not valid JSON.') from error
     if not isinstance(spec, dict):
         raise errors.bad_request('The request body must be a JSON object.')
     return spec
@@ -29,20 +28,20 @@ class Admin:
         self.service = service
         self.faults = faults
 
-    async def requests(self, request):
+    async def requests(self, _request):
         return json_response({'requests': self.service.store.log_entries('requests')})
 
-    async def clear_requests(self, request):
+    async def clear_requests(self, _request):
         self.service.store.clear('requests')
         return json_response({'cleared': True})
 
     async def add_fault(self, request):
         return json_response({'fault': self.faults.add(await _spec(request))}, status=201)
 
-    async def list_faults(self, request):
+    async def list_faults(self, _request):
         return json_response({'faults': self.faults.listing()})
 
-    async def clear_faults(self, request):
+    async def clear_faults(self, _request):
         self.faults.clear()
         return json_response({'cleared': True})
 
@@ -61,7 +60,7 @@ class Admin:
             spec = await _spec(request)
             unknown = set(spec) - set(CONFIG_KEYS)
             if unknown:
-                raise errors.bad_request('Unknown settings: {}.'.format(', '.join(sorted(unknown))))
+                raise errors.bad_request(f"Unknown settings: {', '.join(sorted(unknown))}.")
             self.service.config.update(spec)
             if 'throttle_scale' in spec:
                 # New throttling settings start from full buckets and a fresh query quota.
@@ -83,20 +82,14 @@ class Admin:
         cluster_id = spec.get('cluster_id') or ''
         cluster = service.store.get('clusters', cluster_id.rstrip('/').lower())
         if cluster is None:
-            raise errors.ArmError(404, 'ResourceNotFound', "The cluster '{}' was not found.".format(cluster_id))
+            raise errors.ArmError(404, 'ResourceNotFound', f"The cluster '{cluster_id}' was not found.")
         kind = clusters.KINDS[tuple(cluster['type'].lower().split('/'))]
         extension_type = spec.get('extension_type') or 'microsoft.flux'
         prefix, now = spec.get('prefix') or 'ext', service.clock()
         entry = catalog.find(extension_type)
         version = catalog.latest(entry, 'stable') if entry else '1.0.0'
-        rows = []
-        for index in range(int(spec.get('count', 1))):
-            name = '{}{:05d}'.format(prefix, index)
-            extension_id = '{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'.format(cluster['id'], name)
-            doc = extension_model.new_doc(extension_id, name, kind, {'properties': {'extensionType': extension_type}},
-                                          now, service.tenant)
-            doc.update(provisioningState='Succeeded', currentVersion=version)
-            rows.append((extension_id.lower(), cluster['id'].lower(), doc))
+        rows = [seed.extension_row(service, cluster, kind, f'{prefix}{index:05d}', extension_type, version=version,
+                                   now=now) for index in range(int(spec.get('count', 1)))]
         with service.store.transaction():
             service.store.add_extensions(rows)
         return json_response({'created': len(rows)}, status=201)
@@ -108,11 +101,11 @@ class Admin:
             raise errors.bad_request(str(error))
         return json_response(summary, status=201)
 
-    async def throttling(self, request):
+    async def throttling(self, _request):
         return json_response({'refused': self.service.throttle.refused})
 
     async def not_found(self, request):
-        raise errors.ArmError(404, 'NotFound', 'No emulator admin route {} {}.'.format(request.method, request.path))
+        raise errors.ArmError(404, 'NotFound', f'No emulator admin route {request.method} {request.path}.')
 
     def routes(self):
         return [web.get('/_emulator/requests', self.requests), web.delete('/_emulator/requests', self.clear_requests),

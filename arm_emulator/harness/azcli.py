@@ -59,8 +59,9 @@ class AzCli:
                           ssl.get_default_verify_paths().cafile, '/etc/ssl/certs/ca-certificates.crt'):
             if candidate and Path(candidate).is_file() and Path(candidate) not in roots:
                 roots.append(Path(candidate))
-        bundle = [root.read_text() for root in roots] + [Path(self.endpoint['ca_bundle']).read_text()]
-        self.ca_bundle.write_text('\n'.join(bundle))
+        bundle = [root.read_text(encoding='utf-8') for root in roots] + [
+            Path(self.endpoint['ca_bundle']).read_text(encoding='utf-8')]
+        self.ca_bundle.write_text('\n'.join(bundle), encoding='utf-8')
 
     def _settings(self):
         settings = {'AZURE_CONFIG_DIR': str(self.config_dir), 'REQUESTS_CA_BUNDLE': str(self.ca_bundle)}
@@ -70,7 +71,8 @@ class AzCli:
         settings.update(QUIET_SETTINGS)
         return settings
 
-    def run(self, *args, input=None, timeout=300):
+    # `input`, as subprocess.run names what it is handed on to.
+    def run(self, *args, input=None, timeout=300):  # pylint: disable=redefined-builtin
         return subprocess.run([self.az] + [str(arg) for arg in args], env=self.env, text=True, capture_output=True,
                               input=input, stdin=None if input is not None else subprocess.DEVNULL,
                               timeout=timeout, check=False)
@@ -78,8 +80,7 @@ class AzCli:
     def _checked(self, *args):
         done = self.run(*args)
         if done.returncode != 0:
-            raise AssertionError('az {} failed ({}):\n{}'.format(' '.join(map(str, args)), done.returncode,
-                                                                 done.stderr))
+            raise AssertionError(f"az {' '.join(map(str, args))} failed ({done.returncode}):\n{done.stderr}")
         return done
 
     def json(self, *args):
@@ -106,7 +107,7 @@ class AzCli:
         self._checked('extension', 'add', '--source', str(wheel_path), '-y')
 
     def env_lines(self):
-        return ['export {}={}'.format(name, shlex.quote(value)) for name, value in self._settings().items()]
+        return [f'export {name}={shlex.quote(value)}' for name, value in self._settings().items()]
 
 
 def script_options(description, **extra):

@@ -27,8 +27,7 @@ class AdminClient:
     def _call(self, method, name, body=None):
         response = self.session.request(method, self.base + name, json=body, verify=self.verify, timeout=60)
         if response.status_code >= 400:
-            raise RuntimeError('emulator admin {} {} failed: {} {}'.format(method, name, response.status_code,
-                                                                           response.text))
+            raise RuntimeError(f'emulator admin {method} {name} failed: {response.status_code} {response.text}')
         return response.json() if response.content else None
 
     def requests(self):
@@ -69,7 +68,7 @@ class AdminClient:
     def token(self):
         """A bearer token from the emulator's token endpoint, as the service principal."""
         if self._token is None or self._token[1] < time.time() + 60:
-            response = self.session.post('{}{}/oauth2/v2.0/token'.format(self.endpoint['arm'], self.endpoint['tenant']),
+            response = self.session.post(f"{self.endpoint['arm']}{self.endpoint['tenant']}/oauth2/v2.0/token",
                                          data={'grant_type': 'client_credentials',
                                                'client_id': self.endpoint['client_id'],
                                                'client_secret': self.endpoint['client_secret'],
@@ -86,11 +85,12 @@ class AdminClient:
                                     json=body, headers={'Authorization': 'Bearer ' + self.token()}, verify=self.verify,
                                     timeout=60)
         if response.status_code >= 400:
-            raise RuntimeError('PUT {} failed: {} {}'.format(path, response.status_code, response.text))
+            raise RuntimeError(f'PUT {path} failed: {response.status_code} {response.text}')
         return response.json()
 
 
-class EmulatorProcess:
+# Its settings, the child process, and what it reported (endpoint, output, exit code).
+class EmulatorProcess:  # pylint: disable=too-many-instance-attributes
     """``python -m arm_emulator`` as a child process; a context manager that stops it on exit."""
 
     def __init__(self, data_dir, port=0, op_seconds=1.0, seed=None, extra_args=()):
@@ -121,8 +121,10 @@ class EmulatorProcess:
             raise RuntimeError('emulator already running')
         root = Path(__file__).resolve().parents[2]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get('PYTHONPATH')])))
-        self.process = subprocess.Popen(self._command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                        env=env, stdin=subprocess.DEVNULL)
+        # The process outlives this call: stop() ends it, and __exit__ calls stop().
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            self._command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            stdin=subprocess.DEVNULL)
         ready = threading.Event()
         threading.Thread(target=self._read_output, args=(self.process, ready), daemon=True).start()
         if not ready.wait(START_TIMEOUT) or self.process.poll() is not None:

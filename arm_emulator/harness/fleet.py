@@ -8,10 +8,11 @@ seeding 2,000 clusters takes a second, not minutes.
 import random
 import uuid
 
-from ..resources.extension_types import catalog
 from ..resources import clusters, groups
+from ..resources.extension_types import catalog
 from ..resources.extensions import model as extension_model
 from ..state.service import KUBERNETES_CONFIGURATION
+from .seed import extension_row
 
 DEFAULTS = {'subscriptions': 1, 'groups': 4, 'clusters': 100, 'arc_share': 0.3, 'stopped_share': 0.02,
             'sp_share': 0.02, 'not_ready_share': 0.01, 'extensions_per_cluster': 2, 'failed_share': 0.05,
@@ -28,14 +29,14 @@ def _spec(raw):
     spec = dict(DEFAULTS)
     unknown = set(raw) - set(DEFAULTS)
     if unknown:
-        raise ValueError('unknown fleet settings: {}'.format(', '.join(sorted(unknown))))
+        raise ValueError(f"unknown fleet settings: {', '.join(sorted(unknown))}")
     spec.update({key: value for key, value in raw.items() if value is not None})
     return spec
 
 
 def subscription_ids(service, count):
     """The login's subscription and ``count - 1`` more, derived from it so they are stable across reseeds."""
-    extra = [str(uuid.uuid5(uuid.UUID(service.subscription), 'fleet-{}'.format(index))) for index in range(1, count)]
+    extra = [str(uuid.uuid5(uuid.UUID(service.subscription), f'fleet-{index}')) for index in range(1, count)]
     known = service.store.meta('extra_subscriptions', [])
     service.store.set_meta('extra_subscriptions', known + [sub for sub in extra if sub not in known])
     return [service.subscription] + extra
@@ -43,12 +44,12 @@ def subscription_ids(service, count):
 
 def _group(service, subscription, name, location):
     doc = groups.group_body(service, name, location, {})
-    doc['id'] = '/subscriptions/{}/resourceGroups/{}'.format(subscription, name)
+    doc['id'] = f'/subscriptions/{subscription}/resourceGroups/{name}'
     return service.group_key(subscription, name), doc
 
 
-def _cluster_doc(service, rng, spec, group_id, kind, name, index):
-    body = {'id': '{}/providers/{}/{}/{}'.format(group_id, kind.rp, kind.resource, name), 'name': name,
+def _cluster_doc(service, rng, spec, *, group_id, kind, name, index):
+    body = {'id': f'{group_id}/providers/{kind.rp}/{kind.resource}/{name}', 'name': name,
             'type': kind.type_name, 'tags': {'env': ('prod', 'staging', 'dev')[index % 3], 'ring': str(index % 4)}}
     body.update(kind.defaults(name, spec['location'], service.values))
     body['tags'].update(spec['tags'] or {})
@@ -63,24 +64,22 @@ def _cluster_doc(service, rng, spec, group_id, kind, name, index):
     return body
 
 
-def _extension_rows(service, rng, spec, cluster, kind, now):
+def _extension_rows(service, rng, spec, *, cluster, kind, now):
     choices = [name for name in (spec['extension_types'] or COMMON_TYPES)
                if kind.resource in (catalog.find(name) or {'clusterTypes': (kind.resource,)})['clusterTypes']]
     rows = []
     for extension_type in choices[:int(spec['extensions_per_cluster'])]:
-        name = extension_type.split('.', 1)[-1].replace('.', '-')
-        extension_id = '{}/providers/{}/extensions/{}'.format(cluster['id'], KUBERNETES_CONFIGURATION, name)
-        doc = extension_model.new_doc(extension_id, name, kind, {'properties': {'extensionType': extension_type}},
-                                      now, service.tenant)
         entry = catalog.find(extension_type)
         versions = catalog.train_versions(entry, 'stable') if entry else ['1.0.0']
         # Most clusters run one of the last three releases, the newest most often.
-        doc['currentVersion'] = versions[-1 - min(int(rng.expovariate(1.2)), min(2, len(versions) - 1))]
-        doc['provisioningState'] = 'Failed' if rng.random() < spec['failed_share'] else 'Succeeded'
-        if doc['provisioningState'] == 'Failed':
-            doc['errorInfo'] = {'code': 'ExtensionOperationFailed', 'message': 'Helm install timed out.'}
-            doc['statuses'] = extension_model.failure_statuses('Helm install timed out.')
-        rows.append((extension_id.lower(), cluster['id'].lower(), doc))
+        version = versions[-1 - min(int(rng.expovariate(1.2)), 2, len(versions) - 1)]
+        row = extension_row(service, cluster, kind, extension_type.split('.', 1)[-1].replace('.', '-'),
+                            extension_type, version=version, now=now)
+        if rng.random() < spec['failed_share']:
+            row[2].update(provisioningState='Failed', statuses=extension_model.failure_statuses(
+                'Helm install timed out.'), errorInfo={'code': 'ExtensionOperationFailed',
+                                                       'message': 'Helm install timed out.'})
+        rows.append(row)
     return rows
 
 
@@ -93,7 +92,7 @@ def seed_fleet(service, raw):
     group_ids = []
     for subscription in subscriptions:
         for index in range(int(spec['groups'])):
-            name = '{}-rg-{}'.format(spec['prefix'], index)
+            name = f"{spec['prefix']}-rg-{index}"
             key, doc = _group(service, subscription, name, spec['location'])
             group_rows.append((key, doc))
             group_ids.append((key, doc['id']))
@@ -101,10 +100,10 @@ def seed_fleet(service, raw):
     for index in range(int(spec['clusters'])):
         group_key, group_id = group_ids[index % len(group_ids)]
         kind = ARC if rng.random() < spec['arc_share'] else AKS
-        name = '{}-{}-{:05d}'.format(spec['prefix'], 'arc' if kind is ARC else 'aks', index)
-        cluster = _cluster_doc(service, rng, spec, group_id, kind, name, index)
+        name = f"{spec['prefix']}-{'arc' if kind is ARC else 'aks'}-{index:05d}"
+        cluster = _cluster_doc(service, rng, spec, group_id=group_id, kind=kind, name=name, index=index)
         cluster_rows.append((cluster['id'].lower(), group_key, cluster))
-        extension_rows.extend(_extension_rows(service, rng, spec, cluster, kind, now))
+        extension_rows.extend(_extension_rows(service, rng, spec, cluster=cluster, kind=kind, now=now))
     with service.store.transaction():
         service.store.add_groups(group_rows)
         service.store.add_clusters(cluster_rows)

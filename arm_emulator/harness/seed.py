@@ -3,8 +3,8 @@ identity, an AKS cluster on a service principal, an Arc connected cluster, and a
 that AKS manages (users may only read it); extensions provider registered."""
 import uuid
 
-from ..resources.extension_types import catalog
 from ..resources import clusters, groups
+from ..resources.extension_types import catalog
 from ..resources.extensions import model as extension_model
 from ..state.service import KUBERNETES_CONFIGURATION
 
@@ -26,8 +26,10 @@ MANAGEMENT_DETAILS = {'category': 'managed', 'accessDetails': [
 SEEDS = ('demo',)
 
 
-def add_cluster(service, group, rp, resource, name, body):
-    """Create a cluster unless it exists (so re-seeding a restarted emulator changes nothing)."""
+def add_cluster(service, group, cluster):
+    """Create a cluster, ``(rp, resource, name, body)``, unless it exists (so re-seeding a restarted emulator
+    changes nothing)."""
+    rp, resource, name, body = cluster
     params = {'sub': service.subscription, 'rg': group, 'rp': rp, 'ctype': resource, 'cluster': name}
     kind = clusters.kind_of(params)
     if service.store.get('clusters', clusters.cluster_key(service, group, kind, name)) is None:
@@ -38,11 +40,11 @@ def apply(service, seed):
     if seed is None:
         return
     if seed not in SEEDS:
-        raise ValueError('unknown seed {!r}; known: {}'.format(seed, ', '.join(SEEDS)))
+        raise ValueError(f"unknown seed {seed!r}; known: {', '.join(SEEDS)}")
     if service.store.get('groups', DEMO_GROUP) is None:
         groups.create_or_update(service, DEMO_GROUP, DEMO_LOCATION)
-    for rp, resource, name, body in DEMO_CLUSTERS:
-        add_cluster(service, DEMO_GROUP, rp, resource, name, body)
+    for cluster in DEMO_CLUSTERS:
+        add_cluster(service, DEMO_GROUP, cluster)
     add_managed_extension(service)
     service.set_provider_state(KUBERNETES_CONFIGURATION, 'Registered')
 
@@ -52,12 +54,20 @@ def add_managed_extension(service):
     kind = clusters.KINDS[('microsoft.containerservice', 'managedclusters')]
     cluster_key = clusters.cluster_key(service, DEMO_GROUP, kind, cluster_name)
     cluster = service.store.get('clusters', cluster_key)
-    extension_id = '{}/providers/{}/extensions/{}'.format(cluster['id'], KUBERNETES_CONFIGURATION, name)
-    if service.store.get('extensions', extension_id.lower()) is not None:
+    row = extension_row(service, cluster, kind, name, extension_type,
+                        version=catalog.latest(catalog.find(extension_type), 'stable'), now=service.clock())
+    if service.store.get('extensions', row[0]) is not None:
         return
-    doc = extension_model.new_doc(extension_id, name, kind, {'properties': {'extensionType': extension_type}},
-                                  service.clock(), service.tenant)
-    doc.update(provisioningState='Succeeded', currentVersion=catalog.latest(catalog.find(extension_type), 'stable'),
-               managementDetails=MANAGEMENT_DETAILS)
+    row[2]['managementDetails'] = MANAGEMENT_DETAILS
     with service.store.transaction():
-        service.store.add_extensions([(extension_id.lower(), cluster_key, doc)])
+        service.store.add_extensions([row])
+
+
+def extension_row(service, cluster, kind, name, extension_type, *, version, now):
+    """An extension installed at ``version`` on ``cluster``, as the store row ``(key, cluster key, doc)``: seeds put
+    extensions straight into the store, Succeeded, with no operation."""
+    extension_id = f"{cluster['id']}/providers/{KUBERNETES_CONFIGURATION}/extensions/{name}"
+    doc = extension_model.new_doc(extension_id, name, kind, {'properties': {'extensionType': extension_type}},
+                                  now=now, tenant=service.tenant)
+    doc.update(provisioningState='Succeeded', currentVersion=version)
+    return extension_id.lower(), cluster['id'].lower(), doc

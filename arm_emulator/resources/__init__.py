@@ -30,8 +30,8 @@ _GROUP = '/subscriptions/SUB/resourceGroups/RG'
 OVERLAPS = (
     ('/subscriptions/SUB/providers/Microsoft.Insights', 'monitoring', 'providers'),
     ('/subscriptions/SUB/providers/Microsoft.Monitor/register', 'monitoring', 'providers'),
-    (_GROUP + '/providers/Microsoft.Monitor/accounts/NAME/providers/Microsoft.AlertsManagement/alertRuleRecommendations',
-     'monitoring', 'companions'),
+    (_GROUP + '/providers/Microsoft.Monitor/accounts/NAME/providers/Microsoft.AlertsManagement/'
+     'alertRuleRecommendations', 'monitoring', 'companions'),
     (_GROUP + '/providers/Microsoft.OperationalInsights/workspaces/NAME', 'companions', 'clusters'),
     (_GROUP + '/providers/Microsoft.Monitor/accounts/NAME', 'companions', 'clusters'),
 )

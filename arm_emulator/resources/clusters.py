@@ -47,7 +47,7 @@ class Kind:
 
     @property
     def type_path(self):
-        return '{}/{}'.format(self.rp, self.resource)
+        return f'{self.rp}/{self.resource}'
 
 
 def _system_identity(values):
@@ -59,19 +59,20 @@ def _aks(name, location, values):
             'properties': {
                 'provisioningState': 'Succeeded', 'powerState': {'code': 'Running'}, 'maxAgentPools': 100,
                 'kubernetesVersion': '1.33.2', 'currentKubernetesVersion': '1.33.2', 'dnsPrefix': name + '-dns',
-                'fqdn': '{}-dns-{}.hcp.{}.azmk8s.io'.format(name, uuid.uuid4().hex[:8], location),
-                'azurePortalFQDN': '{}-dns-portal.hcp.{}.azmk8s.io'.format(name, location),
+                'fqdn': f'{name}-dns-{uuid.uuid4().hex[:8]}.hcp.{location}.azmk8s.io',
+                'azurePortalFQDN': f'{name}-dns-portal.hcp.{location}.azmk8s.io',
                 'agentPoolProfiles': [{'name': 'nodepool1', 'count': 3, 'vmSize': 'Standard_DS2_v2',
                                        'osType': 'Linux', 'mode': 'System', 'provisioningState': 'Succeeded',
                                        'orchestratorVersion': '1.33.2', 'powerState': {'code': 'Running'}}],
                 'servicePrincipalProfile': {'clientId': 'msi'},
-                'nodeResourceGroup': 'MC_{}_{}'.format(name, location), 'enableRBAC': True, 'supportPlan': 'KubernetesOfficial',
-                'networkProfile': {'networkPlugin': 'azure', 'loadBalancerSku': 'standard', 'outboundType': 'loadBalancer'},
+                'nodeResourceGroup': f'MC_{name}_{location}', 'enableRBAC': True, 'supportPlan': 'KubernetesOfficial',
+                'networkProfile': {'networkPlugin': 'azure', 'loadBalancerSku': 'standard',
+                                   'outboundType': 'loadBalancer'},
                 'oidcIssuerProfile': {'enabled': False}, 'disableLocalAccounts': False,
                 'resourceUID': uuid.uuid4().hex}}
 
 
-def _connected(name, location, values):
+def _connected(_name, location, values):
     return {'location': location, 'identity': _system_identity(values),
             'properties': {'provisioningState': 'Succeeded', 'connectivityStatus': 'Connected',
                            'agentPublicKeyCertificate': '', 'kubernetesVersion': '1.32.4', 'totalNodeCount': 3,
@@ -79,13 +80,13 @@ def _connected(name, location, values):
                            'infrastructure': 'generic', 'offering': None, 'privateLinkState': 'Disabled'}}
 
 
-def _appliance(name, location, values):
+def _appliance(_name, location, values):
     return {'location': location, 'identity': _system_identity(values),
             'properties': {'provisioningState': 'Succeeded', 'status': 'Running', 'distro': 'AKSEdge',
                            'infrastructureConfig': {'provider': 'VMWare'}, 'version': '1.4.0'}}
 
 
-def _provisioned(name, location, values):
+def _provisioned(_name, location, values):
     return {'location': location, 'identity': _system_identity(values),
             'extendedLocation': {'type': 'CustomLocation', 'name': ''},
             'properties': {'provisioningState': 'Succeeded', 'kubernetesVersion': '1.31.5',
@@ -94,14 +95,14 @@ def _provisioned(name, location, values):
                            'status': {'currentState': 'Succeeded'}}}
 
 
-def _fleet(name, location, values):
+def _fleet(_name, location, _values):
     # Shaped like the recorded fleet GET: a hub profile, identity type None unless one is requested.
-    return {'eTag': '"{}"'.format(uuid.uuid4()), 'identity': {'type': 'None'}, 'location': location,
+    return {'eTag': f'"{uuid.uuid4()}"', 'identity': {'type': 'None'}, 'location': location,
             'properties': {'hubProfile': {'agentProfile': {}, 'apiServerAccessProfile': {
                 'enablePrivateCluster': False, 'enableVnetIntegration': False},
-                'fqdn': 'hub-{}.hcp.{}.azmk8s.io'.format(uuid.uuid4().hex[:8], location),
+                'fqdn': f'hub-{uuid.uuid4().hex[:8]}.hcp.{location}.azmk8s.io',
                 'kubernetesVersion': '1.33.2',
-                'portalFqdn': 'hub-{}.portal.hcp.{}.azmk8s.io'.format(uuid.uuid4().hex[:8], location)},
+                'portalFqdn': f'hub-{uuid.uuid4().hex[:8]}.portal.hcp.{location}.azmk8s.io'},
                 'provisioningState': 'Succeeded', 'status': {'lastOperationId': str(uuid.uuid4())}}}
 
 
@@ -122,8 +123,8 @@ def kind_of(params):
     kind = KINDS.get((params['rp'].lower(), params['ctype'].lower()))
     if kind is None:
         raise errors.ArmError(404, 'InvalidResourceType',
-                              "The resource type '{}' could not be found in the namespace '{}'."
-                              .format(params['ctype'], params['rp']))
+                              f"The resource type '{params['ctype']}' could not be found in the namespace "
+                              f"'{params['rp']}'.")
     return kind
 
 
@@ -132,8 +133,8 @@ def cluster_versions(params):
 
 
 def cluster_key(service, group_name, kind, name, subscription=None):
-    return '/subscriptions/{}/resourcegroups/{}/providers/{}/{}'.format(
-        subscription or service.subscription, group_name, kind.type_path, name).lower()
+    return (f'/subscriptions/{subscription or service.subscription}/resourcegroups/{group_name}/providers/'
+            f'{kind.type_path}/{name}').lower()
 
 
 def find(service, params):
@@ -157,7 +158,7 @@ def merge(base, update):
 
 def build_body(service, group, kind, name, request):
     location = (request.get('location') or group['location']).replace(' ', '').lower()
-    body = {'id': '{}/providers/{}/{}/{}'.format(group['id'], kind.rp, kind.resource, name), 'name': name,
+    body = {'id': f"{group['id']}/providers/{kind.rp}/{kind.resource}/{name}", 'name': name,
             'type': kind.type_name}
     body.update(kind.defaults(name, location, service.values))
     # A cluster built on a service principal has no managed identity at all.

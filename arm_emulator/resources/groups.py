@@ -17,7 +17,7 @@ GROUP = GROUPS + r'/(?P<rg>[^/]+)'
 
 
 def group_body(service, name, location, tags):
-    return {'id': '/subscriptions/{}/resourceGroups/{}'.format(service.subscription, name), 'name': name,
+    return {'id': f'/subscriptions/{service.subscription}/resourceGroups/{name}', 'name': name,
             'type': 'Microsoft.Resources/resourceGroups', 'location': location, 'tags': tags or {},
             'properties': {'provisioningState': 'Succeeded'}}
 
@@ -59,7 +59,7 @@ async def delete_group(service, call):
 
 def remove_group(service, name):
     key = name.lower()
-    prefix = '/subscriptions/{}/resourcegroups/{}/'.format(service.subscription, key)
+    prefix = f'/subscriptions/{service.subscription}/resourcegroups/{key}/'
     with service.store.transaction():
         service.store.delete('groups', key)
         service.store.delete_group_clusters(key)

@@ -23,7 +23,7 @@ def provider_body(service, namespace, with_id=True):
         {'resourceType': 'accounts' if namespace == 'Microsoft.Monitor' else 'operations', 'locations': locations,
          'apiVersions': ['2023-04-03']}]}
     if with_id:
-        body.update(id='/subscriptions/{}/providers/{}'.format(service.subscription, namespace),
+        body.update(id=f'/subscriptions/{service.subscription}/providers/{namespace}',
                     registrationState=service.provider_state(namespace), registrationPolicy='RegistrationRequired')
     return body
 

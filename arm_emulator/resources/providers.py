@@ -2,7 +2,8 @@
 live service returned (resource types, api-versions, capabilities); the cluster namespaces get a manifest built from
 the api-version tables in clusters.py; the namespaces companion resources live in (Microsoft.OperationalInsights, ...:
 companions.types.REGISTRATION_NAMESPACES) can be read, registered and unregistered too, with no resource types, so
-that clients which register what they need can be exercised. An unknown namespace is 404 InvalidResourceNamespace, as on ARM.
+that clients which register what they need can be exercised. An unknown namespace is 404 InvalidResourceNamespace,
+as on ARM.
 
 A subscription starts with Microsoft.KubernetesConfiguration NotRegistered (as a fresh one does) and every other
 namespace Registered; `register` and `unregister` change that per namespace (see Service.provider_state)."""
@@ -10,8 +11,8 @@ namespace Registered; `register` and `unregister` change that per namespace (see
 from ..frontdoor import errors
 from ..frontdoor.errors import json_response
 from . import clusters
-from .extensions import model as extension_model
 from .companions.types import REGISTRATION_NAMESPACES
+from .extensions import model as extension_model
 from .groups import RESOURCE_MANAGER
 
 PROVIDERS = r'/subscriptions/(?P<sub>[^/]+)/providers'
@@ -45,7 +46,8 @@ MANIFESTS = {
          None, 'None'),
     ],
     'Microsoft.ContainerService': [
-        ('managedClusters', clusters.MANAGED_CLUSTERS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+        ('managedClusters', clusters.MANAGED_CLUSTERS, '2026-06-01',
+         'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
         ('fleets', clusters.FLEETS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
     ],
     'Microsoft.Kubernetes': [
@@ -53,7 +55,8 @@ MANIFESTS = {
          'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
     ],
     'Microsoft.ResourceConnector': [
-        ('appliances', clusters.APPLIANCES, '2022-10-27', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+        ('appliances', clusters.APPLIANCES, '2022-10-27',
+         'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
     ],
     'Microsoft.HybridContainerService': [
         ('provisionedClusters', clusters.PROVISIONED_CLUSTERS, '2024-01-01', 'SupportsTags, SupportsLocation'),
@@ -66,7 +69,7 @@ def canonical_namespace(namespace):
     name = CANONICAL.get(namespace.lower())
     if name is None:
         raise errors.ArmError(404, 'InvalidResourceNamespace',
-                              "The resource namespace '{}' is invalid.".format(namespace))
+                              f"The resource namespace '{namespace}' is invalid.")
     return name
 
 
@@ -79,7 +82,7 @@ def provider_body(service, namespace):
             entry['defaultApiVersion'] = default
         entry['capabilities'] = capabilities
         resource_types.append(entry)
-    body = {'id': '/subscriptions/{}/providers/{}'.format(service.subscription, namespace), 'namespace': namespace}
+    body = {'id': f'/subscriptions/{service.subscription}/providers/{namespace}', 'namespace': namespace}
     if namespace == 'Microsoft.KubernetesConfiguration':
         body['authorizations'] = KC_AUTHORIZATIONS
     body.update({'resourceTypes': resource_types, 'registrationState': service.provider_state(namespace),

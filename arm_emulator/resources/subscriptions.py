@@ -16,7 +16,7 @@ def subscription_body(service):
                                      'spendingLimit': 'Off'}}
 
 
-async def list_subscriptions(service, call):
+async def list_subscriptions(service, _call):
     return json_response({'value': [subscription_body(service)], 'count': {'type': 'Total', 'value': 1}})
 
 
@@ -25,7 +25,7 @@ async def get_subscription(service, call):
     return json_response(subscription_body(service))
 
 
-async def list_tenants(service, call):
+async def list_tenants(service, _call):
     return json_response({'value': [{
         'id': '/tenants/' + service.tenant, 'tenantId': service.tenant, 'countryCode': 'US',
         'displayName': 'ARM emulator tenant', 'domains': ['armemulator.onmicrosoft.com'], 'tenantCategory': 'Home',

@@ -45,7 +45,7 @@ class Service:
         # Groups of the login's subscription keep their historical key (the bare name).
         if subscription.lower() == self.subscription:
             return name.lower()
-        return '{}/{}'.format(subscription, name).lower()
+        return f'{subscription}/{name}'.lower()
 
     # Lookups that raise the error ARM gives for a missing parent.
     def check_subscription(self, subscription):

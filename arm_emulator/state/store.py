@@ -31,11 +31,12 @@ STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'resources', 'o
 
 def _under(column, prefixes):
     """A condition (and its arguments) for rows whose ``column`` starts with any of ``prefixes``."""
-    clause = ' OR '.join('substr({}, 1, ?) = ?'.format(column) for _ in prefixes)
+    clause = ' OR '.join(f'substr({column}, 1, ?) = ?' for _ in prefixes)
     return clause, [arg for prefix in prefixes for arg in (len(prefix), prefix)]
 
 
-class Store:
+# One named method per query, by design (see above): the count grows with the queries.
+class Store:  # pylint: disable=too-many-public-methods
     def __init__(self, data_dir):
         self.db = sqlite3.connect(str(Path(data_dir) / 'state.db'), isolation_level=None, check_same_thread=False)
         self.db.execute('PRAGMA journal_mode=WAL')
@@ -58,7 +59,7 @@ class Store:
     def wipe(self):
         with self.transaction():
             for table in STATE_TABLES:
-                self.db.execute('DELETE FROM {}'.format(table))
+                self.db.execute(f'DELETE FROM {table}')
 
     # meta: small settings and identity values, stored as JSON.
     def meta(self, key, default=None):
@@ -79,21 +80,21 @@ class Store:
 
     # Keyed JSON documents: every resource table stores one document per lower-cased resource id.
     def get(self, table, key):
-        row = self.db.execute('SELECT doc FROM {} WHERE key=?'.format(table), (key,)).fetchone()
+        row = self.db.execute(f'SELECT doc FROM {table} WHERE key=?', (key,)).fetchone()
         return json.loads(row[0]) if row else None
 
     def put(self, table, key, doc, **columns):
         names = ['key', 'doc'] + list(columns)
         values = [key, json.dumps(doc)] + list(columns.values())
-        sets = ', '.join('{0}=excluded.{0}'.format(name) for name in names[1:])
-        self.db.execute('INSERT INTO {} ({}) VALUES ({}) ON CONFLICT(key) DO UPDATE SET {}'.format(
-            table, ', '.join(names), ', '.join('?' * len(names)), sets), values)
+        sets = ', '.join(f'{name}=excluded.{name}' for name in names[1:])
+        self.db.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+                        f"ON CONFLICT(key) DO UPDATE SET {sets}", values)
 
     def delete(self, table, key):
-        self.db.execute('DELETE FROM {} WHERE key=?'.format(table), (key,))
+        self.db.execute(f'DELETE FROM {table} WHERE key=?', (key,))
 
     def docs(self, table, where='', args=()):
-        sql = 'SELECT doc FROM {} {} ORDER BY key'.format(table, where)
+        sql = f'SELECT doc FROM {table} {where} ORDER BY key'
         return [json.loads(row[0]) for row in self.db.execute(sql, args)]
 
     # What lives under a resource id: keys are lower-cased ids, so a prefix of '<id>/' is everything below it.
@@ -148,7 +149,7 @@ class Store:
         """(cluster key, extension document) for extensions whose key starts with any of ``prefixes``, by key."""
         clause, args = _under('key', prefixes)
         return [(cluster_key, json.loads(doc)) for cluster_key, doc in self.db.execute(
-            'SELECT cluster_key, doc FROM extensions WHERE {} ORDER BY key'.format(clause), args)]
+            f'SELECT cluster_key, doc FROM extensions WHERE {clause} ORDER BY key', args)]
 
     # Extensions keep their protected settings in a separate column so no rendering path can pick them up.
     def protected_settings(self, key):
@@ -163,20 +164,20 @@ class Store:
 
     # Append-only logs.
     def append(self, table, doc):
-        return self.db.execute('INSERT INTO {} (doc) VALUES (?)'.format(table), (json.dumps(doc),)).lastrowid
+        return self.db.execute(f'INSERT INTO {table} (doc) VALUES (?)', (json.dumps(doc),)).lastrowid
 
     def log_entries(self, table):
         return [dict(json.loads(doc), seq=seq)
-                for seq, doc in self.db.execute('SELECT seq, doc FROM {} ORDER BY seq'.format(table))]
+                for seq, doc in self.db.execute(f'SELECT seq, doc FROM {table} ORDER BY seq')]
 
     def pop_first(self, table, match):
         """Remove and return the first logged document for which ``match(doc)`` is true."""
-        for seq, doc in self.db.execute('SELECT seq, doc FROM {} ORDER BY seq'.format(table)).fetchall():
+        for seq, doc in self.db.execute(f'SELECT seq, doc FROM {table} ORDER BY seq').fetchall():
             doc = json.loads(doc)
             if match(doc):
-                self.db.execute('DELETE FROM {} WHERE seq=?'.format(table), (seq,))
+                self.db.execute(f'DELETE FROM {table} WHERE seq=?', (seq,))
                 return doc
         return None
 
     def clear(self, table):
-        self.db.execute('DELETE FROM {}'.format(table))
+        self.db.execute(f'DELETE FROM {table}')

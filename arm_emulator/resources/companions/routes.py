@@ -19,7 +19,8 @@ def versions(params):
     return API_VERSIONS[params['ns'].lower()]
 
 
-class Path:
+# One attribute for each part of the path the handler reads.
+class Path:  # pylint: disable=too-many-instance-attributes
     """The parts of a generic resource path: its type, and whether it names a resource, a list or an action."""
 
     def __init__(self, service, params):
@@ -38,7 +39,7 @@ class Path:
         self.rtype = TYPES.get(self.type_key)
         if self.rtype is None:
             raise errors.invalid_resource_type(params['ns'], params.get('api_version', ''))
-        self.id = '{}/providers/{}/{}'.format(params['scope'], self.rtype.name.split('/')[0], '/'.join(segments))
+        self.id = f"{params['scope']}/providers/{self.rtype.name.split('/')[0]}/{'/'.join(segments)}"
         self.key = self.id.lower()
         # A list's parent is the resource above the collection; a resource's is the one above its type and name.
         depth = 1 if self.kind == 'list' else 2
@@ -51,13 +52,13 @@ class Path:
         scope = params['scope'].lower()
         if scope.count('/providers/') and service.store.get('clusters', scope) is None and \
                 service.store.get('resources', scope) is None:
-            raise errors.ArmError(404, 'ResourceNotFound', "The Resource '{}' was not found.".format(
-                '/'.join(params['scope'].split('/')[-3:])))
+            scope_name = '/'.join(params['scope'].split('/')[-3:])
+            raise errors.ArmError(404, 'ResourceNotFound', f"The Resource '{scope_name}' was not found.")
         if self.parent_key and service.store.get('resources', self.parent_key) is None:
             parent = self.parent_key.split('/')
             raise errors.ArmError(404, 'ParentResourceNotFound',
-                                  "Can not perform requested operation on nested resource. Parent resource '{}' "
-                                  "not found.".format(parent[-1]))
+                                  "Can not perform requested operation on nested resource. Parent resource "
+                                  f"'{parent[-1]}' not found.")
         return group
 
     def not_found(self):
@@ -101,7 +102,7 @@ def put_resource(service, path, request):
     doc = build(service, path, request, existing)
     service.store.put('resources', path.key, doc)
     for segment, name, properties in IMPLICIT_CHILDREN.get(path.type_key, ()) if existing is None else ():
-        child = Path(service, dict(path.params, rest='{}/{}/{}'.format(path.params['rest'], segment, name)))
+        child = Path(service, dict(path.params, rest=f"{path.params['rest']}/{segment}/{name}"))
         service.store.put('resources', child.key, build(service, child, {'properties': properties}, None))
     return doc, existing is None
 
@@ -114,7 +115,7 @@ async def handle(service, call):
             raise errors.method_not_allowed(call.method)
         prefix = path.key + '/'
         docs = [doc for doc in service.store.resources_under(prefix) if '/' not in doc['id'].lower()[len(prefix):]]
-        return json_response({'value': [doc for doc in docs]})
+        return json_response({'value': docs})
     if path.kind == 'action':
         action = ACTIONS.get((path.type_key, path.action.lower()))
         if action is None or call.method != 'POST':

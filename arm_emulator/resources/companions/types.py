@@ -12,10 +12,10 @@ ResourceType = namedtuple('ResourceType', 'name defaults')
 
 def _secret(seed, label):
     """A stable key for a resource (so listKeys answers the same twice), never stored in a rendered body."""
-    return base64.b64encode(hashlib.sha256('{}|{}'.format(seed, label).encode()).digest()).decode()
+    return base64.b64encode(hashlib.sha256(f'{seed}|{label}'.encode()).digest()).decode()
 
 
-def _workspace(doc, path):
+def _workspace(doc, _path):
     properties = doc.setdefault('properties', {})
     properties.setdefault('customerId', str(uuid.uuid4()))
     properties.setdefault('sku', {'name': 'PerGB2018'})
@@ -24,32 +24,31 @@ def _workspace(doc, path):
     properties.setdefault('publicNetworkAccessForQuery', 'Enabled')
 
 
-def _dcr(doc, path):
+def _dcr(doc, _path):
     doc['properties'].setdefault('immutableId', 'dcr-' + uuid.uuid4().hex)
 
 
-def _dce(doc, path):
+def _dce(doc, _path):
     name = doc['name'].lower()
     region = doc.get('location') or 'eastus'
-    doc['properties'].setdefault('logsIngestion', {'endpoint': 'https://{}.{}-1.ingest.monitor.azure.com'.format(
-        name, region)})
+    doc['properties'].setdefault('logsIngestion', {'endpoint': f'https://{name}.{region}-1.ingest.monitor.azure.com'})
     doc['properties'].setdefault('immutableId', 'dce-' + uuid.uuid4().hex)
 
 
-def _monitor_account(doc, path):
+def _monitor_account(doc, _path):
     region = doc.get('location') or 'eastus'
     doc['properties'].setdefault('accountId', str(uuid.uuid4()))
     doc['properties'].setdefault('metrics', {
-        'prometheusQueryEndpoint': 'https://{}.{}.prometheus.monitor.azure.com'.format(doc['name'].lower(), region),
+        'prometheusQueryEndpoint': f"https://{doc['name'].lower()}.{region}.prometheus.monitor.azure.com",
         'internalId': 'mac_' + str(uuid.uuid4())})
 
 
-def _storage_account(doc, path):
+def _storage_account(doc, _path):
     name = doc['name'].lower()
     doc.setdefault('kind', 'StorageV2')
     doc.setdefault('sku', {'name': 'Standard_LRS', 'tier': 'Standard'})
     doc['properties'].setdefault('primaryEndpoints', {
-        service: 'https://{}.{}.core.windows.net/'.format(name, service)
+        service: f'https://{name}.{service}.core.windows.net/'
         for service in ('blob', 'queue', 'table', 'file', 'dfs', 'web')})
     doc['properties'].setdefault('primaryLocation', doc.get('location'))
     doc['properties'].setdefault('statusOfPrimary', 'available')
@@ -57,24 +56,22 @@ def _storage_account(doc, path):
 
 def _relay_namespace(doc, path):
     doc.setdefault('sku', {'name': 'Standard', 'tier': 'Standard'})
-    doc['properties'].setdefault('serviceBusEndpoint', 'https://{}.servicebus.windows.net:443/'.format(
-        doc['name'].lower()))
-    doc['properties'].setdefault('metricId', '{}:{}'.format(path.split('/')[2], doc['name'].lower()))
+    doc['properties'].setdefault('serviceBusEndpoint', f"https://{doc['name'].lower()}.servicebus.windows.net:443/")
+    doc['properties'].setdefault('metricId', f"{path.split('/')[2]}:{doc['name'].lower()}")
 
 
-def _service_bus_namespace(doc, path):
+def _service_bus_namespace(doc, _path):
     doc.setdefault('sku', {'name': 'Standard', 'tier': 'Standard'})
-    doc['properties'].setdefault('serviceBusEndpoint', 'https://{}.servicebus.windows.net:443/'.format(
-        doc['name'].lower()))
+    doc['properties'].setdefault('serviceBusEndpoint', f"https://{doc['name'].lower()}.servicebus.windows.net:443/")
 
 
-def _grafana(doc, path):
+def _grafana(doc, _path):
     doc.setdefault('identity', {'type': 'SystemAssigned'})
     doc['identity'].setdefault('principalId', str(uuid.uuid4()))
     doc['properties'].setdefault('grafanaIntegrations', {'azureMonitorWorkspaceIntegrations': []})
 
 
-def _nothing(doc, path):
+def _nothing(_doc, _path):
     return None
 
 
@@ -149,9 +146,9 @@ def _connection_strings(doc):
     keys = {'keyName': doc['name'], 'primaryKey': _secret(doc['id'].lower(), 'primary'),
             'secondaryKey': _secret(doc['id'].lower(), 'secondary')}
     for which in ('primary', 'secondary'):
-        keys[which + 'ConnectionString'] = 'Endpoint=sb://{}.servicebus.windows.net/;SharedAccessKeyName={};' \
-            'SharedAccessKey={}{}'.format(namespace, doc['name'], keys[which + 'Key'],
-                                          ';EntityPath=' + entity if entity else '')
+        entity_path = ';EntityPath=' + entity if entity else ''
+        keys[which + 'ConnectionString'] = (f"Endpoint=sb://{namespace}.servicebus.windows.net/;SharedAccessKeyName="
+                                            f"{doc['name']};SharedAccessKey={keys[which + 'Key']}{entity_path}")
     return keys
 
 

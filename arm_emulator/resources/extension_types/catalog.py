@@ -37,7 +37,8 @@ TYPES = {
                    'preview': ['0.0.25-preview']},
     },
     'microsoft.azuremonitor.containers': {
-        'description': 'Microsoft Azure Monitor Containers Extension', 'publisher': 'Microsoft Azure Monitor Containers',
+        'description': 'Microsoft Azure Monitor Containers Extension',
+        'publisher': 'Microsoft Azure Monitor Containers',
         'isManagedIdentityRequired': False, 'clusterTypes': ('connectedClusters', 'provisionedClusters'),
         'defaultScope': 'cluster', 'allowMultipleInstances': False, 'releaseNamespace': 'kube-system',
         'trains': {'stable': ['3.1.16', '3.1.18', '3.1.20', '3.1.22', '3.1.24'],

@@ -3,11 +3,11 @@
 2023-05-01-preview and later answer the shapes the live service recorded (flat ``clusterScopeSettings``);
 2022-01-15-preview answers its older shape (``releaseTrains``, ``clusterTypes``, versions grouped per train).
 """
-from . import catalog
-from .. import clusters
 from ...frontdoor import errors
 from ...frontdoor.errors import json_response
 from ...state.service import KUBERNETES_CONFIGURATION
+from .. import clusters
+from . import catalog
 
 # The provider manifest lists three versions; the recorded list-versions-by-cluster call went out with 2023-05-01.
 API_VERSIONS = ('2024-11-01-preview', '2023-05-01-preview', '2023-05-01', '2022-01-15-preview')
@@ -29,25 +29,25 @@ def _scope(service, call):
     """(id prefix for the answer, cluster resource name or None) for a location or cluster path."""
     if 'location' in call.params:
         service.check_subscription(call.params['sub'])
-        return '/subscriptions/{}/providers/{}/locations/{}'.format(
-            service.subscription, KUBERNETES_CONFIGURATION, call.params['location']), None
+        return (f"/subscriptions/{service.subscription}/providers/{KUBERNETES_CONFIGURATION}/locations/"
+                f"{call.params['location']}"), None
     kind, cluster = clusters.find(service, call.params)
-    return '{}/providers/{}'.format(cluster['id'], KUBERNETES_CONFIGURATION), kind.resource
+    return f"{cluster['id']}/providers/{KUBERNETES_CONFIGURATION}", kind.resource
 
 
 def _entry(call, cluster_resource):
     name = call.params['type'].lower()
     entry = catalog.find(name)
     if entry is None or (cluster_resource and cluster_resource not in entry['clusterTypes']):
-        where = ("location '{}'".format(call.params['location']) if 'location' in call.params
-                 else "cluster '{}'".format(call.params['cluster']))
+        where = (f"location '{call.params['location']}'" if 'location' in call.params
+                 else f"cluster '{call.params['cluster']}'")
         raise errors.ArmError(404, 'ResourceNotFound',
-                              "The extension type '{}' was not found in {}.".format(call.params['type'], where))
+                              f"The extension type '{call.params['type']}' was not found in {where}.")
     return name, entry
 
 
 def type_body(prefix, name, entry, api_version):
-    body = {'id': '{}/extensionTypes/{}'.format(prefix, name), 'name': name, 'type': TYPE_RESOURCE}
+    body = {'id': f'{prefix}/extensionTypes/{name}', 'name': name, 'type': TYPE_RESOURCE}
     scope = {'defaultScope': entry['defaultScope'], 'clusterScopeSettings': None}
     if entry['defaultScope'] == 'cluster':
         scope['clusterScopeSettings'] = {'allowMultipleInstances': entry['allowMultipleInstances'],
@@ -72,7 +72,7 @@ def version_body(prefix, name, entry, version, api_version):
     # The 2024-11-01-preview model adds the supported cluster types; the recorded 2023 answers lack them.
     if api_version >= '2024-11-01-preview':
         properties['supportedClusterTypes'] = [catalog.VERSION_CLUSTER_TYPE_NAMES[t] for t in entry['clusterTypes']]
-    return {'id': '{}/extensionTypes/{}/versions/{}'.format(prefix, name, version), 'name': version,
+    return {'id': f'{prefix}/extensionTypes/{name}/versions/{version}', 'name': version,
             'type': TYPE_RESOURCE + '/versions', 'properties': properties}
 
 
@@ -131,8 +131,8 @@ async def get_version(service, call):
     name, entry = _entry(call, cluster_resource)
     version = call.params['version']
     if not any(version in versions for versions in entry['trains'].values()):
-        raise errors.ArmError(404, 'ResourceNotFound', "The version '{}' of extension type '{}' was not found."
-                              .format(version, name))
+        raise errors.ArmError(404, 'ResourceNotFound',
+                              f"The version '{version}' of extension type '{name}' was not found.")
     return _answer(version_body(prefix, name, entry, version, call.api_version))
 
 

@@ -5,10 +5,11 @@ import datetime
 import json
 import uuid
 
-from ..extension_types import catalog
 from ...frontdoor import errors
+from ..extension_types import catalog
 
-API_VERSIONS = ('2025-03-01', '2024-11-01', '2023-05-01', '2022-11-01', '2022-07-01', '2022-03-01', '2020-07-01-preview')
+API_VERSIONS = ('2025-03-01', '2024-11-01', '2023-05-01', '2022-11-01', '2022-07-01', '2022-03-01',
+                '2020-07-01-preview')
 
 EXTENSION_TYPE = 'Microsoft.KubernetesConfiguration/extensions'
 AUTO_UPGRADE_WITH_VERSION = ('AutoUpgradeMinorVersion cannot be set to true when a Version is provided. Set '
@@ -19,7 +20,7 @@ RUNNING_STATES = {'create': 'Creating', 'update': 'Updating', 'delete': 'Deletin
 def timestamp(epoch):
     """ARM's seven-digit fraction and explicit offset, as in the recorded systemData."""
     moment = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
-    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + '{:07d}'.format(moment.microsecond * 10) + '+00:00'
+    return moment.strftime('%Y-%m-%dT%H:%M:%S.') + f'{moment.microsecond * 10:07d}' + '+00:00'
 
 
 def _properties(body):
@@ -35,7 +36,7 @@ def _check_settings(properties):
     for name in ('configurationSettings', 'configurationProtectedSettings'):
         value = properties.get(name)
         if value is not None and not isinstance(value, dict):
-            raise errors.bad_request("The property '{}' must be a map of strings.".format(name))
+            raise errors.bad_request(f"The property '{name}' must be a map of strings.")
 
 
 def _check_version_rule(properties):
@@ -60,11 +61,11 @@ def _scope(requested, entry, extension_name):
 def check_cluster_type(extension_type, kind):
     entry = catalog.find(extension_type)
     if entry and kind.resource not in entry['clusterTypes']:
-        raise errors.bad_request("Extension type '{}' is not supported for cluster type '{}'."
-                                 .format(extension_type, kind.resource), code='InvalidExtensionType')
+        raise errors.bad_request(f"Extension type '{extension_type}' is not supported for cluster type "
+                                 f"'{kind.resource}'.", code='InvalidExtensionType')
 
 
-def new_doc(extension_id, name, cluster_kind, body, now, tenant, existing=None):
+def new_doc(extension_id, name, cluster_kind, body, *, now, tenant, existing=None):
     """State for a PUT; ``existing`` keeps the creation time and identity of a replaced extension."""
     properties = _properties(body)
     if not properties.get('extensionType'):
@@ -118,8 +119,8 @@ def check_immutables(existing, doc, body):
     if _plan(existing.get('plan')) != _plan(doc.get('plan')):
         changed.append('plan')
     if changed:
-        raise errors.ArmError(400, 'PropertyChangeNotAllowed', "Changing property '{}' is not allowed.".format(
-            "', '".join(changed)))
+        names = "', '".join(changed)
+        raise errors.ArmError(400, 'PropertyChangeNotAllowed', f"Changing property '{names}' is not allowed.")
 
 
 def json_lower(value):
@@ -174,12 +175,11 @@ def resolve_version(doc):
     if doc['version'] and not doc['autoUpgradeMinorVersion']:
         if doc['version'] in catalog.train_versions(entry, train):
             return doc['version'], None
-        return None, ("Failed to resolve the extension version '{}' in release train '{}' for extension type "
-                      "'{}'.".format(doc['version'], train, doc['extensionType']))
+        return None, (f"Failed to resolve the extension version '{doc['version']}' in release train '{train}' for "
+                      f"extension type '{doc['extensionType']}'.")
     version = catalog.latest(entry, train)
     if version is None:
-        return None, ("Failed to resolve the release train '{}' for extension type '{}'."
-                      .format(train, doc['extensionType']))
+        return None, f"Failed to resolve the release train '{train}' for extension type '{doc['extensionType']}'."
     return version, None
 
 

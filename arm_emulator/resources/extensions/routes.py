@@ -2,11 +2,11 @@
 and the operation-status resource, answered asynchronously like the real service."""
 import json
 
-from .. import clusters
-from . import model, operations
 from ...frontdoor import errors
 from ...frontdoor.errors import json_response
 from ...state.service import KUBERNETES_CONFIGURATION
+from .. import clusters
+from . import model, operations
 
 EXTENSIONS_PATH = clusters.CLUSTER + r'/providers/Microsoft\.KubernetesConfiguration/extensions'
 EXTENSION = EXTENSIONS_PATH + r'/(?P<ext>[^/]+)'
@@ -29,7 +29,7 @@ def _retry_after(service):
 
 
 def _lro_headers(service, call, extension_id, op_id):
-    headers = {'Azure-AsyncOperation': service.url('{}/operations/{}'.format(extension_id, op_id),
+    headers = {'Azure-AsyncOperation': service.url(f'{extension_id}/operations/{op_id}',
                                                    **{'api-version': call.api_version}),
                # The real service points Location at a regional host clients cannot reach; here it is the resource.
                'Location': service.url(extension_id, **{'api-version': call.api_version})}
@@ -40,15 +40,15 @@ def _lro_headers(service, call, extension_id, op_id):
 def _refuse_if_busy(doc):
     """A write to an extension whose operation is still running is refused, as the service does."""
     if doc is not None and doc.get('operation'):
-        raise errors.ArmError(409, 'Conflict', "An operation on extension '{}' is already in progress ({}). Wait for "
-                              "it to finish, then retry.".format(doc['name'], doc.get('provisioningState')))
+        raise errors.ArmError(409, 'Conflict', f"An operation on extension '{doc['name']}' is already in progress "
+                              f"({doc.get('provisioningState')}). Wait for it to finish, then retry.")
 
 
 def _target(service, call):
     """(cluster kind, cluster body, extension key, canonical extension id) for an extension path."""
     kind, cluster = clusters.find(service, call.params)
     name = call.params['ext']
-    extension_id = '{}/providers/{}/extensions/{}'.format(cluster['id'], KUBERNETES_CONFIGURATION, name)
+    extension_id = f"{cluster['id']}/providers/{KUBERNETES_CONFIGURATION}/extensions/{name}"
     return kind, cluster, extension_id.lower(), extension_id
 
 
@@ -81,8 +81,8 @@ async def put_extension(service, call):
     if existing is not None:
         extension_id = existing['id']
     body = call.body if isinstance(call.body, dict) else {}
-    doc = model.new_doc(extension_id, extension_id.rsplit('/', 1)[1], kind, body, service.clock(),
-                                  service.tenant, existing)
+    doc = model.new_doc(extension_id, extension_id.rsplit('/', 1)[1], kind, body, now=service.clock(),
+                        tenant=service.tenant, existing=existing)
     model.check_cluster_type(doc['extensionType'], kind)
     if existing is not None:
         model.check_immutables(existing, doc, body)
@@ -97,7 +97,7 @@ def _existing(service, call):
     _, _, key, _ = _target(service, call)
     doc = operations.current(service, key)
     if doc is None:
-        raise errors.resource_not_found('{}/extensions'.format(KUBERNETES_CONFIGURATION), call.params['ext'],
+        raise errors.resource_not_found(f'{KUBERNETES_CONFIGURATION}/extensions', call.params['ext'],
                                         call.params['rg'])
     return key, doc
 
@@ -139,9 +139,9 @@ async def list_extensions(service, call):
     operations.settle_pending(service, cluster_key)
     try:
         skip = max(0, int(call.query_value('$skipToken', '0')))
-    except ValueError:
-        raise errors.bad_request("The skip token '{}' is invalid.".format(call.query_value('$skipToken')),
-                                 code='InvalidSkipToken')
+    except ValueError as error:
+        raise errors.bad_request(f"The skip token '{call.query_value('$skipToken')}' is invalid.",
+                                 code='InvalidSkipToken') from error
     page_size = max(1, int(service.config['page_size']))
     docs, more = service.store.extension_page(cluster_key, skip, page_size)
     next_link = None
@@ -155,8 +155,7 @@ async def get_operation(service, call):
     _, _, key, _ = _target(service, call)
     op = service.store.get('operations', call.params['op'].lower())
     if op is None or op['extKey'] != key:
-        raise errors.ArmError(404, 'ResourceNotFound', "The operation '{}' could not be found."
-                              .format(call.params['op']))
+        raise errors.ArmError(404, 'ResourceNotFound', f"The operation '{call.params['op']}' could not be found.")
     body = operations.status_body(service, op)
     # Like ARM, ask the client to come back later for as long as the operation runs.
     running = body['status'] not in operations.TERMINAL

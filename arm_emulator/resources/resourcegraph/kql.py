@@ -32,7 +32,7 @@ def tokenize(text):
     while position < len(text):
         match = TOKEN.match(text, position)
         if not match or match.end() == position:
-            raise KqlError("Unexpected character '{}'.".format(text[position:].lstrip()[:1]), position,
+            raise KqlError(f"Unexpected character '{text[position:].lstrip()[:1]}'.", position,
                            text[position:position + 10].strip())
         kind = match.lastgroup
         value = match.group(kind)
@@ -57,8 +57,8 @@ class Parser:
     def take(self, kind=None, value=None):
         token = self.peek()
         if (kind and token[0] != kind) or (value is not None and str(token[1]).lower() != value):
-            raise KqlError("Expected {} but found '{}'.".format(value or kind, token[1] if token[1] is not None
-                                                                 else 'end of query'), token[2], str(token[1]))
+            found = token[1] if token[1] is not None else 'end of query'
+            raise KqlError(f"Expected {value or kind} but found '{found}'.", token[2], str(token[1]))
         self.index += 1
         return token[1]
 
@@ -83,7 +83,7 @@ class Parser:
             return token[1]
         if self.at_word('true', 'false'):
             return self.take('word').lower() == 'true'
-        raise KqlError("Expected a literal but found '{}'.".format(token[1]), token[2], str(token[1]))
+        raise KqlError(f"Expected a literal but found '{token[1]}'.", token[2], str(token[1]))
 
     def term(self):
         if self.peek()[1] == '(':
@@ -118,20 +118,20 @@ class Parser:
         if word in COMPARISONS:
             self.index += 1
             return (word, column, self.value())
-        raise KqlError("Unsupported operator '{}'.".format(token[1]), token[2], str(token[1]))
+        raise KqlError(f"Unsupported operator '{token[1]}'.", token[2], str(token[1]))
 
     def expr(self):
-        left = self.conjunction()
-        while self.at_word('or'):
-            self.take('word')
-            left = ('or', left, self.conjunction())
-        return left
+        return self.chain('or', self.conjunction)
 
     def conjunction(self):
-        left = self.term()
-        while self.at_word('and'):
+        return self.chain('and', self.term)
+
+    def chain(self, word, operand):
+        """``operand (word operand)*``, grouped from the left: ``a or b or c`` is ``('or', ('or', a, b), c)``."""
+        left = operand()
+        while self.at_word(word):
             self.take('word')
-            left = ('and', left, self.term())
+            left = (word, left, operand())
         return left
 
     def operator(self):
@@ -153,7 +153,7 @@ class Parser:
             return ('order', column, descending)
         if word in ('limit', 'take'):
             return ('limit', int(self.take('number')))
-        raise KqlError("The operator '{}' is not supported here.".format(word), self.peek(-1)[2], word)
+        raise KqlError(f"The operator '{word}' is not supported here.", self.peek(-1)[2], word)
 
     def query(self):
         table = self.take('word')
@@ -202,7 +202,7 @@ def _compare(op, left, right):
         return text.lower().startswith(other.lower())
     if op == 'endswith':
         return text.lower().endswith(other.lower())
-    return re.search(r'(?<![A-Za-z0-9]){}(?![A-Za-z0-9])'.format(re.escape(other.lower())), text.lower()) is not None
+    return re.search(rf'(?<![A-Za-z0-9]){re.escape(other.lower())}(?![A-Za-z0-9])', text.lower()) is not None
 
 
 def matches(node, row):
@@ -224,6 +224,10 @@ def matches(node, row):
     return _compare(kind, value, node[2])
 
 
+def _ordered(rows, column, descending):
+    return sorted(rows, key=lambda row: _text(lookup(row, column)).lower(), reverse=descending)
+
+
 def run(operators, rows):
     """Apply the operators to rows; returns (rows, limited) where limited says a limit/take was used."""
     limited = False
@@ -233,7 +237,7 @@ def run(operators, rows):
         elif operator[0] == 'project':
             rows = [{column[-1]: lookup(row, column) for column in operator[1]} for row in rows]
         elif operator[0] == 'order':
-            rows = sorted(rows, key=lambda row: _text(lookup(row, operator[1])).lower(), reverse=operator[2])
+            rows = _ordered(rows, operator[1], operator[2])
         else:
             rows, limited = rows[:operator[1]], True
     return rows, limited

@@ -13,10 +13,10 @@ import time
 import uuid
 from collections import OrderedDict
 
-from . import kql
-from ..extensions import operations
 from ...frontdoor import errors
 from ...frontdoor.errors import json_response
+from ..extensions import operations
+from . import kql
 
 API_VERSIONS = ('2019-04-01', '2020-04-01-preview', '2021-03-01', '2022-10-01', '2024-04-01')
 MAX_PAGE = 1000
@@ -35,8 +35,7 @@ class GraphError(errors.ArmError):
 
     def envelope(self):
         return {'error': {'code': self.code, 'message': 'Please provide below info when asking for support: '
-                          'timestamp = {}, correlationId = {}.'.format(time.strftime('%Y-%m-%dT%H:%M:%S'),
-                                                                       uuid.uuid4()),
+                          f"timestamp = {time.strftime('%Y-%m-%dT%H:%M:%S')}, correlationId = {uuid.uuid4()}.",
                           'details': self.details}}
 
 
@@ -81,7 +80,7 @@ def _extension_row(service, doc, location):
 
 
 def table_rows(service, table, subscriptions):
-    prefixes = ['/subscriptions/{}/'.format(sub) for sub in sorted({sub.lower() for sub in subscriptions})]
+    prefixes = [f'/subscriptions/{sub}/' for sub in sorted({sub.lower() for sub in subscriptions})]
     clusters = {doc['id'].lower(): doc for doc in service.store.clusters_under(prefixes)}
     if table.lower() == 'resources':
         return [_cluster_row(service, doc) for doc in clusters.values()]
@@ -94,8 +93,8 @@ def table_rows(service, table, subscriptions):
             if cluster is not None:
                 rows.append(_extension_row(service, doc, cluster.get('location')))
         return rows
-    raise query_error("Table '{}' is not available: use Resources or KubernetesConfigurationResources."
-                      .format(table), [{'code': 'ParserFailure', 'message': 'ParserFailure', 'token': table}])
+    raise query_error(f"Table '{table}' is not available: use Resources or KubernetesConfigurationResources.",
+                      [{'code': 'ParserFailure', 'message': 'ParserFailure', 'token': table}])
 
 
 class Snapshots:
@@ -116,7 +115,8 @@ class Snapshots:
         return self.items.get(key)
 
 
-class Quota:
+# The quota windows of every user, and charging one query.
+class Quota:  # pylint: disable=too-few-public-methods
     """The per-user query quota: QUOTA queries per QUOTA_WINDOW seconds (scaled like ARM throttling)."""
 
     def __init__(self):
@@ -136,7 +136,7 @@ class Quota:
         resets = max(0.0, QUOTA_WINDOW - (now - start))
         seconds = int(math.ceil(resets))
         headers = {'x-ms-user-quota-remaining': str(limit - used),
-                   'x-ms-user-quota-resets-after': '00:00:{:02d}'.format(seconds)}
+                   'x-ms-user-quota-resets-after': f'00:00:{seconds:02d}'}
         if not allowed:
             headers['Retry-After'] = str(max(1, seconds))
         return headers, allowed
@@ -154,8 +154,8 @@ def _untoken(text):
     try:
         value = json.loads(base64.urlsafe_b64decode(text.encode()).decode())
         return value['s'], int(value['o'])
-    except (ValueError, KeyError, TypeError):
-        raise query_error('The $skipToken is invalid.')
+    except (ValueError, KeyError, TypeError) as error:
+        raise query_error('The $skipToken is invalid.') from error
 
 
 def _run_query(service, body):
@@ -172,15 +172,15 @@ def _run_query(service, body):
         raise query_error('Query is invalid. Please refer to the documentation for the Azure Resource Graph '
                           'service and fix the error before retrying.',
                           [{'code': 'ParserFailure', 'message': str(error), 'line': 1,
-                            'characterPositionInLine': error.position, 'token': error.token}])
+                            'characterPositionInLine': error.position, 'token': error.token}]) from error
     known = set(service.subscriptions)
     return kql.run(operators, table_rows(service, table, [s for s in subscriptions if s.lower() in known]))
 
 
 async def query(service, call):
-    state = service.graph
+    graph = service.graph
     user = call.request.headers.get('Authorization', '')[-32:]
-    headers, allowed = state['quota'].charge(user, service.config.get('throttle_scale'), time.monotonic())
+    headers, allowed = graph['quota'].charge(user, service.config.get('throttle_scale'), time.monotonic())
     if not allowed:
         message = 'The user quota of Resource Graph queries is used up; retry after the indicated time.'
         raise GraphError(429, 'RateLimiting', message, headers, [{'code': 'RateLimiting', 'message': message}])
@@ -193,11 +193,11 @@ async def query(service, call):
     rows = None
     if options.get('$skipToken'):
         snapshot, skip = _untoken(options['$skipToken'])
-        rows = state['snapshots'].get(snapshot)
+        rows = graph['snapshots'].get(snapshot)
     limited = False
     if rows is None:
         rows, limited = _run_query(service, body)
-        snapshot = state['snapshots'].put(rows)
+        snapshot = graph['snapshots'].put(rows)
     page = rows[skip:skip + top]
     result = {'totalRecords': len(rows), 'count': len(page), 'resultTruncated': 'false', 'facets': [],
               'data': page}
