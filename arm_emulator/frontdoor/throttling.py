@@ -6,7 +6,7 @@ of its scope, principal and operation class (reads, writes, deletes). An empty b
 Every answer carries ``x-ms-ratelimit-remaining-{subscription|tenant}-{reads|writes|deletes}``.
 
 The sizes are the documented ones; ``throttle_scale`` (``--throttle-scale``) multiplies sizes and refill rates
-(0 turns throttling off). Resource Graph has its own quota (see resourcegraph.py) and is not counted here.
+(0 turns throttling off). Resource Graph has its own quota (see resources/resourcegraph/) and is not counted here.
 """
 import math
 import re
