@@ -9,10 +9,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import certs, seed
+from .frontdoor import certs
+from .harness import seed
 from .server import build_app, quiet_access_log
-from .service import Service
-from .store import Store
+from .state.service import Service
+from .state.store import Store
 
 
 def parse_args(argv=None):
@@ -54,12 +55,12 @@ async def serve(args):
     site = web.TCPSite(runner, args.host, args.port, ssl_context=certs.server_ssl_context(data_dir),
                        backlog=512, reuse_address=True)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    port = runner.addresses[0][1]
     url_host = '127.0.0.1' if args.host in ('0.0.0.0', '') else args.host
-    service.bind('https://{}:{}/'.format(url_host, port))
+    service.bind(f'https://{url_host}:{port}/')
     seed.apply(service, args.seed)
     write_endpoint(data_dir, service, ca_path, port)
-    print('ready {}'.format(service.base_url), flush=True)
+    print(f'ready {service.base_url}', flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -1,17 +1,17 @@
-"""Assembles the aiohttp application: admin API, identity endpoints, then ARM for every other path."""
+"""Assembles the aiohttp application.
+
+aiohttp tries routes in the order they are added: the admin API (``/_emulator/...``), then Azure AD's endpoints,
+then one catch-all that hands every other path to ARM's router, whose own precedence is ``resources.FAMILIES``.
+"""
 import logging
 
 from aiohttp import web
 
-from . import (clusters, errors, extension_types, extensions, faults, generic, groups, monitoring_providers,
-               providers, requestlog, resourcegraph, subscriptions, throttling)
-from .admin import Admin
-from .router import Router
-
-# generic comes before clusters: a cluster's route pattern would also match a workspace's path; likewise
-# monitoring_providers before providers and generic, and resourcegraph before generic.
-ARM_MODULES = (subscriptions, groups, monitoring_providers, providers, resourcegraph, generic, clusters, extensions,
-               extension_types)
+from . import resources
+from .frontdoor import errors, faults, identity, requestlog, throttling
+from .frontdoor.router import Router
+from .harness.admin import Admin
+from .resources.resourcegraph import routes as resourcegraph
 
 
 @web.middleware
@@ -33,12 +33,8 @@ def build_app(service):
                           client_max_size=64 * 1024 * 1024)
     app.on_shutdown.append(injected.cancel_sleepers)  # a request held for an hour must not hold up a stop
     app.add_routes(Admin(service, injected).routes())
-    router = Router(service, ARM_MODULES)
-    app.add_routes([web.get('/{tenant}/v2.0/.well-known/openid-configuration',
-                            lambda request: service.identity.openid_configuration(request)),
-                    web.get('/{tenant}/discovery/v2.0/keys', lambda request: service.identity.keys(request)),
-                    web.post('/{tenant}/oauth2/v2.0/token', lambda request: service.identity.token(request)),
-                    web.route('*', '/{tail:.*}', router.handle)])
+    app.add_routes(identity.routes(service))
+    app.add_routes([web.route('*', '/{tail:.*}', Router(service, resources.arm_routes()).handle)])
     return app
 
 

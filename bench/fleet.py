@@ -17,11 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / 'bench'))
 
-from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
-from run import _PEAK_PROBE  # noqa: E402
+# The imports below need the repository root on the path: this runs as `python bench/fleet.py`.
+# pylint: disable=wrong-import-position
+from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
+# bench/ is on sys.path (above); pylint takes the sibling script for a third-party module.
+from run import PEAK_PROBE, mark, markdown_table, refresh_readme  # noqa: E402  pylint: disable=wrong-import-order
+# pylint: enable=wrong-import-position
 
-CLEAN = dict(stopped_share=0, sp_share=0, not_ready_share=0, failed_share=0)
+CLEAN = {'stopped_share': 0, 'sp_share': 0, 'not_ready_share': 0, 'failed_share': 0}
 OP_SECONDS = 3.0
 PARALLEL = 50          # the measured rollout; another at 100 is recorded for comparison
 WIDE = 100
@@ -35,10 +39,10 @@ def arm_requests(admin):
 
 
 def probe(cli, *args):
-    done = subprocess.run([sys.executable, '-c', _PEAK_PROBE, cli.az] + list(args), env=cli.env,
+    done = subprocess.run([sys.executable, '-c', PEAK_PROBE, cli.az] + list(args), env=cli.env,
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise SystemExit('bench: `az {}` failed:\n{}'.format(' '.join(args), done.stderr))
+        raise SystemExit(f"bench: `az {' '.join(args)}` failed:\n{done.stderr}")
     *out, wall, peak = done.stdout.split()
     return ' '.join(out), float(wall), int(peak) / 1024
 
@@ -50,7 +54,7 @@ def bench_inventory(cli, emulator, subscriptions, runs):
         listed, wall, peak = probe(cli, 'k8s-extension', 'list', '--subscriptions', *subscriptions,
                                    '--query', 'length(@)', '-o', 'tsv')
         if int(listed) != 10000:
-            raise SystemExit('bench: the inventory listed {} extensions, expected 10000'.format(listed))
+            raise SystemExit(f'bench: the inventory listed {listed} extensions, expected 10000')
         walls.append(wall)
         peaks.append(peak)
         requests.append(len(arm_requests(emulator.admin)))
@@ -87,7 +91,7 @@ def bench_rollout(cli, emulator, subscriptions, home):
     throttled_before = emulator.admin.throttled()
     done, rows, wall = _rollout(cli, subscriptions, home / 'rollout.jsonl')
     if done.returncode != 0:
-        raise SystemExit('bench: the rollout failed:\n{}'.format(done.stderr[-3000:]))
+        raise SystemExit(f'bench: the rollout failed:\n{done.stderr[-3000:]}')
     requests = arm_requests(emulator.admin)
     arm = [r for r in requests if 'resourcegraph' not in r['path'].lower()]
     writes = Counter(r['path'].lower() for r in arm if r['method'] in ('PUT', 'PATCH') and r['status'] < 300)
@@ -122,37 +126,30 @@ def bench_rollout(cli, emulator, subscriptions, home):
 
 def render(fleet):
     inv, roll = fleet['inventory'], fleet['rollout']
-
-    def mark(ok):
-        return 'met' if ok else 'MISSED'
     rows = [
         ('Inventory: 10,000 extensions on 2,000 clusters in 3 subscriptions',
-         '{:.2f} s, {} requests, peak {:.0f} MiB'.format(inv['wall_s'], inv['requests'], inv['peak_rss_mib']),
+         f"{inv['wall_s']:.2f} s, {inv['requests']} requests, peak {inv['peak_rss_mib']:.0f} MiB",
          '< 5 s, < 30 requests, < 200 MiB',
          mark(inv['wall_s'] < TARGETS['inventory_s'] and inv['requests'] < TARGETS['inventory_requests']
               and inv['peak_rss_mib'] < TARGETS['inventory_mib'])),
         ('Per-cluster `list` loop, 20 clusters timed, extrapolated to 2,000',
-         '{:.0f} s ({:.0f}x slower)'.format(inv['per_cluster_loop_extrapolated_s'], inv['speedup']), '-', '-'),
-        ('Rollout to 1,000 clusters, 3 s operations, --max-parallel {}, throttling on'.format(roll['max_parallel']),
-         '{:.1f} s vs ideal {:.0f} s = {:.2f}x; {} 429s absorbed, {} reached the user; {:.1f} requests/cluster'
-         .format(roll['wall_s'], roll['ideal_s'], roll['ratio'], roll['throttled_by_arm'],
-                 roll['throttled_reaching_user'], roll['requests_per_cluster']),
+         f"{inv['per_cluster_loop_extrapolated_s']:.0f} s ({inv['speedup']:.0f}x slower)", '-', '-'),
+        (f"Rollout to 1,000 clusters, 3 s operations, --max-parallel {roll['max_parallel']}, throttling on",
+         f"{roll['wall_s']:.1f} s vs ideal {roll['ideal_s']:.0f} s = {roll['ratio']:.2f}x; "
+         f"{roll['throttled_by_arm']} 429s absorbed, {roll['throttled_reaching_user']} reached the user; "
+         f"{roll['requests_per_cluster']:.1f} requests/cluster",
          '< 2x ideal, no 429 to the user', mark(roll['ratio'] < TARGETS['rollout_ratio']
                                                 and roll['throttled_reaching_user'] == 0
                                                 and roll['converged'] == roll['clusters'])),
-        ('The same rollout at --max-parallel {} (for comparison)'.format(roll['wide']['max_parallel']),
-         '{:.1f} s vs ideal {:.0f} s = {:.2f}x; {:.1f} requests/cluster'.format(
-             roll['wide']['wall_s'], roll['wide']['ideal_s'], roll['wide']['ratio'],
-             roll['wide']['requests_per_cluster']), '-', '-'),
+        (f"The same rollout at --max-parallel {roll['wide']['max_parallel']} (for comparison)",
+         f"{roll['wide']['wall_s']:.1f} s vs ideal {roll['wide']['ideal_s']:.0f} s = {roll['wide']['ratio']:.2f}x; "
+         f"{roll['wide']['requests_per_cluster']:.1f} requests/cluster", '-', '-'),
         ('Re-run of the converged rollout (with / without its journal)',
-         '{:.2f} s / {:.2f} s, {} writes'.format(roll['rerun_s'], roll['rerun_without_journal_s'],
-                                                 roll['rerun_writes']),
+         f"{roll['rerun_s']:.2f} s / {roll['rerun_without_journal_s']:.2f} s, {roll['rerun_writes']} writes",
          '< 15 s, no writes', mark(max(roll['rerun_s'], roll['rerun_without_journal_s']) < TARGETS['rerun_s']
                                    and roll['rerun_writes'] == 0)),
     ]
-    lines = ['| measure | result | target | |', '|---|---|---|---|']
-    lines += ['| {} | {} | {} | {} |'.format(*row) for row in rows]
-    return '\n'.join(lines)
+    return '\n'.join(markdown_table(rows))
 
 
 def main():
@@ -161,7 +158,7 @@ def main():
     with EmulatorProcess(home / 'emulator', op_seconds=OP_SECONDS) as emulator:
         cli = AzCli.with_aksext(emulator, home, options.wheel)
         fleet = emulator.admin.seed_fleet(subscriptions=3, groups=4, clusters=2000, extensions_per_cluster=5)
-        print('fleet: {} clusters, {} extensions; measuring ...'.format(fleet['clusters'], fleet['extensions']),
+        print(f"fleet: {fleet['clusters']} clusters, {fleet['extensions']} extensions; measuring ...",
               flush=True)
         inventory = bench_inventory(cli, emulator, fleet['subscriptions'], options.runs)
         emulator.admin.seed_fleet(**dict(CLEAN, subscriptions=3, groups=1, clusters=1000, prefix='roll',
@@ -170,16 +167,12 @@ def main():
     results_path = ROOT / 'bench' / 'results.json'
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     results['fleet'] = {'inventory': inventory, 'rollout': rollout,
-                        'machine': '{} cores, Python {}'.format(os.cpu_count(), sys.version.split()[0])}
+                        'machine': f'{os.cpu_count()} cores, Python {sys.version.split()[0]}'}
     table = render(results['fleet'])
     results['fleet']['targets_met'] = 'MISSED' not in table
     results_path.write_text(json.dumps(results, indent=2) + '\n')
     print(table)
-    readme = ROOT / 'README.md'
-    text, start, end = readme.read_text(), '<!-- bench-fleet:start -->', '<!-- bench-fleet:end -->'
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        readme.write_text('{}{}\n{}\n{}{}'.format(before, start, table, end, rest.split(end, 1)[1]))
+    refresh_readme(table, 'bench-fleet')
     if not results['fleet']['targets_met']:
         raise SystemExit('bench: a fleet target was missed (see above)')
 

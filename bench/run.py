@@ -16,8 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
+# The imports below need the repository root on the path: this runs as `python bench/run.py`.
+# pylint: disable=wrong-import-position
+from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
+# pylint: enable=wrong-import-position
 
 RG, CLUSTER, BIG_CLUSTER = 'demo-rg', 'demo-aks', 'demo-arc'
 API_VERSION = '2025-03-01'
@@ -31,7 +34,7 @@ def timed(cli, *args):
     done = cli.run(*args)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit('bench: `az {}` failed:\n{}'.format(' '.join(args), done.stderr))
+        raise SystemExit(f"bench: `az {' '.join(args)}` failed:\n{done.stderr}")
     return elapsed
 
 
@@ -61,11 +64,11 @@ def bench_create(cli, emulator, runs):
     emulator.admin.config(op_seconds=OP_SECONDS)
     ours = []
     for index in range(runs):
-        ours.append(timed(cli, 'aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', 'bench-c{}'.format(index),
+        ours.append(timed(cli, 'aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', f'bench-c{index}',
                           '-t', 'microsoft.flux', '-o', 'none') - OP_SECONDS)
     # The SDK's default polling sleeps 30 s before its first poll: run those clients side by side.
     sdk = [None] * runs
-    threads = [threading.Thread(target=_sdk_default_create, args=(emulator, 'bench-sdk{}'.format(index), sdk, index))
+    threads = [threading.Thread(target=_sdk_default_create, args=(emulator, f'bench-sdk{index}', sdk, index))
                for index in range(runs)]
     for thread in threads:
         thread.start()
@@ -74,13 +77,14 @@ def bench_create(cli, emulator, runs):
     return statistics.median(ours), statistics.median(sdk)
 
 
-class _EmulatorCredential:
+# azure-core's TokenCredential protocol is the one method, get_token.
+class _EmulatorCredential:  # pylint: disable=too-few-public-methods
     """A TokenCredential for the SDK: the service principal's token from the emulator's identity endpoint."""
 
     def __init__(self, admin):
         self.admin = admin
 
-    def get_token(self, *scopes, **kwargs):
+    def get_token(self, *_scopes, **_kwargs):
         from azure.core.credentials import AccessToken
         return AccessToken(self.admin.token(), int(time.time()) + 600)
 
@@ -98,25 +102,25 @@ def _sdk_default_create(emulator, name, results, index):
 
 def bench_list(cli, emulator, runs, count=2000):
     """list of 2,000 extensions on one cluster, paged by the emulator: wall time and peak memory of az."""
-    cluster_id = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Kubernetes/connectedClusters/{}'.format(
-        emulator.endpoint['subscription'], RG, BIG_CLUSTER)
+    cluster_id = (f"/subscriptions/{emulator.endpoint['subscription']}/resourceGroups/{RG}/providers/"
+                  f"Microsoft.Kubernetes/connectedClusters/{BIG_CLUSTER}")
     emulator.admin.bulk_extensions(cluster_id=cluster_id, count=count, extension_type='microsoft.flux',
                                    prefix='bulk')
     walls, peaks = [], []
     for _ in range(runs):
-        probe = [sys.executable, '-c', _PEAK_PROBE, cli.az, 'k8s-extension', 'list', '-g', RG, '-c', BIG_CLUSTER,
+        probe = [sys.executable, '-c', PEAK_PROBE, cli.az, 'k8s-extension', 'list', '-g', RG, '-c', BIG_CLUSTER,
                  '--cluster-type', 'connectedClusters', '--query', 'length(@)', '-o', 'tsv']
         done = subprocess.run(probe, env=cli.env, capture_output=True, text=True, check=True)
         listed, wall, peak_kib = done.stdout.split()
         if int(listed) < count:
-            raise SystemExit('bench: list returned {} extensions, expected {}'.format(listed, count))
+            raise SystemExit(f'bench: list returned {listed} extensions, expected {count}')
         walls.append(float(wall))
         peaks.append(int(peak_kib) / 1024)
     return statistics.median(walls), statistics.median(peaks)
 
 
 # Runs one command and prints its stdout, its wall time and the peak resident memory of the child (KiB).
-_PEAK_PROBE = '''
+PEAK_PROBE = '''
 import resource, subprocess, sys, time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=True)
@@ -162,7 +166,7 @@ def main():
     home = fresh_folder(ROOT / '.bench')
     with EmulatorProcess(home / 'emulator', seed='demo', op_seconds=1.0) as emulator:
         cli = AzCli.with_aksext(emulator, home, options.wheel)
-        print('measuring (medians of {} runs) ...'.format(options.runs), flush=True)
+        print(f'measuring (medians of {options.runs} runs) ...', flush=True)
         show_ours, show_generic = bench_show(cli, max(SHOW_PAIRS, options.runs))
         import_ms, sdk_at_load = bench_import(cli, options.runs)
         list_wall, list_peak = bench_list(cli, emulator, options.runs)
@@ -177,7 +181,7 @@ def main():
         'list_2000': {'wall_s': round(list_wall, 3), 'peak_rss_mib': round(list_peak, 1)},
         'import': {'aksext_ms': round(import_ms, 2), 'sdk_imported_at_load': sdk_at_load,
                    'target_ms': TARGETS['import_ms']},
-        'runs': options.runs, 'machine': '{} cores, Python {}'.format(os.cpu_count(), sys.version.split()[0]),
+        'runs': options.runs, 'machine': f'{os.cpu_count()} cores, Python {sys.version.split()[0]}',
     }
     results['targets_met'] = (results['show']['ratio'] <= TARGETS['show_ratio']
                               and create_ours <= TARGETS['wait_overhead_s']
@@ -185,42 +189,51 @@ def main():
     (ROOT / 'bench' / 'results.json').write_text(json.dumps(results, indent=2) + '\n')
     table = render(results)
     print(table)
-    _refresh_readme(table)
+    refresh_readme(table, 'bench')
     if not results['targets_met']:
         raise SystemExit('bench: a target was missed (see above)')
 
 
-def render(r):
-    def mark(ok):
-        return 'met' if ok else 'MISSED'
-    rows = [
-        ('`az aks extension show` vs `az resource show` (medians of {} pairs)'.format(SHOW_PAIRS), '{:.3f} s vs {:.3f} s = {:.2f}x'.format(
-            r['show']['aksext_s'], r['show']['az_resource_show_s'], r['show']['ratio']),
-         '<= 1.10x', mark(r['show']['ratio'] <= TARGETS['show_ratio'])),
-        ('Waiting overhead, blocking create of a 3 s operation', '{:.2f} s (SDK default polling: {:.2f} s)'.format(
-            r['create_wait_overhead']['aksext_s'], r['create_wait_overhead']['sdk_default_polling_s']),
-         '<= 1.5 s', mark(r['create_wait_overhead']['aksext_s'] <= TARGETS['wait_overhead_s'])),
-        ('`list` of 2,000 extensions (paged)', '{:.2f} s, peak {:.0f} MiB'.format(
-            r['list_2000']['wall_s'], r['list_2000']['peak_rss_mib']), '-', '-'),
-        ('aksext import while az loads its command table', '{:.1f} ms{}'.format(
-            r['import']['aksext_ms'], ', SDK imported!' if r['import']['sdk_imported_at_load'] else ', no SDK'),
-         '<= 20 ms, no SDK', mark(r['import']['aksext_ms'] <= TARGETS['import_ms']
-                                  and not r['import']['sdk_imported_at_load'])),
-    ]
-    lines = ['| measure | result | target | |', '|---|---|---|---|']
-    lines += ['| {} | {} | {} | {} |'.format(*row) for row in rows]
-    lines.append('\nMedians of {} runs on {}.'.format(r['runs'], r['machine']))
-    return '\n'.join(lines)
+def mark(ok):
+    return 'met' if ok else 'MISSED'
 
 
-def _refresh_readme(table):
+def markdown_table(rows):
+    """The README's table of ``(measure, result, target, met)`` rows, as lines."""
+    return ['| measure | result | target | |', '|---|---|---|---|'] + [
+        f'| {measure} | {result} | {target} | {met} |' for measure, result, target, met in rows]
+
+
+def refresh_readme(table, marker):
+    """Put ``table`` in README.md between its ``<!-- marker:start -->`` and ``<!-- marker:end -->`` lines."""
     readme = ROOT / 'README.md'
     text = readme.read_text()
-    start, end = '<!-- bench:start -->', '<!-- bench:end -->'
+    start, end = f'<!-- {marker}:start -->', f'<!-- {marker}:end -->'
     if start in text and end in text:
         before, rest = text.split(start, 1)
         _, after = rest.split(end, 1)
-        readme.write_text('{}{}\n{}\n{}{}'.format(before, start, table, end, after))
+        readme.write_text(f'{before}{start}\n{table}\n{end}{after}')
+
+
+def render(r):
+    show, wait, listing, loading = r['show'], r['create_wait_overhead'], r['list_2000'], r['import']
+    rows = [
+        (f'`az aks extension show` vs `az resource show` (medians of {SHOW_PAIRS} pairs)',
+         f"{show['aksext_s']:.3f} s vs {show['az_resource_show_s']:.3f} s = {show['ratio']:.2f}x",
+         '<= 1.10x', mark(show['ratio'] <= TARGETS['show_ratio'])),
+        ('Waiting overhead, blocking create of a 3 s operation',
+         f"{wait['aksext_s']:.2f} s (SDK default polling: {wait['sdk_default_polling_s']:.2f} s)",
+         '<= 1.5 s', mark(wait['aksext_s'] <= TARGETS['wait_overhead_s'])),
+        ('`list` of 2,000 extensions (paged)', f"{listing['wall_s']:.2f} s, peak {listing['peak_rss_mib']:.0f} MiB",
+         '-', '-'),
+        ('aksext import while az loads its command table',
+         f"{loading['aksext_ms']:.1f} ms{', SDK imported!' if loading['sdk_imported_at_load'] else ', no SDK'}",
+         '<= 20 ms, no SDK', mark(loading['aksext_ms'] <= TARGETS['import_ms']
+                                  and not loading['sdk_imported_at_load'])),
+    ]
+    lines = markdown_table(rows)
+    lines.append(f"\nMedians of {r['runs']} runs on {r['machine']}.")
+    return '\n'.join(lines)
 
 
 if __name__ == '__main__':

@@ -10,14 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
+# The imports below need the repository root on the path: this runs as `python scripts/demo.py`.
+# pylint: disable=wrong-import-position
+from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
+# pylint: enable=wrong-import-position
 
 RG, CLUSTER = 'demo-rg', 'demo-aks'
 
 
 def show(step):
-    print('\n\033[1m# {}\033[0m'.format(step) if sys.stdout.isatty() else '\n# {}'.format(step), flush=True)
+    print(f'\n\x1b[1m# {step}\x1b[0m' if sys.stdout.isatty() else f'\n# {step}', flush=True)
 
 
 def run(cli, *args, expect_ok=True):
@@ -27,7 +30,7 @@ def run(cli, *args, expect_ok=True):
     sys.stdout.write(done.stderr)
     sys.stdout.flush()
     if expect_ok and done.returncode != 0:
-        raise SystemExit('demo failed: `az {}` exited {}'.format(shlex.join(args), done.returncode))
+        raise SystemExit(f'demo failed: `az {shlex.join(args)}` exited {done.returncode}')
     return done
 
 
@@ -41,7 +44,7 @@ def main():
     show('Start the ARM emulator (HTTPS, seeded with resource group demo-rg and clusters demo-aks, demo-aks-sp, '
          'demo-arc)')
     with EmulatorProcess(home / 'emulator', seed='demo', op_seconds=2.0) as emulator:
-        print('emulator ready at {}'.format(emulator.url))
+        print(f'emulator ready at {emulator.url}')
         cli = AzCli(emulator.endpoint, home / 'azure', extension_dir=home / 'extensions')
 
         show('Log in to the emulator as a service principal on a custom cloud (isolated AZURE_CONFIG_DIR)')

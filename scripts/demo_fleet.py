@@ -14,12 +14,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli, fresh_folder, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
-from demo import run, show  # noqa: E402  (scripts/ is on sys.path when this file runs)
+# The imports below need the repository root on the path: this runs as `python scripts/demo_fleet.py`.
+# pylint: disable=wrong-import-position
+from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
+# scripts/ is on sys.path when this file runs; pylint takes the sibling script for a third-party module.
+from demo import run, show  # noqa: E402  pylint: disable=wrong-import-order
+# pylint: enable=wrong-import-position
 
 ROLLOUT = ['k8s-extension', 'rollout', '-g', 'web-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
-           '--version', '1.16.2', '--max-parallel', '20%', '--max-failures', '5%', '--journal', '.demo-fleet/flux.jsonl']
+           '--version', '1.16.2', '--max-parallel', '20%', '--max-failures', '5%',
+           '--journal', '.demo-fleet/flux.jsonl']
 
 
 def writes(admin):
@@ -60,25 +65,25 @@ def main():
 
         show('Roll Flux 1.16.2 out to the 60 web clusters: a canary, then 20% at a time; Ctrl-C after a few')
         print('$ az ' + shlex.join(ROLLOUT), flush=True)
-        process = subprocess.Popen([cli.az] + ROLLOUT + ['-o', 'table'], env=cli.env, cwd=str(ROOT),
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        while writes(emulator.admin) < 15 and process.poll() is None:
-            time.sleep(0.2)
-        process.send_signal(signal.SIGINT)
-        sys.stdout.write(process.communicate(timeout=120)[0])
-        print('(exit {}; {} writes sent before the interrupt)'.format(process.returncode, writes(emulator.admin)))
+        with subprocess.Popen([cli.az] + ROLLOUT + ['-o', 'table'], env=cli.env, cwd=str(ROOT),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+            while writes(emulator.admin) < 15 and process.poll() is None:
+                time.sleep(0.2)
+            process.send_signal(signal.SIGINT)
+            sys.stdout.write(process.communicate(timeout=120)[0])
+        print(f'(exit {process.returncode}; {writes(emulator.admin)} writes sent before the interrupt)')
 
         show('Run the same command again: it resumes from the journal; no cluster gets a second operation')
         emulator.admin.clear_requests()
         run(cli, *ROLLOUT, '--query', "[?result!='Succeeded'] | length(@)", '-o', 'tsv')
-        print('{} writes on resume'.format(writes(emulator.admin)))
+        print(f'{writes(emulator.admin)} writes on resume')
         run(cli, 'k8s-extension', 'list', '-g', 'web-rg-0', '--summary', '-o', 'table')
 
         show('Once more: everything converged, so nothing is sent')
         emulator.admin.clear_requests()
         run(cli, *ROLLOUT, '--query', 'length(@)', '-o', 'tsv')
-        print('{} writes'.format(writes(emulator.admin)))
-    print('fleet demo finished in {:.0f} s.'.format(time.monotonic() - started))
+        print(f'{writes(emulator.admin)} writes')
+    print(f'fleet demo finished in {time.monotonic() - started:.0f} s.')
 
 
 if __name__ == '__main__':

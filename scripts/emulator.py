@@ -7,8 +7,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli, script_options  # noqa: E402
-from arm_emulator.control import EmulatorProcess  # noqa: E402
+# The imports below need the repository root on the path: this runs as `python scripts/emulator.py`.
+# pylint: disable=wrong-import-position
+from arm_emulator.harness.azcli import AzCli, script_options  # noqa: E402
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
+# pylint: enable=wrong-import-position
 
 
 def main():
@@ -20,12 +23,11 @@ def main():
     with EmulatorProcess(home / 'emulator', seed=seed, op_seconds=options.op_seconds) as emulator:
         cli = AzCli.with_aksext(emulator, home, options.wheel)
         # The project's own az first on PATH: a machine with only Python has no other.
-        lines = ['export PATH={}:"$PATH"'.format(Path(cli.az).parent)] + cli.env_lines()
+        lines = [f'export PATH={Path(cli.az).parent}:"$PATH"'] + cli.env_lines()
         env_file = home / 'env.sh'
         env_file.write_text('\n'.join(lines) + '\n')
-        print('ARM emulator running at {} (state in {}).'.format(emulator.url, home / 'emulator'))
-        print('In another shell, run these lines (also in {}) and use az as usual:\n'.format(
-            env_file.relative_to(ROOT)))
+        print(f"ARM emulator running at {emulator.url} (state in {home / 'emulator'}).")
+        print(f'In another shell, run these lines (also in {env_file.relative_to(ROOT)}) and use az as usual:\n')
         print('\n'.join(lines))
         print('\n    az aks extension list -g demo-rg -c demo-aks -o table\n\nPress Ctrl-C to stop.', flush=True)
         try:

@@ -1,6 +1,7 @@
 """`make lint`: the Azure CLI's own checks, offline: `azdev style` (pylint and flake8 with the azure-cli-extensions
 configuration in ./pylintrc and ./.flake8) and `azdev linter` (command, parameter and help rules, with the
-exclusions in ./linter_exclusions.yml).
+exclusions in ./linter_exclusions.yml); then flake8 and pylint, with the same two configurations, over the folders
+in CHECKED_FOLDERS (the emulator, the scripts, the benchmarks). Any finding fails it.
 
 azdev expects an azure-cli checkout and an extensions repository laid out as `src/<name>/`. Neither is needed
 for these checks, so this script lays out the least azdev reads, in a temporary folder (pylint names modules
@@ -11,6 +12,7 @@ wrongly when the layout sits inside this repository), pointing back at this repo
   which is how azdev finds an extension and where it reads the exclusions; az loads the extension from it as a
   dev source.
 """
+import configparser
 import json
 import os
 import shutil
@@ -28,6 +30,8 @@ LINTER_RULE_TYPES = ['command_groups', 'commands', 'params', 'help_entries']
 # The keys azdev's import reads from the azure-cli repository's cmdcov.yml.
 CMDCOV_KEYS = ['CMD_PATTERN', 'QUO_PATTERN', 'END_PATTERN', 'DOCS_END_PATTERN', 'NOT_END_PATTERN',
                'NUMBER_SIGN_PATTERN']
+# The folders besides the extension that flake8 and pylint check here, with the extension's configurations.
+CHECKED_FOLDERS = ['arm_emulator', 'scripts', 'bench']
 
 
 def _link(link, target):
@@ -44,7 +48,7 @@ def lay_out(work):
         folder.mkdir(parents=True, exist_ok=True)
     (cli_repo / 'scripts' / 'ci' / 'cmdcov.yml').write_text(yaml.safe_dump({key: '' for key in CMDCOV_KEYS}))
     (work / 'azdev' / 'config').write_text(
-        '[cli]\nrepo_path = {}\n\n[ext]\nrepo_paths = {}\n'.format(cli_repo, ext_repo))
+        f'[cli]\nrepo_path = {cli_repo}\n\n[ext]\nrepo_paths = {ext_repo}\n')
     for name in ('pylintrc', '.flake8'):
         _link(ext_repo / name, ROOT / name)
     # A copy of the package, not a link: flake8 does not walk into a linked folder, and would check nothing.
@@ -52,7 +56,7 @@ def lay_out(work):
     for name in ('setup.py', 'linter_exclusions.yml'):
         _link(source / name, ROOT / name)
     venv = Path(sys.executable).parent.parent
-    return dict(os.environ, VIRTUAL_ENV=str(venv), PATH='{}{}{}'.format(venv / 'bin', os.pathsep, os.environ['PATH']),
+    return dict(os.environ, VIRTUAL_ENV=str(venv), PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
                 AZDEV_CONFIG_DIR=str(work / 'azdev'), AZURE_CONFIG_DIR=str(work / 'azure'),
                 AZURE_EXTENSION_DEV_SOURCES=str(ext_repo), AZURE_EXTENSION_USE_DYNAMIC_INSTALL='no',
                 AZURE_CORE_COLLECT_TELEMETRY='false', AZURE_CORE_NO_COLOR='true')
@@ -74,12 +78,26 @@ def check_exclusions(env):
     stale = []
     for command, entry in exclusions.items():
         if command not in table:
-            stale.append('{}: no such command'.format(command))
+            stale.append(f'{command}: no such command')
             continue
         for parameter in (entry or {}).get('parameters', {}):
             if parameter not in table[command]:
-                stale.append('{}: no parameter {}'.format(command, parameter))
+                stale.append(f'{command}: no parameter {parameter}')
     return stale
+
+
+def folder_checks(folders):
+    """The flake8 and pylint commands for ``folders``, with ./.flake8 and ./pylintrc. Both configurations leave out
+    the azure-cli-extensions repository's own scripts and tests folders by name (flake8 even when named on its command
+    line, pylint silently): the commands keep those exclusions, less the folders they are asked to check."""
+    flake8 = configparser.ConfigParser()
+    flake8.read(ROOT / '.flake8')
+    excluded = [name.strip() for name in flake8['flake8']['exclude'].split() if name.strip() not in folders]
+    pylintrc = configparser.ConfigParser()
+    pylintrc.read(ROOT / 'pylintrc')
+    ignored = [name.strip() for name in pylintrc['MASTER']['ignore'].split(',') if name.strip() not in folders]
+    return [['flake8', '--config', '.flake8', '--exclude', ','.join(excluded)] + folders,
+            ['pylint', '--rcfile', 'pylintrc', '--ignore', ','.join(ignored)] + folders]
 
 
 def main():
@@ -91,6 +109,9 @@ def main():
             print('$ azdev ' + ' '.join(args), flush=True)
             failed |= subprocess.run([azdev] + args, env=env, cwd=work, check=False).returncode != 0
         stale = check_exclusions(env)
+    for args in folder_checks(CHECKED_FOLDERS):
+        print('$ ' + ' '.join(args), flush=True)
+        failed |= subprocess.run([sys.executable, '-m'] + args, cwd=ROOT, check=False).returncode != 0
     for line in stale:
         print('linter_exclusions.yml: ' + line)
     return 1 if failed or stale else 0

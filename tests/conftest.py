@@ -2,8 +2,8 @@
 own), seeded with the demo state, and a real az logged in to it."""
 import pytest
 
-from arm_emulator.azcli import AzCli
-from arm_emulator.control import EmulatorProcess
+from arm_emulator.harness.azcli import AzCli
+from arm_emulator.harness.control import EmulatorProcess
 
 
 @pytest.fixture(scope='session')

@@ -3,7 +3,7 @@ change what the shared emulator's other tests see)."""
 import pytest
 import requests
 
-from arm_emulator.control import EmulatorProcess
+from arm_emulator.harness.control import EmulatorProcess
 
 GRAPH = 'providers/Microsoft.ResourceGraph/resources'
 EXTENSIONS = "KubernetesConfigurationResources | where type =~ 'microsoft.kubernetesconfiguration/extensions'"

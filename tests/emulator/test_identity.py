@@ -24,7 +24,7 @@ def test_az_login_as_service_principal(az, emulator, admin):
 
 
 def test_az_login_with_wrong_secret_fails(az, emulator, tmp_path):
-    from arm_emulator.azcli import AzCli
+    from arm_emulator.harness.azcli import AzCli
     wrong = AzCli(dict(emulator.endpoint, client_secret='not-the-secret'), tmp_path / 'config')
     try:
         wrong.login()
@@ -63,7 +63,7 @@ def test_arm_requires_a_valid_token(arm):
 
 def test_a_secret_starting_with_a_dash_reaches_azure_ad_as_the_password(az, emulator, tmp_path):
     # Were it passed as `-p -x...`, az's parser would take it for a flag and never ask Azure AD.
-    from arm_emulator.azcli import AzCli
+    from arm_emulator.harness.azcli import AzCli
     dashed = AzCli(dict(emulator.endpoint, client_secret='-' + emulator.endpoint['client_secret']), tmp_path / 'c')
     try:
         dashed.login()
@@ -74,5 +74,5 @@ def test_a_secret_starting_with_a_dash_reaches_azure_ad_as_the_password(az, emul
 
 
 def test_generated_secrets_never_start_with_a_dash():
-    from arm_emulator.identity import client_secret
+    from arm_emulator.frontdoor.identity import client_secret
     assert not any(client_secret().startswith('-') for _ in range(2000))

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from arm_emulator.control import EmulatorProcess
+from arm_emulator.harness.control import EmulatorProcess
 
 EXTENSION = ('/subscriptions/{}/resourceGroups/demo-rg/providers/Microsoft.Kubernetes/connectedClusters/demo-arc'
              '/providers/Microsoft.KubernetesConfiguration/extensions/{}')

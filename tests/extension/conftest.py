@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from arm_emulator.azcli import AzCli
+from arm_emulator.harness.azcli import AzCli
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,8 +10,8 @@ from collections import Counter
 
 import pytest
 
-from arm_emulator.azcli import AzCli
-from arm_emulator.control import EmulatorProcess
+from arm_emulator.harness.azcli import AzCli
+from arm_emulator.harness.control import EmulatorProcess
 
 from .helpers import run_batch
 

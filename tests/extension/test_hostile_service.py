@@ -226,7 +226,7 @@ def test_a_second_writer_while_the_first_runs_is_refused_and_the_first_kept(aks,
 
 
 def test_a_token_that_expires_mid_wait_is_renewed(aks, emulator, service, tmp_path):
-    from arm_emulator.azcli import AzCli
+    from arm_emulator.harness.azcli import AzCli
     name = unique('h')
     service.config(token_seconds=4)
     try:

@@ -1,7 +1,7 @@
 """Versions the cluster cannot run, AKS's patch-only rule, create-only properties and managed extensions: each is
 refused before anything is written, and the allowed cases go through. The emulator's catalog excludes some
-Kubernetes versions and distributions (arm_emulator/catalog.py UNSUPPORTED); the demo seed has a managed
-extension."""
+Kubernetes versions and distributions (arm_emulator/resources/extension_types/catalog.py UNSUPPORTED); the demo
+seed has a managed extension."""
 import json
 
 import pytest

@@ -13,7 +13,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from arm_emulator.requestlog import PROTECTED, replace_protected
+from arm_emulator.frontdoor.requestlog import PROTECTED, replace_protected
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -47,7 +47,7 @@ def install_wheel(wheel, extensions_dir):
 
 def scenario_env(config_dir, extensions_dir, live=False, extra=None):
     """The environment of a scenario process: a clean az (no AZURE_* leaking in), quiet and offline."""
-    from arm_emulator.azcli import QUIET_SETTINGS
+    from arm_emulator.harness.azcli import QUIET_SETTINGS
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(('AZURE_', 'AKSEXT_', 'PYTEST_'))}
     env.update(QUIET_SETTINGS)

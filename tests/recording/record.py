@@ -17,8 +17,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from arm_emulator.azcli import AzCli  # noqa: E402  pylint: disable=wrong-import-position
-from arm_emulator.control import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
+from arm_emulator.harness.azcli import AzCli  # noqa: E402  pylint: disable=wrong-import-position
+from arm_emulator.harness.control import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 from tests.recording import harness  # noqa: E402  pylint: disable=wrong-import-position
 
 

@@ -1,0 +1,120 @@
+"""Injected faults: the next N requests matching a method and a path pattern get an error status, a delay, a
+dropped connection, a replaced body or extra headers (a bad Retry-After, say). Faults live in memory; they are for
+the running test, not part of the emulated state."""
+import asyncio
+import re
+
+from aiohttp import web
+
+from . import errors
+from .requestlog import ADMIN_PREFIX
+
+DEFAULT_MESSAGES = {429: ('TooManyRequests', 'The request was throttled. Retry after the indicated time.'),
+                    500: ('InternalServerError', 'The server encountered an internal error.'),
+                    502: ('BadGateway', 'The gateway received an invalid response.'),
+                    503: ('ServiceUnavailable', 'The service is temporarily unavailable. Retry the request later.'),
+                    504: ('GatewayTimeout', 'The gateway did not receive a response within the specified time.')}
+
+
+DROPPED = 444
+
+
+class Faults:
+    def __init__(self):
+        self.pending = []
+        self.sleepers = set()  # requests held by a latency fault; released when the emulator stops
+
+    async def cancel_sleepers(self, _app=None):
+        for task in list(self.sleepers):
+            task.cancel()
+
+    def add(self, spec):
+        pattern = re.compile(spec.get('path') or '.*')
+        count = int(spec.get('count', 1))
+        if count < 1:
+            raise errors.bad_request('count must be at least 1.')
+        status = spec.get('status')
+        effects = ('drop', 'latency', 'body', 'headers', 'retry_after')
+        if status is None and not any(spec.get(key) is not None for key in effects):
+            raise errors.bad_request('A fault needs a status, drop, latency, body, headers or retry_after.')
+        fault = dict(spec, pattern=pattern, count=count, method=(spec.get('method') or '*').upper())
+        self.pending.append(fault)
+        return {key: value for key, value in fault.items() if key != 'pattern'}
+
+    def clear(self):
+        self.pending.clear()
+
+    def take(self, request):
+        """The first fault matching ``request``, consuming one of its uses."""
+        for fault in self.pending:
+            if fault['method'] in ('*', request.method) and fault['pattern'].search(request.path):
+                fault['count'] -= 1
+                if fault['count'] == 0:
+                    self.pending.remove(fault)
+                return fault
+        return None
+
+    def listing(self):
+        return [{key: value for key, value in fault.items() if key != 'pattern'} for fault in self.pending]
+
+
+def _headers(fault):
+    headers = dict(fault.get('headers') or {})
+    if fault.get('retry_after') is not None:
+        # Sent as given: a number, or any text (a date, a typo) to see how clients cope.
+        retry_after = fault['retry_after']
+        headers['Retry-After'] = str(int(retry_after)) if isinstance(retry_after, (int, float)) else str(retry_after)
+    return headers
+
+
+def _body(fault, request):
+    """The replacement body: '{self}' becomes the request's own URL (a nextLink that loops), '{count}' the uses
+    left (a nextLink that never ends)."""
+    text = str(fault['body']).replace('{self}', str(request.url)).replace('{count}', str(fault['count']))
+    return text.encode()
+
+
+def _error(fault, request):
+    status = int(fault['status'])
+    if fault.get('body') is not None:
+        return web.Response(status=status, body=_body(fault, request), headers=_headers(fault),
+                            content_type=fault.get('content_type') or 'application/json')
+    code, message = DEFAULT_MESSAGES.get(status, ('InjectedFault', 'Injected fault.'))
+    return errors.ArmError(status, fault.get('code') or code, fault.get('message') or message,
+                           _headers(fault)).response()
+
+
+async def _altered(fault, request, handler):
+    """The real answer (state changes happen), with its body replaced and headers added as the fault says."""
+    response = await handler(request)
+    if fault.get('body') is not None:
+        response = web.Response(status=response.status, body=_body(fault, request),
+                                headers={k: v for k, v in response.headers.items()
+                                         if k.lower() not in ('content-length', 'content-type')},
+                                content_type=fault.get('content_type') or 'application/json')
+    response.headers.update(_headers(fault))
+    return response
+
+
+def make_middleware(faults):
+    @web.middleware
+    async def inject_faults(request, handler):
+        fault = None if request.path.startswith(ADMIN_PREFIX) else faults.take(request)
+        if fault is None:
+            return await handler(request)
+        if fault.get('latency'):
+            task = asyncio.current_task()
+            faults.sleepers.add(task)
+            try:
+                await asyncio.sleep(float(fault['latency']))
+            finally:
+                faults.sleepers.discard(task)
+        if fault.get('drop'):
+            await request.read()
+            request.transport.abort()
+            # Nothing reaches the client; 444 ("no response", as nginx names it) is what the request log shows.
+            return web.Response(status=DROPPED)
+        if fault.get('status') is not None:
+            return _error(fault, request)
+        return await _altered(fault, request, handler)
+    return inject_faults

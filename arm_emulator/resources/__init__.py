@@ -1,0 +1,46 @@
+"""The ARM resource families the emulator serves, one module (or folder) per family, and the one route table.
+
+A family declares ``ROUTES`` (see :mod:`arm_emulator.frontdoor.router`) and keeps its resource types as data
+beside them: api-versions, type names, defaults. ``FAMILIES`` below is the route table, in precedence order.
+"""
+from ..frontdoor.router import misrouted, route_table
+from . import clusters, groups, monitoring, providers, subscriptions
+from .companions import routes as companions
+from .extension_types import routes as extension_types
+from .extensions import routes as extensions
+from .resourcegraph import routes as resourcegraph
+
+# The route precedence: the router tries these families' routes top to bottom and the first pattern matching the
+# path answers it. Order only matters where two families' patterns overlap; each such overlap is in OVERLAPS.
+FAMILIES = (
+    ('subscriptions', subscriptions),
+    ('groups', groups),
+    ('monitoring', monitoring),  # before providers: its namespaces would match providers' /providers/{namespace}
+    ('providers', providers),
+    ('resourcegraph', resourcegraph),
+    ('companions', companions),  # before clusters: .../providers/{ns}/{type}/{name} is also a cluster's shape
+    ('clusters', clusters),
+    ('extensions', extensions),
+    ('extension_types', extension_types),
+)
+
+_GROUP = '/subscriptions/SUB/resourceGroups/RG'
+# (a path two families' patterns both match, the family that must answer it, the other family). The emulator checks
+# at start that FAMILIES resolves each as stated; tests/emulator/test_route_precedence.py checks it too.
+OVERLAPS = (
+    ('/subscriptions/SUB/providers/Microsoft.Insights', 'monitoring', 'providers'),
+    ('/subscriptions/SUB/providers/Microsoft.Monitor/register', 'monitoring', 'providers'),
+    (_GROUP + '/providers/Microsoft.Monitor/accounts/NAME/providers/Microsoft.AlertsManagement/'
+     'alertRuleRecommendations', 'monitoring', 'companions'),
+    (_GROUP + '/providers/Microsoft.OperationalInsights/workspaces/NAME', 'companions', 'clusters'),
+    (_GROUP + '/providers/Microsoft.Monitor/accounts/NAME', 'companions', 'clusters'),
+)
+
+
+def arm_routes(families=FAMILIES, overlaps=OVERLAPS):
+    """The route table of ``families``, once it is checked to resolve every overlap as stated."""
+    table = route_table(families)
+    problems = misrouted(table, overlaps)
+    if problems:
+        raise RuntimeError('route precedence (arm_emulator/resources/__init__.py): ' + '; '.join(problems))
+    return table

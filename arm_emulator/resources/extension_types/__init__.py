@@ -1,0 +1,1 @@
+"""Extension types and their versions: :mod:`.routes` (HTTP) over :mod:`.catalog` (the types, as data)."""

@@ -1,0 +1,116 @@
+"""Resource provider registration, per namespace. Microsoft.KubernetesConfiguration answers with the manifest the
+live service returned (resource types, api-versions, capabilities); the cluster namespaces get a manifest built from
+the api-version tables in clusters.py; the namespaces companion resources live in (Microsoft.OperationalInsights, ...:
+companions.types.REGISTRATION_NAMESPACES) can be read, registered and unregistered too, with no resource types, so
+that clients which register what they need can be exercised. An unknown namespace is 404 InvalidResourceNamespace,
+as on ARM.
+
+A subscription starts with Microsoft.KubernetesConfiguration NotRegistered (as a fresh one does) and every other
+namespace Registered; `register` and `unregister` change that per namespace (see Service.provider_state)."""
+
+from ..frontdoor import errors
+from ..frontdoor.errors import json_response
+from . import clusters
+from .companions.types import REGISTRATION_NAMESPACES
+from .extensions import model as extension_model
+from .groups import RESOURCE_MANAGER
+
+PROVIDERS = r'/subscriptions/(?P<sub>[^/]+)/providers'
+
+LOCATIONS = ['East US', 'East US 2', 'West US', 'West US 2', 'West US 3', 'Central US', 'North Central US',
+             'South Central US', 'West Central US', 'Canada Central', 'North Europe', 'West Europe', 'UK South',
+             'France Central', 'Germany West Central', 'Sweden Central', 'Switzerland North', 'Norway East',
+             'Southeast Asia', 'East Asia', 'Japan East', 'Korea Central', 'Australia East', 'Central India',
+             'Brazil South', 'South Africa North', 'Uae North', 'East US 2 EUAP', 'Central US EUAP']
+
+KC_AUTHORIZATIONS = [{'applicationId': 'c699bf69-fb1d-4eaf-999b-99e6b2ae4d85',
+                      'roleDefinitionId': '90155430-a360-410f-af5d-89dc284d85c6'},
+                     {'applicationId': '03db181c-e9d3-4868-9097-f0b728327182',
+                      'roleDefinitionId': 'DE2ADB97-42D8-49C8-8FCF-DBB53EF936AC'}]
+
+# (resourceType, apiVersions, defaultApiVersion or None, capabilities)
+MANIFESTS = {
+    'Microsoft.KubernetesConfiguration': [
+        ('sourceControlConfigurations', ('2023-05-01', '2022-11-01', '2022-07-01', '2022-03-01', '2021-03-01'),
+         '2023-05-01', 'SupportsExtension'),
+        ('extensions', extension_model.API_VERSIONS, '2023-05-01', 'SystemAssignedResourceIdentity, SupportsExtension'),
+        ('fluxConfigurations', ('2025-04-01', '2024-11-01', '2023-05-01', '2022-11-01', '2022-07-01', '2022-03-01'),
+         '2023-05-01', 'SupportsExtension'),
+        ('operations', ('2025-04-01', '2025-03-01', '2024-11-01-preview', '2024-11-01', '2023-05-01-preview',
+                        '2023-05-01', '2022-11-01', '2022-03-01'), None, 'None'),
+        ('extensionTypes', ('2024-11-01-preview', '2023-05-01-preview', '2022-01-15-preview'), None,
+         'SupportsExtension'),
+        ('locations', ('2023-05-01-preview', '2022-01-15-preview'), None, 'None'),
+        ('locations/extensionTypes', ('2024-11-01-preview', '2023-05-01-preview', '2022-01-15-preview'), None, 'None'),
+        ('locations/extensionTypes/versions', ('2024-11-01-preview', '2023-05-01-preview', '2022-01-15-preview'),
+         None, 'None'),
+    ],
+    'Microsoft.ContainerService': [
+        ('managedClusters', clusters.MANAGED_CLUSTERS, '2026-06-01',
+         'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+        ('fleets', clusters.FLEETS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+    ],
+    'Microsoft.Kubernetes': [
+        ('connectedClusters', clusters.CONNECTED_CLUSTERS, '2024-01-01',
+         'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+    ],
+    'Microsoft.ResourceConnector': [
+        ('appliances', clusters.APPLIANCES, '2022-10-27',
+         'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+    ],
+    'Microsoft.HybridContainerService': [
+        ('provisionedClusters', clusters.PROVISIONED_CLUSTERS, '2024-01-01', 'SupportsTags, SupportsLocation'),
+    ],
+}
+CANONICAL = {name.lower(): name for name in tuple(MANIFESTS) + REGISTRATION_NAMESPACES}
+
+
+def canonical_namespace(namespace):
+    name = CANONICAL.get(namespace.lower())
+    if name is None:
+        raise errors.ArmError(404, 'InvalidResourceNamespace',
+                              f"The resource namespace '{namespace}' is invalid.")
+    return name
+
+
+def provider_body(service, namespace):
+    resource_types = []
+    for resource_type, versions, default, capabilities in MANIFESTS.get(namespace, ()):
+        entry = {'resourceType': resource_type, 'locations': [] if resource_type == 'operations' else LOCATIONS,
+                 'apiVersions': list(versions)}
+        if default:
+            entry['defaultApiVersion'] = default
+        entry['capabilities'] = capabilities
+        resource_types.append(entry)
+    body = {'id': f'/subscriptions/{service.subscription}/providers/{namespace}', 'namespace': namespace}
+    if namespace == 'Microsoft.KubernetesConfiguration':
+        body['authorizations'] = KC_AUTHORIZATIONS
+    body.update({'resourceTypes': resource_types, 'registrationState': service.provider_state(namespace),
+                 'registrationPolicy': 'RegistrationRequired'})
+    return body
+
+
+async def get_provider(service, call):
+    service.check_subscription(call.params['sub'])
+    return json_response(provider_body(service, canonical_namespace(call.params['ns'])))
+
+
+async def list_providers(service, call):
+    service.check_subscription(call.params['sub'])
+    return json_response({'value': [provider_body(service, namespace) for namespace in sorted(CANONICAL.values())]})
+
+
+async def register(service, call):
+    service.check_subscription(call.params['sub'])
+    namespace = canonical_namespace(call.params['ns'])
+    # Registration completes at once: nothing in the emulator depends on the Registering window.
+    service.set_provider_state(namespace, 'Registered' if call.params['action'].lower() == 'register'
+                               else 'Unregistered')
+    return json_response(provider_body(service, namespace))
+
+
+ROUTES = [
+    (PROVIDERS, {'GET': list_providers}, RESOURCE_MANAGER),
+    (PROVIDERS + r'/(?P<ns>[^/]+)', {'GET': get_provider}, RESOURCE_MANAGER),
+    (PROVIDERS + r'/(?P<ns>[^/]+)/(?P<action>register|unregister)', {'POST': register}, RESOURCE_MANAGER),
+]
