@@ -87,8 +87,8 @@ def resolve_provider(cluster_type, cluster_rp):
 
 
 def cluster_ref(resource_group, cluster_name, cluster_type, cluster_rp=None):
-    provider, canonical_type = resolve_provider(cluster_type, cluster_rp)
-    return ClusterRef(resource_group, provider, canonical_type, cluster_name)
+    provider, spelled = resolve_provider(cluster_type, cluster_rp)
+    return ClusterRef(resource_group, provider, spelled, cluster_name)
 
 
 def cluster_id(subscription, ref):

@@ -33,8 +33,9 @@ def _targets(graph, cluster_ids, resource_group, cluster_types, tags):
 
 
 def _installed(graph, name):
-    query = (f"KubernetesConfigurationResources | where type =~ {resource_graph.kql_string(resource_graph.EXTENSION_TYPE)} "
-             f"and name =~ {resource_graph.kql_string(name)} | project id, name, properties | order by id asc")
+    kql = resource_graph.kql_string
+    query = (f"KubernetesConfigurationResources | where type =~ {kql(resource_graph.EXTENSION_TYPE)} "
+             f"and name =~ {kql(name)} | project id, name, properties | order by id asc")
     return {cluster_id_of(row['id']).lower(): row for row in graph.rows(query)}
 
 

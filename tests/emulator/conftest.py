@@ -13,10 +13,10 @@ EXTENSIONS_API = '2025-03-01'
 
 
 def unique(prefix):
-    return '{}-{}'.format(prefix, uuid.uuid4().hex[:6])
+    return f'{prefix}-{uuid.uuid4().hex[:6]}'
 
 
-class EmulatorCredential:
+class EmulatorCredential:  # pylint: disable=too-few-public-methods  # azure-core's TokenCredential protocol
     """A TokenCredential that asks the emulator's token endpoint, as the service principal (no azure-identity)."""
 
     def __init__(self, admin):
@@ -48,7 +48,8 @@ class Arm:
                                     verify=self.endpoint['ca_bundle'], timeout=30, **kwargs)
 
     def cluster_path(self, cluster=AKS, group=RG):
-        return '{}/resourceGroups/{}/providers/{}/{}/{}'.format(self.subscription, group, *cluster)
+        provider, kind, name = cluster
+        return f'{self.subscription}/resourceGroups/{group}/providers/{provider}/{kind}/{name}'
 
     def extension_path(self, name, cluster=AKS, group=RG):
         return self.cluster_path(cluster, group) + '/providers/Microsoft.KubernetesConfiguration/extensions/' + name
@@ -103,4 +104,4 @@ def wait_until_settled(arm, name, cluster=AKS):
         if state in ('Succeeded', 'Failed', 'Canceled'):
             return state
         time.sleep(0.1)
-    raise AssertionError('the operation on {} never finished'.format(name))
+    raise AssertionError(f'the operation on {name} never finished')

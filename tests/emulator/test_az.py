@@ -30,9 +30,9 @@ def test_rest_and_resource_show(az, emulator, admin):
     assert created['properties']['provisioningState'] == 'Creating'
     shown = az.json('resource', 'show', '--ids', path, '--api-version', '2025-03-01')
     assert shown['name'] == name and shown['properties']['extensionType'] == 'microsoft.flux'
-    versions = az.json('rest', '--url', '/subscriptions/{}/providers/Microsoft.KubernetesConfiguration/locations/'
-                       'eastus/extensionTypes/microsoft.flux/versions?api-version=2024-11-01-preview'
-                       .format(emulator.endpoint['subscription']))
+    versions = az.json('rest', '--url', f"/subscriptions/{emulator.endpoint['subscription']}/providers/"
+                       'Microsoft.KubernetesConfiguration/locations/eastus/extensionTypes/microsoft.flux/versions'
+                       '?api-version=2024-11-01-preview')
     assert versions['value'][0]['name'] == '1.16.2'
     puts = [r for r in admin.requests() if r['method'] == 'PUT']
     assert puts[0]['headers']['user-agent'].startswith('python/') or 'AZURECLI' in puts[0]['headers']['user-agent']

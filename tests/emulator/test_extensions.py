@@ -39,7 +39,7 @@ def test_put_answers_like_the_service(arm, admin):
     assert response.status_code == 201
     operation_url = response.headers['Azure-AsyncOperation']
     assert operation_url.startswith(arm.endpoint['arm'])
-    assert '/extensions/{}/operations/'.format(name) in operation_url
+    assert f'/extensions/{name}/operations/' in operation_url
     assert response.headers['Location'].startswith(arm.url(arm.extension_path(name, ARC)))
     assert response.headers['api-supported-versions'] == '2023-05-01'
     assert 'Retry-After' not in response.headers
@@ -63,7 +63,7 @@ def test_put_answers_like_the_service(arm, admin):
     logged = [r for r in admin.requests() if r['method'] == 'PUT'][0]
     digest = hashlib.sha256(b's3cret').hexdigest()[:16]
     assert logged['body']['properties']['configurationProtectedSettings'] == {
-        'token': '<redacted sha256:{}>'.format(digest)}
+        'token': f'<redacted sha256:{digest}>'}
     assert 'authorization' not in logged['headers']
     assert 's3cret' not in str(admin.requests())
 
@@ -207,9 +207,9 @@ def test_force_delete_is_synchronous(arm):
 
 def test_list_pages_with_next_link(emulator, extensions_client, arm, admin):
     group, cluster = unique('paging'), unique('aks')
-    emulator.admin.put('{}/resourceGroups/{}'.format(arm.subscription, group), {'location': 'westus2'}, '2024-11-01')
-    cluster_path = '{}/resourceGroups/{}/providers/Microsoft.ContainerService/managedClusters/{}'.format(
-        arm.subscription, group, cluster)
+    emulator.admin.put(f'{arm.subscription}/resourceGroups/{group}', {'location': 'westus2'}, '2024-11-01')
+    cluster_path = f'{arm.subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/' \
+                   f'{cluster}'
     emulator.admin.put(cluster_path, {'location': 'westus2'}, '2026-06-01')
     admin.bulk_extensions(cluster_id=cluster_path, count=250, extension_type='microsoft.flux', prefix='ext')
     first = arm.call('GET', cluster_path + '/providers/Microsoft.KubernetesConfiguration/extensions',

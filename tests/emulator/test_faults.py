@@ -78,7 +78,7 @@ def test_body_fault_replaces_the_answer_and_fills_self_and_count(arm, admin):
 
 def test_body_fault_without_status_keeps_the_real_status_and_side_effects(arm, admin):
     name = unique('flux')
-    admin.fault(method='PUT', path='/extensions/{}$'.format(name), body='{"truncated": ')
+    admin.fault(method='PUT', path=f'/extensions/{name}$', body='{"truncated": ')
     answer = arm.call('PUT', arm.extension_path(name), EXTENSIONS_API,
                       {'properties': {'extensionType': 'microsoft.flux'}})
     assert answer.status_code == 201 and answer.text == '{"truncated": '

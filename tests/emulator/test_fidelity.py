@@ -39,21 +39,21 @@ def differences(actual, schema, where='$'):
     kind = json_type(actual)
     # A value that depends on time (currentVersion, a status) may be null on one side and a string on the other.
     if kind not in schema['types'] and not ({kind} | schema['types']) <= {'null', 'string'}:
-        return ['{}: {} where the recording has {}'.format(where, kind, sorted(schema['types']))]
+        return [f"{where}: {kind} where the recording has {sorted(schema['types'])}"]
     found = []
     if isinstance(actual, dict) and schema['keysets']:
         if frozenset(actual) not in schema['keysets']:
             closest = min(schema['keysets'], key=lambda keys: len(keys ^ set(actual)))
-            found.append('{}: keys differ, extra {} missing {}'.format(where, sorted(set(actual) - closest),
-                                                                       sorted(closest - set(actual))))
+            found.append(f'{where}: keys differ, extra {sorted(set(actual) - closest)} missing '
+                         f'{sorted(closest - set(actual))}')
         for key, value in actual.items():
             if key in schema['members']:
-                found += differences(value, schema['members'][key], '{}.{}'.format(where, key))
+                found += differences(value, schema['members'][key], f'{where}.{key}')
     elif isinstance(actual, list) and 'array' in schema['types']:
         if schema['items'] is None and actual:
-            found.append('{}: {} items where the recording has none'.format(where, len(actual)))
+            found.append(f'{where}: {len(actual)} items where the recording has none')
         for index, item in enumerate(actual if schema['items'] else []):
-            found += differences(item, schema['items'], '{}[{}]'.format(where, index))
+            found += differences(item, schema['items'], f'{where}[{index}]')
     return found
 
 
@@ -80,24 +80,25 @@ def replay(arm, interactions):
 def check(pairs):
     problems = []
     for index, (recorded, response) in enumerate(pairs):
-        label = '#{} {} {}'.format(index, response.request.method, response.request.path_url.split('?')[0][-60:])
+        label = f"#{index} {response.request.method} {response.request.path_url.split('?')[0][-60:]}"
         if recorded['status']['code'] // 100 != response.status_code // 100:
-            problems.append('{}: status {} where the recording has {}'.format(label, response.status_code,
-                                                                             recorded['status']['code']))
+            problems.append(f"{label}: status {response.status_code} where the recording has "
+                            f"{recorded['status']['code']}")
             continue
         headers = {name.lower() for name in recorded['headers']}
-        problems += ['{}: header {} missing'.format(label, name) for name in NOTABLE_HEADERS
+        problems += [f'{label}: header {name} missing' for name in NOTABLE_HEADERS
                      if name in headers and name not in {h.lower() for h in response.headers}]
         recorded_body = recorded['body']['string']
         if recorded_body:
-            problems += ['{}: {}'.format(label, problem)
+            problems += [f'{label}: {problem}'
                          for problem in differences(response.json(), schema_of([json.loads(recorded_body)]))]
     return problems
 
 
+# The recordings' names, in the order the recordings name them.  pylint: disable-next=too-many-positional-arguments
 def seed(emulator, arm, group, location, cluster, cluster_api):
-    emulator.admin.put('{}/resourceGroups/{}'.format(arm.subscription, group), {'location': location}, '2024-11-01')
-    emulator.admin.put('{}/resourceGroups/{}/providers/{}'.format(arm.subscription, group, cluster), {}, cluster_api)
+    emulator.admin.put(f'{arm.subscription}/resourceGroups/{group}', {'location': location}, '2024-11-01')
+    emulator.admin.put(f'{arm.subscription}/resourceGroups/{group}/providers/{cluster}', {}, cluster_api)
 
 
 def test_extension_lifecycle_on_arc(emulator, arm, admin):

@@ -80,7 +80,7 @@ def test_graph_filters_by_subscription_type_state_and_cluster_type(client, fleet
     assert body['count'] > 0
     for row in body['data']:
         assert set(row) == {'id', 'properties'}
-        assert '/subscriptions/{}/'.format(fleet['subscriptions'][0]) in row['id']
+        assert f"/subscriptions/{fleet['subscriptions'][0]}/" in row['id']
         assert '/managedclusters/' in row['id'].lower() and row['properties']['ExtensionType'] == 'microsoft.flux'
 
 
@@ -122,14 +122,14 @@ def test_fleet_clusters_in_other_subscriptions_serve_extension_reads_and_writes(
 
 def test_arm_throttling_refuses_with_retry_after_and_counts_down(client, fleet):
     client.admin.config(throttle_scale=0.02)  # 5 reads, refilling 0.5 a second
-    path = '/subscriptions/{}/resourceGroups/fleet-rg-0'.format(fleet['subscriptions'][1])
+    path = f"/subscriptions/{fleet['subscriptions'][1]}/resourceGroups/fleet-rg-0"
     answers = [client.call('GET', path, api_version='2022-09-01') for _ in range(7)]
     remaining = [r.headers.get('x-ms-ratelimit-remaining-subscription-reads') for r in answers]
     assert [r.status_code for r in answers[:5]] == [200] * 5 and remaining[:5] == ['4', '3', '2', '1', '0']
     assert answers[5].status_code == 429 and answers[5].json()['error']['code'] == 'TooManyRequests'
     assert int(answers[5].headers['Retry-After']) >= 1
     assert answers[6].status_code == 429  # asking again before Retry-After is refused again
-    other = client.call('GET', '/subscriptions/{}/resourceGroups/fleet-rg-0'.format(fleet['subscriptions'][2]),
+    other = client.call('GET', f"/subscriptions/{fleet['subscriptions'][2]}/resourceGroups/fleet-rg-0",
                         api_version='2022-09-01')
     assert other.status_code == 200  # buckets are per subscription
     assert client.admin.throttled() >= 2
@@ -137,7 +137,7 @@ def test_arm_throttling_refuses_with_retry_after_and_counts_down(client, fleet):
 
 def test_throttling_scale_zero_turns_it_off(client, fleet):
     client.admin.config(throttle_scale=0)
-    path = '/subscriptions/{}/resourceGroups/fleet-rg-0'.format(fleet['subscriptions'][0])
+    path = f"/subscriptions/{fleet['subscriptions'][0]}/resourceGroups/fleet-rg-0"
     answers = [client.call('GET', path, api_version='2022-09-01') for _ in range(10)]
     assert all(r.status_code == 200 and 'x-ms-ratelimit-remaining-subscription-reads' not in r.headers
                for r in answers)

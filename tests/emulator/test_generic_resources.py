@@ -8,15 +8,15 @@ INSIGHTS_API = '2022-06-01'
 
 def _group(arm):
     name = unique('rg')
-    arm.call('PUT', '{}/resourceGroups/{}'.format(arm.subscription, name), '2024-11-01', {'location': 'eastus'})
-    return name, '{}/resourceGroups/{}'.format(arm.subscription, name)
+    arm.call('PUT', f'{arm.subscription}/resourceGroups/{name}', '2024-11-01', {'location': 'eastus'})
+    return name, f'{arm.subscription}/resourceGroups/{name}'
 
 
 def test_workspace_keeps_customer_id_and_answers_shared_keys(arm):
     _, group = _group(arm)
     path = group + '/providers/Microsoft.OperationalInsights/workspaces/ws1'
-    created = arm.call('PUT', path, '2015-11-01-preview', {'location': 'East US',
-                                                          'properties': {'sku': {'name': 'standalone'}}})
+    created = arm.call('PUT', path, '2015-11-01-preview',
+                       {'location': 'East US', 'properties': {'sku': {'name': 'standalone'}}})
     assert created.status_code == 201
     body = created.json()
     assert body['type'] == 'Microsoft.OperationalInsights/workspaces' and body['location'] == 'eastus'
@@ -47,8 +47,8 @@ def test_association_on_a_cluster_and_its_parent_checks(arm):
     assert arm.call('DELETE', association, INSIGHTS_API).status_code == 204
     missing = arm.call('GET', association, INSIGHTS_API)
     assert missing.status_code == 404 and error_code(missing) == 'ResourceNotFound'
-    no_cluster = arm.call('PUT', '{}/resourceGroups/{}/providers/Microsoft.Kubernetes/connectedClusters/nope/providers/'
-                          'Microsoft.Insights/dataCollectionRuleAssociations/a'.format(arm.subscription, RG),
+    no_cluster = arm.call('PUT', f'{arm.subscription}/resourceGroups/{RG}/providers/Microsoft.Kubernetes/'
+                          'connectedClusters/nope/providers/Microsoft.Insights/dataCollectionRuleAssociations/a',
                           INSIGHTS_API, {'properties': {}})
     assert no_cluster.status_code == 404
 
@@ -68,6 +68,6 @@ def test_relay_rule_keys_and_group_delete(arm):
     assert keys['primaryConnectionString'].endswith(';EntityPath=hc')
     unknown = arm.call('PUT', group + '/providers/Microsoft.Relay/wcfRelays/x', '2017-04-01', {})
     assert unknown.status_code == 404 and error_code(unknown) == 'InvalidResourceType'
-    arm.call('DELETE', '{}/resourceGroups/{}'.format(arm.subscription, name), '2024-11-01')
-    arm.call('PUT', '{}/resourceGroups/{}'.format(arm.subscription, name), '2024-11-01', {'location': 'eastus'})
+    arm.call('DELETE', f'{arm.subscription}/resourceGroups/{name}', '2024-11-01')
+    arm.call('PUT', f'{arm.subscription}/resourceGroups/{name}', '2024-11-01', {'location': 'eastus'})
     assert arm.call('GET', namespace + '/hybridConnections/hc', '2017-04-01').status_code == 404

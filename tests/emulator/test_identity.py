@@ -6,7 +6,7 @@ from .conftest import error_code
 
 
 def token_request(endpoint, secret):
-    return requests.post('{}{}/oauth2/v2.0/token'.format(endpoint['arm'], endpoint['tenant']),
+    return requests.post(f"{endpoint['arm']}{endpoint['tenant']}/oauth2/v2.0/token",
                          data={'grant_type': 'client_credentials', 'client_id': endpoint['client_id'],
                                'client_secret': secret, 'scope': 'https://management.core.windows.net//.default'},
                          verify=endpoint['ca_bundle'], timeout=30)
@@ -45,11 +45,9 @@ def test_token_endpoint(emulator):
 
 
 def test_openid_configuration(emulator):
-    response = requests.get('{}{}/v2.0/.well-known/openid-configuration'.format(emulator.url,
-                                                                                emulator.endpoint['tenant']),
+    response = requests.get(f"{emulator.url}{emulator.endpoint['tenant']}/v2.0/.well-known/openid-configuration",
                             verify=emulator.endpoint['ca_bundle'], timeout=30)
-    assert response.json()['token_endpoint'] == '{}{}/oauth2/v2.0/token'.format(emulator.url,
-                                                                                 emulator.endpoint['tenant'])
+    assert response.json()['token_endpoint'] == f"{emulator.url}{emulator.endpoint['tenant']}/oauth2/v2.0/token"
 
 
 def test_arm_requires_a_valid_token(arm):

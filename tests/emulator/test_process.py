@@ -44,7 +44,8 @@ def test_restart_mid_operation_finishes_it(private_emulator):
     path = EXTENSION.format(endpoint['subscription'], 'dapr')
     url = endpoint['arm'].rstrip('/') + path
     created = requests.put(url, params={'api-version': '2023-05-01'}, headers=authorized(private_emulator),
-                           json={'properties': {'extensionType': 'microsoft.dapr'}}, verify=endpoint['ca_bundle'])
+                           json={'properties': {'extensionType': 'microsoft.dapr'}}, verify=endpoint['ca_bundle'],
+                           timeout=30)
     assert created.status_code == 201
     operation = created.headers['Azure-AsyncOperation']
     token = private_emulator.admin.token()
@@ -56,10 +57,10 @@ def test_restart_mid_operation_finishes_it(private_emulator):
     assert (private_emulator.data_dir / 'ca.pem').read_bytes() == ca
 
     headers = {'Authorization': 'Bearer ' + token}  # a token issued before the restart still works
-    status = requests.get(operation, headers=headers, verify=endpoint['ca_bundle']).json()
+    status = requests.get(operation, headers=headers, verify=endpoint['ca_bundle'], timeout=30).json()
     assert status['status'] == 'Succeeded'
     shown = requests.get(url, params={'api-version': '2023-05-01'}, headers=headers,
-                         verify=endpoint['ca_bundle']).json()
+                         verify=endpoint['ca_bundle'], timeout=30).json()
     assert shown['properties']['provisioningState'] == 'Succeeded'
     assert shown['properties']['currentVersion'] == '1.15.5'
     assert any(r['method'] == 'PUT' for r in private_emulator.admin.requests())
@@ -68,18 +69,17 @@ def test_restart_mid_operation_finishes_it(private_emulator):
 def test_reset_wipes_and_reseeds(private_emulator):
     admin = private_emulator.admin
     endpoint = private_emulator.endpoint
-    admin.put('/subscriptions/{}/resourceGroups/extra'.format(endpoint['subscription']), {'location': 'eastus'},
+    admin.put(f"/subscriptions/{endpoint['subscription']}/resourceGroups/extra", {'location': 'eastus'},
               '2024-11-01')
     admin.reset(seed=None)
-    groups_url = endpoint['arm'] + 'subscriptions/{}/resourcegroups'.format(endpoint['subscription'])
+    groups_url = endpoint['arm'] + f"subscriptions/{endpoint['subscription']}/resourcegroups"
     listed = requests.get(groups_url, params={'api-version': '2024-11-01'}, headers=authorized(private_emulator),
-                          verify=endpoint['ca_bundle']).json()['value']
+                          verify=endpoint['ca_bundle'], timeout=30).json()['value']
     assert listed == []
-    assert [r['path'] for r in admin.requests()] == ['/subscriptions/{}/resourcegroups'.format(
-        endpoint['subscription'])]
+    assert [r['path'] for r in admin.requests()] == [f"/subscriptions/{endpoint['subscription']}/resourcegroups"]
     admin.reset(seed='demo')
     listed = requests.get(groups_url, params={'api-version': '2024-11-01'}, headers=authorized(private_emulator),
-                          verify=endpoint['ca_bundle']).json()['value']
+                          verify=endpoint['ca_bundle'], timeout=30).json()['value']
     assert [g['name'] for g in listed] == ['demo-rg']
 
 
@@ -100,8 +100,8 @@ def test_fifty_concurrent_clients(emulator, arm):
 
 def test_a_request_held_by_a_latency_fault_does_not_hold_up_a_clean_stop(private_emulator):
     private_emulator.admin.fault(method='GET', path='/resourcegroups$', latency=3600)
-    url = private_emulator.endpoint['arm'] + 'subscriptions/{}/resourcegroups?api-version=2024-11-01'.format(
-        private_emulator.endpoint['subscription'])
+    url = (f"{private_emulator.endpoint['arm']}subscriptions/{private_emulator.endpoint['subscription']}/"
+           'resourcegroups?api-version=2024-11-01')
     pool = concurrent.futures.ThreadPoolExecutor(1)
     held = pool.submit(requests.get, url, headers=authorized(private_emulator),
                        verify=private_emulator.endpoint['ca_bundle'], timeout=120)

@@ -26,7 +26,7 @@ def test_subscriptions_and_tenants(arm):
 
 def test_resource_group_lifecycle(arm):
     name = unique('rg')
-    path = '{}/resourceGroups/{}'.format(arm.subscription, name)
+    path = f'{arm.subscription}/resourceGroups/{name}'
     created = arm.call('PUT', path, '2024-11-01', {'location': 'West US 2', 'tags': {'team': 'x'}})
     assert created.status_code == 201
     assert created.json()['location'] == 'westus2' and created.json()['tags'] == {'team': 'x'}
@@ -39,19 +39,19 @@ def test_resource_group_lifecycle(arm):
     assert arm.call('DELETE', path, '2024-11-01').status_code == 200
     missing = arm.call('GET', path, '2024-11-01')
     assert missing.status_code == 404 and missing.json()['error']['message'] == \
-        "Resource group '{}' could not be found.".format(name)
+        f"Resource group '{name}' could not be found."
     assert arm.call('HEAD', path, '2024-11-01').status_code == 404
 
 
 def test_deleting_a_group_removes_its_clusters(arm, emulator):
     group = unique('rg')
-    emulator.admin.put('{}/resourceGroups/{}'.format(arm.subscription, group), {'location': 'eastus'}, '2024-11-01')
+    emulator.admin.put(f'{arm.subscription}/resourceGroups/{group}', {'location': 'eastus'}, '2024-11-01')
     cluster = ('Microsoft.Kubernetes', 'connectedClusters', 'c1')
     emulator.admin.put(arm.cluster_path(cluster, group), {}, '2024-01-01')
     arm.call('PUT', arm.extension_path('e1', cluster, group), '2025-03-01',
              {'properties': {'extensionType': 'microsoft.flux'}})
-    arm.call('DELETE', '{}/resourceGroups/{}'.format(arm.subscription, group), '2024-11-01')
-    emulator.admin.put('{}/resourceGroups/{}'.format(arm.subscription, group), {'location': 'eastus'}, '2024-11-01')
+    arm.call('DELETE', f'{arm.subscription}/resourceGroups/{group}', '2024-11-01')
+    emulator.admin.put(f'{arm.subscription}/resourceGroups/{group}', {'location': 'eastus'}, '2024-11-01')
     assert error_code(arm.call('GET', arm.cluster_path(cluster, group), '2024-01-01')) == 'ResourceNotFound'
 
 
@@ -62,14 +62,14 @@ def test_cluster_kinds(arm, rp, resource, api_version, type_name):
     created = arm.call('PUT', path, api_version, {'location': 'westus2', 'tags': {'env': 'test'}})
     assert created.status_code == 201
     body = arm.call('GET', path.replace(rp, rp.lower()).replace(resource, resource.upper()), api_version).json()
-    assert body['id'] == '{}/resourceGroups/{}/providers/{}/{}/{}'.format(arm.subscription, RG, rp, resource, name)
+    assert body['id'] == f'{arm.subscription}/resourceGroups/{RG}/providers/{rp}/{resource}/{name}'
     assert body['type'] == type_name and body['location'] == 'westus2' and body['tags'] == {'env': 'test'}
     assert body['properties']['provisioningState'] == 'Succeeded'
     assert 'identity' in body
     missing = arm.call('GET', arm.cluster_path((rp, resource, 'nope')), api_version)
     assert missing.status_code == 404 and missing.json()['error']['message'] == (
-        "The Resource '{}/{}/nope' under resource group '{}' was not found. For more details please go to "
-        "https://aka.ms/ARMResourceNotFoundFix".format(rp, resource, RG))
+        f"The Resource '{rp}/{resource}/nope' under resource group '{RG}' was not found. For more details please "
+        "go to https://aka.ms/ARMResourceNotFoundFix")
     extension = arm.call('GET', arm.extension_path('x', (rp, resource, 'nope')), '2025-03-01')
     assert extension.status_code == 404 and error_code(extension) == 'ResourceNotFound'
     assert arm.call('DELETE', path, api_version).status_code == 200

@@ -28,7 +28,7 @@ def test_a_put_changing_a_create_only_property_is_refused(arm, admin, change, na
     wait_until_settled(arm, name, ARC)
     refused = _put(arm, name, change)
     assert refused.status_code == 400 and error_code(refused) == 'PropertyChangeNotAllowed'
-    assert "'{}'".format(named) in refused.json()['error']['message']
+    assert f"'{named}'" in refused.json()['error']['message']
     assert _put(arm, name, first).status_code == 200  # the same spec again is a replace
 
 

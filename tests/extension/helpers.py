@@ -18,12 +18,12 @@ BATCH = Path(__file__).with_name('az_batch.py')
 
 
 def unique(prefix):
-    return '{}-{}'.format(prefix, uuid.uuid4().hex[:6])
+    return f'{prefix}-{uuid.uuid4().hex[:6]}'
 
 
 def redacted(value):
     """How the emulator's request log shows a protected setting value."""
-    return '<redacted sha256:{}>'.format(hashlib.sha256(value.encode()).hexdigest()[:16])
+    return f'<redacted sha256:{hashlib.sha256(value.encode()).hexdigest()[:16]}>'
 
 
 def k8s(verb, name=None, cluster=AKS_CLUSTER, cluster_type='managedClusters'):
@@ -80,16 +80,16 @@ class Arm:
 
     @property
     def default_group(self):
-        return '/subscriptions/{}/resourceGroups/DefaultResourceGroup-EUS'.format(self.sub)
+        return f'/subscriptions/{self.sub}/resourceGroups/DefaultResourceGroup-EUS'
 
     @property
     def default_workspace(self):
-        return '{}/providers/Microsoft.OperationalInsights/workspaces/DefaultWorkspace-{}-EUS'.format(
-            self.default_group, self.sub)
+        return (f'{self.default_group}/providers/Microsoft.OperationalInsights/workspaces/'
+                f'DefaultWorkspace-{self.sub}-EUS')
 
     def cluster(self, kind='Microsoft.Kubernetes/connectedClusters', name=ARC_CLUSTER):
-        return '/subscriptions/{}/resourceGroups/{}/providers/{}/{}'.format(self.sub, RG, kind, name)
+        return f'/subscriptions/{self.sub}/resourceGroups/{RG}/providers/{kind}/{name}'
 
     def rule(self, cluster):
-        return '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-{}' \
-            .format(self.sub, RG, cluster)
+        return f'/subscriptions/{self.sub}/resourceGroups/{RG}/providers/Microsoft.Insights/dataCollectionRules/' \
+               f'MSCI-eastus-{cluster}'

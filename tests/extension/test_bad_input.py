@@ -41,7 +41,8 @@ def _cases(f):
     """(id, command line, az error type, text the message must contain)."""
     return [
         # key=value
-        ('pair-no-equals', K8S_CREATE + ['--configuration-settings', 'a'], 'InvalidArgumentValueError', "'a' has no '='"),
+        ('pair-no-equals', K8S_CREATE + ['--configuration-settings', 'a'], 'InvalidArgumentValueError',
+         "'a' has no '='"),
         ('pair-empty-key', K8S_CREATE + ['--configuration-settings', '=v'], 'InvalidArgumentValueError', 'empty key'),
         ('protected-no-equals', K8S_CREATE + ['--config-protected-settings', 'secret'], 'InvalidArgumentValueError',
          '--config-protected-settings'),
@@ -117,7 +118,7 @@ def _cases(f):
                                    '--cluster-resource-provider', 'Microsoft.ContainerService'],
          'InvalidArgumentValueError', 'Microsoft.Kubernetes'),
         ('provisioned-wrong-rp', K8S + ['delete'] + TARGET + ['-t', 'provisionedClusters', '--cluster-rp',
-                                                            'Microsoft.Kubernetes', '--yes'],
+                                                              'Microsoft.Kubernetes', '--yes'],
          'InvalidArgumentValueError', 'Microsoft.HybridContainerService'),
         # conflicting flags
         ('version-and-autoupgrade', K8S_CREATE + ['--version', '1.0.0', '--auto-upgrade', 'true'],
@@ -183,7 +184,7 @@ def test_no_request_reached_the_service(outcomes):
 
 @pytest.mark.parametrize('case_id', [case[0] for case in _cases(defaultdict(str))])
 def test_bad_input_is_a_typed_error(outcomes, case_id):
-    (_, args, error_type, fragment), result = outcomes[0][case_id]
+    (_, _, error_type, fragment), result = outcomes[0][case_id]
     everything = result['stdout'] + result['stderr']
     assert result['exit_code'] in (1, 2), everything
     assert result['error_type'] == error_type, everything

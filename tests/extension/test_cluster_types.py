@@ -16,8 +16,8 @@ CLUSTERS = {
 def clusters(emulator):
     for provider, name, api_version, _ in CLUSTERS.values():
         kind = [k for k, v in CLUSTERS.items() if v[1] == name][0]
-        emulator.admin.put('/subscriptions/{}/resourceGroups/{}/providers/{}/{}/{}'.format(
-            emulator.endpoint['subscription'], RG, provider, kind, name), {'location': 'eastus'}, api_version)
+        emulator.admin.put(f"/subscriptions/{emulator.endpoint['subscription']}/resourceGroups/{RG}/providers/"
+                           f"{provider}/{kind}/{name}", {'location': 'eastus'}, api_version)
     return CLUSTERS
 
 
@@ -28,14 +28,14 @@ def test_lifecycle_on_each_cluster_type(aks, service, clusters, cluster_type):
     args = ['-g', RG, '-c', cluster, '--cluster-type', cluster_type.lower(), '-n', name] + extra
     created = aks.json('k8s-extension', 'create', *args, '--extension-type', 'microsoft.flux')
     assert created['provisioningState'] == 'Succeeded'
-    assert '/providers/{}/{}/{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'.format(
-        provider, cluster_type, cluster, name) in created['id']
+    assert f'/providers/{provider}/{cluster_type}/{cluster}/providers/Microsoft.KubernetesConfiguration/extensions/' \
+           f'{name}' in created['id']
     assert aks.json('k8s-extension', 'show', *args)['name'] == name
     done = aks.run('k8s-extension', 'delete', *args, '--yes')
     assert done.returncode == 0, done.stderr
     put = extension_requests(service, 'PUT')[0]
-    assert put['path'].endswith('/{}/{}/{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'.format(
-        provider, cluster_type, cluster, name))
+    assert put['path'].endswith(f'/{provider}/{cluster_type}/{cluster}/providers/Microsoft.KubernetesConfiguration/'
+                                f'extensions/{name}')
     # As the official tool: a system-assigned identity on every kind of cluster but AKS.
     assert put['body'].get('identity') == (None if cluster_type == 'managedClusters' else {'type': 'SystemAssigned'})
 

@@ -13,8 +13,8 @@ def test_azureml_on_arc_makes_its_relay(aks, service, emulator):
                'servicebus.enabled=true', 'domain=ml.contoso.com']
     done = aks.run(*command, '--verbose', '-o', 'json')
     assert done.returncode == 0, done.stderr
-    relay = valid_name('demo-arc-{}-{}-relay'.format(arm.sub, RG), 50)
-    namespace = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Relay/namespaces/{}'.format(arm.sub, RG, relay)
+    relay = valid_name(f'demo-arc-{arm.sub}-{RG}-relay', 50)
+    namespace = f'/subscriptions/{arm.sub}/resourceGroups/{RG}/providers/Microsoft.Relay/namespaces/{relay}'
     made = arm.get(namespace, '2017-04-01')
     assert made['location'] == 'eastus' and made['tags']['createdBy'] == 'aksext'
     hybrid = arm.get(namespace + '/hybridConnections/demo-arc', '2017-04-01')
@@ -22,9 +22,8 @@ def test_azureml_on_arc_makes_its_relay(aks, service, emulator):
     rule = namespace + '/hybridConnections/demo-arc/authorizationRules/azureml_rw'
     assert sorted(arm.get(rule, '2017-04-01')['properties']['rights']) == ['Listen', 'Manage', 'Send']
     relay_string = arm.call('POST', rule + '/listKeys', '2017-04-01').json()['primaryConnectionString']
-    service_bus = valid_name('demo-arc-{}-{}-service-bus'.format(arm.sub, RG), 50)
-    bus = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ServiceBus/namespaces/{}'.format(
-        arm.sub, RG, service_bus)
+    service_bus = valid_name(f'demo-arc-{arm.sub}-{RG}-service-bus', 50)
+    bus = f'/subscriptions/{arm.sub}/resourceGroups/{RG}/providers/Microsoft.ServiceBus/namespaces/{service_bus}'
     assert arm.get(bus + '/topics/jobstate-updatedby-computeprovider/subscriptions/compute-scheduler-jobstate',
                    '2021-11-01') is not None
     bus_string = arm.call('POST', bus + '/AuthorizationRules/RootManageSharedAccessKey/listKeys',

@@ -14,8 +14,7 @@ def storage(emulator):
 
     def make(location):
         name = unique('sa').replace('-', '')
-        path = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.Storage/storageAccounts/{}'.format(
-            arm.sub, RG, name)
+        path = f'/subscriptions/{arm.sub}/resourceGroups/{RG}/providers/Microsoft.Storage/storageAccounts/{name}'
         arm.call('PUT', path, STORAGE_API, {'location': location, 'kind': 'StorageV2',
                                             'sku': {'name': 'Standard_LRS'}})
         return arm.sub, name
@@ -41,7 +40,7 @@ def test_backup_docs_example_derives_its_settings(aks, service, storage, emulato
         LOCATION + 'bucket': 'backups', LOCATION + 'config.storageAccount': account,
         LOCATION + 'config.resourceGroup': RG, LOCATION + 'config.subscriptionId': subscription,
         'resources.limits.cpu': '1',
-        LOCATION + 'config.storageAccountURI': 'https://{}.blob.core.windows.net/'.format(account),
+        LOCATION + 'config.storageAccountURI': f'https://{account}.blob.core.windows.net/',
         LOCATION + 'config.useAAD': 'true', 'credentials.tenantId': emulator.endpoint['tenant']}
     assert body['scope'] == {'cluster': {'releaseNamespace': 'dataprotection-microsoft'}}
     # The test's own PUT made the account; the extension only read it.
@@ -75,7 +74,7 @@ def test_backup_update_of_the_storage_checks_the_new_account(aks, service, stora
                    'storageAccountResourceGroup=' + RG, 'storageAccountSubscriptionId=' + subscription, '-o', 'json')
     assert done.returncode == 0, done.stderr
     sent = extension_requests(service, 'PATCH')[0]['body']['properties']['configurationSettings']
-    assert sent[LOCATION + 'config.storageAccountURI'] == 'https://{}.blob.core.windows.net/'.format(other)
+    assert sent[LOCATION + 'config.storageAccountURI'] == f'https://{other}.blob.core.windows.net/'
     aks.run('aks', 'extension', 'delete', '-g', RG, '-c', 'demo-aks', '-n', 'azure-aks-backup', '--yes')
 
 

@@ -4,7 +4,6 @@ that cannot be made."""
 import json
 
 import pytest
-import requests
 
 from .helpers import ARC, RG, Arm, companion_writes, extension_requests, redacted
 
@@ -82,7 +81,7 @@ def test_container_insights_docs_example_on_arc(aks, service, arm):
 
 
 def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
-    group = '/subscriptions/{}/resourceGroups/{}'.format(arm.sub, RG)
+    group = f'/subscriptions/{arm.sub}/resourceGroups/{RG}'
     workspace_id = group + '/providers/Microsoft.OperationalInsights/workspaces/team-logs'
     workspace = arm.call('PUT', workspace_id, LA_API, {'location': 'westeurope'}).json()
     key = arm.call('POST', workspace_id + '/sharedKeys', '2020-08-01').json()['primarySharedKey']

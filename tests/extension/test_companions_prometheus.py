@@ -11,9 +11,9 @@ RULES_API = '2023-03-01'
 
 def test_prometheus_docs_example_on_arc(aks, service, emulator):
     arm = Arm(emulator)
-    group = '/subscriptions/{}/resourceGroups/{}'.format(arm.sub, RG)
+    group = f'/subscriptions/{arm.sub}/resourceGroups/{RG}'
     insights = group + '/providers/Microsoft.Insights/'
-    arm.call('POST', '/subscriptions/{}/providers/Microsoft.Monitor/unregister'.format(arm.sub), '2021-04-01')
+    arm.call('POST', f'/subscriptions/{arm.sub}/providers/Microsoft.Monitor/unregister', '2021-04-01')
     # A user's own Prometheus rule, associated with the cluster: aksext must leave it alone.
     mine = arm.call('PUT', insights + 'dataCollectionRules/my-prom', INSIGHTS_API, {
         'location': 'eastus', 'properties': {'dataFlows': [{'streams': ['Microsoft-PrometheusMetrics'],
@@ -28,11 +28,11 @@ def test_prometheus_docs_example_on_arc(aks, service, emulator):
     # As the official tool: the stable release train when none is given.
     assert extension_requests(service, 'PUT')[0]['body']['properties']['releaseTrain'] == 'stable'
     assert 'Created provider registration Microsoft.Monitor' in done.stderr
-    provider = arm.get('/subscriptions/{}/providers/Microsoft.Monitor'.format(arm.sub), '2021-04-01')
+    provider = arm.get(f'/subscriptions/{arm.sub}/providers/Microsoft.Monitor', '2021-04-01')
     assert provider['registrationState'] == 'Registered'
 
-    workspace_id = '/subscriptions/{}/resourceGroups/DefaultResourceGroup-eastus/providers/Microsoft.Monitor/' \
-                   'accounts/DefaultAzureMonitorWorkspace-eastus'.format(arm.sub)
+    workspace_id = f'/subscriptions/{arm.sub}/resourceGroups/DefaultResourceGroup-eastus/providers/Microsoft.Monitor/' \
+                   'accounts/DefaultAzureMonitorWorkspace-eastus'
     workspace = arm.get(workspace_id, '2023-04-03')
     assert workspace['location'] == 'eastus' and workspace['tags'] == {'createdBy': 'aksext'}
     endpoint = arm.get(insights + 'dataCollectionEndpoints/MSProm-eastus-demo-arc', INSIGHTS_API)
@@ -43,7 +43,7 @@ def test_prometheus_docs_example_on_arc(aks, service, emulator):
     association = arm.cluster() + '/providers/Microsoft.Insights/dataCollectionRuleAssociations/' \
                                   'ContainerInsightsMetricsExtension-eastus-demo-arc'
     assert arm.get(association, INSIGHTS_API)['properties']['dataCollectionRuleId'].lower() == rule['id'].lower()
-    groups = [group + '/providers/Microsoft.AlertsManagement/prometheusRuleGroups/{}-demo-arc'.format(base)
+    groups = [group + f'/providers/Microsoft.AlertsManagement/prometheusRuleGroups/{base}-demo-arc'
               for base in ('NodeRecordingRulesRuleGroup', 'KubernetesRecordingRulesRuleGroup')]
     node, kubernetes = (arm.get(path, RULES_API) for path in groups)
     assert node['properties']['rules'][0]['record'] == 'instance:node_num_cpu:sum'
@@ -68,7 +68,7 @@ def test_prometheus_docs_example_on_arc(aks, service, emulator):
 
 def test_prometheus_with_a_workspace_and_grafana(aks, service, emulator):
     arm = Arm(emulator)
-    group = '/subscriptions/{}/resourceGroups/{}'.format(arm.sub, RG)
+    group = f'/subscriptions/{arm.sub}/resourceGroups/{RG}'
     workspace_id = group + '/providers/Microsoft.Monitor/accounts/team-prom'
     arm.call('PUT', workspace_id, '2023-04-03', {'location': 'westeurope'})
     grafana_id = group + '/providers/Microsoft.Dashboard/grafana/team-grafana'

@@ -121,7 +121,7 @@ def test_an_unregistered_subscription_is_registered_and_the_create_goes_on(aks, 
     done = aks.run('k8s-extension', 'create', *ARC, '-n', unique('reg'), '--extension-type', 'microsoft.flux',
                    '-o', 'json')
     assert done.returncode == 0, done.stderr
-    assert 'Registered resource provider {}'.format(KC) in done.stderr
+    assert f'Registered resource provider {KC}' in done.stderr
     assert json.loads(done.stdout)['provisioningState'] == 'Succeeded'
     registers = [r for r in service.requests() if r['method'] == 'POST' and r['path'].endswith(KC + '/register')]
     assert len(registers) == 1

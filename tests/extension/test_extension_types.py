@@ -130,7 +130,7 @@ def test_type_checks_refuse_before_sending(aks, service, extra, fragment):
     ('/extensionTypes/', 'microsoft.flux', ['--scope', 'cluster', '--version', '1.14.0']),
 ], ids=['unknown-type', 'versions-503', 'every-check-503'])
 def test_when_the_types_api_cannot_answer_one_warning_and_the_service_decides(aks, service, fault, extension_type,
-                                                                               extra):
+                                                                              extra):
     if fault:
         service.fault(method='GET', path=fault, status=503, count=20)
     done = aks.run('k8s-extension', 'create', *ARC, '-n', unique('warn'), '--extension-type', extension_type, *extra,

@@ -10,18 +10,18 @@ EXTENSION_PATH = r'/extensions/{}$'
 POLL_PATH = r'/extensions/{}/operations/'
 
 TRANSIENT = [
-    ('put-429', 'PUT', EXTENSION_PATH, dict(status=429, retry_after=1)),
-    ('put-500', 'PUT', EXTENSION_PATH, dict(status=500)),
-    ('put-503', 'PUT', EXTENSION_PATH, dict(status=503)),
-    ('put-drop', 'PUT', EXTENSION_PATH, dict(drop=True)),
-    ('poll-429', 'GET', POLL_PATH, dict(status=429, retry_after=1)),
-    ('poll-500', 'GET', POLL_PATH, dict(status=500)),
-    ('poll-503', 'GET', POLL_PATH, dict(status=503)),
-    ('poll-drop', 'GET', POLL_PATH, dict(drop=True)),
-    ('final-get-429', 'GET', EXTENSION_PATH, dict(status=429, retry_after=1)),
-    ('final-get-500', 'GET', EXTENSION_PATH, dict(status=500)),
-    ('final-get-503', 'GET', EXTENSION_PATH, dict(status=503)),
-    ('final-get-drop', 'GET', EXTENSION_PATH, dict(drop=True)),
+    ('put-429', 'PUT', EXTENSION_PATH, {'status': 429, 'retry_after': 1}),
+    ('put-500', 'PUT', EXTENSION_PATH, {'status': 500}),
+    ('put-503', 'PUT', EXTENSION_PATH, {'status': 503}),
+    ('put-drop', 'PUT', EXTENSION_PATH, {'drop': True}),
+    ('poll-429', 'GET', POLL_PATH, {'status': 429, 'retry_after': 1}),
+    ('poll-500', 'GET', POLL_PATH, {'status': 500}),
+    ('poll-503', 'GET', POLL_PATH, {'status': 503}),
+    ('poll-drop', 'GET', POLL_PATH, {'drop': True}),
+    ('final-get-429', 'GET', EXTENSION_PATH, {'status': 429, 'retry_after': 1}),
+    ('final-get-500', 'GET', EXTENSION_PATH, {'status': 500}),
+    ('final-get-503', 'GET', EXTENSION_PATH, {'status': 503}),
+    ('final-get-drop', 'GET', EXTENSION_PATH, {'drop': True}),
 ]
 
 
@@ -30,6 +30,7 @@ def _extensions_named(aks, name):
 
 
 @pytest.mark.parametrize('case_id,method,pattern,fault', TRANSIENT, ids=[case[0] for case in TRANSIENT])
+# pytest passes fixtures and parameters by name.  pylint: disable-next=too-many-positional-arguments
 def test_transient_fault_is_ridden_out(aks, service, case_id, method, pattern, fault):
     name = unique('f')
     service.fault(method=method, path=pattern.format(name), count=1, **fault)
@@ -77,7 +78,7 @@ def test_auth_errors_on_delete_are_reported_not_nothing_to_delete(aks, service, 
                   message='The client does not have authorization')
     done = aks.run('k8s-extension', 'delete', *ARC, '-n', name, '--yes')
     assert done.returncode == 1
-    assert fragment in done.stderr and "extension '{}'".format(name) in done.stderr
+    assert fragment in done.stderr and f"extension '{name}'" in done.stderr
     assert 'Nothing to delete' not in done.stderr
     assert extension_requests(service, 'DELETE') == []
 

@@ -16,7 +16,7 @@ from arm_emulator.harness.control import EmulatorProcess
 from .helpers import run_batch
 
 GRAPH = '/providers/Microsoft.ResourceGraph/resources'
-CLEAN = dict(stopped_share=0, sp_share=0, not_ready_share=0, failed_share=0)
+CLEAN = {'stopped_share': 0, 'sp_share': 0, 'not_ready_share': 0, 'failed_share': 0}
 
 
 @pytest.fixture(scope='module')
@@ -58,7 +58,7 @@ def clean_group(admin, prefix, clusters=8, **extra):
                 extension_types=['microsoft.flux'], arc_share=0.3)
     spec.update(extra)
     admin.seed_fleet(**spec)
-    return '{}-rg-0'.format(prefix)
+    return f'{prefix}-rg-0'
 
 
 # --- list across clusters ---------------------------------------------------------------------------------------
@@ -163,7 +163,7 @@ def test_dry_run_plans_every_cluster_and_sends_no_write(fleet_env, fleet_admin):
 
 
 def test_dry_run_blocks_types_and_versions_not_offered_for_a_cluster_type(fleet_env, fleet_admin):
-    _, cli, fleet = fleet_env
+    _, cli, _ = fleet_env
     done, plan = az_json(cli, 'k8s-extension', 'rollout', '-g', 'fleet-rg-0', '-n', 'backup', '--extension-type',
                          'microsoft.dataprotection.kubernetes', '--dry-run')
     assert done.returncode == 0, done.stderr
@@ -189,8 +189,8 @@ def test_targets_by_ids_from_a_file_by_tags_and_by_presence_of_the_extension(fle
     ids = [row['inspect'].split('--ids ', 1)[1].split('/providers/Microsoft.KubernetesConfiguration')[0]
            for row in chosen]
     (tmp_path / 'clusters.txt').write_text('\n'.join(ids) + '\n')
-    _, by_file = az_json(cli, 'k8s-extension', 'rollout', '-n', 'flux', '--clusters', '@' + str(tmp_path / 'clusters.txt'),
-                         '--dry-run')
+    _, by_file = az_json(cli, 'k8s-extension', 'rollout', '-n', 'flux', '--clusters',
+                         '@' + str(tmp_path / 'clusters.txt'), '--dry-run')
     assert sorted(row['cluster'] for row in by_file) == sorted(row['cluster'] for row in chosen)
     _, prod = az_json(cli, 'k8s-extension', 'rollout', '-n', 'flux', '--subscriptions', *fleet['subscriptions'],
                       '--tags', 'env=prod', '--dry-run')

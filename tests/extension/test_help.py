@@ -22,10 +22,10 @@ EXPECTED_FLAGS = {
     'k8s-extension list': ['--resource-group', '--cluster-name', '--cluster-type', '--cluster-resource-provider'],
     'k8s-extension wait': K8S_COMMON + ['--created', '--updated', '--deleted', '--exists', '--custom', '--interval',
                                         '--timeout', '--ids'],
-    'aks extension create': ['--resource-group', '--cluster-name', '--name', '--extension-type', '-t'] +
-                            CREATE_FLAGS[1:] + VERSION_FLAGS + SETTINGS_FLAGS,
-    'aks extension update': ['--resource-group', '--cluster-name', '--name'] + VERSION_FLAGS + SETTINGS_FLAGS +
-                            ['--no-wait', '--yes', '--ids'],
+    'aks extension create': (['--resource-group', '--cluster-name', '--name', '--extension-type', '-t'] +
+                             CREATE_FLAGS[1:] + VERSION_FLAGS + SETTINGS_FLAGS),
+    'aks extension update': (['--resource-group', '--cluster-name', '--name'] + VERSION_FLAGS + SETTINGS_FLAGS +
+                             ['--no-wait', '--yes', '--ids']),
     'aks extension delete': ['--resource-group', '--cluster-name', '--name', '--force', '--no-wait', '--yes', '--ids'],
     'aks extension show': ['--resource-group', '--cluster-name', '--name', '--ids'],
     'aks extension list': ['--resource-group', '--cluster-name'],

@@ -89,7 +89,7 @@ def test_a_read_answered_without_a_body_is_a_typed_error_without_a_traceback(aks
     service.fault(method='GET', path=EXTENSION_PATH.format(name), count=10, status=status, body='')
     done = aks.run('k8s-extension', 'show', *ARC, '-n', name)
     assert done.returncode == EXIT_REFUSED_OR_FAILED
-    assert 'HTTP {}'.format(status) in done.stderr
+    assert f'HTTP {status}' in done.stderr
     assert 'Traceback' not in done.stderr and 'deserialization' not in done.stderr
 
 
@@ -157,8 +157,8 @@ def test_a_wait_that_cannot_read_the_status_says_started_and_exits_4(aks, servic
     service.clear_faults()
     assert done.returncode == EXIT_NOT_CONFIRMED, done.stderr
     assert 'was started' in done.stderr and 'may still be running' in done.stderr
-    assert 'az k8s-extension wait -g {} -c demo-arc -n {} --cluster-type connectedClusters --created'.format(
-        RG, name) in done.stderr and 'az k8s-extension show' in done.stderr
+    assert f'az k8s-extension wait -g {RG} -c demo-arc -n {name} --cluster-type connectedClusters --created' \
+        in done.stderr and 'az k8s-extension show' in done.stderr
     assert 'Traceback' not in done.stderr
     waited = aks.run('k8s-extension', 'wait', *ARC, '-n', name, '--created', '--timeout', '60')
     assert waited.returncode == 0, waited.stderr  # nothing lost: the operation went on and succeeded
@@ -249,6 +249,7 @@ def test_two_creates_at_once_one_wins_the_other_is_refused(aks, service):
     name = unique('h')
     service.config(op_seconds=5)
     try:
+        # Two processes at once: each is waited for below.  pylint: disable-next=consider-using-with
         runs = [subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
                                   'microsoft.flux', '--config-protected', 'token=' + secret, '-o', 'none'],
                                  env=aks.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -23,8 +23,8 @@ def test_create_with_settings_files_waits_for_succeeded(aks, service, tmp_path):
 
     puts = extension_requests(service, 'PUT')
     assert len(puts) == 1
-    assert puts[0]['path'].endswith('/managedClusters/{}/providers/Microsoft.KubernetesConfiguration/extensions/{}'
-                                    .format(AKS_CLUSTER, name))
+    assert puts[0]['path'].endswith(f'/managedClusters/{AKS_CLUSTER}/providers/Microsoft.KubernetesConfiguration/'
+                                    f'extensions/{name}')
     assert puts[0]['query']['api-version'] == API_VERSION
     assert puts[0]['body'] == {'properties': {
         'extensionType': 'microsoft.flux',
@@ -86,7 +86,7 @@ def test_delete_waits_until_gone_then_second_delete_warns(aks, service):
     deletes = extension_requests(service, 'DELETE')
     assert len(deletes) == 1 and 'forceDelete' not in deletes[0]['query']
     gone = aks.run(*k8s('show', name, ARC_CLUSTER, 'connectedClusters'))
-    assert gone.returncode != 0 and "Extension '{}' was not found".format(name) in gone.stderr
+    assert gone.returncode != 0 and f"Extension '{name}' was not found" in gone.stderr
     again = aks.run(*k8s('delete', name, ARC_CLUSTER, 'connectedClusters'), '-y')
     assert again.returncode == 0
     assert 'Nothing to delete' in again.stderr
@@ -160,7 +160,7 @@ def test_failed_operation_exits_non_zero_with_the_service_reason(aks, service):
     done = aks.run(*aks_ext('create', name), '-t', 'microsoft.flux')
     assert done.returncode != 0
     assert 'helm install failed: quota' in done.stderr
-    assert 'az aks extension show -g {} -c {} -n {}'.format(RG, AKS_CLUSTER, name) in done.stderr
+    assert f'az aks extension show -g {RG} -c {AKS_CLUSTER} -n {name}' in done.stderr
     assert 'invalid status' not in done.stderr and 'Traceback' not in done.stderr
 
 

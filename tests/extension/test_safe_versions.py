@@ -14,7 +14,7 @@ GKE = 'compat-gke'       # Arc, GKE, 1.27.3
 
 @pytest.fixture(scope='module')
 def old_clusters(emulator):
-    base = '/subscriptions/{}/resourceGroups/{}/providers/'.format(emulator.endpoint['subscription'], RG)
+    base = f"/subscriptions/{emulator.endpoint['subscription']}/resourceGroups/{RG}/providers/"
     emulator.admin.put(base + 'Microsoft.ContainerService/managedClusters/' + OLD_AKS, {
         'location': 'eastus', 'properties': {'kubernetesVersion': '1.28.5', 'currentKubernetesVersion': '1.28.5'}},
         '2025-03-01')
@@ -41,7 +41,7 @@ def refused(done, error, *fragments):
 # Compatibility with the cluster's Kubernetes version and distribution
 
 def test_create_following_a_train_is_refused_when_its_newest_version_excludes_the_cluster(aks, service,
-                                                                                        old_clusters):
+                                                                                          old_clusters):
     done = aks.run('k8s-extension', 'create', *on(OLD_AKS), '-n', unique('fx'), '--extension-type', 'microsoft.flux')
     refused(done, 'InvalidArgumentValueError', 'does not support Kubernetes 1.28.5', "'<1.29'", '1.16.2',
             'Newest versions in train', '1.15.1, 1.14.1, 1.14.0', '--version')
@@ -57,7 +57,7 @@ def test_a_pinned_version_excluded_on_the_clusters_distribution_is_refused(aks, 
 
 
 def test_the_same_version_passes_on_another_distribution_and_a_supported_version_passes(aks, service,
-                                                                                      old_clusters):
+                                                                                        old_clusters):
     created = aks.json('k8s-extension', 'create', *on('demo-arc', 'connectedClusters'), '-n', unique('fx'),
                        '--extension-type', 'microsoft.flux', '--version', '1.15.1')
     assert created['provisioningState'] == 'Succeeded'
@@ -88,7 +88,7 @@ def test_an_expression_aksext_cannot_read_is_a_warning_and_the_service_decides(a
 @pytest.mark.parametrize('status', [403, 503])
 def test_a_cluster_that_cannot_be_read_is_one_warning_and_the_service_decides(aks, service, old_clusters, status):
     # Without the read, the flux 1.16.2 exclusion for GKE would refuse this create.
-    service.fault(method='GET', path='/connectedClusters/{}$'.format(GKE), count=10, status=status,
+    service.fault(method='GET', path=f'/connectedClusters/{GKE}$', count=10, status=status,
                   code='AuthorizationFailed' if status == 403 else 'ServiceUnavailable', message='no')
     done = aks.run('k8s-extension', 'create', *on(GKE, 'connectedClusters'), '-n', unique('fx'),
                    '--extension-type', 'microsoft.flux', '-o', 'json')
@@ -207,7 +207,7 @@ def test_create_over_an_existing_extension_with_another_type_or_scope_is_refused
     done = aks.run('k8s-extension', 'create', *args, '--extension-type', 'microsoft.flux')
     refused(done, 'InvalidArgumentValueError', 'already exists', 'extension type',
             "is 'microsoft.contoso.samples', the create asks for 'microsoft.flux'", 'delete the extension',
-            'az k8s-extension delete -g demo-rg -c demo-arc -n {} --cluster-type connectedClusters --yes'.format(name))
+            f'az k8s-extension delete -g demo-rg -c demo-arc -n {name} --cluster-type connectedClusters --yes')
     done = aks.run('k8s-extension', 'create', *args, '--extension-type', 'microsoft.contoso.samples',
                    '--target-namespace', 'other')
     refused(done, 'InvalidArgumentValueError', 'scope', "'namespace apps'", "'namespace other'")
@@ -225,8 +225,8 @@ def test_the_emulator_refuses_a_put_that_changes_a_create_only_property(aks, ser
     name = unique('im')
     aks.json('k8s-extension', 'create', *on('demo-arc', 'connectedClusters'), '-n', name,
              '--extension-type', 'microsoft.flux')
-    url = ('/subscriptions/{{subscriptionId}}/resourceGroups/{}/providers/Microsoft.Kubernetes/connectedClusters/'
-           'demo-arc/providers/Microsoft.KubernetesConfiguration/extensions/{}?api-version=2025-03-01'.format(RG, name))
+    url = (f'/subscriptions/{{subscriptionId}}/resourceGroups/{RG}/providers/Microsoft.Kubernetes/connectedClusters/'
+           f'demo-arc/providers/Microsoft.KubernetesConfiguration/extensions/{name}?api-version=2025-03-01')
     done = aks.run('rest', '--method', 'put', '--url', url, '--body',
                    json.dumps({'properties': {'extensionType': 'microsoft.dapr'}}))
     assert done.returncode == 1

@@ -12,7 +12,7 @@ SECRET_B = 'Xr4-secret-value-B-9902'
 @pytest.fixture
 def secret_file(tmp_path):
     path = tmp_path / 'secrets.yaml'
-    path.write_text('workspaceKey: {}\nnested:\n  token: {}\n'.format(SECRET_A, SECRET_B))
+    path.write_text(f'workspaceKey: {SECRET_A}\nnested:\n  token: {SECRET_B}\n')
     return str(path)
 
 

@@ -12,12 +12,12 @@ LA_API, RELAY_API, BUS_API = '2020-08-01', '2017-04-01', '2021-11-01'
 
 
 def _relay_and_bus(arm):
-    base = 'demo-arc-{}-{}'.format(arm.sub, RG)
-    group = '/subscriptions/{}/resourceGroups/{}/providers'.format(arm.sub, RG)
-    relay = '{}/Microsoft.Relay/namespaces/{}/hybridConnections/demo-arc/authorizationRules/azureml_rw'.format(
-        group, valid_name(base + '-relay', 50))
-    bus = '{}/Microsoft.ServiceBus/namespaces/{}/AuthorizationRules/RootManageSharedAccessKey'.format(
-        group, valid_name(base + '-service-bus', 50))
+    base = f'demo-arc-{arm.sub}-{RG}'
+    group = f'/subscriptions/{arm.sub}/resourceGroups/{RG}/providers'
+    relay = (f"{group}/Microsoft.Relay/namespaces/{valid_name(base + '-relay', 50)}/hybridConnections/demo-arc/"
+             'authorizationRules/azureml_rw')
+    bus = (f"{group}/Microsoft.ServiceBus/namespaces/{valid_name(base + '-service-bus', 50)}/AuthorizationRules/"
+           'RootManageSharedAccessKey')
     return [(relay + '/listKeys', RELAY_API), (bus + '/listKeys', BUS_API)]
 
 
@@ -41,7 +41,7 @@ def _handed_out(arm, workspaces):
 @pytest.fixture
 def companion_commands(emulator):
     arm = Arm(emulator)
-    group = '/subscriptions/{}/resourceGroups/{}'.format(arm.sub, RG)
+    group = f'/subscriptions/{arm.sub}/resourceGroups/{RG}'
     account = unique('sa').replace('-', '')
     arm.call('PUT', group + '/providers/Microsoft.Storage/storageAccounts/' + account, '2023-05-01',
              {'location': 'eastus', 'kind': 'StorageV2', 'sku': {'name': 'Standard_LRS'}})
@@ -89,7 +89,7 @@ def test_debug_output_and_config_dir_never_hold_a_companion_secret(aks, service,
     secrets = _handed_out(arm, sorted(workspaces))
     files = [(str(path), path.read_bytes().decode('utf-8', 'replace'))
              for path in Path(aks.config_dir).rglob('*') if path.is_file()]
-    leaks = ['{}: {}'.format(where, label) for where, text in
+    leaks = [f'{where}: {label}' for where, text in
              [(' '.join(args[:2] + args[-4:]), text) for args, text in outputs] + files
              for label, secret in secrets.items() if secret in text]
     assert not leaks, '\n'.join(leaks)

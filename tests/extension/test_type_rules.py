@@ -7,6 +7,8 @@ WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups
              'Microsoft.OperationalInsights/workspaces/ws1')
 
 
+# Callers give the name, cluster and cluster type positionally, then any flags.
+# pylint: disable-next=keyword-arg-before-vararg
 def create(extension_type, name=None, cluster='demo-aks', cluster_type='managedClusters', *extra):
     return ['k8s-extension', 'create', '-g', RG, '-c', cluster, '--cluster-type', cluster_type,
             '-n', name or unique('x'), '--extension-type', extension_type] + list(extra)
@@ -42,9 +44,10 @@ REFUSED = [
     ('aks-service-principal', create('microsoft.flux', None, 'demo-aks-sp'),
      'az aks update -g demo-rg -n demo-aks-sp --enable-managed-identity'),
     ('aks-missing', create('microsoft.flux', None, 'no-such-aks'), "Cluster not found: there is no AKS cluster"),
-    ('aks-group-update-monitor-workspace', ['aks', 'extension', 'create', '-g', RG, '-c', 'demo-aks', '-n', 'azuremonitor-containers',
-                                           '-t', 'microsoft.azuremonitor.containers', '--config',
-                                           'logAnalyticsWorkspaceResourceID=bad'], 'not a Log Analytics workspace'),
+    ('aks-group-update-monitor-workspace', ['aks', 'extension', 'create', '-g', RG, '-c', 'demo-aks', '-n',
+                                            'azuremonitor-containers', '-t', 'microsoft.azuremonitor.containers',
+                                            '--config', 'logAnalyticsWorkspaceResourceID=bad'],
+     'not a Log Analytics workspace'),
 ]
 
 
@@ -142,14 +145,14 @@ def test_azureml_ssl_files_are_sent_as_their_contents(aks, service, tmp_path):
     key.write_text('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')
     done = aks.run(*create('microsoft.azureml.kubernetes', unique('aml'), 'demo-arc', 'connectedClusters'),
                    '--config', 'enableInference=true', 'inferenceRouterServiceType=loadBalancer',
-                   '--config-protected', 'sslCertPemFile={}'.format(cert), 'sslKeyPemFile={}'.format(key),
+                   '--config-protected', f'sslCertPemFile={cert}', f'sslKeyPemFile={key}',
                    '-o', 'none')
     assert done.returncode == 0, done.stderr
     sent = extension_requests(service, 'PUT')[0]['body']['properties']['configurationProtectedSettings']
 
     def digest(path):
         encoded = base64.b64encode(path.read_bytes()).decode()
-        return '<redacted sha256:{}>'.format(hashlib.sha256(encoded.encode()).hexdigest()[:16])
+        return f'<redacted sha256:{hashlib.sha256(encoded.encode()).hexdigest()[:16]}>'
     # On an Arc cluster the Relay connection strings come along (see test_companions_azureml.py).
     assert {k: v for k, v in sent.items() if 'elay' not in k} == {'scoringFe.sslCert': digest(cert),
-                                                                 'scoringFe.sslKey': digest(key)}
+                                                                  'scoringFe.sslKey': digest(key)}

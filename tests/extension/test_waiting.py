@@ -17,7 +17,7 @@ SPINNER_CHARACTERS = set('⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏|/\\\r')
 
 def _poll_times(service, name):
     put = [r['time'] for r in extension_requests(service, 'PUT') if r['path'].endswith(name)]
-    polls = [r['time'] for r in service.requests() if '/extensions/{}/operations/'.format(name) in r['path']]
+    polls = [r['time'] for r in service.requests() if f'/extensions/{name}/operations/' in r['path']]
     return put + polls
 
 
@@ -65,7 +65,7 @@ def test_non_interactive_run_has_no_spinner_and_verbose_logs_each_state_once(aks
     assert quiet.returncode == 0 and quiet.stderr == ''
     assert verbose.returncode == 0, verbose.stderr
     assert not SPINNER_CHARACTERS & set(quiet.stderr + verbose.stderr)
-    states = [line for line in verbose.stderr.splitlines() if line.startswith("INFO: Updating '{}'".format(name))]
+    states = [line for line in verbose.stderr.splitlines() if line.startswith(f"INFO: Updating '{name}'")]
     assert [line.split(': ')[2].split(' after')[0] for line in states] == ['Updating', 'Succeeded'], states
 
 
@@ -74,11 +74,11 @@ def _create_on_a_terminal(aks, service, name, disable_progress_bar):
     master, slave = pty.openpty()
     env = dict(aks.env, AZURE_CORE_DISABLE_PROGRESS_BAR=disable_progress_bar)
     try:
-        process = subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
-                                    'microsoft.flux', '-o', 'none'], env=env, stdin=slave, stdout=slave,
-                                   stderr=slave)
-        os.close(slave)
-        screen = _read_all(master, process)
+        with subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
+                               'microsoft.flux', '-o', 'none'], env=env, stdin=slave, stdout=slave,
+                              stderr=slave) as process:
+            os.close(slave)
+            screen = _read_all(master, process)
     finally:
         service.config(op_seconds=1.0)
         os.close(master)
@@ -90,14 +90,14 @@ def test_terminal_gets_one_live_line_with_state_and_elapsed_time(aks, service):
     """az's own progress line (its spinner), as every long-running az command shows it."""
     name = unique('w')
     screen = _create_on_a_terminal(aks, service, name, 'false')
-    assert "Creating '{}': Creating (".format(name) in screen
+    assert f"Creating '{name}': Creating (" in screen
     assert screen.count('\n') <= 1  # updated in place, not one line per poll
 
 
 def test_terminal_line_follows_azs_disable_progress_bar_setting(aks, service):
     name = unique('w')
     screen = _create_on_a_terminal(aks, service, name, 'true')
-    assert "Creating '{}'".format(name) not in screen and screen.count('\n') <= 1
+    assert f"Creating '{name}'" not in screen and screen.count('\n') <= 1
 
 
 def _read_all(master, process, limit=60):
@@ -132,21 +132,20 @@ def test_ctrl_c_while_waiting_exits_130_and_says_how_to_follow(aks, service):
     name = unique('w')
     service.config(op_seconds=30)
     try:
-        process = subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
-                                    'microsoft.flux'], env=aks.env, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 30
-        while time.time() < deadline and not any('/operations/' in r['path'] and name in r['path']
-                                                  for r in service.requests()):
-            time.sleep(0.2)
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
+        with subprocess.Popen([aks.az, 'k8s-extension', 'create', *ARC, '-n', name, '--extension-type',
+                               'microsoft.flux'], env=aks.env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            deadline = time.time() + 30
+            while time.time() < deadline and not any('/operations/' in r['path'] and name in r['path']
+                                                     for r in service.requests()):
+                time.sleep(0.2)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=30)
     finally:
         service.config(op_seconds=1.0)
     assert process.returncode == 130, stderr
     assert 'goes on in Azure' in stderr
-    assert 'az k8s-extension wait -g {} -c demo-arc -n {} --cluster-type connectedClusters --created'.format(
-        RG, name) in stderr
+    assert f'az k8s-extension wait -g {RG} -c demo-arc -n {name} --cluster-type connectedClusters --created' in stderr
     assert 'Traceback' not in stderr
 
 
@@ -161,7 +160,7 @@ def test_status_messages_show_as_they_appear_when_watching(aks, service):
         service.config(op_seconds=1.0)
     assert done.returncode == 1
     lines = done.stderr.splitlines()
-    pulled = [i for i, line in enumerate(lines) if line.endswith("'{}': Pulling chart microsoft.flux".format(name))]
+    pulled = [i for i, line in enumerate(lines) if line.endswith(f"'{name}': Pulling chart microsoft.flux")]
     failed = [i for i, line in enumerate(lines) if 'Status InstallationFailed: pod crash-looping' in line]
     assert len(pulled) == 1 and failed and pulled[0] < failed[0], done.stderr
 
@@ -174,7 +173,7 @@ def test_unwatched_wait_reads_the_extension_once_at_the_end(aks, service):
     finally:
         service.config(op_seconds=1.0)
     assert done.returncode == 0, done.stderr
-    polls = [r for r in service.requests() if '/extensions/{}/operations/'.format(name) in r['path']]
+    polls = [r for r in service.requests() if f'/extensions/{name}/operations/' in r['path']]
     # Create first asks whether the extension exists (404); after that, one read at the end.
     reads = [r for r in extension_requests(service, 'GET') if r['path'].endswith('/extensions/' + name)
              and r['status'] != 404]

@@ -177,7 +177,7 @@ def use_installed_extension():
     sys.path[:] = [folder] + [entry for entry in sys.path if entry != folder]
     loaded = sys.modules.get('azext_aksext')
     if loaded is not None and not str(Path(loaded.__file__).resolve()).startswith(str(Path(folder).resolve())):
-        raise RuntimeError('azext_aksext was imported from {} before the installed extension'.format(loaded.__file__))
+        raise RuntimeError(f'azext_aksext was imported from {loaded.__file__} before the installed extension')
     return folder
 
 
@@ -229,8 +229,8 @@ def _scenario_test_base():
 
         def setUp(self):
             if not self.is_live and not os.path.exists(self.recording_file):
-                self.fail('no recording {}: run `make record` to record it against the emulator'.format(
-                    os.path.basename(self.recording_file)))
+                self.fail(f'no recording {os.path.basename(self.recording_file)}: run `make record` to record it '
+                          'against the emulator')
             # Again here: collecting each test module puts the working tree back in front.
             self.extension_folder = Path(use_installed_extension()).resolve()
             super().setUp()
@@ -239,11 +239,11 @@ def _scenario_test_base():
             super().tearDown()
             loaded_from = Path(sys.modules['azext_aksext'].__file__).resolve()
             self.assertIn(self.extension_folder, loaded_from.parents,
-                          'the extension under test was imported from {}, not the installed wheel'.format(loaded_from))
+                          f'the extension under test was imported from {loaded_from}, not the installed wheel')
             if not self.in_recording:
                 # The commands made exactly the recorded calls, polls included: none left over.
-                self.assertTrue(self.cassette.all_played, 'requests recorded but not replayed in {}'.format(
-                    os.path.basename(self.recording_file)))
+                self.assertTrue(self.cassette.all_played,
+                                f'requests recorded but not replayed in {os.path.basename(self.recording_file)}')
 
         def protected_file(self, **settings):
             """A JSON file of protected settings, for --config-protected-file (keeps them out of the command)."""
@@ -298,18 +298,18 @@ def scan_cassette(text, secrets=()):
     import yaml
     problems = []
     if LOCAL_ADDRESS.search(text):
-        problems.append('names the local emulator ({})'.format(LOCAL_ADDRESS.search(text).group(0)))
+        problems.append(f'names the local emulator ({LOCAL_ADDRESS.search(text).group(0)})')
     for pattern, what in ((BEARER, 'a bearer token'), (JWT, 'a JWT'), (CLIENT_SECRET, 'a client secret'),
                           (LOGIN_HOST, 'login traffic')):
         if pattern.search(text):
-            problems.append('holds {}'.format(what))
+            problems.append(f'holds {what}')
     for value in tuple(PROTECTED_VALUES) + tuple(secret for secret in secrets if secret):
         if value in text:
-            problems.append('holds the secret value {}...'.format(value[:4]))
+            problems.append(f'holds the secret value {value[:4]}...')
     try:
         cassette = yaml.safe_load(text) or {}
     except yaml.YAMLError as err:
-        return problems + ['is not YAML: {}'.format(err)]
+        return problems + [f'is not YAML: {err}']
     for body in _bodies(cassette):
         body = _text(body)
         if body and PROTECTED_KEY in body:
@@ -318,11 +318,11 @@ def scan_cassette(text, secrets=()):
             except ValueError:
                 leaked = ['(unparsed body)']
             if leaked:
-                problems.append('holds {} unscrubbed protected setting value(s)'.format(len(leaked)))
+                problems.append(f'holds {len(leaked)} unscrubbed protected setting value(s)')
     for interaction in cassette.get('interactions') or []:
         uri = (interaction.get('request') or {}).get('uri') or ''
         if not uri.startswith(PUBLIC_ARM + '/'):
-            problems.append('requests {} (not public ARM)'.format(uri[:80]))
+            problems.append(f'requests {uri[:80]} (not public ARM)')
     return problems
 
 

@@ -35,7 +35,7 @@ def main(argv=None):
         work = Path(work)
         with EmulatorProcess(work / 'emulator', seed='demo', op_seconds=args.op_seconds) as emulator:
             endpoint = emulator.endpoint
-            print('emulator at {} (operations take {}s)'.format(emulator.url, args.op_seconds), flush=True)
+            print(f'emulator at {emulator.url} (operations take {args.op_seconds}s)', flush=True)
             cli = AzCli(endpoint, work / 'config')
             cli.login()
             harness.install_wheel(wheel, work / 'extensions')
@@ -53,13 +53,13 @@ def main(argv=None):
 
     problems = []
     for cassette in harness.cassettes():
-        problems += ['{}: {}'.format(cassette.name, problem)
+        problems += [f'{cassette.name}: {problem}'
                      for problem in harness.scan_cassette(cassette.read_text(), secrets)]
     for problem in problems:
         print('UNSAFE ' + problem, file=sys.stderr)
-    print('recorded {} cassette(s) in {:.1f}s'.format(len(harness.cassettes()), elapsed))
+    print(f'recorded {len(harness.cassettes())} cassette(s) in {elapsed:.1f}s')
     if done.returncode != 0:
-        print('recording failed: pytest exited {}'.format(done.returncode), file=sys.stderr)
+        print(f'recording failed: pytest exited {done.returncode}', file=sys.stderr)
         return done.returncode
     return 1 if problems else 0
 

@@ -40,7 +40,7 @@ version: 1
 
 PLANTED = {  # what gets into a cassette: (text of CLEAN replaced, replacement, the problem the scan reports)
     'protected-value': ('"apiKey": "scrubbed"', '"apiKey": "hunter2-but-longer"', 'unscrubbed protected'),
-    'known-protected-value': ('"apiKey": "scrubbed"', '"apiKey": "{}"'.format(harness.PROTECTED_VALUES[0]),
+    'known-protected-value': ('"apiKey": "scrubbed"', f'"apiKey": "{harness.PROTECTED_VALUES[0]}"',
                               'secret value'),
     'emulator-ip': ('https://management.azure.com', 'https://127.0.0.1:40123', 'local emulator'),
     'emulator-localhost': ('https://management.azure.com', 'https://localhost:8443', 'local emulator'),
@@ -67,6 +67,6 @@ def test_the_scan_takes_the_recording_secrets():
 def test_scrubbing_keeps_keys_and_drops_values():
     body = b'{"properties": {"configurationProtectedSettings": {"a": "secret", "b": null}, "x": "secret"}}'
     assert harness.scrub_protected(body) == (b'{"properties": {"configurationProtectedSettings": '
-                                            b'{"a": "scrubbed", "b": null}, "x": "secret"}}')
+                                             b'{"a": "scrubbed", "b": null}, "x": "secret"}}')
     assert harness.scrub_protected('not json configurationProtectedSettings') == \
         'not json configurationProtectedSettings'

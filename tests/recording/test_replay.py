@@ -5,7 +5,7 @@ installed in a fresh AZURE_EXTENSION_DIR, so nothing they patch reaches the othe
 import os
 import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 import pytest
 

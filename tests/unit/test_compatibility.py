@@ -1,8 +1,8 @@
 """The reading of `unsupportedKubernetesVersions` expressions and the verdicts built on them."""
 import pytest
 
-from azext_aksext.core.compatibility import (ClusterFacts, is_patch_change, parse_expression, parse_version, supporting,
-                                        verdict)
+from azext_aksext.core.compatibility import (ClusterFacts, is_patch_change, parse_expression, parse_version,
+                                             supporting, verdict)
 
 
 @pytest.mark.parametrize('expression,version,matches', [

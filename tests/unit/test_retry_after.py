@@ -1,15 +1,15 @@
 """Retry-After as the service sends it, good or bad: always a sane number of seconds, or None."""
 import email.utils
 import time
+from types import SimpleNamespace
 
 import pytest
 
 from azext_aksext.core.waiting import MAX_RETRY_AFTER, retry_after_seconds
 
 
-class Response:
-    def __init__(self, headers):
-        self.headers = headers
+def Response(headers):  # pylint: disable=invalid-name  # a stand-in for azure-core's response: its headers only
+    return SimpleNamespace(headers=headers)
 
 
 @pytest.mark.parametrize('headers,expected', [

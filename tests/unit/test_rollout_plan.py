@@ -10,8 +10,8 @@ AKS = {'id': '/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerSer
 
 
 def desired(**values):
-    base = dict(name='flux', extension_type='microsoft.flux', version='1.16.2', release_train=None,
-                auto_upgrade=None, settings={}, protected={}, scope=None)
+    base = {'name': 'flux', 'extension_type': 'microsoft.flux', 'version': '1.16.2', 'release_train': None,
+            'auto_upgrade': None, 'settings': {}, 'protected': {}, 'scope': None}
     base.update(values)
     return Desired(**base)
 

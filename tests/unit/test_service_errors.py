@@ -81,10 +81,9 @@ def test_no_connection_is_a_connection_error_with_the_show_command():
 
 
 def test_an_answer_that_is_not_json_is_named_as_such():
-    try:
+    with pytest.raises(ValueError) as raised:
         json.loads('<html>')
-    except ValueError as err:
-        error = translate(err, target(), 'show')
+    error = translate(raised.value, target(), 'show')
     assert isinstance(error, AzureResponseError) and 'could not be read' in error.error_msg
 
 

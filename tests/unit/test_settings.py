@@ -14,7 +14,7 @@ def test_pairs_split_on_the_first_equals_sign():
 def test_bad_pairs_quote_the_item(item, fragment):
     with pytest.raises(InvalidArgumentValueError) as raised:
         parse_pairs(['ok=1', item], '--config')
-    assert fragment in raised.value.error_msg and "'{}'".format(item) in raised.value.error_msg
+    assert fragment in raised.value.error_msg and f"'{item}'" in raised.value.error_msg
 
 
 def test_nested_yaml_flattens_to_dotted_string_values(tmp_path):
@@ -93,7 +93,7 @@ def test_a_pipe_works_as_a_settings_file():
     os.write(write_end, b'{"k": "v"}')
     os.close(write_end)
     try:
-        assert read_settings_file('/dev/fd/{}'.format(read_end), '--config-protected-file') == {'k': 'v'}
+        assert read_settings_file(f'/dev/fd/{read_end}', '--config-protected-file') == {'k': 'v'}
     finally:
         os.close(read_end)
 

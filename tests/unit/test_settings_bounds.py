@@ -112,7 +112,7 @@ def test_merge_keys_are_merged_as_yaml_defines_them(tmp_path):
                                       ('{"a": "1", "a": "2"}', 'a')])
 def test_duplicate_keys_are_refused_naming_the_key(tmp_path, text, key):
     message = _error(tmp_path, text)
-    assert "'{}' twice".format(key) in message
+    assert f"'{key}' twice" in message
 
 
 def test_nul_bytes_are_refused(tmp_path):
@@ -126,7 +126,7 @@ def test_nul_bytes_are_refused(tmp_path):
 @pytest.mark.parametrize('value', ['!Hunter2-secret', '*Hunter2-secret', '&Hunter2-secret x: [', '@Hunter2-secret'])
 def test_a_parse_error_in_a_protected_file_never_quotes_the_value(tmp_path, value):
     path = tmp_path / 'protected.yaml'
-    path.write_text('password: {}\nother: [\n'.format(value))
+    path.write_text(f'password: {value}\nother: [\n')
     with pytest.raises(AzCLIError) as caught:
         read_settings_file(str(path), '--config-protected-file')
     assert 'Hunter2' not in caught.value.error_msg + (caught.value.recommendations or [''])[0]

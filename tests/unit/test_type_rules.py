@@ -11,7 +11,7 @@ WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups
              'Microsoft.OperationalInsights/workspaces/ws')
 
 
-def create(extension_type, cluster_type='connectedClusters', name='x', scope=None, release_namespace=None,
+def create(extension_type, cluster_type='connectedClusters', *, name='x', scope=None, release_namespace=None,
            settings=None, protected=None):
     return apply_rules(Request(name, scope, release_namespace, settings, protected), extension_type, cluster_type,
                        creating=True)
@@ -48,7 +48,7 @@ def test_flux_keeps_a_release_namespace_the_user_chose():
     ('microsoft.openservicemesh', 'arc-osm-system'), ('microsoft.azuredefender.kubernetes', 'mdc')])
 def test_fixed_namespaces_replace_the_users_with_a_warning(extension_type, namespace, caplog):
     assert create(extension_type, release_namespace='other').release_namespace == namespace
-    assert "installs into namespace '{}' only".format(namespace) in caplog.text
+    assert f"installs into namespace '{namespace}' only" in caplog.text
 
 
 @pytest.mark.parametrize('extension_type,name', [
@@ -58,7 +58,7 @@ def test_fixed_namespaces_replace_the_users_with_a_warning(extension_type, names
 ])
 def test_fixed_instance_names_replace_the_users_with_a_warning(extension_type, name, caplog):
     assert create(extension_type, name='mine', settings={'skipPrerequisites': 'true'}).name == name
-    assert "always installed under the name '{}'".format(name) in caplog.text
+    assert f"always installed under the name '{name}'" in caplog.text
 
 
 def test_types_are_looked_up_case_insensitively_and_unknown_types_get_the_default():

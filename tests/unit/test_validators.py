@@ -56,13 +56,13 @@ def test_cluster_type_is_required_for_k8s_extension():
 ])
 def test_cluster_type_and_provider_must_fit(cluster_type, cluster_rp, error, fragment):
     with pytest.raises(error) as raised:
-        validate(K8S, 'show', **dict(CLUSTER, name='x', cluster_type=cluster_type, cluster_rp=cluster_rp))
+        validate(K8S, 'show', **{**CLUSTER, 'name': 'x', 'cluster_type': cluster_type, 'cluster_rp': cluster_rp})
     assert fragment in raised.value.error_msg
 
 
 @pytest.mark.parametrize('cluster_type', ['managedclusters', 'CONNECTEDCLUSTERS', 'appliances', 'fleets'])
 def test_cluster_types_are_case_insensitive(cluster_type):
-    validate(K8S, 'show', **dict(CLUSTER, name='x', cluster_type=cluster_type))
+    validate(K8S, 'show', **{**CLUSTER, 'name': 'x', 'cluster_type': cluster_type})
 
 
 def test_aks_extension_fixes_the_cluster_type_to_aks():

@@ -40,8 +40,8 @@ def test_an_identity_the_service_does_not_report_is_not_compared():
     (None, None),
     ({'category': 'user', 'accessDetails': []}, None),
     ({'category': 'managed', 'accessDetails': [{'entity': 'Microsoft.ContainerService',
-                                               'allowedActions': ['read', 'write']},
-                                              {'entity': 'User', 'allowedActions': ['read']}]},
+                                                'allowedActions': ['read', 'write']},
+                                               {'entity': 'User', 'allowedActions': ['read']}]},
      'Microsoft.ContainerService'),
     ({'category': 'Managed', 'accessDetails': None}, 'Azure'),
     ({'category': 'managed', 'accessDetails': [{'entity': 'User', 'allowedActions': ['read', 'write']}]}, None),
@@ -51,15 +51,15 @@ def test_managed_by_names_the_owner_of_read_only_extensions(details, owner):
 
 
 def _flags(**given):
-    values = dict(auto_upgrade_mode=None, auto_upgrade_minor_version=None, version=None, release_train=None)
+    values = {'auto_upgrade_mode': None, 'auto_upgrade_minor_version': None, 'version': None, 'release_train': None}
     values.update(given)
     return SimpleNamespace(**values)
 
 
 @pytest.mark.parametrize('given,minor', [
-    (dict(auto_upgrade_mode='compatible'), True), (dict(auto_upgrade_mode='NONE'), False),
-    (dict(auto_upgrade_mode='patch'), False), (dict(auto_upgrade_mode='patch', release_train='preview'), None),
-    (dict(auto_upgrade_mode='none', version='1.0.0'), False), (dict(), None),
+    ({'auto_upgrade_mode': 'compatible'}, True), ({'auto_upgrade_mode': 'NONE'}, False),
+    ({'auto_upgrade_mode': 'patch'}, False), ({'auto_upgrade_mode': 'patch', 'release_train': 'preview'}, None),
+    ({'auto_upgrade_mode': 'none', 'version': '1.0.0'}, False), ({}, None),
 ])
 def test_the_mode_sets_minor_version_auto_upgrade_to_match(given, minor):
     namespace = _flags(**given)
@@ -68,10 +68,10 @@ def test_the_mode_sets_minor_version_auto_upgrade_to_match(given, minor):
 
 
 @pytest.mark.parametrize('given', [
-    dict(auto_upgrade_mode='compatible', version='1.0.0'), dict(auto_upgrade_mode='patch', version='1.0.0'),
-    dict(auto_upgrade_mode='none', auto_upgrade_minor_version=True),
-    dict(auto_upgrade_mode='patch', auto_upgrade_minor_version=True),
-    dict(auto_upgrade_mode='compatible', auto_upgrade_minor_version=False),
+    {'auto_upgrade_mode': 'compatible', 'version': '1.0.0'}, {'auto_upgrade_mode': 'patch', 'version': '1.0.0'},
+    {'auto_upgrade_mode': 'none', 'auto_upgrade_minor_version': True},
+    {'auto_upgrade_mode': 'patch', 'auto_upgrade_minor_version': True},
+    {'auto_upgrade_mode': 'compatible', 'auto_upgrade_minor_version': False},
 ])
 def test_contradictions_are_refused(given):
     with pytest.raises(MutuallyExclusiveArgumentError):

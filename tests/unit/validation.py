@@ -24,7 +24,7 @@ def namespace_for(function, **given):
               for name, parameter in inspect.signature(function).parameters.items()
               if name not in ('cmd', 'client')}
     unknown = set(given) - set(values) - {'_ids'}
-    assert not unknown, 'not parameters of {}: {}'.format(function.__name__, unknown)
+    assert not unknown, f'not parameters of {function.__name__}: {unknown}'
     values.update(given)
     return SimpleNamespace(**values)
 
@@ -32,7 +32,7 @@ def namespace_for(function, **given):
 def validate(group, verb, **given):
     """Validate `az <group> <verb>` with the given flags; return the namespace as the command would get it."""
     namespace = namespace_for(FUNCTIONS[verb], **given)
-    getattr(_validators, VALIDATORS[verb])(SimpleNamespace(name='{} {}'.format(group, verb)), namespace)
+    getattr(_validators, VALIDATORS[verb])(SimpleNamespace(name=f'{group} {verb}'), namespace)
     return namespace
 
 
