@@ -34,7 +34,7 @@ lint: $(LINT_STAMP)
 
 demo: $(WHEEL)
 	$(BIN)/python scripts/demo.py --wheel $(WHEEL)
-	$(BIN)/python scripts/demo_fleet.py --wheel $(WHEEL)
+	$(BIN)/python scripts/demo_many_clusters.py --wheel $(WHEEL)
 
 # `make test K=<expr>` runs only the tests whose names match (pytest -k), without the lint.
 test: $(if $(K),,lint) $(WHEEL)
@@ -49,10 +49,10 @@ emulator: $(WHEEL)
 
 bench: $(WHEEL)
 	$(BIN)/python bench/run.py --wheel $(WHEEL)
-	$(BIN)/python bench/fleet.py --wheel $(WHEEL)
+	$(BIN)/python bench/many_clusters.py --wheel $(WHEEL)
 
 record: $(WHEEL)
 	$(BIN)/python tests/recording/record.py --wheel $(WHEEL)
 
 clean:
-	rm -rf dist build *.egg-info .demo .emulator .bench .demo-fleet .bench-fleet
+	rm -rf dist build *.egg-info .demo .emulator .bench .demo-many .bench-many

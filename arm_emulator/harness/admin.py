@@ -7,7 +7,7 @@ from ..frontdoor import errors
 from ..frontdoor.errors import json_response
 from ..resources import clusters
 from ..resources.extension_types import catalog
-from . import fleet, seed
+from . import many_clusters, seed
 
 CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'token_seconds', 'throttle_scale', 'graph_page_size')
 
@@ -94,9 +94,9 @@ class Admin:
             service.store.add_extensions(rows)
         return json_response({'created': len(rows)}, status=201)
 
-    async def seed_fleet(self, request):
+    async def seed_clusters(self, request):
         try:
-            summary = fleet.seed_fleet(self.service, await _spec(request))
+            summary = many_clusters.seed_clusters(self.service, await _spec(request))
         except (ValueError, TypeError) as error:
             raise errors.bad_request(str(error))
         return json_response(summary, status=201)
@@ -115,5 +115,5 @@ class Admin:
                 web.get('/_emulator/config', self.config), web.post('/_emulator/config', self.config),
                 web.post('/_emulator/reset', self.reset),
                 web.post('/_emulator/bulk-extensions', self.bulk_extensions),
-                web.post('/_emulator/fleet', self.seed_fleet), web.get('/_emulator/throttling', self.throttling),
+                web.post('/_emulator/clusters', self.seed_clusters), web.get('/_emulator/throttling', self.throttling),
                 web.route('*', '/_emulator/{tail:.*}', self.not_found)]

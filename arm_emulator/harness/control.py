@@ -57,9 +57,9 @@ class AdminClient:
     def bulk_extensions(self, **spec):
         return self._call('POST', 'bulk-extensions', spec)
 
-    def seed_fleet(self, **spec):
-        """Add a fleet of clusters with extensions (see arm_emulator/harness/fleet.py); returns the counts."""
-        return self._call('POST', 'fleet', spec)
+    def seed_clusters(self, **spec):
+        """Add many clusters with extensions (see arm_emulator/harness/many_clusters.py); returns the counts."""
+        return self._call('POST', 'clusters', spec)
 
     def throttled(self):
         """How many requests ARM throttling has refused with 429 since the emulator started."""

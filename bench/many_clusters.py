@@ -1,6 +1,6 @@
-"""`make bench` (fleet part): inventory and rollout across thousands of emulated clusters, with ARM throttling on.
+"""`make bench` (many-cluster part): inventory and rollout across thousands of emulated clusters, with ARM throttling on.
 
-Adds a "fleet" entry to bench/results.json and refreshes the fleet table in README.md. Figures are medians where
+Adds a "many_clusters" entry to bench/results.json and refreshes the many-cluster table in README.md. Figures are medians where
 a measure is repeated; targets are checked here, never in the test suite.
 """
 import json
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / 'bench'))
 
-# The imports below need the repository root on the path: this runs as `python bench/fleet.py`.
+# The imports below need the repository root on the path: this runs as `python bench/many_clusters.py`.
 # pylint: disable=wrong-import-position
 from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
 from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
@@ -124,8 +124,8 @@ def bench_rollout(cli, emulator, subscriptions, home):
     return result
 
 
-def render(fleet):
-    inv, roll = fleet['inventory'], fleet['rollout']
+def render(seeded):
+    inv, roll = seeded['inventory'], seeded['rollout']
     rows = [
         ('Inventory: 10,000 extensions on 2,000 clusters in 3 subscriptions',
          f"{inv['wall_s']:.2f} s, {inv['requests']} requests, peak {inv['peak_rss_mib']:.0f} MiB",
@@ -154,16 +154,16 @@ def render(fleet):
 
 def main():
     options = script_options(__doc__, runs=(int, 3))
-    home = fresh_folder(ROOT / '.bench-fleet')
+    home = fresh_folder(ROOT / '.bench-many')
     with EmulatorProcess(home / 'emulator', op_seconds=OP_SECONDS) as emulator:
         cli = AzCli.with_aksext(emulator, home, options.wheel)
-        fleet = emulator.admin.seed_fleet(subscriptions=3, groups=4, clusters=2000, extensions_per_cluster=5)
-        print(f"fleet: {fleet['clusters']} clusters, {fleet['extensions']} extensions; measuring ...",
+        seeded = emulator.admin.seed_clusters(subscriptions=3, groups=4, clusters=2000, extensions_per_cluster=5)
+        print(f"seeded: {seeded['clusters']} clusters, {seeded['extensions']} extensions; measuring ...",
               flush=True)
-        inventory = bench_inventory(cli, emulator, fleet['subscriptions'], options.runs)
-        emulator.admin.seed_fleet(**dict(CLEAN, subscriptions=3, groups=1, clusters=1000, prefix='roll',
+        inventory = bench_inventory(cli, emulator, seeded['subscriptions'], options.runs)
+        emulator.admin.seed_clusters(**dict(CLEAN, subscriptions=3, groups=1, clusters=1000, prefix='roll',
                                          extensions_per_cluster=1, extension_types=['microsoft.flux']))
-        rollout = bench_rollout(cli, emulator, fleet['subscriptions'], home)
+        rollout = bench_rollout(cli, emulator, seeded['subscriptions'], home)
     results_path = ROOT / 'bench' / 'results.json'
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     results['fleet'] = {'inventory': inventory, 'rollout': rollout,
@@ -174,7 +174,7 @@ def main():
     print(table)
     refresh_readme(table, 'bench-fleet')
     if not results['fleet']['targets_met']:
-        raise SystemExit('bench: a fleet target was missed (see above)')
+        raise SystemExit('bench: a many-cluster target was missed (see above)')
 
 
 if __name__ == '__main__':

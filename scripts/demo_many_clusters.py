@@ -1,7 +1,7 @@
-"""`make demo` (fleet part): a few hundred seeded clusters in two subscriptions; inventory, dry run, a rollout
+"""`make demo` (many-cluster part): a few hundred seeded clusters in two subscriptions; inventory, dry run, a rollout
 interrupted with Ctrl-C, and the same command resuming it. The worked example of README's "Fleets" section.
 
-Everything lives under .demo-fleet/ (its own AZURE_CONFIG_DIR and extensions folder).
+Everything lives under .demo-many/ (its own AZURE_CONFIG_DIR and extensions folder).
 """
 import json
 import shlex
@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# The imports below need the repository root on the path: this runs as `python scripts/demo_fleet.py`.
+# The imports below need the repository root on the path: this runs as `python scripts/demo_many_clusters.py`.
 # pylint: disable=wrong-import-position
 from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
 from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
@@ -24,7 +24,7 @@ from demo import run, show  # noqa: E402  pylint: disable=wrong-import-order
 
 ROLLOUT = ['k8s-extension', 'rollout', '-g', 'web-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
            '--version', '1.16.2', '--max-parallel', '20%', '--max-failures', '5%',
-           '--journal', '.demo-fleet/flux.jsonl']
+           '--journal', '.demo-many/flux.jsonl']
 
 
 def writes(admin):
@@ -33,19 +33,19 @@ def writes(admin):
 
 def main():
     options = script_options(__doc__)
-    home = fresh_folder(ROOT / '.demo-fleet')
+    home = fresh_folder(ROOT / '.demo-many')
     started = time.monotonic()
-    show('Start the ARM emulator with a fleet: 300 AKS and Arc clusters in 2 subscriptions (some stopped, some on '
+    show('Start the ARM emulator with many clusters: 300 AKS and Arc clusters in 2 subscriptions (some stopped, some on '
          'a service principal, extensions at various versions and states) and 60 web clusters')
     with EmulatorProcess(home / 'emulator', op_seconds=2.0) as emulator:
-        fleet = emulator.admin.seed_fleet(subscriptions=2, groups=2, clusters=300, extensions_per_cluster=3,
+        seeded = emulator.admin.seed_clusters(subscriptions=2, groups=2, clusters=300, extensions_per_cluster=3,
                                           stopped_share=0.04, sp_share=0.04)
-        emulator.admin.seed_fleet(subscriptions=1, groups=1, clusters=60, prefix='web', extensions_per_cluster=1,
+        emulator.admin.seed_clusters(subscriptions=1, groups=1, clusters=60, prefix='web', extensions_per_cluster=1,
                                   extension_types=['microsoft.flux'], stopped_share=0, sp_share=0,
                                   not_ready_share=0, failed_share=0)
-        print(json.dumps(fleet))
+        print(json.dumps(seeded))
         cli = AzCli.with_aksext(emulator, home, options.wheel)
-        subs = ['--subscriptions'] + fleet['subscriptions']
+        subs = ['--subscriptions'] + seeded['subscriptions']
 
         show('Inventory: how far along is each extension across both subscriptions? (Azure Resource Graph, '
              'one request)')
@@ -83,7 +83,7 @@ def main():
         emulator.admin.clear_requests()
         run(cli, *ROLLOUT, '--query', 'length(@)', '-o', 'tsv')
         print(f'{writes(emulator.admin)} writes')
-    print(f'fleet demo finished in {time.monotonic() - started:.0f} s.')
+    print(f'many-cluster demo finished in {time.monotonic() - started:.0f} s.')
 
 
 if __name__ == '__main__':

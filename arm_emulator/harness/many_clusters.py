@@ -1,6 +1,6 @@
-"""Fleet seeding: thousands of clusters across several subscriptions and resource groups in one admin call.
+"""Many-cluster seeding: thousands of clusters across several subscriptions and resource groups in one admin call.
 
-The mix is deterministic for a given ``seed`` so a benchmark or a test sees the same fleet every time: AKS and
+The mix is deterministic for a given ``seed`` so a benchmark or a test sees the same clusters every time: AKS and
 Arc clusters, some stopped, some on a service principal, some not Succeeded, each carrying extensions at various
 versions and states. Rows go straight into the store (one transaction) rather than through the ARM routes, so
 seeding 2,000 clusters takes a second, not minutes.
@@ -19,7 +19,7 @@ DEFAULTS = {'subscriptions': 1, 'groups': 4, 'clusters': 100, 'arc_share': 0.3, 
             'extension_types': None, 'location': 'eastus', 'prefix': 'fleet', 'seed': 1, 'tags': None}
 AKS = clusters.KINDS[('microsoft.containerservice', 'managedclusters')]
 ARC = clusters.KINDS[('microsoft.kubernetes', 'connectedclusters')]
-# The types a fleet typically runs, in the order clusters get them.
+# The types many clusters typically run, in the order clusters get them.
 COMMON_TYPES = ('microsoft.flux', 'microsoft.dapr', 'microsoft.azuremonitor.containers',
                 'microsoft.azuredefender.kubernetes', 'microsoft.openservicemesh', 'microsoft.azureml.kubernetes',
                 'microsoft.dataprotection.kubernetes', 'microsoft.contoso.samples')
@@ -29,7 +29,7 @@ def _spec(raw):
     spec = dict(DEFAULTS)
     unknown = set(raw) - set(DEFAULTS)
     if unknown:
-        raise ValueError(f"unknown fleet settings: {', '.join(sorted(unknown))}")
+        raise ValueError(f"unknown settings for seeding clusters: {', '.join(sorted(unknown))}")
     spec.update({key: value for key, value in raw.items() if value is not None})
     return spec
 
@@ -83,8 +83,8 @@ def _extension_rows(service, rng, spec, *, cluster, kind, now):
     return rows
 
 
-def seed_fleet(service, raw):
-    """Add a fleet; returns a summary (subscriptions, groups, cluster and extension counts)."""
+def seed_clusters(service, raw):
+    """Add the clusters; returns a summary (subscriptions, groups, cluster and extension counts)."""
     spec = _spec(raw)
     rng = random.Random(spec['seed'])
     subscriptions = subscription_ids(service, int(spec['subscriptions']))
