@@ -1,7 +1,8 @@
-"""`make bench` (many-cluster part): inventory and rollout across thousands of emulated clusters, with ARM throttling on.
+"""`make bench` (many-cluster part): inventory and rollout across thousands of emulated clusters, with ARM
+throttling on.
 
-Adds a "many_clusters" entry to bench/results.json and refreshes the many-cluster table in README.md. Figures are medians where
-a measure is repeated; targets are checked here, never in the test suite.
+Adds a "many_clusters" entry to bench/results.json and refreshes the many-cluster table in README.md. Figures are
+medians where a measure is repeated; targets are checked here, never in the test suite.
 """
 import json
 import math
@@ -162,7 +163,7 @@ def main():
               flush=True)
         inventory = bench_inventory(cli, emulator, seeded['subscriptions'], options.runs)
         emulator.admin.seed_clusters(**dict(CLEAN, subscriptions=3, groups=1, clusters=1000, prefix='roll',
-                                         extensions_per_cluster=1, extension_types=['microsoft.flux']))
+                                            extensions_per_cluster=1, extension_types=['microsoft.flux']))
         rollout = bench_rollout(cli, emulator, seeded['subscriptions'], home)
     results_path = ROOT / 'bench' / 'results.json'
     results = json.loads(results_path.read_text()) if results_path.exists() else {}

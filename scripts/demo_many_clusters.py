@@ -35,14 +35,14 @@ def main():
     options = script_options(__doc__)
     home = fresh_folder(ROOT / '.demo-many')
     started = time.monotonic()
-    show('Start the ARM emulator with many clusters: 300 AKS and Arc clusters in 2 subscriptions (some stopped, some on '
-         'a service principal, extensions at various versions and states) and 60 web clusters')
+    show('Start the ARM emulator with many clusters: 300 AKS and Arc clusters in 2 subscriptions (some stopped, some '
+         'on a service principal, extensions at various versions and states) and 60 web clusters')
     with EmulatorProcess(home / 'emulator', op_seconds=2.0) as emulator:
         seeded = emulator.admin.seed_clusters(subscriptions=2, groups=2, clusters=300, extensions_per_cluster=3,
-                                          stopped_share=0.04, sp_share=0.04)
+                                              stopped_share=0.04, sp_share=0.04)
         emulator.admin.seed_clusters(subscriptions=1, groups=1, clusters=60, prefix='web', extensions_per_cluster=1,
-                                  extension_types=['microsoft.flux'], stopped_share=0, sp_share=0,
-                                  not_ready_share=0, failed_share=0)
+                                     extension_types=['microsoft.flux'], stopped_share=0, sp_share=0,
+                                     not_ready_share=0, failed_share=0)
         print(json.dumps(seeded))
         cli = AzCli.with_aksext(emulator, home, options.wheel)
         subs = ['--subscriptions'] + seeded['subscriptions']

@@ -24,7 +24,7 @@ def many_env(aksext_wheel, tmp_path_factory):
     home = tmp_path_factory.mktemp('fleet')
     with EmulatorProcess(home / 'emulator', op_seconds=0.3) as emulator:
         seeded = emulator.admin.seed_clusters(subscriptions=3, groups=2, clusters=90, extensions_per_cluster=3,
-                                          stopped_share=0.08, sp_share=0.08)
+                                              stopped_share=0.08, sp_share=0.08)
         cli = AzCli(emulator.endpoint, home / 'config', extension_dir=home / 'extensions')
         cli.login()
         cli.add_extension(aksext_wheel)
@@ -136,13 +136,13 @@ def test_list_mistakes_are_refused_before_any_request(many_env, many_admin):
     assert '--subscriptions' in results[1]['error_message']
     assert '--resource-group' in results[2]['error_message']
     assert many_admin.requests() == [] or all('/extensions' not in r['path'] and r['path'] != GRAPH
-                                               for r in many_admin.requests())
+                                              for r in many_admin.requests())
 
 
 def test_graph_errors_reach_the_user_as_the_service_reason(many_env, many_admin):
     cli = many_env[1]
     many_admin.fault(method='POST', path='ResourceGraph', count=1, status=400, code='BadRequest',
-                      message='Query is invalid.')
+                     message='Query is invalid.')
     done = cli.run('k8s-extension', 'list')
     assert done.returncode != 0 and 'Resource Graph' in done.stderr and 'Traceback' not in done.stderr
 
@@ -262,7 +262,7 @@ def test_conflicts_throttling_5xx_and_dropped_connections_are_ridden_out(many_en
     cli = many_env[1]
     group = clean_group(many_admin, 'storm', clusters=8)
     many_admin.fault(method='PATCH', path='/extensions/flux', count=2, status=409, code='Conflict',
-                      message='An operation is in progress on the extension.')
+                     message='An operation is in progress on the extension.')
     many_admin.fault(method='GET', path='/extensions/flux', count=6, status=429, retry_after=1)
     many_admin.fault(method='GET', path='/extensions/flux', count=2, status=503)
     many_admin.fault(method='PATCH', path='/extensions/flux', count=1, drop=True)
