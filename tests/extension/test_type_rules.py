@@ -5,6 +5,7 @@ from .helpers import RG, extension_requests, redacted, run_batch, unique
 
 WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/logs/providers/'
              'Microsoft.OperationalInsights/workspaces/ws1')
+WORKLOAD_IAM = 'microsoft.entraworkloadiam'
 
 
 # Callers give the name, cluster and cluster type positionally, then any flags.
@@ -37,6 +38,18 @@ REFUSED = [
     ('azureml-ssl-without-cname', create('microsoft.azureml.kubernetes', None, 'demo-aks', 'managedClusters',
                                          '--config', 'enableInference=true', 'inferenceRouterServiceType=loadBalancer',
                                          'sslSecret=router-tls'), 'sslCname'),
+    ('workload-iam-long-name', create(WORKLOAD_IAM, 'workload-iam-extension', 'demo-arc', 'connectedClusters',
+                                      '--config', 'trustDomain=td', 'tenantId=t', '--config-protected', 'joinToken=x'),
+     'at most 20'),
+    ('workload-iam-token-in-plain-settings', create(WORKLOAD_IAM, None, 'demo-arc', 'connectedClusters', '--config',
+                                                    'trustDomain=td', 'tenantId=t', 'JoinToken=x'),
+     '--config-protected-settings joinToken'),
+    ('workload-iam-no-tenant', create(WORKLOAD_IAM, None, 'demo-arc', 'connectedClusters', '--config',
+                                      'TrustDomain=td', '--config-protected', 'joinToken=x'), 'tenantId'),
+    ('workload-iam-no-token', create(WORKLOAD_IAM, None, 'demo-arc', 'connectedClusters', '--config',
+                                     'trustDomain=td', 'tenantId=t'), 'localAuthority'),
+    ('workload-iam-namespace-scope', create(WORKLOAD_IAM, None, 'demo-arc', 'connectedClusters', '--scope',
+                                            'namespace', '--target-namespace', 'apps'), 'cluster scope only'),
     ('backup-on-arc', create('microsoft.dataprotection.kubernetes', None, 'demo-arc', 'connectedClusters'),
      'runs on managedClusters only'),
     ('backup-missing-storage', create('microsoft.dataprotection.kubernetes', None, 'demo-aks', 'managedClusters',
@@ -84,6 +97,31 @@ def test_preflight_gets_the_aks_cluster_once_and_skips_arc(refused):
                     and '/extensions' not in r['path']]
     assert sorted(path.rsplit('/', 1)[-1] for path in cluster_gets) == ['demo-aks-sp', 'no-such-aks']
     assert not any('connectedClusters' in r['path'] for r in refused[1])
+
+
+def test_entra_workload_iam_sends_the_charts_keys_and_the_protected_join_token(aks, service):
+    done = aks.run(*create(WORKLOAD_IAM, unique('wiam'), 'demo-arc', 'connectedClusters'), '--config',
+                   'TrustDomain=contoso.example', 'tenantID=72f988bf-86f1-41af-91ab-2d7cd011db47', 'replicas=2',
+                   '--config-protected', 'JOINTOKEN=one-time-token', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    body = extension_requests(service, 'PUT')[0]['body']
+    properties = body['properties']
+    assert properties['releaseTrain'] == 'preview' and properties['scope'] == {'cluster': {}}
+    assert properties['configurationSettings'] == {
+        'replicas': '2', 'global.workload-iam.trustDomain': 'contoso.example',
+        'global.workload-iam.tenantID': '72f988bf-86f1-41af-91ab-2d7cd011db47'}
+    assert properties['configurationProtectedSettings'] == {
+        'workload-iam-local-authority.localAuthorityArgs.joinToken': redacted('one-time-token')}
+    assert body['identity'] == {'type': 'SystemAssigned'}
+    assert 'one-time-token' not in done.stdout + done.stderr
+
+
+def test_entra_workload_iam_without_a_token_names_the_command_that_makes_one(aks, service):
+    done = aks.run(*create(WORKLOAD_IAM, unique('wiam'), 'demo-arc', 'connectedClusters'), '--config',
+                   'trustDomain=td', 'tenantId=t', 'localAuthority=la')
+    assert done.returncode == 1 and 'Traceback' not in done.stderr
+    assert 'az workload-iam local-authority attestation-method create --td td --la la' in done.stderr
+    assert extension_requests(service, 'PUT') == []
 
 
 def test_dapr_installs_without_a_question(aks, service):

@@ -226,3 +226,16 @@ def test_aks_backup_keys_are_case_insensitive_and_values_stripped():
         location + 'bucket': 'c', location + 'config.storageAccount': 'sa', location + 'config.resourceGroup': 'rg',
         location + 'config.subscriptionId': 's', 'resources.requests.cpu': '500m', 'resources.limits.memory': '1Gi',
         location + 'config.useAAD': 'true', location + 'config.storageAccountURI': 'https://sa.blob/'}
+
+
+def test_entra_workload_iam_rules():
+    checked = create('microsoft.entraworkloadiam', settings={'trustdomain': 'td', 'TenantId': 't', 'a': 'b'},
+                     protected={'joinToken': 'secret'})
+    assert checked.settings == {'a': 'b', 'global.workload-iam.trustDomain': 'td', 'global.workload-iam.tenantID': 't'}
+    assert checked.protected == {'workload-iam-local-authority.localAuthorityArgs.joinToken': 'secret'}
+    assert checked.scope == 'cluster'
+    assert apply_version_rules(Versions(None, None, None, None), 'microsoft.entraworkloadiam',
+                               creating=True).release_train == 'preview'
+    with pytest.raises(InvalidArgumentValueError, match='at most 20'):
+        create('microsoft.entraworkloadiam', name='a' * 21, settings={'trustDomain': 'td', 'tenantId': 't'},
+               protected={'joinToken': 'secret'})
