@@ -58,7 +58,9 @@ def test_backup_storage_in_another_location_is_refused(aks, service, storage):
 
 def test_backup_missing_storage_account_names_it(aks, service, emulator):
     done = _create(aks, emulator.endpoint['subscription'], 'nosuchaccount')
-    assert done.returncode == 1 and 'Could not read storage account nosuchaccount' in done.stderr
+    # A missing resource exits 3, as README promises and as every az command does.
+    assert done.returncode == 3 and 'Could not read storage account nosuchaccount' in done.stderr
+    assert 'ResourceNotFound' in done.stderr
     assert 'Traceback' not in done.stderr and extension_requests(service, 'PUT') == []
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from .helpers import ARC, RG, Arm, companion_writes, extension_requests, redacted
+from .helpers import ARC, RG, Arm, companion_writes, extension_requests, redacted, run_batch
 
 LA_API = '2022-10-01'
 INSIGHTS_API = '2022-06-01'
@@ -227,6 +227,27 @@ def test_defender_default_workspace_and_key(aks, service, arm):
         'omsagent.secret.key': redacted(key), 'amalogs.secret.key': redacted(key)}
     assert not [p for m, p in companion_writes(service) if 'dataCollection' in p]
     aks.run('k8s-extension', 'delete', '--name', 'microsoft.azuredefender.kubernetes', *ARC, '--yes')
+
+
+def test_a_missing_resource_the_settings_name_exits_3_and_sends_nothing(aks, service, arm):
+    group = f'/subscriptions/{arm.sub}/resourceGroups/{RG}/providers/'
+    workspace = group + 'Microsoft.OperationalInsights/workspaces/no-such-logs'
+    account = group + 'Microsoft.Monitor/accounts/no-such-prom'
+    results = run_batch(aks, [
+        ['k8s-extension', 'create', '-n', 'azuremonitor-containers', *ARC, '--extension-type',
+         'microsoft.azuremonitor.containers', '--configuration-settings',
+         'logAnalyticsWorkspaceResourceID=' + workspace],
+        ['k8s-extension', 'create', '-n', 'microsoft.azuredefender.kubernetes', *ARC, '--extension-type',
+         'microsoft.azuredefender.kubernetes', '--configuration-settings', 'logAnalyticsWorkspaceResourceID=' +
+         workspace],
+        ['k8s-extension', 'create', '-n', 'azuremonitor-metrics', *ARC, '--extension-type',
+         'microsoft.azuremonitor.containers.metrics', '--configuration-settings',
+         'azure-monitor-workspace-resource-id=' + account]])
+    for result, missing in zip(results, (workspace, workspace, account)):
+        assert result['exit_code'] == 3, result['stderr']
+        assert result['error_type'] == 'ResourceNotFoundError'
+        assert missing in result['error_message'] and 'was not created' in result['error_message']
+    assert extension_requests(service, 'PUT') == []
 
 
 def test_missing_arc_cluster_is_named_before_anything_is_made(aks, service):
