@@ -81,8 +81,9 @@ def new_doc(extension_id, name, cluster_kind, body, *, now, tenant, existing=Non
     return {
         'id': extension_id, 'name': name, 'clusterResource': cluster_kind.resource,
         'extensionType': properties['extensionType'],
-        # A pinned version means no automatic upgrades unless the request says otherwise explicitly.
-        'autoUpgradeMinorVersion': properties.get('autoUpgradeMinorVersion', not properties.get('version')),
+        # A pinned version means no automatic upgrades unless the request says otherwise explicitly; a mode sent
+        # alone says it (only compatible takes minor upgrades).
+        'autoUpgradeMinorVersion': properties.get('autoUpgradeMinorVersion', _minor_upgrades(properties)),
         'autoUpgradeMode': properties.get('autoUpgradeMode'),
         'releaseTrain': properties.get('releaseTrain') or 'Stable',
         'version': properties.get('version'),
@@ -109,6 +110,13 @@ def _aks_identity(cluster_kind, entry, tenant):
     if cluster_kind.resource != 'managedClusters' or not (entry or {}).get('isManagedIdentityRequired'):
         return None
     return {'principalId': str(uuid.uuid4()), 'tenantId': tenant, 'type': 'SystemAssigned'}
+
+
+def _minor_upgrades(properties):
+    mode = str(properties.get('autoUpgradeMode') or '').lower()
+    if mode:
+        return mode == 'compatible' and not properties.get('version')
+    return not properties.get('version')
 
 
 def _identity_type(identity):
@@ -165,8 +173,8 @@ def patched_doc(doc, body, now):
     if properties.get('version'):
         doc['version'] = properties['version']
         doc['autoUpgradeMinorVersion'] = False
-    elif 'autoUpgradeMinorVersion' in properties:
-        doc['autoUpgradeMinorVersion'] = bool(properties['autoUpgradeMinorVersion'])
+    elif 'autoUpgradeMinorVersion' in properties or properties.get('autoUpgradeMode'):
+        doc['autoUpgradeMinorVersion'] = bool(properties.get('autoUpgradeMinorVersion', _minor_upgrades(properties)))
         if doc['autoUpgradeMinorVersion']:
             doc['version'] = None
     doc['configurationSettings'] = _merge_settings(doc['configurationSettings'],
