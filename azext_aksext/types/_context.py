@@ -71,6 +71,14 @@ class Context:  # pylint: disable=too-many-instance-attributes
         from .._client_factory import cf_authorization
         return cf_authorization(self.cmd.cli_ctx, subscription)
 
+    def managed_clusters(self):
+        from .._client_factory import cf_managed_clusters
+        return cf_managed_clusters(self.cmd.cli_ctx)
+
+    def compute(self):
+        from .._client_factory import cf_compute
+        return cf_compute(self.cmd.cli_ctx)
+
     # The record of what happened, for --verbose and for the failure message.
     def made(self, what, resource_id):
         self.created.append(f'{what} {resource_id}')
