@@ -52,7 +52,7 @@ def test_every_served_type_is_in_its_namespace_manifest(arm):
         regions
 
 
-def test_locations_answer_as_arm_lists_them(arm):
+def test_locations_answer_as_arm_lists_them(az, arm):
     body = arm.call('GET', f'{arm.subscription}/locations', '2022-12-01').json()
     eastus = next(region for region in body['value'] if region['name'] == 'eastus')
     assert eastus == {'id': f'{arm.subscription}/locations/eastus', 'name': 'eastus', 'type': 'Region',
@@ -60,6 +60,9 @@ def test_locations_answer_as_arm_lists_them(arm):
                       'metadata': {'regionType': 'Physical', 'regionCategory': 'Recommended', 'geographyGroup': 'US',
                                    'pairedRegion': [{'name': 'westus', 'id': f'{arm.subscription}/locations/westus'}]}}
     assert len(body['value']) == len(subscriptions.REGIONS)
+    query = "[?name=='westeurope'].[displayName, metadata.pairedRegion[0].name]"
+    shown = az.json('account', 'list-locations', '--query', query)
+    assert shown == [['West Europe', 'northeurope']]
     assert arm.call('GET', '/subscriptions/00000000-0000-0000-0000-00000000dead/locations',
                     '2022-12-01').status_code == 404
 
