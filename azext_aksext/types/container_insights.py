@@ -299,9 +299,11 @@ def delete(context, extension):
     if association is not None:
         quiet(lambda: client.data_collection_rule_associations.delete(context.cluster_id, ASSOCIATION),
               'Deleted data collection rule association ' + association.id)
-    # The name the official tool deletes by, for a rule no association points to any more.
-    rule_ids.append(f'/subscriptions/{context.subscription}/resourceGroups/{context.target.ref.resource_group}/'
-                    f'providers/Microsoft.Insights/dataCollectionRules/{_names(context, context.cluster_location)[0]}')
+    # The name the official tool deletes by (the cluster's region), for a rule no association points to any more.
+    fallback = quiet(lambda: _names(context, context.cluster_location)[0])
+    if fallback:
+        rule_ids.append(f'/subscriptions/{context.subscription}/resourceGroups/{context.target.ref.resource_group}/'
+                        f'providers/Microsoft.Insights/dataCollectionRules/{fallback}')
     for rule_id in {rule_id.lower(): rule_id for rule_id in rule_ids if _is_ours(context, rule_id)}.values():
         parts = parse_resource_id(rule_id)
         rule = quiet(lambda p=parts: client.data_collection_rules.get(p['resource_group'], p['name']))
