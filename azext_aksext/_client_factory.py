@@ -118,6 +118,10 @@ def cf_managed_clusters(cli_ctx, *_, subscription_id=None):
     return _client(cli_ctx, _resource_type('MGMT_CONTAINERSERVICE'), subscription_id).managed_clusters
 
 
+def cf_compute(cli_ctx, subscription_id=None):
+    return _client(cli_ctx, _resource_type('MGMT_COMPUTE'), subscription_id)
+
+
 def cf_resources(cli_ctx, subscription_id=None):
     """The generic resources client (resources by ID, resource groups, providers)."""
     return _client(cli_ctx, _resource_type('MGMT_RESOURCE_RESOURCES'), subscription_id)

@@ -5,11 +5,54 @@ from .core.redaction import mask_protected
 
 
 # Every key the official tool prints for an extension, null when the service sends no value, so that scripts
-# can index them (d["plan"], identity.principalId); fields newer api-versions add are kept as well.
+# can index them (d["plan"], identity.principalId): its model's fields, those of api-version 2025-03-01 included;
+# anything else the service returns is kept as well.
 OFFICIAL_KEYS = ('id', 'name', 'type', 'systemData', 'identity', 'plan', 'extensionType', 'autoUpgradeMinorVersion',
                  'releaseTrain', 'version', 'scope', 'configurationSettings', 'configurationProtectedSettings',
                  'currentVersion', 'provisioningState', 'statuses', 'errorInfo', 'customLocationSettings',
-                 'packageUri', 'aksAssignedIdentity', 'isSystemExtension')
+                 'packageUri', 'aksAssignedIdentity', 'isSystemExtension',
+                 'managedBy', 'autoUpgradeMode', 'managementDetails', 'additionalDetails', 'extensionState')
+
+_ERROR = ('code', 'message', 'target', 'details', 'additionalInfo')
+# The keys of each nested object the official output prints (its model's attributes), null when absent; a key
+# names an object, `key[]` the items of a list.
+NESTED_KEYS = {
+    'systemData': ('createdBy', 'createdByType', 'createdAt', 'lastModifiedBy', 'lastModifiedByType',
+                   'lastModifiedAt'),
+    'identity': ('principalId', 'tenantId', 'type'),
+    'plan': ('name', 'product', 'promotionCode', 'publisher', 'version'),
+    'scope.cluster': ('releaseNamespace',),
+    'scope.namespace': ('targetNamespace',),
+    'statuses[]': ('code', 'displayStatus', 'level', 'message', 'time'),
+    'errorInfo': _ERROR,
+    'errorInfo.details[]': _ERROR,
+    'errorInfo.additionalInfo[]': ('type', 'info'),
+    'aksAssignedIdentity': ('principalId', 'tenantId', 'type', 'objectId', 'clientId', 'resourceId'),
+    'managementDetails': ('category', 'accessDetails'),
+    'managementDetails.accessDetails[]': ('entity', 'allowedActions', 'description'),
+    'additionalDetails': ('docs', 'releaseNotes', 'troubleshootingGuide'),
+}
+
+
+def _fill_nested(document):
+    """Give every nested object of the document the keys the official output has, null where absent."""
+    for path, keys in NESTED_KEYS.items():
+        for item in _objects_at(document, path.split('.')):
+            for key in keys:
+                item.setdefault(key, None)
+
+
+def _objects_at(value, steps):
+    """The dicts a path such as ['errorInfo', 'details[]'] leads to."""
+    if not steps:
+        return [value] if isinstance(value, dict) else []
+    step, rest = steps[0], steps[1:]
+    if not isinstance(value, dict):
+        return []
+    child = value.get(step.rstrip('[]'))
+    if step.endswith('[]'):
+        return [found for item in child or [] for found in _objects_at(item, rest)] if isinstance(child, list) else []
+    return _objects_at(child, rest)
 
 
 def extension_output(resource):
@@ -23,6 +66,7 @@ def extension_output(resource):
         flattened.setdefault(key, None)
     if isinstance(flattened['scope'], dict):
         flattened['scope'] = dict({'cluster': None, 'namespace': None}, **flattened['scope'])
+    _fill_nested(flattened)
     return mask_protected(flattened)
 
 
@@ -49,6 +93,8 @@ def _extension_row(item):
     if details.get('category'):
         from .checks.existing import managed_by
         row['ManagedBy'] = managed_by(item) or ''
+    if item.get('isSystemExtension'):
+        row['System'] = 'yes'  # installed by the platform, not by a user
     return row
 
 
@@ -63,7 +109,7 @@ def extension_table(result):
         for row in rows:
             del row['AutoUpgradeMode']
     # Every row needs the same columns, or the table drops them: add blank plan cells where others have a plan.
-    for columns in (('AutoUpgradeMode',), ('PlanName', 'PlanProduct', 'PlanPublisher'), ('ManagedBy',)):
+    for columns in (('AutoUpgradeMode',), ('PlanName', 'PlanProduct', 'PlanPublisher'), ('ManagedBy',), ('System',)):
         if any(columns[0] in row for row in rows):
             for row in rows:
                 for column in columns:
@@ -72,7 +118,7 @@ def extension_table(result):
 
 
 # Columns added to some rows only go where every row has them: after the fixed ones, in this order.
-_COLUMN_ORDER = {'AutoUpgradeMode': 1, 'PlanName': 2, 'PlanProduct': 3, 'PlanPublisher': 4, 'ManagedBy': 5}
+_COLUMN_ORDER = {'AutoUpgradeMode': 1, 'PlanName': 2, 'PlanProduct': 3, 'PlanPublisher': 4, 'ManagedBy': 5, 'System': 6}
 
 
 def _cluster_scope_settings(properties):

@@ -28,13 +28,16 @@ long-summary: >
     A new --version must support the cluster's Kubernetes version. `az aks extension update` allows only patch
     upgrades within the cluster's Kubernetes minor version (AKS's rule for core extensions); a minor or major
     upgrade comes with `az aks upgrade`. Extensions managed by Azure (for example by AKS) cannot be updated or
-    deleted by users. --auto-upgrade-mode none|patch|compatible sets which upgrades the service applies itself.
+    deleted by users. --auto-upgrade-mode none|patch|compatible sets which upgrades the service applies itself;
+    it takes the place of --auto-upgrade-minor-version, never both.
 """
 
 _DELETE_DETAILS = """
 long-summary: >
     Asks for confirmation unless --yes is given or core.disable_confirm_prompt is set; with no terminal attached
-    it fails at once instead of waiting for an answer. An extension that does not exist is a warning, not an error.
+    it fails at once instead of waiting for an answer. Container Insights and managed Prometheus are deleted
+    without a question, as the official tool deletes them, together with the data collection association, rule
+    and endpoint it or aksext made for them. An extension that does not exist is a warning, not an error.
 """
 
 _LIST_DETAILS = """

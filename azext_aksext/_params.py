@@ -153,8 +153,8 @@ def _version_arguments(self, group):
                        arg_type=get_enum_type(['none', 'patch', 'compatible']),
                        help='Which upgrades the service applies by itself: none, patch (patch versions only) or '
                             'compatible (the newest version that supports the cluster\'s Kubernetes version; the '
-                            'service\'s default). Sets --auto-upgrade-minor-version to match; cannot be combined '
-                            'with --version unless none.')
+                            'service\'s default). Takes the place of --auto-upgrade-minor-version (not both); with '
+                            '--version, only none.')
 
 
 def _settings_arguments(self, group):

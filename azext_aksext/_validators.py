@@ -37,9 +37,6 @@ from .core.defaults import MAX_OPERATION_TIMEOUT, MAX_WAIT_INTERVAL, MIN_WAIT_IN
 
 logger = get_logger(__name__)
 
-# The --auto-upgrade-minor-version value each mode agrees with: compatible takes minor upgrades, the others do not.
-_MINOR_UPGRADES = {'none': False, 'patch': False, 'compatible': True}
-
 # (attribute, flag as shown to the user, pattern, longest length, what the pattern allows)
 _NAME_RULES = [
     ('resource_group_name', '--resource-group/-g', r'^[-\w.()]*[-\w()]$', 90,
@@ -165,7 +162,8 @@ def validate_version_flags(namespace):
         raise MutuallyExclusiveArgumentError(
             "--version pins the extension, so it cannot be combined with --auto-upgrade-minor-version true.",
             "Drop --version to follow the release train, or set --auto-upgrade-minor-version false.")
-    if version is not None and auto_upgrade is None:
+    if version is not None and auto_upgrade is None and getattr(namespace, 'auto_upgrade_mode', None) is None:
+        # --auto-upgrade-mode none pins by itself, and is sent alone, as k8s-extension 1.9 sends it.
         namespace.auto_upgrade_minor_version = False
         logger.warning("--version %s pins the extension, so minor-version auto-upgrade is turned off "
                        "(--auto-upgrade-minor-version false).", version)
@@ -192,27 +190,23 @@ def validate_scope(namespace):
 
 
 def validate_auto_upgrade_mode(namespace):
-    """--auto-upgrade-mode (api-version 2025-03-01): none, patch or compatible, consistent with
-    --auto-upgrade-minor-version and --version. A contradiction is refused before anything is sent."""
+    """--auto-upgrade-mode (api-version 2025-03-01): none, patch or compatible. As k8s-extension 1.9.x: it takes the
+    place of --auto-upgrade-minor-version (never both), and a pinned --version needs mode none. It is sent alone;
+    a contradiction is refused before anything is sent."""
     mode = getattr(namespace, 'auto_upgrade_mode', None)
     if mode is None:
         return
     mode = namespace.auto_upgrade_mode = mode.lower()
+    if namespace.auto_upgrade_minor_version is not None:
+        raise MutuallyExclusiveArgumentError(
+            "--auto-upgrade-mode and --auto-upgrade-minor-version cannot be used together: the mode says which "
+            "upgrades the service makes.",
+            "Drop --auto-upgrade-minor-version: mode compatible takes minor upgrades, patch only patches, none "
+            "nothing.")
     if namespace.version is not None and mode != 'none':
         raise MutuallyExclusiveArgumentError(
             f"--version pins the extension, so it cannot be combined with --auto-upgrade-mode {mode}.",
             "Drop --version to let the extension upgrade itself, or use --auto-upgrade-mode none.")
-    minor = namespace.auto_upgrade_minor_version
-    if minor is not None and minor != _MINOR_UPGRADES[mode]:
-        raise MutuallyExclusiveArgumentError(
-            f"--auto-upgrade-mode {mode} {'takes' if _MINOR_UPGRADES[mode] else 'excludes'} minor-version upgrades, "
-            f"but --auto-upgrade-minor-version is {str(minor).lower()}.",
-            "Drop --auto-upgrade-minor-version (the mode decides), or use --auto-upgrade-mode "
-            f"{'compatible' if minor else 'patch or none'}.")
-    if mode == 'patch' and getattr(namespace, 'release_train', None) is not None:
-        return  # patches of the train it follows: --auto-upgrade-minor-version false would mean "follow nothing"
-    # Say the same thing in both properties, so the service never has to choose between them.
-    namespace.auto_upgrade_minor_version = _MINOR_UPGRADES[mode]
 
 
 def _apply_version_rules(namespace):

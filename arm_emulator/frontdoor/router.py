@@ -77,12 +77,49 @@ def _namespace_of(path):
     return found[-1] if found else 'Microsoft.Resources'
 
 
+_BARE_KEY = re.compile(r'[A-Za-z_$][\w$]*')
+
+
+def lenient_json(text):
+    """Parse JSON as ARM's front door does (JSON.NET): also with comments, trailing commas and unquoted property
+    names, which `az deployment` sends when it splices a JSONC template into the request."""
+    out, index, length = [], 0, len(text)
+    while index < length:
+        char = text[index]
+        if char == '"':
+            end = index + 1
+            while end < length and text[end] != '"':
+                end += 2 if text[end] == '\\' else 1
+            out.append(text[index:end + 1])
+            index = end + 1
+        elif text.startswith('//', index):
+            newline = text.find('\n', index)
+            index = length if newline < 0 else newline
+        elif text.startswith('/*', index):
+            close = text.find('*/', index + 2)
+            index = length if close < 0 else close + 2
+        elif char == ',' and re.match(r'\s*[}\]]', text[index + 1:]):
+            index += 1
+        elif _BARE_KEY.match(char) and re.search(r'[{,]\s*$', ''.join(out[-3:])):
+            key = _BARE_KEY.match(text, index).group(0)
+            out.append(f'"{key}"' if re.match(r'\s*:', text[index + len(key):]) else key)
+            index += len(key)
+        else:
+            out.append(char)
+            index += 1
+    return json.loads(''.join(out))
+
+
 async def _json_body(request):
     raw = await request.read()
     if not raw:
         return None
     try:
         return json.loads(raw)
+    except ValueError:
+        pass
+    try:
+        return lenient_json(raw.decode('utf-8-sig'))
     except ValueError as error:
         raise errors.ArmError(400, 'InvalidRequestContent',
                               'The request content was invalid and could not be deserialized.') from error

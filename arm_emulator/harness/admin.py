@@ -51,7 +51,7 @@ class Admin:
         if state not in ('Failed', 'Canceled'):
             raise errors.bad_request("state must be 'Failed' or 'Canceled'.")
         plan = {'name': spec.get('name'), 'state': state, 'code': spec.get('code'), 'message': spec.get('message'),
-                'progress': list(spec.get('progress') or [])}
+                'progress': list(spec.get('progress') or []), 'error_info': bool(spec.get('error_info', True))}
         self.service.store.append('planned_failures', plan)
         return json_response({'planned': plan}, status=201)
 
@@ -90,6 +90,10 @@ class Admin:
         version = catalog.latest(entry, 'stable') if entry else '1.0.0'
         rows = [seed.extension_row(service, cluster, kind, f'{prefix}{index:05d}', extension_type, version=version,
                                    now=now) for index in range(int(spec.get('count', 1)))]
+        # What only the platform sets: a system extension, one Azure manages, the resource that manages it.
+        overrides = {key: spec[key] for key in ('isSystemExtension', 'managementDetails', 'managedBy') if key in spec}
+        for _, _, doc in rows:
+            doc.update(overrides)
         with service.store.transaction():
             service.store.add_extensions(rows)
         return json_response({'created': len(rows)}, status=201)

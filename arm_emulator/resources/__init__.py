@@ -4,8 +4,9 @@ A family declares ``ROUTES`` (see :mod:`arm_emulator.frontdoor.router`) and keep
 beside them: api-versions, type names, defaults. ``FAMILIES`` below is the route table, in precedence order.
 """
 from ..frontdoor.router import misrouted, route_table
-from . import clusters, groups, monitoring, providers, subscriptions
+from . import clusters, compute, groups, monitoring, providers, subscriptions
 from .companions import routes as companions
+from .deployments import routes as deployments
 from .extension_types import routes as extension_types
 from .extensions import routes as extensions
 from .resourcegraph import routes as resourcegraph
@@ -15,10 +16,12 @@ from .resourcegraph import routes as resourcegraph
 FAMILIES = (
     ('subscriptions', subscriptions),
     ('groups', groups),
-    ('monitoring', monitoring),  # before providers: its namespaces would match providers' /providers/{namespace}
+    ('monitoring', monitoring),
     ('providers', providers),
+    ('compute', compute),
     ('resourcegraph', resourcegraph),
     ('companions', companions),  # before clusters: .../providers/{ns}/{type}/{name} is also a cluster's shape
+    ('deployments', deployments),  # before clusters, likewise
     ('clusters', clusters),
     ('extensions', extensions),
     ('extension_types', extension_types),
@@ -28,12 +31,11 @@ _GROUP = '/subscriptions/SUB/resourceGroups/RG'
 # (a path two families' patterns both match, the family that must answer it, the other family). The emulator checks
 # at start that FAMILIES resolves each as stated; tests/emulator/test_route_precedence.py checks it too.
 OVERLAPS = (
-    ('/subscriptions/SUB/providers/Microsoft.Insights', 'monitoring', 'providers'),
-    ('/subscriptions/SUB/providers/Microsoft.Monitor/register', 'monitoring', 'providers'),
     (_GROUP + '/providers/Microsoft.Monitor/accounts/NAME/providers/Microsoft.AlertsManagement/'
      'alertRuleRecommendations', 'monitoring', 'companions'),
     (_GROUP + '/providers/Microsoft.OperationalInsights/workspaces/NAME', 'companions', 'clusters'),
     (_GROUP + '/providers/Microsoft.Monitor/accounts/NAME', 'companions', 'clusters'),
+    (_GROUP + '/providers/Microsoft.Resources/deployments/NAME', 'deployments', 'clusters'),
 )
 
 

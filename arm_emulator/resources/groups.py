@@ -1,4 +1,7 @@
-"""Resource groups. Deleting one deletes the clusters and extensions inside it, as ARM does."""
+"""Resource groups, and the resources in a group or a subscription (`az resource list`). Deleting a group deletes
+the clusters, extensions and other resources inside it, as ARM does."""
+import re
+
 from ..frontdoor import errors
 from ..frontdoor.errors import json_response
 
@@ -14,6 +17,10 @@ RESOURCE_MANAGER = (
 
 GROUPS = r'/subscriptions/(?P<sub>[^/]+)/resourcegroups'
 GROUP = GROUPS + r'/(?P<rg>[^/]+)'
+# What a resource listing returns of each resource: no properties, as ARM's list without $expand.
+LISTED_KEYS = ('id', 'name', 'type', 'location', 'kind', 'sku', 'identity', 'plan', 'managedBy', 'tags')
+_FILTER = re.compile(r"^\s*(?P<field>resourceGroup|resourceType|name|location|tagName|tagValue)\s+eq\s+"
+                     r"'(?P<value>[^']*)'\s*$", re.IGNORECASE)
 
 
 def group_body(service, name, location, tags):
@@ -72,7 +79,59 @@ async def list_groups(service, call):
     return json_response({'value': service.store.docs('groups')})
 
 
+def _filters(text):
+    """{field: value} of an ARM $filter made of `field eq 'value'` clauses joined by `and`."""
+    found = {}
+    for clause in re.split(r'\s+and\s+', text or '', flags=re.IGNORECASE) if text else ():
+        match = _FILTER.match(clause)
+        if not match:
+            raise errors.ArmError(400, 'InvalidFilterInQueryString',
+                                  f"The $filter '{text}' is not supported: use resourceGroup, resourceType, name, "
+                                  "location, tagName and tagValue with eq, joined by and.")
+        found[match.group('field').lower()] = match.group('value')
+    return found
+
+
+def _matches(doc, wanted):
+    tags = doc.get('tags') or {}
+    checks = {'resourcegroup': lambda value: doc['id'].split('/')[4].lower() == value.lower(),
+              'resourcetype': lambda value: doc['type'].lower() == value.lower(),
+              'name': lambda value: doc['name'].lower() == value.lower(),
+              'location': lambda value: str(doc.get('location') or '').lower() == value.replace(' ', '').lower(),
+              'tagname': lambda value: value in tags,
+              'tagvalue': lambda value: wanted.get('tagname') in tags and tags[wanted['tagname']] == value}
+    return all(checks[field](value) for field, value in wanted.items())
+
+
+def listed_resources(service, prefix, typed):
+    """The resources under an ID prefix that a listing shows: clusters and the group-level companion resources
+    (not child resources, not extension resources on another resource, not deployments). typed(type) says whether
+    the generic store's type is one such resource."""
+    docs = service.store.clusters_under([prefix])
+    for doc in service.store.resources_under(prefix):
+        parts = doc['id'].split('/')
+        if len(parts) == 9 and typed(doc['type']):
+            docs.append(doc)
+    return docs
+
+
+async def list_resources(service, call):
+    from .companions.types import EXTENSION_RESOURCES, TYPES
+    service.check_subscription(call.params['sub'])
+    prefix = f"/subscriptions/{call.params['sub']}/resourcegroups/".lower()
+    if call.params.get('rg') is not None:
+        prefix += service.group(call.params['sub'], call.params['rg'])['name'].lower() + '/'
+    wanted = _filters(call.query_value('$filter'))
+    typed = {name for name in TYPES if name not in EXTENSION_RESOURCES}
+    docs = [doc for doc in listed_resources(service, prefix, lambda kind: kind.lower() in typed)
+            if _matches(doc, wanted)]
+    return json_response({'value': [{key: doc[key] for key in LISTED_KEYS if doc.get(key) is not None}
+                                    for doc in sorted(docs, key=lambda doc: doc['id'].lower())]})
+
+
 ROUTES = [
+    ('/subscriptions/(?P<sub>[^/]+)/resources', {'GET': list_resources}, RESOURCE_MANAGER),
+    (GROUP + '/resources', {'GET': list_resources}, RESOURCE_MANAGER),
     (GROUPS, {'GET': list_groups}, RESOURCE_MANAGER),
     (GROUP, {'GET': get_group, 'HEAD': head_group, 'PUT': put_group, 'DELETE': delete_group}, RESOURCE_MANAGER),
 ]

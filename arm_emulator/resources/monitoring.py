@@ -1,48 +1,20 @@
-"""The resource providers managed Prometheus registers (Microsoft.Insights, Microsoft.AlertsManagement,
-Microsoft.Monitor, Microsoft.Dashboard): their registration at subscription level, the tenant-level manifest of
-Microsoft.Monitor (where Azure Monitor workspaces may be placed), and the recording-rule recommendations of an
-Azure Monitor workspace. Registration completes at once, as in ``providers.py``."""
+"""What managed Prometheus reads of Azure Monitor beyond its resources: the tenant-level manifest of the monitoring
+providers (`GET /providers/Microsoft.Monitor`: where Azure Monitor workspaces may be placed, from
+``companions.types.PLACEMENT``), and the recording-rule recommendations of an Azure Monitor workspace. Their
+subscription-level registration is ``providers.py``'s, as for every namespace."""
 from ..frontdoor.errors import json_response
 from .groups import RESOURCE_MANAGER
-from .providers import LOCATIONS
+from .providers import provider_body
 
 NAMESPACES = {name.lower(): name for name in (
     'Microsoft.Insights', 'Microsoft.AlertsManagement', 'Microsoft.Monitor', 'Microsoft.Dashboard')}
 _NS = '(?P<ns>' + '|'.join(name.replace('.', r'\.') for name in NAMESPACES.values()) + ')'
-SUBSCRIPTION_PROVIDER = r'/subscriptions/(?P<sub>[^/]+)/providers/' + _NS
-# Where Azure Monitor workspaces can live: a subset of regions, so a cluster elsewhere gets the first of them.
-ACCOUNT_LOCATIONS = ['East US', 'East US 2', 'West US 2', 'West Europe', 'North Europe', 'UK South',
-                     'Southeast Asia', 'Australia East', 'Central India', 'Japan East']
 RECOMMENDATIONS = (r'/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/microsoft\.monitor/accounts/'
                    r'(?P<account>[^/]+)/providers/microsoft\.alertsmanagement/alertRuleRecommendations')
 
 
-def provider_body(service, namespace, with_id=True):
-    locations = ACCOUNT_LOCATIONS if namespace == 'Microsoft.Monitor' else LOCATIONS
-    body = {'namespace': namespace, 'resourceTypes': [
-        {'resourceType': 'accounts' if namespace == 'Microsoft.Monitor' else 'operations', 'locations': locations,
-         'apiVersions': ['2023-04-03']}]}
-    if with_id:
-        body.update(id=f'/subscriptions/{service.subscription}/providers/{namespace}',
-                    registrationState=service.provider_state(namespace), registrationPolicy='RegistrationRequired')
-    return body
-
-
-async def get_provider(service, call):
-    service.check_subscription(call.params['sub'])
-    return json_response(provider_body(service, NAMESPACES[call.params['ns'].lower()]))
-
-
-async def register(service, call):
-    service.check_subscription(call.params['sub'])
-    namespace = NAMESPACES[call.params['ns'].lower()]
-    service.set_provider_state(namespace, 'Registered' if call.params['action'].lower() == 'register'
-                               else 'Unregistered')
-    return json_response(provider_body(service, namespace))
-
-
 async def tenant_provider(service, call):
-    return json_response(provider_body(service, NAMESPACES[call.params['ns'].lower()], with_id=False))
+    return json_response(provider_body(service, NAMESPACES[call.params['ns'].lower()], subscription_level=False))
 
 
 def _template(name, rules):
@@ -77,8 +49,6 @@ async def recommendations(service, call):
 
 
 ROUTES = [
-    (SUBSCRIPTION_PROVIDER, {'GET': get_provider}, RESOURCE_MANAGER),
-    (SUBSCRIPTION_PROVIDER + r'/(?P<action>register|unregister)', {'POST': register}, RESOURCE_MANAGER),
     (r'/providers/' + _NS, {'GET': tenant_provider}, RESOURCE_MANAGER),
     (RECOMMENDATIONS, {'GET': recommendations}, ('2023-08-01-preview', '2023-01-01-preview')),
 ]

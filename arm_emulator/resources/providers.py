@@ -1,27 +1,25 @@
-"""Resource provider registration, per namespace. Microsoft.KubernetesConfiguration answers with the manifest the
-live service returned (resource types, api-versions, capabilities); the cluster namespaces get a manifest built from
-the api-version tables in clusters.py; the namespaces companion resources live in (Microsoft.OperationalInsights, ...:
-companions.types.REGISTRATION_NAMESPACES) can be read, registered and unregistered too, with no resource types, so
-that clients which register what they need can be exercised. An unknown namespace is 404 InvalidResourceNamespace,
-as on ARM.
+"""Resource provider registration and manifests, per namespace. Microsoft.KubernetesConfiguration answers with the
+manifest the live service returned (resource types, api-versions, capabilities); every other namespace lists the
+resource types the emulator serves in it, with the api-versions their family accepts (the cluster types of
+clusters.py, the companion types of companions/types.py, the sizes of compute.py, the deployments of
+deployments/): so `az resource show|delete --ids`, which reads a type's api-versions here first, works on every
+emulated resource. The namespaces companion resources live in (companions.types.REGISTRATION_NAMESPACES) can be read,
+registered and unregistered too, even where nothing is served. An unknown namespace is 404
+InvalidResourceNamespace, as on ARM.
 
 A subscription starts with Microsoft.KubernetesConfiguration NotRegistered (as a fresh one does) and every other
 namespace Registered; `register` and `unregister` change that per namespace (see Service.provider_state)."""
 
 from ..frontdoor import errors
 from ..frontdoor.errors import json_response
-from . import clusters
-from .companions.types import REGISTRATION_NAMESPACES
+from . import clusters, compute
+from .companions import types as companion_types
+from .deployments import model as deployment_model
 from .extensions import model as extension_model
 from .groups import RESOURCE_MANAGER
+from .subscriptions import DISPLAY_NAMES as LOCATIONS
 
 PROVIDERS = r'/subscriptions/(?P<sub>[^/]+)/providers'
-
-LOCATIONS = ['East US', 'East US 2', 'West US', 'West US 2', 'West US 3', 'Central US', 'North Central US',
-             'South Central US', 'West Central US', 'Canada Central', 'North Europe', 'West Europe', 'UK South',
-             'France Central', 'Germany West Central', 'Sweden Central', 'Switzerland North', 'Norway East',
-             'Southeast Asia', 'East Asia', 'Japan East', 'Korea Central', 'Australia East', 'Central India',
-             'Brazil South', 'South Africa North', 'Uae North', 'East US 2 EUAP', 'Central US EUAP']
 
 KC_AUTHORIZATIONS = [{'applicationId': 'c699bf69-fb1d-4eaf-999b-99e6b2ae4d85',
                       'roleDefinitionId': '90155430-a360-410f-af5d-89dc284d85c6'},
@@ -61,8 +59,29 @@ MANIFESTS = {
     'Microsoft.HybridContainerService': [
         ('provisionedClusters', clusters.PROVISIONED_CLUSTERS, '2024-01-01', 'SupportsTags, SupportsLocation'),
     ],
+    'Microsoft.Compute': [(resource_type, compute.API_VERSIONS, None, 'None') for resource_type in compute.TYPES],
+    'Microsoft.Resources': [
+        ('resourceGroups', RESOURCE_MANAGER, None, 'SupportsTags, SupportsLocation'),
+        ('deployments', deployment_model.API_VERSIONS, None, 'SupportsTags'),
+        ('deployments/operations', deployment_model.API_VERSIONS, None, 'None'),
+    ],
 }
-CANONICAL = {name.lower(): name for name in tuple(MANIFESTS) + REGISTRATION_NAMESPACES}
+
+
+def _companion_manifests():
+    """The companion resource types of companions/types.py, per namespace, with their namespace's api-versions."""
+    manifests = {}
+    for name, rtype in sorted(companion_types.TYPES.items()):
+        namespace, resource_type = rtype.name.split('/', 1)
+        capabilities = 'SupportsExtension' if name in companion_types.EXTENSION_RESOURCES else \
+            'SupportsTags, SupportsLocation'
+        manifests.setdefault(namespace, []).append(
+            (resource_type, companion_types.API_VERSIONS[namespace.lower()], None, capabilities))
+    return manifests
+
+
+MANIFESTS.update(_companion_manifests())
+CANONICAL = {name.lower(): name for name in tuple(MANIFESTS) + companion_types.REGISTRATION_NAMESPACES}
 
 
 def canonical_namespace(namespace):
@@ -73,19 +92,35 @@ def canonical_namespace(namespace):
     return name
 
 
-def provider_body(service, namespace):
-    resource_types = []
+def _locations(namespace, resource_type):
+    if resource_type == 'operations':
+        return []
+    return companion_types.PLACEMENT.get(f'{namespace}/{resource_type}'.lower(), LOCATIONS)
+
+
+def resource_types(namespace):
+    """The manifest entries of a namespace's resource types, newest api-version first."""
+    entries = []
     for resource_type, versions, default, capabilities in MANIFESTS.get(namespace, ()):
-        entry = {'resourceType': resource_type, 'locations': [] if resource_type == 'operations' else LOCATIONS,
+        entry = {'resourceType': resource_type, 'locations': list(_locations(namespace, resource_type)),
                  'apiVersions': list(versions)}
         if default:
             entry['defaultApiVersion'] = default
         entry['capabilities'] = capabilities
-        resource_types.append(entry)
+        entries.append(entry)
+    return entries
+
+
+def provider_body(service, namespace, subscription_level=True):
+    """A provider as `GET /subscriptions/{id}/providers/{namespace}` answers it; at tenant level (``/providers/
+    {namespace}``) only its namespace and resource types."""
+    body = {'namespace': namespace, 'resourceTypes': resource_types(namespace)}
+    if not subscription_level:
+        return body
     body = {'id': f'/subscriptions/{service.subscription}/providers/{namespace}', 'namespace': namespace}
     if namespace == 'Microsoft.KubernetesConfiguration':
         body['authorizations'] = KC_AUTHORIZATIONS
-    body.update({'resourceTypes': resource_types, 'registrationState': service.provider_state(namespace),
+    body.update({'resourceTypes': resource_types(namespace), 'registrationState': service.provider_state(namespace),
                  'registrationPolicy': 'RegistrationRequired'})
     return body
 

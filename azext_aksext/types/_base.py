@@ -13,6 +13,7 @@ class ExtensionType:  # pylint: disable=too-few-public-methods
     release_namespace = None      # the default release namespace at cluster scope
     fixed_namespace = False       # True: it runs in that namespace only (another is replaced, with a warning)
     fixed_name = None             # the only extension (instance) name the service accepts for it
+    max_name_length = None        # the longest instance name it takes (its chart builds Kubernetes names from it)
     cluster_types = None          # the cluster kinds it runs on; None: every kind that accepts any type
     aliases = {}                  # setting keys users may give -> the chart's keys
     default_release_train = None  # the release train a create follows when none is given

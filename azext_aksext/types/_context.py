@@ -1,7 +1,7 @@
 """What a companion module works with: the cluster, SDK clients made through az's client factory, and the record
 of what was created or reused (named in --verbose output, and in the error when a later step fails)."""
 from knack.log import get_logger
-from azure.cli.core.azclierror import AzureResponseError, ForbiddenError
+from azure.cli.core.azclierror import AzureResponseError, ForbiddenError, ResourceNotFoundError
 
 from ..core.clusters import cluster_id, cluster_kind
 
@@ -71,6 +71,14 @@ class Context:  # pylint: disable=too-many-instance-attributes
         from .._client_factory import cf_authorization
         return cf_authorization(self.cmd.cli_ctx, subscription)
 
+    def managed_clusters(self):
+        from .._client_factory import cf_managed_clusters
+        return cf_managed_clusters(self.cmd.cli_ctx)
+
+    def compute(self):
+        from .._client_factory import cf_compute
+        return cf_compute(self.cmd.cli_ctx)
+
     # The record of what happened, for --verbose and for the failure message.
     def made(self, what, resource_id):
         self.created.append(f'{what} {resource_id}')
@@ -115,8 +123,12 @@ class Context:  # pylint: disable=too-many-instance-attributes
                  "The extension was not created."]
         if self.created:
             lines.append("Created before the failure (kept; a re-run reuses them): " + '; '.join(self.created))
-        error_class = ForbiddenError if status == 403 else AzureResponseError
         rerun = f"{self.target.az_command('create')} --extension-type {self.extension_type}"
+        if status == 404:
+            # A resource the settings name does not exist: az's exit code for a missing resource (3).
+            return ResourceNotFoundError('\n'.join(lines), "Check the resource the settings name (its ID, resource "
+                                         f"group and subscription), then re-run the same command ({rerun}).")
+        error_class = ForbiddenError if status == 403 else AzureResponseError
         return error_class('\n'.join(lines), f"Fix the cause, then re-run the same command ({rerun} with the same "
                                              "settings): what exists is reused.")
 

@@ -63,6 +63,11 @@ def _check_cluster_type(kind, extension_type, cluster_type):
 
 def _apply_scope_rules(request, extension_type, kind):
     name, scope, release_namespace = request.name, request.scope, request.release_namespace
+    if kind.max_name_length and len(name or '') > kind.max_name_length:
+        raise InvalidArgumentValueError(
+            f"--name '{name}' is {len(name)} characters long; extension type '{extension_type}' takes at most "
+            f"{kind.max_name_length}, as its chart builds Kubernetes names from it.",
+            f"Use a --name of {kind.max_name_length} characters or fewer.")
     if kind.fixed_name and name != kind.fixed_name:
         # As the official tool does: the service accepts one name only, so use it and say so.
         logger.warning("Extension type '%s' is always installed under the name '%s'; using that instead of '%s'.",

@@ -1,11 +1,46 @@
 """The Log Analytics workspace behind Container Insights and Defender: the default one (resource group
-DefaultResourceGroup-<code> and workspace DefaultWorkspace-<subscription>-<code>, placed as `az aks` places
-them), its customer ID and shared key, and the settings both extension types receive from it."""
+DefaultResourceGroup-<code> and workspace DefaultWorkspace-<subscription>-<code>), its customer ID and shared key,
+and the settings both extension types receive from it.
+
+Where the default workspace goes: k8s-extension places it by a region table of its own, an older one than `az
+aks` uses (westus3 gets eastus there, centralindia the code CIN where `az aks` says CID). aksext creates it where
+k8s-extension does, so that clusters onboarded by either tool share one workspace; before creating one it looks for
+the workspace under both namings (k8s-extension's, then `az aks`'s) and reuses what it finds."""
 from azure.mgmt.core.tools import parse_resource_id
 
-from ._context import CREATED_BY_TAG, is_missing
+from ._context import CREATED_BY_TAG
 
 WORKSPACE_API = '2015-11-01-preview'  # the version `az aks` and the official tool create the workspace with
+
+# k8s-extension's placement, per cloud: (default region, default code, {workspace region: (its code, the other
+# cluster regions whose workspace it holds)}). A cluster region not named holds its own workspace if it is a key,
+# else gets the defaults.
+K8S_EXTENSION_PLACEMENT = {
+    'azurecloud': ('eastus', 'EUS', {
+        'australiacentral': ('CAU', ('australiacentral2',)),
+        'australiaeast': ('EAU', ()),
+        'australiasoutheast': ('ASE', ()),
+        'canadacentral': ('CCA', ('canadaeast',)),
+        'centralindia': ('CIN', ('southindia', 'westindia')),
+        'centralus': ('CUS', ()),
+        'eastasia': ('EA', ()),
+        'eastus': ('EUS', ('northcentralus', 'westcentralus')),
+        'eastus2': ('EUS2', ()),
+        'eastus2euap': ('EAP', ()),
+        'francecentral': ('PAR', ('francesouth',)),
+        'japaneast': ('EJP', ('japanwest',)),
+        'koreacentral': ('SE', ('koreasouth',)),
+        'northeurope': ('NEU', ()),
+        'southcentralus': ('SCUS', ('brazilsouth',)),
+        'southeastasia': ('SEA', ()),
+        'uksouth': ('SUK', ('ukwest',)),
+        'westeurope': ('WEU', ('southafricanorth', 'southafricawest')),
+        'westus': ('WUS', ()),
+        'westus2': ('WUS2', ()),
+    }),
+    'azurechinacloud': ('chinaeast2', 'EAST2', {'chinaeast2': ('EAST2', ('chinaeast', 'chinanorth', 'chinanorth2'))}),
+    'azureusgovernment': ('usgovvirginia', 'USGV', {'usgovvirginia': ('USGV', ())}),
+}
 
 # cloud -> (azure-cli's region -> workspace region map, region -> code map, default region, default code).
 # The maps themselves are read from azure-cli's `az aks` module, which keeps them current.
@@ -27,9 +62,21 @@ WORKSPACE_KEY = 'logAnalyticsWorkspaceResourceID'
 NOT_USED = '<not_used>'
 
 
-def workspace_region(cloud, cluster_location):
-    """(workspace region, region code) for a cluster location. A cloud not listed (a private or test cloud)
-    uses the public cloud's maps."""
+def k8s_extension_region(cloud, cluster_location):
+    """(workspace region, region code) where k8s-extension puts the default workspace of a cluster location; None in
+    a cloud it has no table for (there aksext follows `az aks`)."""
+    if cloud not in K8S_EXTENSION_PLACEMENT:
+        return None
+    region, code, regions = K8S_EXTENSION_PLACEMENT[cloud]
+    for workspace_region, (workspace_code, served) in regions.items():
+        if cluster_location == workspace_region or cluster_location in served:
+            return workspace_region, workspace_code
+    return region, code
+
+
+def aks_region(cloud, cluster_location):
+    """(workspace region, region code) where `az aks` puts the default workspace of a cluster location. A cloud not
+    listed (a private or test cloud) uses the public cloud's maps."""
     region_map, code_map, region, code = CLOUD_MAPS.get(cloud, CLOUD_MAPS['azurecloud'])
     try:
         from azure.cli.command_modules.acs import addonconfiguration as maps
@@ -39,22 +86,39 @@ def workspace_region(cloud, cluster_location):
     return region, getattr(maps, code_map, {}).get(region, code)
 
 
+def workspace_regions(cloud, cluster_location):
+    """Where the default workspace may already be, in the order it is looked for: k8s-extension's placement (also
+    where a new one goes), then `az aks`'s. A private or test cloud is placed as the public cloud."""
+    placements = [k8s_extension_region(cloud if cloud in CLOUD_MAPS else 'azurecloud', cluster_location),
+                  aks_region(cloud, cluster_location)]
+    return [place for index, place in enumerate(placements) if place and place not in placements[:index]]
+
+
+def _default_workspace_id(context, code):
+    return (f'/subscriptions/{context.subscription}/resourceGroups/DefaultResourceGroup-{code}/providers/'
+            f'Microsoft.OperationalInsights/workspaces/DefaultWorkspace-{context.subscription}-{code}')
+
+
 def default_workspace(context):
-    """The ID of the default workspace for the cluster's region, created (with its resource group) if missing."""
-    region, code = workspace_region(context.cloud, context.cluster_location)
-    group = 'DefaultResourceGroup-' + code
-    workspace_id = (f'/subscriptions/{context.subscription}/resourceGroups/{group}/providers/'
-                    f'Microsoft.OperationalInsights/workspaces/DefaultWorkspace-{context.subscription}-{code}')
+    """The ID of the default workspace for the cluster's region: one found under either naming, or one created
+    (with its resource group) where k8s-extension places it."""
     client = context.resources()
-    if context.step('check resource group ' + group, lambda: client.resource_groups.check_existence(group)):
-        try:
-            found = client.resources.get_by_id(workspace_id, WORKSPACE_API)
-            context.found('Log Analytics workspace', found.id)
-            return found.id
-        except Exception as err:  # pylint: disable=broad-except
-            if not is_missing(err):
-                raise context.failure('read Log Analytics workspace ' + workspace_id, err) from err
-    else:
+    places = workspace_regions(context.cloud, context.cluster_location)
+    groups = {}
+    for _, code in places:
+        group = 'DefaultResourceGroup-' + code
+        groups[code] = context.step('check resource group ' + group,
+                                    lambda g=group: client.resource_groups.check_existence(g))
+        if groups[code]:
+            workspace_id = _default_workspace_id(context, code)
+            found = context.get_or_none('read Log Analytics workspace ' + workspace_id,
+                                        lambda w=workspace_id: client.resources.get_by_id(w, WORKSPACE_API))
+            if found is not None:
+                context.found('Log Analytics workspace', found.id)
+                return found.id
+    region, code = places[0]
+    group, workspace_id = 'DefaultResourceGroup-' + code, _default_workspace_id(context, code)
+    if not groups[code]:
         context.step('create resource group ' + group, lambda: client.resource_groups.create_or_update(
             group, {'location': region, 'tags': CREATED_BY_TAG}))
         context.made('resource group', f'/subscriptions/{context.subscription}/resourceGroups/{group}')

@@ -1,8 +1,11 @@
 """Azure Machine Learning (microsoft.azureml.kubernetes): cluster scope only, release namespace azureml, the stable
-release train unless given. Its rules: enableTraining=true and/or enableInference=true; inference needs
-inferenceRouterServiceType and either SSL settings (sslCertPemFile + sslKeyPemFile, or sslSecret) or
-allowInsecureConnections=true, not both; the PEM files named by sslCertPemFile and sslKeyPemFile (protected
-settings) are read and sent base64 as scoringFe.sslCert and scoringFe.sslKey.
+release train unless given. Its rules: enableTraining=true and/or enableInference=true (the one not given is sent
+False, as the official tool sends it); no key both in the settings and in the protected settings; inference needs
+inferenceRouterServiceType (nodePort with internalLoadBalancerProvider=azure is refused) and either SSL settings
+(sslCertPemFile + sslKeyPemFile, or sslSecret, with sslCname) or allowInsecureConnections=true, not both. As the
+official tool, on create and on update the router settings become the chart's keys (scoringFe.serviceType.nodePort,
+scoringFe.serviceType.internalLoadBalancer, scoringFe.sslSecret), and the PEM files named by sslCertPemFile and
+sslKeyPemFile (protected settings, sent as given) are read and sent base64 as scoringFe.sslCert and scoringFe.sslKey.
 
 Its companions: the settings the official tool derives from the cluster
 (location, cluster ID, size defaults, domain, ...) and, on clusters other than AKS, the Azure Relay namespace,
@@ -14,8 +17,9 @@ replaced as a whole), reading only what exists."""
 import hashlib
 from collections import namedtuple
 
+from knack.log import get_logger
 from azure.cli.core.azclierror import (ArgumentUsageError, FileOperationError, InvalidArgumentValueError,
-                                       RequiredArgumentMissingError)
+                                       MutuallyExclusiveArgumentError, RequiredArgumentMissingError)
 
 from ..core.defaults import STABLE_TRAIN
 from ..core.scope import CLUSTER
@@ -23,7 +27,11 @@ from ..core.settings import is_true
 from ._base import ExtensionType
 from ._context import CREATED_BY_TAG
 
+logger = get_logger(__name__)
+
 TAGS = dict(CREATED_BY_TAG, created_by='Azure Arc-enabled ML')
+SERVICE_TYPES = ('loadbalancer', 'nodeport', 'clusterip')
+PEM_FILES = {'sslCertPemFile': 'scoringFe.sslCert', 'sslKeyPemFile': 'scoringFe.sslKey'}
 RULE = 'azureml_rw'
 # (topic, subscription) pairs the extension's compute provider and scheduler use.
 TOPICS = (('computestate-updatedby-computeprovider', 'compute-scheduler-computestate'),
@@ -54,52 +62,121 @@ class AzureML(ExtensionType):
         return update(context, settings, protected, current)
 
 
+def _value(settings, protected, key):
+    """A setting from the settings, else from the protected settings, as the official tool reads them."""
+    return settings[key] if key in settings else protected.get(key)
+
+
 def check_settings(settings, protected, creating):
+    """The settings to send, checked and completed as the official tool completes them."""
+    settings, protected = dict(settings), dict(protected)
+    both = sorted(set(settings) & set(protected))
+    if both:
+        # Keys only: the values may be secrets.
+        raise InvalidArgumentValueError(
+            f"Azure ML takes each setting once, but {', '.join(both)} is in both the settings and the protected "
+            "settings.", "Give each key in --configuration-settings or in --config-protected-settings, not both.")
     everything = dict(settings, **protected)
-    if creating and not (is_true(everything, 'enableTraining') or is_true(everything, 'enableInference')):
+    training, inference = is_true(everything, 'enableTraining'), is_true(everything, 'enableInference')
+    if creating and not (training or inference):
         raise RequiredArgumentMissingError(
             "microsoft.azureml.kubernetes needs enableTraining=true or enableInference=true (or both).",
             "Add --configuration-settings enableTraining=true and/or enableInference=true.")
-    if not is_true(everything, 'enableInference'):
-        return settings, read_ssl_files(protected)
-    has_ssl = any(all(key in everything for key in pair) for pair in (
-        ('sslCertPemFile', 'sslKeyPemFile'), ('scoringFe.sslCert', 'scoringFe.sslKey'), ('sslSecret',)))
-    insecure = is_true(everything, 'allowInsecureConnections')
-    if has_ssl and insecure:
+    if creating:
+        if inference:
+            _check_inference(settings, everything)
+        # As the official tool: both flags are settings, the one not given (or given as protected) a bool's text.
+        for key, enabled in (('enableTraining', training), ('enableInference', inference)):
+            settings.setdefault(key, str(enabled))
+            protected.pop(key, None)
+    else:
+        _check_contradictions(everything)
+    _router_settings(settings, protected, everything, creating)
+    return settings, _ssl_settings(settings, protected, everything, creating)
+
+
+def _has_ssl(everything):
+    return any(all(key in everything for key in pair) for pair in (
+        tuple(PEM_FILES), tuple(PEM_FILES.values()), ('sslSecret',)))
+
+
+def _check_contradictions(everything):
+    if _has_ssl(everything) and is_true(everything, 'allowInsecureConnections'):
         raise ArgumentUsageError(
             "allowInsecureConnections=true contradicts the SSL settings given for inference.",
             "Either drop allowInsecureConnections, or drop sslCertPemFile/sslKeyPemFile/sslSecret.")
-    if creating and not (has_ssl or insecure):
+    if str(everything.get('inferenceRouterServiceType', '')).lower() == 'nodeport' and \
+            str(everything.get('internalLoadBalancerProvider', '')).lower() == 'azure':
+        raise MutuallyExclusiveArgumentError(
+            "inferenceRouterServiceType=nodePort does not use a load balancer, so internalLoadBalancerProvider=azure "
+            "cannot go with it.", "Drop internalLoadBalancerProvider, or use inferenceRouterServiceType=loadBalancer.")
+
+
+def _check_inference(settings, everything):
+    _check_contradictions(everything)
+    if not (_has_ssl(everything) or is_true(everything, 'allowInsecureConnections')):
         raise RequiredArgumentMissingError(
             "enableInference=true needs HTTPS settings for the inference router, or allowInsecureConnections=true.",
-            "Give sslCertPemFile and sslKeyPemFile (protected settings) or sslSecret, or set "
+            "Give sslCertPemFile and sslKeyPemFile (protected settings) or sslSecret, with sslCname, or set "
             "allowInsecureConnections=true for a test cluster.")
-    service_type = everything.get('inferenceRouterServiceType')
-    if creating and service_type is None:
+    if _has_ssl(everything) and not everything.get('sslCname'):
+        raise RequiredArgumentMissingError(
+            "HTTPS for the inference router needs sslCname, the DNS name its certificate is for.",
+            "Add --configuration-settings sslCname=<the endpoint's DNS name>.")
+    if everything.get('inferenceRouterServiceType') is None:
         raise RequiredArgumentMissingError(
             "enableInference=true needs inferenceRouterServiceType.",
-            "Add --configuration-settings inferenceRouterServiceType=loadBalancer (or nodePort, clusterIP).")
-    if service_type is not None and service_type.lower() not in ('loadbalancer', 'nodeport', 'clusterip'):
+            "Add --configuration-settings inferenceRouterServiceType=loadBalancer (or nodePort, clusterIP), and "
+            "internalLoadBalancerProvider=azure if the cluster takes internal load balancers only.")
+    if is_true(everything, 'isAKSMigration'):
+        settings.update({'scoringFe.namespace': 'default', 'isAKSMigration': 'true'})
+
+
+def _router_settings(settings, protected, everything, creating):
+    """inferenceRouterServiceType and internalLoadBalancerProvider as the chart's keys: on create only what is true
+    (nodePort, or else an internal load balancer), on update whatever was given."""
+    service_type = _value(settings, protected, 'inferenceRouterServiceType')
+    if service_type is not None and str(service_type).lower() not in SERVICE_TYPES:
         # The value is not repeated: it may have come from the protected settings.
         raise InvalidArgumentValueError("inferenceRouterServiceType must be one of loadBalancer, nodePort, clusterIP.")
-    return settings, read_ssl_files(protected)
+    if creating and not is_true(everything, 'enableInference'):
+        return
+    node_port = str(service_type).lower() == 'nodeport'
+    provider = _value(settings, protected, 'internalLoadBalancerProvider')
+    internal = str(provider).lower() == 'azure'
+    if service_type is not None and (node_port or not creating):
+        settings['scoringFe.serviceType.nodePort'] = str(node_port)
+    if provider and (not creating or (internal and not node_port)):
+        settings['scoringFe.serviceType.internalLoadBalancer'] = str(internal)
+        logger.warning("Internal load balancer only supported on AKS and AKS Engine Clusters.")
+
+
+def _ssl_settings(settings, protected, everything, creating):
+    """The router's certificate: the PEM files' contents (the paths are sent too, as the official tool does), or the
+    Kubernetes secret that holds them."""
+    if creating and not is_true(everything, 'enableInference'):
+        return protected
+    if creating and is_true(everything, 'allowInsecureConnections'):
+        logger.warning("SSL is not enabled: the inference router allows insecure connections.")
+        return protected
+    if all(key in protected for key in PEM_FILES):
+        return read_ssl_files(protected)
+    secret = _value(settings, protected, 'sslSecret')
+    if secret:
+        settings['scoringFe.sslSecret'] = secret
+    return protected
 
 
 def read_ssl_files(protected):
     """sslCertPemFile and sslKeyPemFile name local PEM files: send their contents, base64, as the chart expects."""
     import base64
-    paths = {'sslCertPemFile': 'scoringFe.sslCert', 'sslKeyPemFile': 'scoringFe.sslKey'}
-    if not any(key in protected for key in paths):
-        return protected
     protected = dict(protected)
-    for key, chart_key in paths.items():
-        if key in protected:
-            path = protected.pop(key)
-            try:
-                protected[chart_key] = base64.b64encode(_read_pem(key, path)).decode()
-            except OSError as err:
-                raise FileOperationError(f"Could not read the PEM file given as protected setting {key}: "
-                                         f"{err.strerror}.", "Give the path of a readable PEM file.") from err
+    for key, chart_key in PEM_FILES.items():
+        try:
+            protected[chart_key] = base64.b64encode(_read_pem(key, protected[key])).decode()
+        except OSError as err:
+            raise FileOperationError(f"Could not read the PEM file given as protected setting {key}: "
+                                     f"{err.strerror}.", "Give the path of a readable PEM file.") from err
     return protected
 
 
@@ -129,9 +206,6 @@ def _names(context):
 
 
 def create(context, settings, protected):
-    for key in ('enableTraining', 'enableInference'):
-        if key in protected:
-            settings[key] = protected.pop(key)
     cluster = _read_cluster(context)
     location = context.cluster_location
     aks = context.target.ref.cluster_type == 'managedClusters'

@@ -2,7 +2,7 @@
 stable release train unless given. The chart runs only on the latest version of its train, so minor-version
 auto-upgrade is always on, and --version, a pin and a create's protected settings are ignored (with one warning).
 Short keys (blobContainer, storageAccount, storageAccountResourceGroup, storageAccountSubscriptionId, cpuRequest,
-...) map to the chart's keys, and the four storage keys are required on create.
+..., disableInformerCache) map to the chart's keys, and the four storage keys are required on create.
 
 Its companion: nothing is created. The storage account named by the settings is looked up (it must be in the
 cluster's location), and the extension receives its blob endpoint (storageAccountURI), the tenant ID and
@@ -34,6 +34,7 @@ KEYS = dict({short.lower(): chart for chart, short in STORAGE.items()}, **{
     'memorylimit': 'resources.limits.memory',
     'useaad': _LOCATION + 'config.useAAD',
     'storageaccounturi': _LOCATION + 'config.storageAccountURI',
+    'disableinformercache': 'configuration.disableInformerCache',
 })
 CHART_KEYS = {key.lower(): key for key in list(KEYS.values()) + ['credentials.tenantId']}
 

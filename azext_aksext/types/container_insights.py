@@ -1,12 +1,14 @@
 """Container Insights (microsoft.azuremonitor.containers): cluster scope only, instance name and namespace
 azuremonitor-containers. Its settings are checked before anything is sent: logAnalyticsWorkspaceResourceID (a
-workspace resource ID, any case of the key), dataCollectionSettings (a JSON document for the data collection rule)
-and proxyEndpoint, with the official tool's rules.
+workspace resource ID, any case of the key), dataCollectionSettings (a JSON document for the data collection rule),
+amalogs.enableHighLogScaleMode (true or false) and proxyEndpoint, with the official tool's rules.
 
 Its companions: a Log Analytics workspace (the default one when none is named), then, in managed-identity mode (the
-default), the data collection rule MSCI-<region>-<cluster> and its association on the cluster; in legacy mode
-(amalogs.useAADAuth=false), the ContainerInsights solution and the workspace's shared key. Delete removes the
-association, as the official tool does; the rule, the workspace and the solution stay."""
+default), the data collection rule MSCI-<region>-<cluster> and its association on the cluster, and in high log scale
+mode the ingestion endpoint MSCI-ingest-<region>-<cluster> the rule sends through; in legacy mode
+(amalogs.useAADAuth=false), the ContainerInsights solution and the workspace's shared key. Delete, which asks
+nothing (as the official tool), removes the association, the rule and the ingestion endpoint the official tool and
+aksext make; the workspace and the solution stay."""
 import json
 import re
 
@@ -17,7 +19,8 @@ from azure.mgmt.core.tools import parse_resource_id
 from ..core.scope import CLUSTER
 from ..core.settings import is_true
 from ._base import ExtensionType
-from ._context import CREATED_BY_TAG, is_missing
+from ._cleanup import quiet
+from ._context import CREATED_BY_TAG
 from ._workspace import WORKSPACE_KEY, agent_settings, read_workspace, resolve_workspace
 
 
@@ -74,8 +77,23 @@ def check_proxy(protected):
             "Use http(s)://<user>:<password>@<proxyhost>:<port> (or http(s)://<proxyhost>:<port>).")
 
 
+HIGH_LOG_SCALE = 'amalogs.enableHighLogScaleMode'
+
+
+def high_log_scale(settings):
+    """amalogs.enableHighLogScaleMode, read in managed-identity mode only (as the official tool): true or false."""
+    if not uses_managed_identity(settings, default=True) or HIGH_LOG_SCALE not in settings:
+        return False
+    value = settings[HIGH_LOG_SCALE]
+    if not isinstance(value, bool) and str(value).strip().lower() not in ('true', 'false'):
+        raise InvalidArgumentValueError(f"{HIGH_LOG_SCALE} must be true or false, not '{value}'.",
+                                        f"Use --configuration-settings {HIGH_LOG_SCALE}=true (or false).")
+    return is_true(settings, HIGH_LOG_SCALE)
+
+
 def check_monitor_settings(settings, protected):
     parse_data_collection_settings(settings)
+    high_log_scale(settings)
     check_proxy(protected)
 
 
@@ -83,19 +101,26 @@ logger = get_logger(__name__)
 
 ASSOCIATION = 'ContainerInsightsExtension'
 DEFAULT_STREAMS = ['Microsoft-ContainerInsights-Group-Default']
+# What a rule collects in high log scale mode when dataCollectionSettings names no streams: container logs through
+# the high-scale stream, and the inventories, events and metrics the default group holds.
+HIGH_LOG_SCALE_STREAMS = ['Microsoft-ContainerLog', 'Microsoft-ContainerLogV2-HighScale', 'Microsoft-KubeEvents',
+                          'Microsoft-KubePodInventory', 'Microsoft-KubeNodeInventory', 'Microsoft-KubePVInventory',
+                          'Microsoft-KubeServices', 'Microsoft-KubeMonAgentEvents', 'Microsoft-InsightsMetrics',
+                          'Microsoft-ContainerInventory', 'Microsoft-ContainerNodeInventory', 'Microsoft-Perf']
 SOLUTION_API = '2015-11-01-preview'
+ENDPOINT_API = '2022-06-01'
 
 
 def skip_prerequisites(settings):
     return is_true(settings, 'skipPrerequisites')
 
 
-def uses_managed_identity(settings):
+def uses_managed_identity(settings, default=False):
     """omsagent.useAADAuth is read first, then amalogs.useAADAuth, as in the official tool."""
     for key in ('omsagent.useAADAuth', 'amalogs.useAADAuth'):
         if key in settings:
             return is_true(settings, key)
-    return False
+    return default
 
 
 class ContainerInsights(ExtensionType):
@@ -120,6 +145,8 @@ class ContainerInsights(ExtensionType):
                 "<name>, or leave it out to use the default workspace.")
         return dict(settings, **{WORKSPACE_KEY: workspace}), protected
 
+    confirm_delete = False  # the official tool never asks before deleting it
+
     def before_create(self, context, settings, protected):
         return create(context, settings, protected)
 
@@ -131,38 +158,61 @@ def create(context, settings, protected):
     if skip_prerequisites(settings):
         logger.info("skipPrerequisites=true: no workspace, data collection rule or solution is made.")
         return settings, protected
-    if 'omsagent.useAADAuth' not in settings:
-        # The official tool adds this even next to omsagent.useAADAuth=false, sending both modes at once.
-        settings.setdefault('amalogs.useAADAuth', 'true')
+    # As the official tool: added even next to omsagent.useAADAuth=false, which is read first (legacy mode).
+    settings.setdefault('amalogs.useAADAuth', 'true')
     collection = parse_data_collection_settings(settings)
     workspace_id = resolve_workspace(context, settings)
     managed_identity = uses_managed_identity(settings)
     workspace, key = read_workspace(context, workspace_id, with_key=not managed_identity)
     if managed_identity:
-        rule_id = ensure_rule(context, workspace, collection)
+        endpoint_id = ensure_ingestion_endpoint(context, workspace) if high_log_scale(settings) else None
+        rule_id = ensure_rule(context, workspace, collection, endpoint_id)
         ensure_association(context, rule_id)
     else:
         ensure_solution(context, workspace)
     return agent_settings(context, settings, protected, workspace, key)
 
 
-def rule_body(workspace, collection, tags):
-    streams = (collection or {}).get('streams') or DEFAULT_STREAMS
-    extension = {'name': ASSOCIATION, 'streams': streams, 'extensionName': 'ContainerInsights'}
-    if collection is not None:
-        extension['extensionSettings'] = {'dataCollectionSettings': dict(collection)}
-        extension['extensionSettings']['dataCollectionSettings'].setdefault('enableContainerLogV2', True)
+def rule_body(workspace, collection, tags, endpoint_id=None):
+    """The rule as the official tool writes it: the collection settings always there (ContainerLogV2 on unless
+    they say otherwise), and in high log scale mode the high-scale streams through the ingestion endpoint."""
+    settings = dict(collection or {})
+    settings.setdefault('enableContainerLogV2', True)
+    streams = list(settings.get('streams') or (HIGH_LOG_SCALE_STREAMS if endpoint_id else DEFAULT_STREAMS))
+    if endpoint_id:
+        streams = [stream.replace('Microsoft-ContainerLogV2', 'Microsoft-ContainerLogV2-HighScale')
+                   if stream == 'Microsoft-ContainerLogV2' else stream for stream in streams]
+    extension = {'name': ASSOCIATION, 'streams': streams, 'extensionName': 'ContainerInsights',
+                 'extensionSettings': {'dataCollectionSettings': settings}}
     return {'location': _region(workspace.location), 'tags': tags, 'kind': 'Linux', 'properties': {
         'dataSources': {'extensions': [extension]},
         'dataFlows': [{'streams': streams, 'destinations': ['la-workspace']}],
-        'destinations': {'logAnalytics': [{'workspaceResourceId': workspace.id, 'name': 'la-workspace'}]}}}
+        'destinations': {'logAnalytics': [{'workspaceResourceId': workspace.id, 'name': 'la-workspace'}]},
+        'dataCollectionEndpointId': endpoint_id}}
 
 
-def ensure_rule(context, workspace, collection):
+def _names(context, region):
+    """(rule, ingestion endpoint) names for a workspace region, as the official tool makes them."""
+    cluster = context.target.ref.name
+    return f'MSCI-{region}-{cluster}'[:64], f'MSCI-ingest-{region}-{cluster}'[:43].rstrip('-')
+
+
+def ensure_ingestion_endpoint(context, workspace):
+    """High log scale mode: the data collection endpoint the rule ingests through, in the workspace's region."""
+    region = _region(workspace.location)
+    name, group = _names(context, region)[1], context.target.ref.resource_group
+    client = context.monitor().data_collection_endpoints
+    return context.reuse_or_make('data collection endpoint', name, lambda: client.get(group, name), lambda: client.
+                                 create(group, name, {'location': region, 'kind': 'Linux', 'tags': CREATED_BY_TAG,
+                                                      'properties': {'networkAcls': {
+                                                          'publicNetworkAccess': 'Enabled'}}})).id
+
+
+def ensure_rule(context, workspace, collection, endpoint_id=None):
     """The data collection rule; an existing one with the same content is reused, one that differs is updated
     (keeping its tags), as the official tool overwrites it."""
     region = _region(workspace.location)
-    name = f'MSCI-{region}-{context.target.ref.name}'[:64]
+    name = _names(context, region)[0]
     group = context.target.ref.resource_group
     rule_id = (f'/subscriptions/{context.subscription}/resourceGroups/{group}/providers/Microsoft.Insights/'
                f'dataCollectionRules/{name}')
@@ -170,7 +220,7 @@ def ensure_rule(context, workspace, collection):
     existing = context.get_or_none('read data collection rule ' + rule_id,
                                    lambda: client.data_collection_rules.get(group, name))
     tags = dict(existing.tags or {}) if existing else dict(CREATED_BY_TAG)
-    body = rule_body(workspace, collection, tags)
+    body = rule_body(workspace, collection, tags, endpoint_id)
     if existing is not None and _same_rule(existing, body):
         context.found('data collection rule', existing.id)
         return existing.id
@@ -191,6 +241,8 @@ def _same_rule(existing, body):
                   for destination in (current.get('destinations') or {}).get('log_analytics') or []]
     return (len(sources) == 1 and sources[0].get('streams') == source['streams']
             and sources[0].get('extension_settings') == source.get('extensionSettings')
+            and (current.get('data_collection_endpoint_id') or '').lower() ==
+            (wanted['dataCollectionEndpointId'] or '').lower()
             and flows == wanted['dataFlows']
             and workspaces == [wanted['destinations']['logAnalytics'][0]['workspaceResourceId'].lower()])
 
@@ -235,23 +287,44 @@ def ensure_solution(context, workspace):
 
 
 def delete(context, extension):
+    """Managed-identity mode: the association, then the rule the official tool or aksext made for the cluster
+    (MSCI-<region>-<cluster> in its resource group) and its ingestion endpoint (MSCI-ingest-...). A step that fails
+    is a warning: the extension is deleted all the same."""
     settings = extension.get('configurationSettings') or {}
     if skip_prerequisites(settings) or not uses_managed_identity(settings):
         return
     client = context.monitor()
-    try:
-        existing = client.data_collection_rule_associations.get(context.cluster_id, ASSOCIATION)
-    except Exception as err:  # pylint: disable=broad-except
-        if not is_missing(err):
-            logger.warning("Could not read data collection rule association %s on the cluster: %s", ASSOCIATION,
-                           err)
-        return
-    try:
-        client.data_collection_rule_associations.delete(context.cluster_id, ASSOCIATION)
-        logger.info("Deleted data collection rule association %s", existing.id)
-    except Exception as err:  # pylint: disable=broad-except
-        logger.warning("Could not delete data collection rule association %s (delete it by hand): %s",
-                       existing.id, err)
+    association = quiet(lambda: client.data_collection_rule_associations.get(context.cluster_id, ASSOCIATION))
+    rule_ids = [association.data_collection_rule_id] if association and association.data_collection_rule_id else []
+    if association is not None:
+        quiet(lambda: client.data_collection_rule_associations.delete(context.cluster_id, ASSOCIATION),
+              'Deleted data collection rule association ' + association.id)
+    # The name the official tool deletes by (the cluster's region), for a rule no association points to any more.
+    fallback = quiet(lambda: _names(context, context.cluster_location)[0])
+    if fallback:
+        rule_ids.append(f'/subscriptions/{context.subscription}/resourceGroups/{context.target.ref.resource_group}/'
+                        f'providers/Microsoft.Insights/dataCollectionRules/{fallback}')
+    for rule_id in {rule_id.lower(): rule_id for rule_id in rule_ids if _is_ours(context, rule_id)}.values():
+        parts = parse_resource_id(rule_id)
+        rule = quiet(lambda p=parts: client.data_collection_rules.get(p['resource_group'], p['name']))
+        if rule is None:
+            continue
+        quiet(lambda p=parts: client.data_collection_rules.delete(p['resource_group'], p['name']),
+              'Deleted data collection rule ' + rule.id)
+        endpoint_id = rule.data_collection_endpoint_id or ''
+        endpoint = parse_resource_id(endpoint_id) if endpoint_id else {}
+        if endpoint.get('name', '').startswith('MSCI-ingest-'):
+            quiet(lambda e=endpoint: client.data_collection_endpoints.delete(e['resource_group'], e['name']),
+                  'Deleted data collection endpoint ' + endpoint_id)
+
+
+def _is_ours(context, rule_id):
+    """A Container Insights rule of this cluster, named as the official tool and aksext name it, MSCI-<region>-
+    <cluster> in the cluster's resource group (a user's own rule stays)."""
+    parts = parse_resource_id(rule_id)
+    region = re.match(r'MSCI-([a-z0-9]+)-', parts.get('name', ''), re.IGNORECASE)
+    return (region is not None and parts.get('resource_group', '').lower() == context.target.ref.resource_group.lower()
+            and _names(context, region.group(1))[0].lower() == parts['name'].lower())
 
 
 def _region(location):

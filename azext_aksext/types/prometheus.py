@@ -1,11 +1,14 @@
 """Managed Prometheus (microsoft.azuremonitor.containers.metrics): cluster scope only, instance name
 azuremonitor-metrics in namespace kube-system, the stable release train unless given. Its companions: the resource
-providers it needs (registered,
-waiting until they are), the Azure Monitor workspace (the default one, DefaultAzureMonitorWorkspace-<region>,
-when none is named), a data collection endpoint, rule and association on the cluster, and the two recording-rule
-groups the workspace recommends. Nothing is printed: stdout holds the command's result only. Delete removes what
-aksext created for the cluster (tagged createdBy=aksext), never a user's own rules or endpoints; the workspace
-stays."""
+providers it needs (registered, waiting until they are), the Azure Monitor workspace (the default one,
+DefaultAzureMonitorWorkspace-<region>, when none is named), a data collection endpoint, rule and association on the
+cluster, and the two recording-rule groups the workspace recommends. They are named as the official tool names them
+(MSProm-<name region>-<cluster>, ContainerInsightsMetricsExtension-<name region>-<cluster>, where the name region is
+the nearest of the regions Azure Monitor workspaces began in), and before one is made it is looked for under that
+name and under the one earlier aksext releases used (the workspace's or cluster's own region), so a cluster onboarded
+by either tool never gets a second one. Nothing is printed: stdout holds the command's result only. Delete, which
+asks nothing (as the official tool), removes the Prometheus association, rule and endpoint the official tool or aksext
+made for the cluster and its two rule groups; a user's own rules and endpoints, and the workspace, stay."""
 from knack.log import get_logger
 from azure.cli.core.azclierror import InvalidArgumentValueError
 from azure.mgmt.core.tools import parse_resource_id
@@ -14,7 +17,8 @@ from ..core.defaults import STABLE_TRAIN
 from ..core.scope import CLUSTER
 from ..core.settings import is_true
 from ._base import ExtensionType
-from ._context import CREATED_BY_TAG, is_missing
+from ._cleanup import quiet
+from ._context import CREATED_BY_TAG
 
 logger = get_logger(__name__)
 
@@ -27,6 +31,38 @@ STREAM = 'Microsoft-PrometheusMetrics'
 UNSUPPORTED_CLOUDS = ('ussec', 'usnat', 'usdod')
 DEFAULT_REGIONS = {'azurechinacloud': 'chinanorth3', 'azureusgovernment': 'usgovvirginia'}
 REGISTRATION_WAIT = (2, 150)  # seconds between checks, checks: five minutes at most
+
+# The region part of the names the official tool gives the endpoint, rule and association: for a region (of the
+# workspace, or of the cluster for the association), the nearest region where Azure Monitor workspaces began. A region
+# not listed takes the cloud's default region (DEFAULT_REGIONS, else eastus).
+NAME_REGIONS = {
+    'eastus': ('australiacentral', 'australiacentral2', 'australiaeast', 'australiasoutheast', 'brazilsouth',
+               'brazilsoutheast', 'canadacentral', 'canadaeast', 'eastus', 'japaneast', 'japanwest',
+               'northcentralus', 'southcentralus', 'westcentralus'),
+    'eastus2': ('eastus2',),
+    'eastus2euap': ('eastus2euap',),
+    'centralus': ('centralus',),
+    'centralindia': ('centralindia', 'jioindiacentral', 'southindia', 'westindia'),
+    'westus': ('westus', 'westus3'),
+    'westus2': ('westus2',),
+    'westeurope': ('centraluseuap', 'eastasia', 'francecentral', 'francesouth', 'germanynorth',
+                   'germanywestcentral', 'koreacentral', 'koreasouth', 'northeurope', 'norwayeast', 'norwaywest',
+                   'qatarcentral', 'southafricanorth', 'southafricawest', 'southeastasia', 'swedencentral',
+                   'swedensouth', 'switzerlandnorth', 'switzerlandwest', 'uaecentral', 'uaenorth', 'uksouth', 'ukwest',
+                   'westeurope'),
+}
+
+
+def name_region(cloud, region):
+    """The region part of a Prometheus resource's name, as the official tool derives it."""
+    return next((target for target, regions in NAME_REGIONS.items() if region in regions),
+                DEFAULT_REGIONS.get(cloud, 'eastus'))
+
+
+def name_regions(cloud, region):
+    """The region parts a Prometheus resource's name may have: the official tool's, then the region itself."""
+    official = name_region(cloud, region)
+    return [official] if official == region else [official, region]
 
 
 def _setting(settings, name):
@@ -48,6 +84,7 @@ class ManagedPrometheus(ExtensionType):
     fixed_namespace = True
     fixed_name = 'azuremonitor-metrics'
     default_release_train = STABLE_TRAIN
+    confirm_delete = False  # the official tool never asks before deleting it
 
     def before_create(self, context, settings, protected):
         return create(context, settings, protected)
@@ -135,20 +172,34 @@ def ensure_workspace(context, given):
 
 
 def _names(context, region):
-    base = f'MSProm-{region}-{context.target.ref.name}'
-    return trimmed(base, 44, dashes_only=True), trimmed(base, 64)
+    """[(endpoint name, rule name)] for a workspace region: the official tool's naming first, then the older one."""
+    return [(trimmed(base, 44, dashes_only=True), trimmed(base, 64))
+            for base in (f'MSProm-{part}-{context.target.ref.name}' for part in name_regions(context.cloud, region))]
+
+
+def _reuse_or_make(context, what, names, read, make):
+    """The resource found under the first of names that exists (read(name), a 404 is none), else the one
+    make(names[0]) creates."""
+    for name in names:
+        found = context.get_or_none(f'read {what} {name}', lambda n=name: read(n))
+        if found is not None:
+            context.found(what, found.id)
+            return found
+    made = context.step(f'create {what} {names[0]}', lambda: make(names[0]))
+    context.made(what, made.id)
+    return made
 
 
 def ensure_endpoint(context, region):
-    name = _names(context, region)[0]
     group, client = context.target.ref.resource_group, context.monitor().data_collection_endpoints
-    return context.reuse_or_make('data collection endpoint', name, lambda: client.get(group, name),
-                                 lambda: client.create(group, name, {'location': region, 'kind': 'Linux',
-                                                                     'tags': CREATED_BY_TAG, 'properties': {}})).id
+    names = [endpoint for endpoint, _ in _names(context, region)]
+    return _reuse_or_make(context, 'data collection endpoint', names, lambda name: client.get(group, name),
+                          lambda name: client.create(group, name, {'location': region, 'kind': 'Linux',
+                                                                   'tags': CREATED_BY_TAG, 'properties': {}})).id
 
 
 def ensure_rule(context, region, endpoint_id, workspace_id):
-    name = _names(context, region)[1]
+    names = [rule for _, rule in _names(context, region)]
     group, client = context.target.ref.resource_group, context.monitor().data_collection_rules
     body = {'location': region, 'kind': 'Linux', 'tags': CREATED_BY_TAG, 'properties': {
         'dataCollectionEndpointId': endpoint_id,
@@ -157,22 +208,26 @@ def ensure_rule(context, region, endpoint_id, workspace_id):
         'dataFlows': [{'destinations': ['MonitoringAccount1'], 'streams': [STREAM]}],
         'description': 'DCR for Azure Monitor Metrics Profile (Managed Prometheus)',
         'destinations': {'monitoringAccounts': [{'accountResourceId': workspace_id, 'name': 'MonitoringAccount1'}]}}}
-    return context.reuse_or_make('data collection rule', name, lambda: client.get(group, name),
-                                 lambda: client.create(group, name, body)).id
+    return _reuse_or_make(context, 'data collection rule', names, lambda name: client.get(group, name),
+                          lambda name: client.create(group, name, body)).id
 
 
-def association_name(context):
-    return trimmed(f'ContainerInsightsMetricsExtension-{context.cluster_location}-{context.target.ref.name}', 64)
+def association_names(context):
+    """The association's possible names: the official tool's, then the older one (the cluster's own region)."""
+    return [trimmed(f'ContainerInsightsMetricsExtension-{part}-{context.target.ref.name}', 64)
+            for part in name_regions(context.cloud, context.cluster_location)]
 
 
 def ensure_association(context, rule_id):
     """On the cluster itself, whatever its type (the official tool assumes an Arc connected cluster)."""
-    name, client = association_name(context), context.monitor().data_collection_rule_associations
-    found = context.get_or_none('read data collection rule association ' + name,
-                                lambda: client.get(context.cluster_id, name))
-    if found is not None and (found.data_collection_rule_id or '').lower() == rule_id.lower():
-        context.found('data collection rule association', found.id)
-        return
+    client = context.monitor().data_collection_rule_associations
+    for name in association_names(context):
+        found = context.get_or_none('read data collection rule association ' + name,
+                                    lambda n=name: client.get(context.cluster_id, n))
+        if found is not None and (found.data_collection_rule_id or '').lower() == rule_id.lower():
+            context.found('data collection rule association', found.id)
+            return
+    name = association_names(context)[0]
     made = context.step('create data collection rule association ' + name, lambda: client.create(
         context.cluster_id, name, {'properties': {'dataCollectionRuleId': rule_id, 'description':
                                                   'Prometheus data collection association between DCR, DCE and '
@@ -224,57 +279,48 @@ def _put_generic(context, what, resource_id, api_version, values):
 
 
 def delete(context, extension):
-    """Remove the association, rule and endpoint aksext made for this cluster's Prometheus data, and its rule
-    groups; anything without aksext's tag is left alone."""
+    """Remove, for each Prometheus association on the cluster whose rule the official tool or aksext made (tagged
+    createdBy=aksext, or named as either names it), the association, the rule and its endpoint; then the cluster's two
+    rule groups, as the official tool does. A user's own rules and endpoints stay."""
     if is_true(extension.get('configurationSettings'), 'skipPrerequisites'):
         return
     monitor, resources = context.monitor(), context.resources()
-    try:
-        associations = list(monitor.data_collection_rule_associations.list_by_resource(context.cluster_id))
-    except Exception as err:  # pylint: disable=broad-except
-        logger.warning("Could not list the data collection rule associations of the cluster: %s", err)
-        associations = []
+    associations = quiet(lambda: list(monitor.data_collection_rule_associations.list_by_resource(
+        context.cluster_id))) or []
     for association in associations:
         rule_id = association.data_collection_rule_id or ''
         if '/datacollectionrules/' not in rule_id.lower():
             continue
         parts = parse_resource_id(rule_id)
-        rule = _quiet(lambda p=parts: monitor.data_collection_rules.get(p['resource_group'], p['name']))
-        if rule is None or not _ours(rule.tags) or STREAM not in str(rule.as_dict().get('data_flows')):
+        rule = quiet(lambda p=parts: monitor.data_collection_rules.get(p['resource_group'], p['name']))
+        if rule is None or STREAM not in str(rule.as_dict().get('data_flows')) or not _made_for(context, rule, 1):
             continue
-        _quiet(lambda a=association: monitor.data_collection_rule_associations.delete(context.cluster_id, a.name),
-               'Deleted data collection rule association ' + association.id)
-        _quiet(lambda p=parts: monitor.data_collection_rules.delete(p['resource_group'], p['name']),
-               'Deleted data collection rule ' + rule.id)
+        quiet(lambda a=association: monitor.data_collection_rule_associations.delete(context.cluster_id, a.name),
+              'Deleted data collection rule association ' + association.id)
+        quiet(lambda p=parts: monitor.data_collection_rules.delete(p['resource_group'], p['name']),
+              'Deleted data collection rule ' + rule.id)
         endpoint_id = rule.data_collection_endpoint_id
-        endpoint = _quiet(lambda e=endpoint_id: resources.resources.get_by_id(e, '2022-06-01')) if endpoint_id else None
-        if endpoint is not None and _ours(endpoint.tags):
-            _quiet(lambda e=endpoint_id: resources.resources.begin_delete_by_id(e, '2022-06-01').result(),
-                   'Deleted data collection endpoint ' + endpoint_id)
+        endpoint = quiet(lambda e=endpoint_id: resources.resources.get_by_id(e, '2022-06-01')) if endpoint_id else None
+        if endpoint is not None and _made_for(context, endpoint, 0):
+            quiet(lambda e=endpoint_id: resources.resources.begin_delete_by_id(e, '2022-06-01').result(),
+                  'Deleted data collection endpoint ' + endpoint_id)
     for base in RULE_GROUPS:
         group_id = _rule_group_id(context, base)
-        found = _quiet(lambda g=group_id: resources.resources.get_by_id(g, RULE_GROUPS_API))
-        if found is not None and _ours(found.tags):
-            _quiet(lambda g=group_id: resources.resources.begin_delete_by_id(g, RULE_GROUPS_API).result(),
-                   'Deleted Prometheus rule group ' + group_id)
+        if quiet(lambda g=group_id: resources.resources.get_by_id(g, RULE_GROUPS_API)) is not None:
+            quiet(lambda g=group_id: resources.resources.begin_delete_by_id(g, RULE_GROUPS_API).result(),
+                  'Deleted Prometheus rule group ' + group_id)
 
 
-def _ours(tags):
-    return (tags or {}).get('createdBy') == CREATED_BY_TAG['createdBy']
-
-
-def _quiet(action, done=None):
-    """Run a cleanup step: a missing resource is nothing to do, another failure a warning (the extension is still
-    deleted)."""
-    try:
-        result = action()
-    except Exception as err:  # pylint: disable=broad-except
-        if not is_missing(err):
-            logger.warning("Cleanup step failed (%s): %s", done or 'read', err)
-        return None
-    if done:
-        logger.info(done)
-    return result
+def _made_for(context, resource, which):
+    """True for an endpoint (which=0) or rule (1) aksext made (its tag), or named as the official tool or aksext
+    name this cluster's, in the cluster's resource group."""
+    if (resource.tags or {}).get('createdBy') == CREATED_BY_TAG['createdBy']:
+        return True
+    parts = parse_resource_id(resource.id)
+    region = (resource.location or '').replace(' ', '').lower()
+    names = {pair[which].lower() for pair in _names(context, region)}
+    return parts.get('resource_group', '').lower() == context.target.ref.resource_group.lower() and \
+        parts.get('name', '').lower() in names
 
 
 TYPE = ManagedPrometheus()

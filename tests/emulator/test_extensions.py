@@ -169,6 +169,41 @@ def test_fail_next_operation(extensions_client, arm, admin, state):
     assert shown.provisioning_state == state
 
 
+def test_a_failed_operation_reports_its_error_at_2025_03_01(extensions_client, arm, admin):
+    name, quiet = unique('flux'), unique('flux')
+    admin.fail_next_operation(name=name, code='HelmInstallFailed', message='pod healthcheck failed')
+    admin.fail_next_operation(name=quiet, code='InstallationFailed', message='agent unreachable', error_info=False)
+    for extension in (name, quiet):
+        with pytest.raises(HttpResponseError):
+            create(extensions_client, extension, extension_type='microsoft.flux').result()
+    failed = arm.call('GET', arm.extension_path(name), EXTENSIONS_API).json()['properties']
+    assert failed['errorInfo'] == {'code': 'HelmInstallFailed', 'message': 'pod healthcheck failed'}
+    # A failure the agent reports through statuses only (the recorded fleet failure) leaves errorInfo out.
+    reported = arm.call('GET', arm.extension_path(quiet), EXTENSIONS_API).json()['properties']
+    assert 'errorInfo' not in reported and reported['statuses'][0]['message'] == 'agent unreachable'
+
+
+def test_2025_03_01_fields_an_extension_carries(emulator, arm, admin):
+    backup = unique('backup')
+    body = {'managedBy': arm.cluster_path(), 'properties': {'extensionType': 'microsoft.dataprotection.kubernetes'}}
+    created = arm.call('PUT', arm.extension_path(backup), EXTENSIONS_API, body).json()
+    # Create-only managedBy comes back; on AKS a type that needs an identity gets the one AKS assigns.
+    assert created['managedBy'] == arm.cluster_path()
+    assigned = created['properties']['aksAssignedIdentity']
+    assert assigned['type'] == 'SystemAssigned' and len(assigned['principalId']) == 36
+    assert assigned['tenantId'] == emulator.endpoint['tenant']
+    older = arm.call('GET', arm.extension_path(backup), '2023-05-01').json()
+    assert 'managedBy' not in older and older['properties']['aksAssignedIdentity'] == assigned
+    flux = arm.call('PUT', arm.extension_path(unique('flux')), EXTENSIONS_API,
+                    {'properties': {'extensionType': 'microsoft.flux'}}).json()
+    assert flux['properties']['aksAssignedIdentity'] is None and 'managedBy' not in flux
+    # Only the platform installs system extensions; the admin API makes them.
+    admin.bulk_extensions(cluster_id=arm.cluster_path(ARC), count=1, prefix=unique('sys'), isSystemExtension=True)
+    listed = arm.call('GET', arm.cluster_path(ARC) + '/providers/Microsoft.KubernetesConfiguration/extensions',
+                      EXTENSIONS_API).json()['value']
+    assert [item['properties']['isSystemExtension'] for item in listed].count(True) >= 1
+
+
 def test_private_extension_type_is_accepted(extensions_client):
     result = create(extensions_client, unique('private'), extension_type='contoso.private.thing',
                     auto_upgrade_minor_version=False, version='2.3.4').result()

@@ -13,7 +13,14 @@ WORKSPACE = GROUP + '/providers/Microsoft.OperationalInsights/workspaces/NAME'
 # (a path, the family that answers it): one or more of each family's routes.
 PATHS = [
     ('/subscriptions', 'subscriptions'), ('/tenants', 'subscriptions'), ('/subscriptions/SUB', 'subscriptions'),
-    ('/subscriptions/SUB/resourcegroups', 'groups'), (GROUP, 'groups'),
+    ('/subscriptions/SUB/locations', 'subscriptions'),
+    ('/subscriptions/SUB/resourcegroups', 'groups'), (GROUP, 'groups'), (GROUP + '/resources', 'groups'),
+    ('/subscriptions/SUB/resources', 'groups'),
+    ('/subscriptions/SUB/providers/Microsoft.Compute/locations/eastus/vmSizes', 'compute'),
+    (GROUP + '/providers/Microsoft.Resources/deployments', 'deployments'),
+    (GROUP + '/providers/Microsoft.Resources/deployments/NAME/operationStatuses/OP', 'deployments'),
+    ('/subscriptions/SUB/providers/Microsoft.Resources/deployments/NAME/validate', 'deployments'),
+    (GROUP + '/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET', 'companions'),
     ('/subscriptions/SUB/providers', 'providers'), ('/subscriptions/SUB' + KC, 'providers'),
     ('/subscriptions/SUB' + KC + '/register', 'providers'),
     ('/providers/Microsoft.Monitor', 'monitoring'),

@@ -32,14 +32,14 @@ def _create(aks, subscription, account, *extra):
 
 def test_backup_docs_example_derives_its_settings(aks, service, storage, emulator):
     subscription, account = storage('eastus')
-    done = _create(aks, subscription, account, 'cpuLimit=1', 'colour=blue')
+    done = _create(aks, subscription, account, 'cpuLimit=1', 'colour=blue', 'DisableInformerCache=true')
     assert done.returncode == 0, done.stderr
     assert "Ignoring unrecognized configuration setting 'colour'" in done.stderr
     body = extension_requests(service, 'PUT')[0]['body']['properties']
     assert body['configurationSettings'] == {
         LOCATION + 'bucket': 'backups', LOCATION + 'config.storageAccount': account,
         LOCATION + 'config.resourceGroup': RG, LOCATION + 'config.subscriptionId': subscription,
-        'resources.limits.cpu': '1',
+        'resources.limits.cpu': '1', 'configuration.disableInformerCache': 'true',
         LOCATION + 'config.storageAccountURI': f'https://{account}.blob.core.windows.net/',
         LOCATION + 'config.useAAD': 'true', 'credentials.tenantId': emulator.endpoint['tenant']}
     assert body['scope'] == {'cluster': {'releaseNamespace': 'dataprotection-microsoft'}}
@@ -58,7 +58,9 @@ def test_backup_storage_in_another_location_is_refused(aks, service, storage):
 
 def test_backup_missing_storage_account_names_it(aks, service, emulator):
     done = _create(aks, emulator.endpoint['subscription'], 'nosuchaccount')
-    assert done.returncode == 1 and 'Could not read storage account nosuchaccount' in done.stderr
+    # A missing resource exits 3, as README promises and as every az command does.
+    assert done.returncode == 3 and 'Could not read storage account nosuchaccount' in done.stderr
+    assert 'ResourceNotFound' in done.stderr
     assert 'Traceback' not in done.stderr and extension_requests(service, 'PUT') == []
 
 

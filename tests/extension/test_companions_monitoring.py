@@ -1,11 +1,11 @@
 """Container Insights and Defender from the official tool's documented command lines: the companion resources
-that exist afterwards, the settings the extension received, what a re-run and a delete leave, and a companion
-that cannot be made."""
+that exist afterwards (as k8s-extension 1.9.x writes them), the settings the extension received, what a re-run and
+a delete leave, high log scale mode, and a companion that cannot be made."""
 import json
 
 import pytest
 
-from .helpers import ARC, RG, Arm, companion_writes, extension_requests, redacted
+from .helpers import ARC, RG, Arm, companion_writes, extension_requests, redacted, run_batch
 
 LA_API = '2022-10-01'
 INSIGHTS_API = '2022-06-01'
@@ -50,6 +50,10 @@ def test_container_insights_docs_example_on_arc(aks, service, arm):
         arm.default_workspace.lower()
     assert rule['properties']['dataFlows'] == [{'streams': ['Microsoft-ContainerInsights-Group-Default'],
                                                 'destinations': ['la-workspace']}]
+    # As the official tool writes the rule: ContainerLogV2 on by default, no ingestion endpoint.
+    assert rule['properties']['dataSources']['extensions'][0]['extensionSettings'] == {
+        'dataCollectionSettings': {'enableContainerLogV2': True}}
+    assert rule['properties'].get('dataCollectionEndpointId') is None
     assert arm.get(association, INSIGHTS_API)['properties']['dataCollectionRuleId'].lower() == \
         arm.rule('demo-arc').lower()
 
@@ -70,14 +74,17 @@ def test_container_insights_docs_example_on_arc(aks, service, arm):
     assert companion_writes(service) == []
     assert 'Reusing Log Analytics workspace' in again.stderr and 'Created' not in again.stderr
 
-    # Delete removes the association only, as the official tool does.
+    # The documented delete, with no --yes and no terminal: the official tool asks nothing for this type. It removes
+    # the association and the rule; the workspace stays.
     service.clear_requests()
-    gone = aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC, '--yes')
+    gone = aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC)
     assert gone.returncode == 0, gone.stderr
     assert arm.get(association, INSIGHTS_API) is None
-    assert arm.get(arm.rule('demo-arc'), INSIGHTS_API) is not None
+    assert arm.get(arm.rule('demo-arc'), INSIGHTS_API) is None
     assert arm.get(arm.default_workspace, LA_API) is not None
-    assert [m for m, p in companion_writes(service)] == ['DELETE']
+    assert [p.rsplit('/', 2)[-2] for m, p in companion_writes(service)] == [
+        'dataCollectionRuleAssociations', 'dataCollectionRules']
+    assert extension_requests(service, 'DELETE')
 
 
 def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
@@ -108,6 +115,51 @@ def test_container_insights_legacy_mode_with_a_workspace(aks, service, arm):
     assert companion_writes(service) == []  # legacy mode: no association to remove, the solution stays
 
 
+def test_container_insights_with_omsagent_legacy_auth_sends_the_official_settings(aks, service, arm):
+    group = f'/subscriptions/{arm.sub}/resourceGroups/{RG}'
+    workspace_id = group + '/providers/Microsoft.OperationalInsights/workspaces/oms-logs'
+    workspace = arm.call('PUT', workspace_id, LA_API, {'location': 'eastus'}).json()
+    key = arm.call('POST', workspace_id + '/sharedKeys', '2020-08-01').json()['primarySharedKey']
+    service.clear_requests()
+    done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+                   '--extension-type', 'microsoft.azuremonitor.containers', '--configuration-settings',
+                   'logAnalyticsWorkspaceResourceID=' + workspace_id, 'omsagent.useAADAuth=false', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    put = _extension_put(service)
+    # omsagent.useAADAuth is read first (legacy mode: the shared key, no rule), and amalogs.useAADAuth=true is added
+    # all the same, exactly as the official tool sends it.
+    assert put['body']['properties']['configurationSettings'] == {
+        'omsagent.useAADAuth': 'false', 'amalogs.useAADAuth': 'true', 'logAnalyticsWorkspaceResourceID': workspace_id}
+    assert put['body']['properties']['configurationProtectedSettings'] == {
+        'omsagent.secret.wsid': redacted(workspace['properties']['customerId']),
+        'amalogs.secret.wsid': redacted(workspace['properties']['customerId']),
+        'omsagent.secret.key': redacted(key), 'amalogs.secret.key': redacted(key)}
+    assert [p.rsplit('/', 2)[-2] for m, p in companion_writes(service)] == ['solutions']
+    service.clear_requests()
+    assert aks.run('k8s-extension', 'delete', '-n', 'azuremonitor-containers', *ARC).returncode == 0
+    assert companion_writes(service) == []
+
+
+def test_high_log_scale_mode_ingests_through_an_endpoint(aks, service, arm):
+    insights = f'/subscriptions/{arm.sub}/resourceGroups/{RG}/providers/Microsoft.Insights/'
+    arm.call('DELETE', arm.rule('demo-arc'), INSIGHTS_API)
+    settings = '{"interval": "1m", "streams": ["Microsoft-ContainerLogV2", "Microsoft-KubeEvents"]}'
+    done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
+                   '--extension-type', 'microsoft.azuremonitor.containers', '--configuration-settings',
+                   'amalogs.enableHighLogScaleMode=true', 'dataCollectionSettings=' + settings, '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    endpoint = arm.get(insights + 'dataCollectionEndpoints/MSCI-ingest-eastus-demo-arc', INSIGHTS_API)
+    assert endpoint['location'] == 'eastus' and endpoint['kind'] == 'Linux'
+    assert endpoint['properties']['networkAcls'] == {'publicNetworkAccess': 'Enabled'}
+    rule = arm.get(arm.rule('demo-arc'), INSIGHTS_API)['properties']
+    assert rule['dataCollectionEndpointId'].lower() == endpoint['id'].lower()
+    assert rule['dataFlows'][0]['streams'] == ['Microsoft-ContainerLogV2-HighScale', 'Microsoft-KubeEvents']
+    assert _extension_put(service)['body']['properties']['configurationSettings'][
+        'amalogs.enableHighLogScaleMode'] == 'true'
+    assert aks.run('k8s-extension', 'delete', '--name', 'azuremonitor-containers', *ARC).returncode == 0
+    assert arm.get(endpoint['id'], INSIGHTS_API) is None and arm.get(arm.rule('demo-arc'), INSIGHTS_API) is None
+
+
 def test_skip_prerequisites_provisions_nothing(aks, service):
     done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
                    '--extension-type', 'microsoft.azuremonitor.containers',
@@ -125,6 +177,7 @@ def test_skip_prerequisites_provisions_nothing(aks, service):
     ('dataCollectionSettings={"interval": "45m"}', 'interval must be from 1m to 30m'),
     ('dataCollectionSettings={"namespaceFilteringMode": "Some"}', 'namespaceFilteringMode must be Off'),
     ('dataCollectionSettings={not json', 'dataCollectionSettings is not valid JSON'),
+    ('amalogs.enableHighLogScaleMode=yes', 'amalogs.enableHighLogScaleMode must be true or false'),
 ])
 def test_bad_data_collection_settings_send_nothing(aks, service, setting, message):
     done = aks.run('k8s-extension', 'create', '--name', 'azuremonitor-containers', *ARC,
@@ -174,6 +227,27 @@ def test_defender_default_workspace_and_key(aks, service, arm):
         'omsagent.secret.key': redacted(key), 'amalogs.secret.key': redacted(key)}
     assert not [p for m, p in companion_writes(service) if 'dataCollection' in p]
     aks.run('k8s-extension', 'delete', '--name', 'microsoft.azuredefender.kubernetes', *ARC, '--yes')
+
+
+def test_a_missing_resource_the_settings_name_exits_3_and_sends_nothing(aks, service, arm):
+    group = f'/subscriptions/{arm.sub}/resourceGroups/{RG}/providers/'
+    workspace = group + 'Microsoft.OperationalInsights/workspaces/no-such-logs'
+    account = group + 'Microsoft.Monitor/accounts/no-such-prom'
+    results = run_batch(aks, [
+        ['k8s-extension', 'create', '-n', 'azuremonitor-containers', *ARC, '--extension-type',
+         'microsoft.azuremonitor.containers', '--configuration-settings',
+         'logAnalyticsWorkspaceResourceID=' + workspace],
+        ['k8s-extension', 'create', '-n', 'microsoft.azuredefender.kubernetes', *ARC, '--extension-type',
+         'microsoft.azuredefender.kubernetes', '--configuration-settings', 'logAnalyticsWorkspaceResourceID=' +
+         workspace],
+        ['k8s-extension', 'create', '-n', 'azuremonitor-metrics', *ARC, '--extension-type',
+         'microsoft.azuremonitor.containers.metrics', '--configuration-settings',
+         'azure-monitor-workspace-resource-id=' + account]])
+    for result, missing in zip(results, (workspace, workspace, account)):
+        assert result['exit_code'] == 3, result['stderr']
+        assert result['error_type'] == 'ResourceNotFoundError'
+        assert missing in result['error_message'] and 'was not created' in result['error_message']
+    assert extension_requests(service, 'PUT') == []
 
 
 def test_missing_arc_cluster_is_named_before_anything_is_made(aks, service):

@@ -14,11 +14,13 @@ KC = 'Microsoft.KubernetesConfiguration'
 GROUPS = {'k8s': (['k8s-extension'], ARC, '--extension-type'),
           'aks': (['aks', 'extension'], ['-g', RG, '-c', 'demo-aks'], '-t')}
 
-# Every key 1.6.4 prints for an extension (its SDK model, flattened); null where the service sends nothing.
+# Every key 1.6.4 prints for an extension (its SDK model, flattened), and those 1.9.x adds with api-version
+# 2025-03-01; null where the service sends nothing.
 OFFICIAL_KEYS = {'id', 'name', 'type', 'systemData', 'identity', 'plan', 'extensionType', 'autoUpgradeMinorVersion',
                  'releaseTrain', 'version', 'scope', 'configurationSettings', 'configurationProtectedSettings',
                  'currentVersion', 'provisioningState', 'statuses', 'errorInfo', 'customLocationSettings',
-                 'packageUri', 'aksAssignedIdentity', 'isSystemExtension', 'resourceGroup'}
+                 'packageUri', 'aksAssignedIdentity', 'isSystemExtension', 'resourceGroup',
+                 'managedBy', 'autoUpgradeMode', 'managementDetails', 'additionalDetails', 'extensionState'}
 
 
 def put_body(service):

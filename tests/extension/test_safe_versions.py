@@ -172,21 +172,28 @@ def test_auto_upgrade_mode_is_sent_and_shown(aks, service):
     name = unique('fx')
     args = on('demo-arc', 'connectedClusters') + ['-n', name]
     aks.json('k8s-extension', 'create', *args, '--extension-type', 'microsoft.flux', '--auto-upgrade-mode', 'patch')
+    # As k8s-extension 1.9.x sends it: the mode alone, the service derives the rest.
     body = extension_requests(service, 'PUT')[0]['body']['properties']
-    assert (body['autoUpgradeMode'], body['autoUpgradeMinorVersion']) == ('patch', False)
-    assert aks.json('k8s-extension', 'show', *args)['autoUpgradeMode'] == 'patch'
+    assert body['autoUpgradeMode'] == 'patch' and 'autoUpgradeMinorVersion' not in body
+    shown = aks.json('k8s-extension', 'show', *args)
+    assert (shown['autoUpgradeMode'], shown['autoUpgradeMinorVersion']) == ('patch', False)
     table = aks.run('k8s-extension', 'show', *args, '-o', 'table').stdout.splitlines()
     assert 'AutoUpgradeMode' in table[0].split() and 'patch' in table[2].split()
     aks.json('k8s-extension', 'update', *args, '--auto-upgrade-mode', 'compatible')
     patch = extension_requests(service, 'PATCH')[0]['body']['properties']
-    assert (patch['autoUpgradeMode'], patch['autoUpgradeMinorVersion']) == ('compatible', True)
+    assert patch == {'autoUpgradeMode': 'compatible'}
+    # A pin with mode none: the version and the mode, nothing else.
+    service.clear_requests()
+    aks.json('k8s-extension', 'update', *args, '--version', '1.14.0', '--auto-upgrade-mode', 'none')
+    pin = extension_requests(service, 'PATCH')[0]['body']['properties']
+    assert pin == {'version': '1.14.0', 'autoUpgradeMode': 'none'}
 
 
 @pytest.mark.parametrize('flags,fragment', [
     (['--auto-upgrade-mode', 'compatible', '--version', '1.14.0'], '--version pins the extension'),
     (['--auto-upgrade-mode', 'patch', '--version', '1.14.0'], '--auto-upgrade-mode none'),
-    (['--auto-upgrade-mode', 'none', '--auto-upgrade-minor-version', 'true'], 'excludes minor-version upgrades'),
-    (['--auto-upgrade-mode', 'compatible', '--auto-upgrade-minor-version', 'false'], 'takes minor-version upgrades'),
+    (['--auto-upgrade-mode', 'none', '--auto-upgrade-minor-version', 'true'], 'cannot be used together'),
+    (['--auto-upgrade-mode', 'compatible', '--auto-upgrade-minor-version', 'true'], 'cannot be used together'),
 ])
 @pytest.mark.parametrize('verb', ['create', 'update'])
 def test_contradicting_auto_upgrade_flags_are_refused_before_sending(aks, service, flags, fragment, verb):

@@ -1,10 +1,11 @@
 """Rules of well-known extension types and the AKS preflight: a refused create or update sends no PUT or PATCH."""
 import pytest
 
-from .helpers import RG, extension_requests, run_batch, unique
+from .helpers import RG, extension_requests, redacted, run_batch, unique
 
 WORKSPACE = ('/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/logs/providers/'
              'Microsoft.OperationalInsights/workspaces/ws1')
+WORKLOAD_IAM = 'microsoft.entraworkloadiam'
 
 
 # Callers give the name, cluster and cluster type positionally, then any flags.
@@ -30,6 +31,25 @@ REFUSED = [
     ('azureml-bad-router-type', create('microsoft.azureml.kubernetes', None, 'demo-aks', 'managedClusters',
                                        '--config', 'enableInference=true', 'allowInsecureConnections=true',
                                        'inferenceRouterServiceType=ingress'), 'loadBalancer, nodePort, clusterIP'),
+    ('azureml-nodeport-with-internal-lb', create('microsoft.azureml.kubernetes', None, 'demo-aks', 'managedClusters',
+                                                 '--config', 'enableInference=true', 'allowInsecureConnections=true',
+                                                 'inferenceRouterServiceType=NodePort',
+                                                 'internalLoadBalancerProvider=azure'), 'cannot go with it'),
+    ('azureml-ssl-without-cname', create('microsoft.azureml.kubernetes', None, 'demo-aks', 'managedClusters',
+                                         '--config', 'enableInference=true', 'inferenceRouterServiceType=loadBalancer',
+                                         'sslSecret=router-tls'), 'sslCname'),
+    ('workload-iam-long-name', create(WORKLOAD_IAM, 'workload-iam-extension', 'demo-arc', 'connectedClusters',
+                                      '--config', 'trustDomain=td', 'tenantId=t', '--config-protected', 'joinToken=x'),
+     'at most 20'),
+    ('workload-iam-token-in-plain-settings', create(WORKLOAD_IAM, None, 'demo-arc', 'connectedClusters', '--config',
+                                                    'trustDomain=td', 'tenantId=t', 'JoinToken=x'),
+     '--config-protected-settings joinToken'),
+    ('workload-iam-no-tenant', create(WORKLOAD_IAM, None, 'demo-arc', 'connectedClusters', '--config',
+                                      'TrustDomain=td', '--config-protected', 'joinToken=x'), 'tenantId'),
+    ('workload-iam-no-token', create(WORKLOAD_IAM, None, 'demo-arc', 'connectedClusters', '--config',
+                                     'trustDomain=td', 'tenantId=t'), 'localAuthority'),
+    ('workload-iam-namespace-scope', create(WORKLOAD_IAM, None, 'demo-arc', 'connectedClusters', '--scope',
+                                            'namespace', '--target-namespace', 'apps'), 'cluster scope only'),
     ('backup-on-arc', create('microsoft.dataprotection.kubernetes', None, 'demo-arc', 'connectedClusters'),
      'runs on managedClusters only'),
     ('backup-missing-storage', create('microsoft.dataprotection.kubernetes', None, 'demo-aks', 'managedClusters',
@@ -77,6 +97,31 @@ def test_preflight_gets_the_aks_cluster_once_and_skips_arc(refused):
                     and '/extensions' not in r['path']]
     assert sorted(path.rsplit('/', 1)[-1] for path in cluster_gets) == ['demo-aks-sp', 'no-such-aks']
     assert not any('connectedClusters' in r['path'] for r in refused[1])
+
+
+def test_entra_workload_iam_sends_the_charts_keys_and_the_protected_join_token(aks, service):
+    done = aks.run(*create(WORKLOAD_IAM, unique('wiam'), 'demo-arc', 'connectedClusters'), '--config',
+                   'TrustDomain=contoso.example', 'tenantID=72f988bf-86f1-41af-91ab-2d7cd011db47', 'replicas=2',
+                   '--config-protected', 'JOINTOKEN=one-time-token', '-o', 'json')
+    assert done.returncode == 0, done.stderr
+    body = extension_requests(service, 'PUT')[0]['body']
+    properties = body['properties']
+    assert properties['releaseTrain'] == 'preview' and properties['scope'] == {'cluster': {}}
+    assert properties['configurationSettings'] == {
+        'replicas': '2', 'global.workload-iam.trustDomain': 'contoso.example',
+        'global.workload-iam.tenantID': '72f988bf-86f1-41af-91ab-2d7cd011db47'}
+    assert properties['configurationProtectedSettings'] == {
+        'workload-iam-local-authority.localAuthorityArgs.joinToken': redacted('one-time-token')}
+    assert body['identity'] == {'type': 'SystemAssigned'}
+    assert 'one-time-token' not in done.stdout + done.stderr
+
+
+def test_entra_workload_iam_without_a_token_names_the_command_that_makes_one(aks, service):
+    done = aks.run(*create(WORKLOAD_IAM, unique('wiam'), 'demo-arc', 'connectedClusters'), '--config',
+                   'trustDomain=td', 'tenantId=t', 'localAuthority=la')
+    assert done.returncode == 1 and 'Traceback' not in done.stderr
+    assert 'az workload-iam local-authority attestation-method create --td td --la la' in done.stderr
+    assert extension_requests(service, 'PUT') == []
 
 
 def test_dapr_installs_without_a_question(aks, service):
@@ -137,22 +182,36 @@ def test_fixed_name_and_namespace_are_used_with_a_warning(aks, service):
             'azuremonitor-containers', '--yes', '--force')
 
 
-def test_azureml_ssl_files_are_sent_as_their_contents(aks, service, tmp_path):
+def test_azureml_inference_router_settings_are_sent_as_the_official_tool_sends_them(aks, service, tmp_path):
     import base64
-    import hashlib
     cert, key = tmp_path / 'cert.pem', tmp_path / 'key.pem'
     cert.write_text('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')
     key.write_text('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n')
-    done = aks.run(*create('microsoft.azureml.kubernetes', unique('aml'), 'demo-arc', 'connectedClusters'),
-                   '--config', 'enableInference=true', 'inferenceRouterServiceType=loadBalancer',
+    name = unique('aml')
+    done = aks.run(*create('microsoft.azureml.kubernetes', name, 'demo-arc', 'connectedClusters'),
+                   '--config', 'enableInference=true', 'inferenceRouterServiceType=NodePort', 'sslCname=ml.contoso.com',
                    '--config-protected', f'sslCertPemFile={cert}', f'sslKeyPemFile={key}',
                    '-o', 'none')
     assert done.returncode == 0, done.stderr
-    sent = extension_requests(service, 'PUT')[0]['body']['properties']['configurationProtectedSettings']
+    body = extension_requests(service, 'PUT')[0]['body']['properties']
+    settings, sent = body['configurationSettings'], body['configurationProtectedSettings']
+    # The flag not given goes as False, the router type as the chart's key, as the official tool sends them.
+    assert {k: settings[k] for k in ('enableInference', 'enableTraining', 'scoringFe.serviceType.nodePort')} == {
+        'enableInference': 'true', 'enableTraining': 'False', 'scoringFe.serviceType.nodePort': 'True'}
+    # On an Arc cluster the Relay connection strings come along (see test_companions_azureml.py); the PEM paths are
+    # sent as given, beside their contents.
+    assert {k: v for k, v in sent.items() if 'elay' not in k} == {
+        'sslCertPemFile': redacted(str(cert)), 'sslKeyPemFile': redacted(str(key)),
+        'scoringFe.sslCert': redacted(base64.b64encode(cert.read_bytes()).decode()),
+        'scoringFe.sslKey': redacted(base64.b64encode(key.read_bytes()).decode())}
 
-    def digest(path):
-        encoded = base64.b64encode(path.read_bytes()).decode()
-        return f'<redacted sha256:{hashlib.sha256(encoded.encode()).hexdigest()[:16]}>'
-    # On an Arc cluster the Relay connection strings come along (see test_companions_azureml.py).
-    assert {k: v for k, v in sent.items() if 'elay' not in k} == {'scoringFe.sslCert': digest(cert),
-                                                                  'scoringFe.sslKey': digest(key)}
+    service.clear_requests()
+    updated = aks.run('k8s-extension', 'update', '-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters',
+                      '-n', name, '--config', 'inferenceRouterServiceType=LoadBalancer',
+                      'internalLoadBalancerProvider=azure', 'sslSecret=router-tls', '-o', 'none')
+    assert updated.returncode == 0, updated.stderr
+    assert 'Internal load balancer only supported on AKS and AKS Engine Clusters' in updated.stderr
+    patched = extension_requests(service, 'PATCH')[0]['body']['properties']['configurationSettings']
+    assert {k: v for k, v in patched.items() if k.startswith('scoringFe')} == {
+        'scoringFe.serviceType.nodePort': 'False', 'scoringFe.serviceType.internalLoadBalancer': 'True',
+        'scoringFe.sslSecret': 'router-tls'}

@@ -6,7 +6,7 @@ import pytest
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
 from azext_aksext.core.redaction import mask_body
-from azext_aksext.types._workspace import workspace_region
+from azext_aksext.types._workspace import workspace_regions
 from azext_aksext.types.azureml import valid_name
 from azext_aksext.types.container_insights import check_monitor_settings, parse_data_collection_settings
 from azext_aksext.types.prometheus import trimmed
@@ -51,8 +51,13 @@ def test_generated_names():
     assert trimmed('x' * 70 + '-', 64) == 'x' * 64
 
 
-def test_default_workspace_region_uses_the_az_aks_map():
-    assert workspace_region('azurecloud', 'eastus') == ('eastus', 'EUS')
-    assert workspace_region('azurecloud', 'nowhere') == ('eastus', 'EUS')
-    assert workspace_region('myprivatecloud', 'westeurope') == ('westeurope', 'WEU')
-    assert workspace_region('azurechinacloud', 'nowhere')[0] == 'chinaeast2'
+def test_default_workspace_goes_where_k8s_extension_puts_it_and_is_looked_for_where_az_aks_does():
+    assert workspace_regions('azurecloud', 'eastus') == [('eastus', 'EUS')]
+    assert workspace_regions('azurecloud', 'nowhere') == [('eastus', 'EUS')]
+    # k8s-extension's older table, then az aks's current one.
+    assert workspace_regions('azurecloud', 'westus3') == [('eastus', 'EUS'), ('westus3', 'USW3')]
+    assert workspace_regions('azurecloud', 'centralindia') == [('centralindia', 'CIN'), ('centralindia', 'CID')]
+    assert workspace_regions('azurecloud', 'brazilsouth') == [('southcentralus', 'SCUS'), ('brazilsouth', 'CQ')]
+    assert workspace_regions('myprivatecloud', 'westeurope') == [('westeurope', 'WEU')]
+    assert workspace_regions('azurechinacloud', 'nowhere')[0] == ('chinaeast2', 'EAST2')
+    assert workspace_regions('usnat', 'usnateast')[0][0] == 'usnateast'

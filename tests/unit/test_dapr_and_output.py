@@ -55,6 +55,24 @@ def test_output_has_every_official_key_and_both_scope_sides():
     assert output['plan'] is None
 
 
+def test_nested_objects_keep_every_key_the_official_output_prints():
+    output = extension_output({'id': 'x', 'plan': {'name': 'p', 'product': 'o', 'publisher': 'pub'}, 'properties': {
+        'scope': {'cluster': {}}, 'statuses': [{'code': 'InstallationFailed', 'message': 'm'}],
+        'errorInfo': {'code': 'Failed', 'message': 'no', 'details': [{'code': 'Inner'}]},
+        'managementDetails': {'category': 'managed', 'accessDetails': [{'entity': 'User'}]}}})
+    assert output['plan'] == {'name': 'p', 'product': 'o', 'publisher': 'pub', 'promotionCode': None, 'version': None}
+    assert output['scope'] == {'cluster': {'releaseNamespace': None}, 'namespace': None}
+    assert output['statuses'] == [{'code': 'InstallationFailed', 'message': 'm', 'displayStatus': None,
+                                   'level': None, 'time': None}]
+    assert output['errorInfo']['target'] is None and output['errorInfo']['additionalInfo'] is None
+    assert output['errorInfo']['details'] == [{'code': 'Inner', 'message': None, 'target': None, 'details': None,
+                                               'additionalInfo': None}]
+    assert output['managementDetails']['accessDetails'] == [{'entity': 'User', 'allowedActions': None,
+                                                             'description': None}]
+    for key in ('managedBy', 'autoUpgradeMode', 'extensionState', 'additionalDetails', 'aksAssignedIdentity'):
+        assert key in output and output[key] is None
+
+
 def test_registration_error_names_its_namespace():
     class Error(Exception):
         error = SimpleNamespace(code='MissingSubscriptionRegistration',

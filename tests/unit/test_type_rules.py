@@ -1,7 +1,7 @@
 """The rules of well-known extension types, on plain values: what each type allows, the defaults it fills in, and
 the settings it checks or rewrites."""
 import pytest
-from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError,
+from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
                                        RequiredArgumentMissingError)
 
 from azext_aksext.types import DEFAULT, known_types, type_for
@@ -108,11 +108,36 @@ def test_aks_backup_needs_its_storage_on_create_but_not_on_update():
       'inferenceRouterServiceType': 'loadBalancer'}, ArgumentUsageError, 'contradicts'),
     ({'enableInference': 'true', 'allowInsecureConnections': 'true', 'inferenceRouterServiceType': 'ingress'},
      InvalidArgumentValueError, 'must be one of'),
+    ({'enableInference': 'true', 'allowInsecureConnections': 'true', 'inferenceRouterServiceType': 'NodePort',
+      'internalLoadBalancerProvider': 'azure'}, MutuallyExclusiveArgumentError, 'cannot go with it'),
+    ({'enableInference': 'true', 'sslSecret': 'tls', 'inferenceRouterServiceType': 'loadBalancer'},
+     RequiredArgumentMissingError, 'sslCname'),
 ])
 def test_azure_ml_settings_must_fit_together(settings, error, fragment):
     with pytest.raises(error) as raised:
         create('microsoft.azureml.kubernetes', cluster_type='managedClusters', settings=settings)
     assert fragment in raised.value.error_msg
+
+
+def test_azure_ml_router_settings_become_the_charts_keys_on_create_and_update():
+    created = create('microsoft.azureml.kubernetes', cluster_type='managedClusters', settings={
+        'enableInference': 'true', 'inferenceRouterServiceType': 'LoadBalancer', 'internalLoadBalancerProvider':
+        'azure', 'sslSecret': 'router-tls', 'sslCname': 'ml.contoso.com', 'isAKSMigration': 'true'})
+    assert {key: value for key, value in created.settings.items() if key.startswith(('scoringFe', 'enable', 'isAKS'))} \
+        == {'enableInference': 'true', 'enableTraining': 'False', 'scoringFe.serviceType.internalLoadBalancer': 'True',
+            'scoringFe.sslSecret': 'router-tls', 'scoringFe.namespace': 'default', 'isAKSMigration': 'true'}
+    updated = update('microsoft.azureml.kubernetes', settings={'inferenceRouterServiceType': 'clusterIP',
+                                                               'internalLoadBalancerProvider': 'none'})
+    assert updated.settings == {'inferenceRouterServiceType': 'clusterIP', 'internalLoadBalancerProvider': 'none',
+                                'scoringFe.serviceType.nodePort': 'False',
+                                'scoringFe.serviceType.internalLoadBalancer': 'False'}
+
+
+def test_azure_ml_refuses_a_key_given_twice_without_showing_its_value():
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        create('microsoft.azureml.kubernetes', settings={'enableTraining': 'true', 'token': 'a'},
+               protected={'token': 's3cret'})
+    assert 'token' in raised.value.error_msg and 's3cret' not in raised.value.error_msg
 
 
 def test_azure_ml_training_only_passes():
@@ -126,9 +151,14 @@ def test_azure_ml_pem_files_are_sent_as_their_base64_contents(tmp_path):
     cert.write_bytes(b'CERT')
     key.write_bytes(b'KEY')
     checked = create('microsoft.azureml.kubernetes', cluster_type='managedClusters', settings={
-        'enableInference': 'true', 'inferenceRouterServiceType': 'nodePort'},
+        'enableInference': 'true', 'inferenceRouterServiceType': 'nodePort', 'sslCname': 'ml.contoso.com'},
         protected={'sslCertPemFile': str(cert), 'sslKeyPemFile': str(key)})
-    assert checked.protected == {'scoringFe.sslCert': 'Q0VSVA==', 'scoringFe.sslKey': 'S0VZ'}
+    # As the official tool: the contents as the chart's keys, and the paths as given.
+    assert checked.protected == {'sslCertPemFile': str(cert), 'sslKeyPemFile': str(key),
+                                 'scoringFe.sslCert': 'Q0VSVA==', 'scoringFe.sslKey': 'S0VZ'}
+    assert checked.settings == {'enableInference': 'true', 'enableTraining': 'False',
+                                'inferenceRouterServiceType': 'nodePort', 'sslCname': 'ml.contoso.com',
+                                'scoringFe.serviceType.nodePort': 'True'}
 
 
 def test_monitor_accepts_a_workspace_id_and_trims_its_trailing_slash():
@@ -196,3 +226,16 @@ def test_aks_backup_keys_are_case_insensitive_and_values_stripped():
         location + 'bucket': 'c', location + 'config.storageAccount': 'sa', location + 'config.resourceGroup': 'rg',
         location + 'config.subscriptionId': 's', 'resources.requests.cpu': '500m', 'resources.limits.memory': '1Gi',
         location + 'config.useAAD': 'true', location + 'config.storageAccountURI': 'https://sa.blob/'}
+
+
+def test_entra_workload_iam_rules():
+    checked = create('microsoft.entraworkloadiam', settings={'trustdomain': 'td', 'TenantId': 't', 'a': 'b'},
+                     protected={'joinToken': 'secret'})
+    assert checked.settings == {'a': 'b', 'global.workload-iam.trustDomain': 'td', 'global.workload-iam.tenantID': 't'}
+    assert checked.protected == {'workload-iam-local-authority.localAuthorityArgs.joinToken': 'secret'}
+    assert checked.scope == 'cluster'
+    assert apply_version_rules(Versions(None, None, None, None), 'microsoft.entraworkloadiam',
+                               creating=True).release_train == 'preview'
+    with pytest.raises(InvalidArgumentValueError, match='at most 20'):
+        create('microsoft.entraworkloadiam', name='a' * 21, settings={'trustDomain': 'td', 'tenantId': 't'},
+               protected={'joinToken': 'secret'})

@@ -56,15 +56,15 @@ def _flags(**given):
     return SimpleNamespace(**values)
 
 
-@pytest.mark.parametrize('given,minor', [
-    ({'auto_upgrade_mode': 'compatible'}, True), ({'auto_upgrade_mode': 'NONE'}, False),
-    ({'auto_upgrade_mode': 'patch'}, False), ({'auto_upgrade_mode': 'patch', 'release_train': 'preview'}, None),
-    ({'auto_upgrade_mode': 'none', 'version': '1.0.0'}, False), ({}, None),
+@pytest.mark.parametrize('given', [
+    {'auto_upgrade_mode': 'compatible'}, {'auto_upgrade_mode': 'NONE'}, {'auto_upgrade_mode': 'patch'},
+    {'auto_upgrade_mode': 'patch', 'release_train': 'preview'}, {'auto_upgrade_mode': 'none', 'version': '1.0.0'}, {},
 ])
-def test_the_mode_sets_minor_version_auto_upgrade_to_match(given, minor):
+def test_the_mode_is_sent_alone_as_k8s_extension_1_9_sends_it(given):
     namespace = _flags(**given)
     validate_auto_upgrade_mode(namespace)
-    assert namespace.auto_upgrade_minor_version is minor
+    assert namespace.auto_upgrade_minor_version is None
+    assert namespace.auto_upgrade_mode == ((given.get('auto_upgrade_mode') or '').lower() or None)
 
 
 @pytest.mark.parametrize('given', [
@@ -72,6 +72,9 @@ def test_the_mode_sets_minor_version_auto_upgrade_to_match(given, minor):
     {'auto_upgrade_mode': 'none', 'auto_upgrade_minor_version': True},
     {'auto_upgrade_mode': 'patch', 'auto_upgrade_minor_version': True},
     {'auto_upgrade_mode': 'compatible', 'auto_upgrade_minor_version': False},
+    # As 1.9.x: never both flags, even when they agree.
+    {'auto_upgrade_mode': 'compatible', 'auto_upgrade_minor_version': True},
+    {'auto_upgrade_mode': 'none', 'auto_upgrade_minor_version': False, 'version': '1.0.0'},
 ])
 def test_contradictions_are_refused(given):
     with pytest.raises(MutuallyExclusiveArgumentError):

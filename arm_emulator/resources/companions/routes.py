@@ -6,8 +6,8 @@ import datetime
 
 from ...frontdoor import errors
 from ...frontdoor.errors import json_response
-from .types import (ACTIONS, API_VERSIONS, CREATED_WITH_200, IMPLICIT_CHILDREN, NAMESPACES, NO_PROVISIONING_STATE,
-                    TYPES)
+from .types import (ACTIONS, API_VERSIONS, CREATED_WITH_200, EMBEDDED_CHILDREN, IMPLICIT_CHILDREN, NAMESPACES,
+                    NO_PROVISIONING_STATE, TYPES)
 
 _NS = '|'.join(name.replace('.', r'\.') for name in NAMESPACES)
 # An optional parent resource (ns/type/name) before the namespace makes the path an extension resource on it.
@@ -97,14 +97,37 @@ def build(service, path, request, existing):
 
 
 def put_resource(service, path, request):
-    """Create or replace; returns (doc, created). Children the service makes with the resource come along."""
+    """Create or replace; returns (doc, created). Children the service makes with the resource come along, and
+    children the body lists in an embedded property are created or replaced."""
     existing = service.store.get('resources', path.key)
+    embedded = EMBEDDED_CHILDREN.get(path.type_key)
+    children = None
+    if embedded and isinstance((request.get('properties') or {}).get(embedded[0]), list):
+        request = dict(request, properties=dict(request['properties']))
+        children = request['properties'].pop(embedded[0])
     doc = build(service, path, request, existing)
+    if embedded:
+        doc['properties'].pop(embedded[0], None)  # kept as the children themselves, listed when read
     service.store.put('resources', path.key, doc)
     for segment, name, properties in IMPLICIT_CHILDREN.get(path.type_key, ()) if existing is None else ():
         child = Path(service, dict(path.params, rest=f"{path.params['rest']}/{segment}/{name}"))
         service.store.put('resources', child.key, build(service, child, {'properties': properties}, None))
+    for item in children or ():
+        child = Path(service, dict(path.params, rest=f"{path.params['rest']}/{embedded[1]}/{item['name']}"))
+        before = service.store.get('resources', child.key)
+        service.store.put('resources', child.key, build(service, child, item, before))
     return doc, existing is None
+
+
+def rendered(service, path, doc):
+    """The resource as the service answers it: with the children its type embeds in its properties."""
+    embedded = EMBEDDED_CHILDREN.get(path.type_key)
+    if not embedded or doc is None:
+        return doc
+    prefix = f'{path.key}/{embedded[1].lower()}/'
+    children = [child for child in service.store.resources_under(prefix)
+                if '/' not in child['id'].lower()[len(prefix):]]
+    return dict(doc, properties=dict(doc['properties'], **{embedded[0]: children}))
 
 
 async def handle(service, call):
@@ -115,7 +138,8 @@ async def handle(service, call):
             raise errors.method_not_allowed(call.method)
         prefix = path.key + '/'
         docs = [doc for doc in service.store.resources_under(prefix) if '/' not in doc['id'].lower()[len(prefix):]]
-        return json_response({'value': docs})
+        return json_response({'value': [rendered(service, Path(service, dict(
+            path.params, rest=path.params['rest'] + '/' + doc['name'])), doc) for doc in docs]})
     if path.kind == 'action':
         action = ACTIONS.get((path.type_key, path.action.lower()))
         if action is None or call.method != 'POST':
@@ -126,7 +150,8 @@ async def handle(service, call):
         return json_response(action(doc))
     if call.method == 'PUT':
         doc, created = put_resource(service, path, call.body or {})
-        return json_response(doc, status=201 if created and path.type_key not in CREATED_WITH_200 else 200)
+        return json_response(rendered(service, path, doc),
+                             status=201 if created and path.type_key not in CREATED_WITH_200 else 200)
     doc = service.store.get('resources', path.key)
     if call.method == 'DELETE':
         if doc is None:
@@ -138,7 +163,7 @@ async def handle(service, call):
         return json_response(None, status=200)
     if doc is None:
         raise path.not_found()
-    return json_response(doc)
+    return json_response(rendered(service, path, doc))
 
 
 ROUTES = [

@@ -71,6 +71,11 @@ def _grafana(doc, _path):
     doc['properties'].setdefault('grafanaIntegrations', {'azureMonitorWorkspaceIntegrations': []})
 
 
+def _virtual_network(doc, _path):
+    doc['properties'].setdefault('addressSpace', {'addressPrefixes': ['10.0.0.0/16']})
+    doc['properties'].setdefault('resourceGuid', str(uuid.uuid4()))
+
+
 def _nothing(_doc, _path):
     return None
 
@@ -93,7 +98,18 @@ TYPES = {rtype.name.lower(): rtype for rtype in (
     ResourceType('Microsoft.ServiceBus/namespaces/AuthorizationRules', _nothing),
     ResourceType('Microsoft.ServiceBus/namespaces/topics', _nothing),
     ResourceType('Microsoft.ServiceBus/namespaces/topics/subscriptions', _nothing),
+    ResourceType('Microsoft.Network/virtualNetworks', _virtual_network),
+    ResourceType('Microsoft.Network/virtualNetworks/subnets', _nothing),
 )}
+
+# Types that are extension resources: they live on another resource (a cluster, a workspace), not in a group.
+EXTENSION_RESOURCES = ('microsoft.insights/datacollectionruleassociations', 'microsoft.authorization/roleassignments')
+
+# Where a type may be placed when not in every region (provider manifests list these locations for it).
+PLACEMENT = {
+    'microsoft.monitor/accounts': ('East US', 'East US 2', 'West US 2', 'West Europe', 'North Europe', 'UK South',
+                                   'Southeast Asia', 'Australia East', 'Central India', 'Japan East'),
+}
 
 # Namespaces served by the generic store, as a regular expression alternative (matched without case).
 NAMESPACES = sorted({rtype.name.split('/')[0] for rtype in TYPES.values()})
@@ -113,6 +129,8 @@ API_VERSIONS = {
     'microsoft.relay': ('2026-01-01', '2024-01-01', '2021-11-01', '2017-04-01'),
     'microsoft.servicebus': ('2026-01-01', '2024-01-01', '2022-10-01-preview', '2022-01-01-preview', '2021-11-01',
                              '2017-04-01'),
+    'microsoft.network': ('2024-05-01', '2024-03-01', '2024-01-01', '2023-11-01', '2023-09-01', '2023-05-01',
+                          '2022-07-01', '2022-01-01'),
 }
 
 # The namespaces of extensions' companion resources that providers.py serves (read, register, unregister), without
@@ -163,4 +181,11 @@ ACTIONS = {
 IMPLICIT_CHILDREN = {
     'microsoft.servicebus/namespaces': [('AuthorizationRules', 'RootManageSharedAccessKey',
                                          {'rights': ['Listen', 'Manage', 'Send']})],
+}
+
+# Children a parent's body carries as a list in its properties, as (parent type, property, child type segment): a
+# virtual network's subnets are resources of their own and `properties.subnets` of the network. A PUT of the parent
+# with that property creates or replaces those children; a GET of it lists them.
+EMBEDDED_CHILDREN = {
+    'microsoft.network/virtualnetworks': ('subnets', 'subnets'),
 }

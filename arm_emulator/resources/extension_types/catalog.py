@@ -62,6 +62,18 @@ TYPES = {
         'defaultScope': 'namespace', 'allowMultipleInstances': True, 'releaseNamespace': None,
         'trains': {'stable': ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0'], 'preview': ['1.6.0-preview']},
     },
+    'microsoft.entraworkloadiam': {
+        'description': 'Microsoft Entra Workload ID for Kubernetes', 'publisher': 'Microsoft',
+        'isManagedIdentityRequired': False, 'clusterTypes': ALL_CLUSTER_TYPES,
+        'defaultScope': 'cluster', 'allowMultipleInstances': False, 'releaseNamespace': 'workload-iam',
+        'trains': {'preview': ['0.1.0-preview', '0.2.0-preview', '0.3.1-preview']},
+    },
+    'microsoft.virtualnodes': {
+        'description': 'Virtual nodes on Azure Container Instances', 'publisher': 'Microsoft',
+        'isManagedIdentityRequired': True, 'clusterTypes': ('managedClusters',),
+        'defaultScope': 'cluster', 'allowMultipleInstances': False, 'releaseNamespace': 'vn-system',
+        'trains': {'stable': ['1.0.0', '1.1.2', '1.2.0'], 'preview': ['1.3.0-preview']},
+    },
 }
 
 # The Kubernetes versions some versions do not support (`unsupportedKubernetesVersions`), per version and per the

@@ -73,28 +73,50 @@ def new_doc(extension_id, name, cluster_kind, body, *, now, tenant, existing=Non
     _check_settings(properties)
     _check_version_rule(properties)
     entry = catalog.find(properties['extensionType'])
+    existing = existing or {}
     identity = body.get('identity') if isinstance(body.get('identity'), dict) else None
     if identity and identity.get('type') == 'SystemAssigned':
-        identity = dict(identity, principalId=((existing or {}).get('identity') or {}).get('principalId')
+        identity = dict(identity, principalId=(existing.get('identity') or {}).get('principalId')
                         or str(uuid.uuid4()), tenantId=tenant)
     return {
         'id': extension_id, 'name': name, 'clusterResource': cluster_kind.resource,
         'extensionType': properties['extensionType'],
-        # A pinned version means no automatic upgrades unless the request says otherwise explicitly.
-        'autoUpgradeMinorVersion': properties.get('autoUpgradeMinorVersion', not properties.get('version')),
+        # A pinned version means no automatic upgrades unless the request says otherwise explicitly; a mode sent
+        # alone says it (only compatible takes minor upgrades).
+        'autoUpgradeMinorVersion': properties.get('autoUpgradeMinorVersion', _minor_upgrades(properties)),
         'autoUpgradeMode': properties.get('autoUpgradeMode'),
         'releaseTrain': properties.get('releaseTrain') or 'Stable',
         'version': properties.get('version'),
-        'currentVersion': (existing or {}).get('currentVersion'),
+        'currentVersion': existing.get('currentVersion'),
         'scope': _scope(properties.get('scope'), entry, name),
         'configurationSettings': dict(properties.get('configurationSettings') or {}),
         'provisioningState': None, 'statuses': [], 'errorInfo': None,
         'identity': identity, 'plan': body.get('plan'),
-        'createdAt': (existing or {}).get('createdAt', now), 'lastModifiedAt': now,
+        'createdAt': existing.get('createdAt', now), 'lastModifiedAt': now,
         'operation': None,
-        # Set only by the seed: what the service itself installed and manages (api-version 2025-03-01).
-        'managementDetails': (existing or {}).get('managementDetails'),
+        # Set only by seeds: what the service itself installed and manages (api-version 2025-03-01), and extensions
+        # the platform installs.
+        'managementDetails': existing.get('managementDetails'),
+        'isSystemExtension': existing.get('isSystemExtension', False),
+        # Create-only (2025-03-01): the resource that manages this extension.
+        'managedBy': existing.get('managedBy') or body.get('managedBy'),
+        'aksAssignedIdentity': existing.get('aksAssignedIdentity') or _aks_identity(cluster_kind, entry, tenant),
     }
+
+
+def _aks_identity(cluster_kind, entry, tenant):
+    """The identity AKS assigns an extension whose type needs one (the emulator's reading of the service: on AKS,
+    a type whose catalog entry requires a managed identity gets one; other extensions report null)."""
+    if cluster_kind.resource != 'managedClusters' or not (entry or {}).get('isManagedIdentityRequired'):
+        return None
+    return {'principalId': str(uuid.uuid4()), 'tenantId': tenant, 'type': 'SystemAssigned'}
+
+
+def _minor_upgrades(properties):
+    mode = str(properties.get('autoUpgradeMode') or '').lower()
+    if mode:
+        return mode == 'compatible' and not properties.get('version')
+    return not properties.get('version')
 
 
 def _identity_type(identity):
@@ -151,8 +173,8 @@ def patched_doc(doc, body, now):
     if properties.get('version'):
         doc['version'] = properties['version']
         doc['autoUpgradeMinorVersion'] = False
-    elif 'autoUpgradeMinorVersion' in properties:
-        doc['autoUpgradeMinorVersion'] = bool(properties['autoUpgradeMinorVersion'])
+    elif 'autoUpgradeMinorVersion' in properties or properties.get('autoUpgradeMode'):
+        doc['autoUpgradeMinorVersion'] = bool(properties.get('autoUpgradeMinorVersion', _minor_upgrades(properties)))
         if doc['autoUpgradeMinorVersion']:
             doc['version'] = None
     doc['configurationSettings'] = _merge_settings(doc['configurationSettings'],
@@ -205,9 +227,11 @@ def render(doc, api_version):
         'configurationSettings': doc['configurationSettings'],
         # Protected values are write-only: the service answers an empty map whatever was stored.
         'configurationProtectedSettings': {},
-        'statuses': doc['statuses'], 'aksAssignedIdentity': None, 'isSystemExtension': False})
-    # The 2025-03-01 recording of a failed extension carries no errorInfo; older versions report it.
-    if doc['errorInfo'] and not modern:
+        'statuses': doc['statuses'], 'aksAssignedIdentity': doc.get('aksAssignedIdentity'),
+        'isSystemExtension': bool(doc.get('isSystemExtension'))})
+    # A failed operation's error, at every api-version (2025-03-01 keeps the property). A failure the agent reported
+    # only through statuses, as the recorded failed fleet extension, has none, and the key is left out as recorded.
+    if doc['errorInfo']:
         properties['errorInfo'] = doc['errorInfo']
     if modern and doc.get('managementDetails'):
         properties['managementDetails'] = doc['managementDetails']
@@ -215,6 +239,8 @@ def render(doc, api_version):
         properties['extensionState'] = None
         properties['additionalDetails'] = {'docs': None, 'releaseNotes': None, 'troubleshootingGuide': None}
     body = {'id': doc['id'], 'name': doc['name'], 'type': EXTENSION_TYPE}
+    if modern and doc.get('managedBy'):
+        body['managedBy'] = doc['managedBy']
     # The recorded fleet extension was created with a system identity yet came back without one.
     if doc['identity'] and doc['clusterResource'] != 'fleets':
         body['identity'] = doc['identity']

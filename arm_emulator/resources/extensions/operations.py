@@ -14,19 +14,22 @@ TERMINAL = ('Succeeded', 'Failed', 'Canceled')
 def start(service, key, doc, kind, failure=None):
     """Attach a new operation to extension ``doc`` (stored by the caller) and return its id.
 
-    ``failure`` is ``(state, code, message)`` when the outcome is already known to be unsuccessful."""
+    ``failure`` is ``(state, code, message[, with error info])`` when the outcome is already known to be
+    unsuccessful."""
     planned = service.store.pop_first('planned_failures', lambda plan: plan.get('name') is None
                                       or plan['name'].lower() == doc['name'].lower())
     if planned:
         failure = (planned.get('state') or 'Failed', planned.get('code') or 'ExtensionOperationFailed',
-                   planned.get('message') or 'The extension operation failed.')
+                   planned.get('message') or 'The extension operation failed.', planned.get('error_info', True))
     now = service.clock()
     if planned and planned.get('progress'):
         doc['statuses'] = model.progress_statuses(planned['progress'])
     op = {'id': str(uuid.uuid4()), 'extKey': key, 'extId': doc['id'], 'kind': kind, 'started': now,
           'deadline': now + float(service.config['op_seconds']), 'done': False,
           'outcome': failure[0] if failure else 'Succeeded',
-          'code': failure[1] if failure else None, 'message': failure[2] if failure else None}
+          'code': failure[1] if failure else None, 'message': failure[2] if failure else None,
+          # False: the failure shows in statuses only, as an agent reports one (errorInfo stays empty).
+          'errorInfo': failure[3] if failure and len(failure) > 3 else True}
     service.store.put('operations', op['id'], op, ext_key=key)
     doc['operation'] = op['id']
     doc['provisioningState'] = model.RUNNING_STATES[kind]
@@ -44,7 +47,7 @@ def _apply(op, doc):
     else:
         doc.pop('pendingVersion', None)
         doc['statuses'] = model.failure_statuses(op['message'])
-        doc['errorInfo'] = {'code': op['code'], 'message': op['message']}
+        doc['errorInfo'] = {'code': op['code'], 'message': op['message']} if op.get('errorInfo', True) else None
     doc['operation'] = None
     return doc
 

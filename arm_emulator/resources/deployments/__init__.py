@@ -1,0 +1,1 @@
+"""ARM deployments: routes.py (HTTP), model.py (the deployment resource), template.py (the template language)."""
