@@ -78,22 +78,51 @@ def test_deprecated_type_commands_have_help(aks):
     assert done.returncode == 0 and 'list-versions-by-cluster' in done.stdout and 'Examples' in done.stdout
 
 
-# 3. aksext's own pre-checks never need more than the operation.
+# 3. aksext's own pre-checks never need more than the operation: whatever keeps one of their reads from an answer
+# (a refusal, no answer, an answer that cannot be read), one warning, and the create goes on.
+
+NOT_JSON = {'status': 200, 'body': 'not json'}
+CLUSTER, TYPES = r'/managedClusters/demo-aks$', r'/extensionTypes/'
+VERSIONS = r'/extensionTypes/microsoft.flux/versions'
+
 
 @pytest.mark.parametrize('path,fault,warning', [
-    (r'/managedClusters/demo-aks$', {'status': 403}, 'Could not read AKS cluster'),
-    (r'/managedClusters/demo-aks$', {'status': 503}, 'Could not read AKS cluster'),
-    (r'/managedClusters/demo-aks$', {'drop': True}, 'Could not read AKS cluster'),
-    (r'/extensionTypes/', {'status': 403}, 'Could not check extension type'),
-    (r'/extensionTypes/', {'drop': True}, 'Could not check extension type'),
-], ids=['cluster-403', 'cluster-503', 'cluster-no-answer', 'types-403', 'types-no-answer'])
+    (CLUSTER, {'status': 403}, 'Could not read AKS cluster'),
+    (CLUSTER, {'status': 503}, 'Could not read AKS cluster'),
+    (CLUSTER, {'drop': True}, 'Could not read AKS cluster'),
+    (CLUSTER, {'status': 401, 'code': 'InvalidAuthenticationToken'}, 'Could not read AKS cluster'),
+    (CLUSTER, NOT_JSON, 'Could not read AKS cluster'),
+    (TYPES, {'status': 403}, 'Could not check extension type'),
+    (TYPES, {'drop': True}, 'Could not check extension type'),
+    (VERSIONS, {'status': 200, 'body': '{"value": 5}'}, 'Could not check extension type'),
+    (VERSIONS, {'status': 200, 'body': '{"value": [{"properties": "x"}, 7]}'}, 'Could not check extension type'),
+    # Once only: the create's own status checks read the same path.
+    (r'/extensions/{name}$', {'status': 200, 'body': '{"name": 3, "properties": 7}', 'count': 1},
+     'Could not check whether'),
+    (r'/extensions/{name}$', {'status': 409, 'code': 'Conflict', 'count': 1}, 'Could not check whether'),
+], ids=['cluster-403', 'cluster-503', 'cluster-no-answer', 'cluster-401', 'cluster-not-json', 'types-403',
+        'types-no-answer', 'versions-not-a-list', 'versions-odd-items', 'existing-odd-shape', 'existing-409'])
 def test_a_failing_pre_check_read_is_one_warning(aks, service, path, fault, warning):
-    service.fault(method='GET', path=path, count=20, **fault)
-    done = aks.run('k8s-extension', 'create', *AKS, '-n', unique('pre'), '--extension-type', 'microsoft.flux',
+    name = unique('pre')
+    service.fault(method='GET', path=path.format(name=name), **{'count': 20, **fault})
+    done = aks.run('k8s-extension', 'create', *AKS, '-n', name, '--extension-type', 'microsoft.flux',
                    '--version', '1.14.0', '-o', 'none')
     assert done.returncode == 0, done.stderr
-    assert done.stderr.count(warning) == 1
+    assert done.stderr.count(warning) == 1 and done.stderr.count('Could not') == 1, done.stderr
+    assert 'Traceback' not in done.stderr
     assert len(extension_requests(service, 'PUT')) == 1
+
+
+def test_after_one_unanswered_pre_check_read_the_create_goes_on_as_the_official_tool(aks, service):
+    name = unique('pre')
+    service.fault(method='GET', path=CLUSTER, count=20, status=503)
+    done = aks.run('k8s-extension', 'create', *AKS, '-n', name, '--extension-type', 'microsoft.flux',
+                   '--version', '1.14.0', '--scope', 'cluster', '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count('Could not') == 1, done.stderr
+    # No types API, no Kubernetes versions, no read of the extension before its PUT.
+    assert [r['path'] for r in service.requests() if '/extensionTypes' in r['path']] == []
+    assert [r['method'] for r in extension_requests(service) if r['path'].endswith('/' + name)][0] == 'PUT'
 
 
 def test_update_reads_the_types_api_only_for_a_version_or_train(aks, service):

@@ -90,3 +90,30 @@ def test_an_answer_that_is_not_json_is_named_as_such():
 def test_anything_else_is_passed_through():
     err = KeyError('x')
     assert translate(err, target(), 'show') is err
+
+
+class RecorderRefusal(Exception):
+    """What a replaying recorder raises for a request it holds no answer to (vcrpy's is of this kind)."""
+
+
+@pytest.mark.parametrize('err,said', [
+    (service_error(403, 'AuthorizationFailed', 'no'), 'HTTP 403'),
+    (service_error(200, None, 'odd'), 'HTTP 200'),
+    (ServiceRequestError('connection reset'), 'no answer: ServiceRequestError'),
+    (RecorderRefusal('not in the cassette'), 'no answer: RecorderRefusal'),
+    (json.JSONDecodeError('Expecting value', 'not json', 0), 'unreadable answer: JSONDecodeError'),
+    (AttributeError("'int' object has no attribute 'get'"), 'unreadable answer: AttributeError'),
+], ids=['refused', 'odd-status', 'transport', 'recorder', 'not-json', 'odd-shape'])
+def test_a_check_read_that_got_no_usable_answer_says_why_in_a_few_words(err, said):
+    from azext_aksext.checks import reason
+    assert reason(err) == said
+
+
+def test_one_unanswered_check_read_ends_the_checks_of_the_command(caplog):
+    from azext_aksext.checks import reading, unanswered
+    checked = target()
+    assert reading(checked)
+    unanswered(checked, 'read something', RecorderRefusal('x'))
+    assert not reading(checked)
+    assert [record.getMessage() for record in caplog.records] == [
+        'Could not read something (no answer: RecorderRefusal); going on without that check: the service checks it.']
