@@ -18,16 +18,40 @@ own read gets no usable answer, whatever the cause outside the user's input (no 
 service, no answer at all, a request a recorder refuses to play, an answer that cannot be read), it warns once, in
 one wording (`warn_unread`), and the rest of the command runs as the official tool runs it: without aksext's other
 reads (`unanswered`, `reading`). A check must never need more than the operation does.
+
+The official tool makes none of these reads. `az config set aksext.extra_reads=false`, or the environment variable
+AZURE_AKSEXT_EXTRA_READS=false that az maps to it, turns them all off (`extra_reads`): aksext then sends exactly the
+official tool's requests, in its order. The checks that need no request stay on.
 """
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError
 
 logger = get_logger(__name__)
 
 THEN = 'going on without that check: the service checks it'
 
+# The switch: `az config set aksext.extra_reads=false`; az reads AZURE_AKSEXT_EXTRA_READS in its place when set.
+SWITCH = ('aksext', 'extra_reads')
+
+
+def extra_reads(cli_ctx):
+    """False when the switch turns aksext's own reads off; true (the default) otherwise."""
+    try:
+        return cli_ctx.config.getboolean(*SWITCH, fallback=True)
+    except ValueError as err:
+        raise InvalidArgumentValueError(
+            f"The configuration value {'.'.join(SWITCH)} is '{cli_ctx.config.get(*SWITCH)}', which is neither true "
+            "nor false.",
+            f"Set it to true or false: `az config set {'.'.join(SWITCH)}=false` (or "
+            f"{cli_ctx.config.env_var_name(*SWITCH)}=false in the environment) turns aksext's own reads before a "
+            f"write off; `az config unset {'.'.join(SWITCH)}` turns them back on.") from err
+
 
 def reading(target):
-    """True while aksext's own reads are made for this command: none has gone unanswered yet."""
+    """True while aksext's own reads are made for this command: the switch leaves them on and none has gone
+    unanswered yet."""
+    if target.extra_reads is None:
+        target.extra_reads = extra_reads(target.cmd.cli_ctx)
     return target.extra_reads
 
 

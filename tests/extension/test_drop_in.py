@@ -125,6 +125,42 @@ def test_after_one_unanswered_pre_check_read_the_create_goes_on_as_the_official_
     assert [r['method'] for r in extension_requests(service) if r['path'].endswith('/' + name)][0] == 'PUT'
 
 
+@pytest.fixture
+def extra_reads_off(aks):
+    assert aks.run('config', 'set', 'aksext.extra_reads=false').returncode == 0
+    yield
+    assert aks.run('config', 'unset', 'aksext.extra_reads').returncode == 0
+
+
+def arm_requests(service):
+    return [(r['method'], r['path'].rsplit('/providers/', 1)[-1]) for r in service.requests()
+            if r['path'].startswith('/subscriptions/')]
+
+
+def test_with_extra_reads_off_only_the_official_tools_requests_are_sent(aks, service, extra_reads_off):
+    name = unique('off')
+    done = aks.run('k8s-extension', 'create', *AKS, '-n', name, '--extension-type', 'microsoft.flux',
+                   '--version', '1.14.0', '--scope', 'cluster', '--no-wait', '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    assert arm_requests(service) == [('PUT', f'{KC}/extensions/{name}')]
+    # Validation needs no request: it stays on.
+    service.clear_requests()
+    done = aks.run('k8s-extension', 'create', *AKS, '-n', unique('off'), '--extension-type', 'microsoft.flux',
+                   '--release-namespace', 'Flux_System')
+    assert done.returncode == 1 and '--release-namespace' in done.stderr and arm_requests(service) == []
+    # A version listing by cluster says nothing of compatibility without reading the cluster.
+    versions = aks.json('k8s-extension', 'extension-types', 'list-versions-by-cluster', *AKS,
+                        '--extension-type', 'microsoft.flux')
+    assert versions and {item['properties']['compatibleWithCluster'] for item in versions} == {None}
+    assert [path for _, path in arm_requests(service) if not path.startswith(KC)] == []
+    # A value that is neither true nor false is refused before anything is sent.
+    assert aks.run('config', 'set', 'aksext.extra_reads=sometimes').returncode == 0
+    service.clear_requests()
+    done = aks.run('k8s-extension', 'update', *AKS, '-n', name, '--version', '1.14.1')
+    assert done.returncode == 1 and "aksext.extra_reads is 'sometimes'" in done.stderr, done.stderr
+    assert arm_requests(service) == []
+
+
 def test_update_reads_the_types_api_only_for_a_version_or_train(aks, service):
     name = unique('upd')
     aks.json('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux')
