@@ -5,11 +5,12 @@ import subprocess
 
 import pytest
 
-from .helpers import RG, extension_requests, unique
+from .helpers import API_VERSION, RG, extension_requests, unique
 
 ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
 AKS = ['-g', RG, '-c', 'demo-aks', '--cluster-type', 'managedClusters']
 KC = 'Microsoft.KubernetesConfiguration'
+RESOURCES_API = '2024-11-01'  # az's resource client (providers, generic resources) in this azure-cli
 # Both command groups: (command, cluster arguments, extension type flag).
 GROUPS = {'k8s': (['k8s-extension'], ARC, '--extension-type'),
           'aks': (['aks', 'extension'], ['-g', RG, '-c', 'demo-aks'], '-t')}
@@ -133,8 +134,9 @@ def extra_reads_off(aks):
 
 
 def arm_requests(service):
-    return [(r['method'], r['path'].rsplit('/providers/', 1)[-1]) for r in service.requests()
-            if r['path'].startswith('/subscriptions/')]
+    """(method, path below the last /providers/, api-version) of each ARM request the emulator received."""
+    return [(r['method'], r['path'].rsplit('/providers/', 1)[-1], r['query'].get('api-version'))
+            for r in service.requests() if r['path'].startswith('/subscriptions/')]
 
 
 def test_with_extra_reads_off_only_the_official_tools_requests_are_sent(aks, service, extra_reads_off):
@@ -142,17 +144,31 @@ def test_with_extra_reads_off_only_the_official_tools_requests_are_sent(aks, ser
     done = aks.run('k8s-extension', 'create', *AKS, '-n', name, '--extension-type', 'microsoft.flux',
                    '--version', '1.14.0', '--scope', 'cluster', '--no-wait', '-o', 'none')
     assert done.returncode == 0, done.stderr
-    assert arm_requests(service) == [('PUT', f'{KC}/extensions/{name}')]
+    # The official tool reads the registration first; an extension with an identity of its own reads the cluster.
+    assert arm_requests(service) == [('GET', KC, RESOURCES_API), ('PUT', f'{KC}/extensions/{name}', API_VERSION)]
+    service.clear_requests()
+    done = aks.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux',
+                   '--version', '1.14.0', '--scope', 'cluster', '--no-wait', '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    assert arm_requests(service) == [('GET', KC, RESOURCES_API),
+                                     ('GET', 'Microsoft.Kubernetes/connectedClusters/demo-arc', '2021-10-01'),
+                                     ('PUT', f'{KC}/extensions/{name}', API_VERSION)]
     # Validation needs no request: it stays on.
     service.clear_requests()
     done = aks.run('k8s-extension', 'create', *AKS, '-n', unique('off'), '--extension-type', 'microsoft.flux',
                    '--release-namespace', 'Flux_System')
     assert done.returncode == 1 and '--release-namespace' in done.stderr and arm_requests(service) == []
+    # As in the official tool, a cluster its read does not find ends the create before the extension is sent.
+    done = aks.run('k8s-extension', 'create', *ARC[:2], '-c', 'no-such-arc', *ARC[4:], '-n', name,
+                   '--extension-type', 'microsoft.flux')
+    assert done.returncode == 3 and 'Cluster not found' in done.stderr and 'Traceback' not in done.stderr
+    assert extension_requests(service) == []
     # A version listing by cluster says nothing of compatibility without reading the cluster.
+    service.clear_requests()
     versions = aks.json('k8s-extension', 'extension-types', 'list-versions-by-cluster', *AKS,
                         '--extension-type', 'microsoft.flux')
     assert versions and {item['properties']['compatibleWithCluster'] for item in versions} == {None}
-    assert [path for _, path in arm_requests(service) if not path.startswith(KC)] == []
+    assert [path for _, path, _ in arm_requests(service) if not path.startswith(KC)] == []
     # A value that is neither true nor false is refused before anything is sent.
     assert aks.run('config', 'set', 'aksext.extra_reads=sometimes').returncode == 0
     service.clear_requests()
