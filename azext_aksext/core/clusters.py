@@ -99,6 +99,11 @@ def cluster_id(subscription, ref):
             f'{ref.cluster_type}/{ref.name}')
 
 
+# The extensions api-version: the only one the extensions SDK (setup.py) speaks. Reads of an extension through another
+# client (ARM's check-existence) name it.
+EXTENSIONS_API_VERSION = '2025-03-01'
+
+
 def extension_id(subscription, ref, name):
     return f'{cluster_id(subscription, ref)}/providers/Microsoft.KubernetesConfiguration/extensions/{name}'
 

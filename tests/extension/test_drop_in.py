@@ -87,25 +87,34 @@ CLUSTER, TYPES = r'/managedClusters/demo-aks$', r'/extensionTypes/'
 VERSIONS = r'/extensionTypes/microsoft.flux/versions'
 
 
-@pytest.mark.parametrize('path,fault,warning', [
-    (CLUSTER, {'status': 403}, 'Could not read AKS cluster'),
-    (CLUSTER, {'status': 503}, 'Could not read AKS cluster'),
-    (CLUSTER, {'drop': True}, 'Could not read AKS cluster'),
-    (CLUSTER, {'status': 401, 'code': 'InvalidAuthenticationToken'}, 'Could not read AKS cluster'),
-    (CLUSTER, NOT_JSON, 'Could not read AKS cluster'),
-    (TYPES, {'status': 403}, 'Could not check extension type'),
-    (TYPES, {'drop': True}, 'Could not check extension type'),
-    (VERSIONS, {'status': 200, 'body': '{"value": 5}'}, 'Could not check extension type'),
-    (VERSIONS, {'status': 200, 'body': '{"value": [{"properties": "x"}, 7]}'}, 'Could not check extension type'),
-    # Once only: the create's own status checks read the same path.
-    (r'/extensions/{name}$', {'status': 200, 'body': '{"name": 3, "properties": 7}', 'count': 1},
+EXISTING = r'/extensions/{name}$'
+# Where HEAD is not implemented, the existence check reads the extension: once only, as the create's own status
+# checks read the same path.
+NO_HEAD = {'method': 'HEAD', 'path': EXISTING, 'status': 405, 'count': 1}
+
+
+@pytest.mark.parametrize('faults,warning', [
+    ([{'path': CLUSTER, 'status': 403}], 'Could not read AKS cluster'),
+    ([{'path': CLUSTER, 'status': 503}], 'Could not read AKS cluster'),
+    ([{'path': CLUSTER, 'drop': True}], 'Could not read AKS cluster'),
+    ([{'path': CLUSTER, 'status': 401, 'code': 'InvalidAuthenticationToken'}], 'Could not read AKS cluster'),
+    ([dict(NOT_JSON, path=CLUSTER)], 'Could not read AKS cluster'),
+    ([{'path': TYPES, 'status': 403}], 'Could not check extension type'),
+    ([{'path': TYPES, 'drop': True}], 'Could not check extension type'),
+    ([{'path': VERSIONS, 'status': 200, 'body': '{"value": 5}'}], 'Could not check extension type'),
+    ([{'path': VERSIONS, 'status': 200, 'body': '{"value": [{"properties": "x"}, 7]}'}],
+     'Could not check extension type'),
+    ([{'method': 'HEAD', 'path': EXISTING, 'status': 409, 'code': 'Conflict', 'count': 1}], 'Could not check whether'),
+    ([NO_HEAD, {'path': EXISTING, 'status': 200, 'body': '{"name": 3, "properties": 7}', 'count': 1}],
      'Could not check whether'),
-    (r'/extensions/{name}$', {'status': 409, 'code': 'Conflict', 'count': 1}, 'Could not check whether'),
+    ([NO_HEAD, {'path': EXISTING, 'drop': True, 'count': 2}], 'Could not check whether'),
 ], ids=['cluster-403', 'cluster-503', 'cluster-no-answer', 'cluster-401', 'cluster-not-json', 'types-403',
-        'types-no-answer', 'versions-not-a-list', 'versions-odd-items', 'existing-odd-shape', 'existing-409'])
-def test_a_failing_pre_check_read_is_one_warning(aks, service, path, fault, warning):
+        'types-no-answer', 'versions-not-a-list', 'versions-odd-items', 'existing-409', 'existing-odd-shape',
+        'existing-no-answer'])
+def test_a_failing_pre_check_read_is_one_warning(aks, service, faults, warning):
     name = unique('pre')
-    service.fault(method='GET', path=path.format(name=name), **{'count': 20, **fault})
+    for fault in faults:
+        service.fault(**{'method': 'GET', 'count': 20, **fault, 'path': fault['path'].format(name=name)})
     done = aks.run('k8s-extension', 'create', *AKS, '-n', name, '--extension-type', 'microsoft.flux',
                    '--version', '1.14.0', '-o', 'none')
     assert done.returncode == 0, done.stderr

@@ -223,6 +223,20 @@ def test_create_over_an_existing_extension_with_another_type_or_scope_is_refused
     assert len(extension_requests(service, 'PUT')) == 1
 
 
+def test_the_create_asks_whether_the_extension_exists_and_reads_it_only_when_it_does(aks, service):
+    name = unique('im')
+    args = on('demo-arc', 'connectedClusters') + ['-n', name]
+    aks.json('k8s-extension', 'create', *args, '--extension-type', 'microsoft.flux')
+    methods = [r['method'] for r in extension_requests(service) if r['path'].endswith('/' + name)]
+    assert methods[:methods.index('PUT')] == ['HEAD']  # no GET of aksext's own before the extension exists
+    # Where the provider does not implement HEAD (405), the GET tells: the create-only rule holds all the same.
+    service.clear_requests()
+    service.fault(method='HEAD', path=f'/extensions/{name}$', status=405, code='MethodNotAllowed', message='no')
+    done = aks.run('k8s-extension', 'create', *args, '--extension-type', 'microsoft.dapr')
+    refused(done, 'InvalidArgumentValueError', 'already exists', 'extension type')
+    assert [r['method'] for r in extension_requests(service) if r['path'].endswith('/' + name)] == ['HEAD', 'GET']
+
+
 def test_the_emulator_refuses_a_put_that_changes_a_create_only_property(aks, service):
     name = unique('im')
     aks.json('k8s-extension', 'create', *on('demo-arc', 'connectedClusters'), '-n', name,
