@@ -70,4 +70,3 @@ def read_cluster_facts(cmd, ref, aks_cluster=None, target=None):
     kubernetes_version = text(properties.get('currentKubernetesVersion')) or text(properties.get('kubernetesVersion'))
     distribution = 'AKS' if ref.cluster_type == AKS else text(properties.get('distribution'))
     return ClusterFacts(ref.cluster_type, kubernetes_version, distribution)
-

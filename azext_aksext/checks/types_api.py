@@ -22,8 +22,8 @@ def check_type_metadata(cmd, target, extension_type, *, scope=None, version=None
     client = cf_extension_types(cmd.cli_ctx)
     # One retry at most: a check that cannot get an answer warns and lets the service decide, it never stalls.
     if scope:
-        metadata = _ask(client, target, extension_type, location,
-                        lambda: mapping(client.get(*sdk_path_args(target.ref), extension_type, retry_total=1).as_dict()))
+        metadata = _ask(client, target, extension_type, location, lambda: mapping(
+            client.get(*sdk_path_args(target.ref), extension_type, retry_total=1).as_dict()))
         if metadata is None:
             return  # the types API did not answer (and said so once): the service decides the rest
         properties = mapping(metadata.get('properties'))

@@ -9,7 +9,8 @@ import operator
 import re
 from collections import namedtuple
 
-from .answers import items, mapping, text
+from . import answers
+from .answers import items, mapping
 
 # A version as the service and clusters write it: 1.28, v1.28.5, 1.28.5-gke.100, 1.27.3+k3s1.
 _VERSION = re.compile(r'^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$')
@@ -136,7 +137,7 @@ def version_order(text):
 
 
 def version_name(item):
-    return text(mapping(mapping(item).get('properties')).get('version') or mapping(item).get('name'))
+    return answers.text(mapping(mapping(item).get('properties')).get('version') or mapping(item).get('name'))
 
 
 def supporting(versions, facts, count=3):

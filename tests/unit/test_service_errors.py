@@ -133,8 +133,8 @@ def az_config(tmp_path, monkeypatch):
     (None, None, True), ('false', None, False), ('no', None, False), ('true', None, True),
     (None, 'false', False), ('true', 'False', False), ('false', 'yes', True),
 ])
-def test_the_switch_is_an_az_config_value_and_the_environment_variable_az_maps_to_it(az_config, monkeypatch,
-                                                                                      config_value, env_value, on):
+def test_the_switch_is_an_az_config_value_and_the_environment_variable_az_maps_to_it(
+        az_config, monkeypatch, config_value, env_value, on):
     from azext_aksext.checks import extra_reads, reading
     if config_value is not None:
         az_config.set_value('aksext', 'extra_reads', config_value)
