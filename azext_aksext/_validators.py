@@ -6,8 +6,8 @@ commands.py; that validator runs the steps below in order, and each step either 
 azclierror (the message names the flag and the fix) or writes the checked, normalised value back:
 
 1. names and IDs: `validate_names`, `_check_ids` (well-formed names, no resource ID where a name belongs);
-2. cluster: `validate_cluster` (cluster type and resource provider fit; `az aks extension` is always AKS), and the
-   --timeout/--interval bounds (`check_wait_flags`);
+2. cluster: `validate_cluster` (cluster type and resource provider fit; `az aks extension` is always AKS), the
+   --timeout/--interval bounds (`check_wait_flags`), and the aksext.extra_reads switch (`checks.extra_reads`);
 3. create and update: scope (`core/scope.py`), marketplace plan, --auto-upgrade-mode against
    --auto-upgrade-minor-version and --version (`validate_auto_upgrade_mode`), version pinning against auto-upgrade,
    settings flags and files (`core/settings.py`, read with size, time and depth bounds), then the extension type's
@@ -94,6 +94,8 @@ def validate_cluster(cmd, namespace):
             "--cluster-type/-t is required.",
             "Add --cluster-type managedClusters for AKS, or connectedClusters for an Arc-enabled cluster.")
     resolve_provider(namespace.cluster_type, getattr(namespace, 'cluster_rp', None))
+    from .checks import extra_reads
+    extra_reads(cmd.cli_ctx)  # a value that is neither true nor false is refused before any request
 
 
 def _check_names(namespace):

@@ -72,9 +72,11 @@ def _status(row):
 
 
 def mark_compatibility(cmd, ref, versions):
-    """Each version (a `versions` item) gets properties.compatibleWithCluster: true, false, or null if unknown."""
+    """Each version (a `versions` item) gets properties.compatibleWithCluster: true, false, or null if unknown
+    (also when the aksext.extra_reads switch leaves the cluster unread: the official tool does not read it)."""
+    from .checks import extra_reads
     from .checks.cluster import read_cluster_facts
-    facts = read_cluster_facts(cmd, ref)
+    facts = read_cluster_facts(cmd, ref) if extra_reads(cmd.cli_ctx) else None
     for item in versions if isinstance(versions, list) else [versions]:
         if isinstance(item, dict):
             item.setdefault('properties', {})[COMPATIBLE] = verdict(item, facts).supported if facts else None

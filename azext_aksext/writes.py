@@ -2,13 +2,14 @@
 that writes an extension.
 
 create: the PUT body from the validated flags, the reads before a write (checks/), then the companion resources of
-the extension type (types/), made only once every check has passed, so nothing is created for a refused request.
+the extension type (types/), made only once every check has passed, so nothing is created for a refused request,
+and last the official tool's own reads before its PUT (`before_sending`), in its order.
 update: the extension as it is, the type's rules on the settings given, the checks the update needs, then its
 companions; the PATCH body holds only what was given.
 """
 from knack.log import get_logger
 
-from .core.clusters import cluster_kind
+from .core.clusters import cluster_id, cluster_kind, describe
 from .core.scope import scope_body
 
 logger = get_logger(__name__)
@@ -48,7 +49,34 @@ def prepare_create(cmd, client, target, body, *, scope_given, settings, protecte
     settings, protected = companions_before_create(cmd, target, properties['extensionType'], settings, protected,
                                                    location=location)
     _set_optional(properties, configurationSettings=settings, configurationProtectedSettings=protected)
+    before_sending(cmd, target, body)
     return body
+
+
+def before_sending(cmd, target, body):
+    """The official tool's reads before it sends a create, in its order, made whatever the aksext.extra_reads
+    switch says: the subscription's registration (`core.registration.ensure_registered`), then, for an extension
+    that gets an identity of its own, the cluster (at the api-version the official tool reads it with). A cluster
+    that cannot be read ends the create there, as it does in the official tool."""
+    from .core.registration import ensure_registered
+    ensure_registered(cmd)
+    api_version = cluster_kind(target.ref.cluster_type).identity_api_version
+    if 'identity' not in body or api_version is None:
+        return
+    from azure.cli.core.azclierror import AzCLIError, AzureConnectionError
+    from azure.cli.core.commands.client_factory import get_subscription_id
+    from ._client_factory import cf_resources
+    from .core.errors import translate
+    try:
+        cf_resources(cmd.cli_ctx).resources.get_by_id(cluster_id(get_subscription_id(cmd.cli_ctx), target.ref),
+                                                      api_version)
+    except Exception as err:  # pylint: disable=broad-except
+        error = translate(err, target, 'read the cluster before the create of')
+        if not isinstance(error, AzCLIError):  # neither an answer nor a known transport failure
+            error = AzureConnectionError(f"Could not read {describe(target.ref)} before the create of "
+                                         f"{target.describe()}: {type(err).__name__}: {err}",
+                                         "Check your network connection and retry.")
+        raise error from err
 
 
 def prepare_update(cmd, target, current, *, version=None, release_train=None, auto_upgrade_minor_version=None,

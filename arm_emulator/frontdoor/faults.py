@@ -1,4 +1,5 @@
-"""Injected faults: the next N requests matching a method and a path pattern get an error status, a delay, a
+"""Injected faults: the next N requests matching a method, a path pattern (and a query pattern, when given: the
+api-version of one client among several reading the same path, say) get an error status, a delay, a
 dropped connection, a replaced body or extra headers (a bad Retry-After, say). Faults live in memory; they are for
 the running test, not part of the emulated state."""
 import asyncio
@@ -29,7 +30,7 @@ class Faults:
             task.cancel()
 
     def add(self, spec):
-        pattern = re.compile(spec.get('path') or '.*')
+        pattern, query = re.compile(spec.get('path') or '.*'), re.compile(spec.get('query') or '')
         count = int(spec.get('count', 1))
         if count < 1:
             raise errors.bad_request('count must be at least 1.')
@@ -37,9 +38,10 @@ class Faults:
         effects = ('drop', 'latency', 'body', 'headers', 'retry_after')
         if status is None and not any(spec.get(key) is not None for key in effects):
             raise errors.bad_request('A fault needs a status, drop, latency, body, headers or retry_after.')
-        fault = dict(spec, pattern=pattern, count=count, method=(spec.get('method') or '*').upper())
+        fault = dict(spec, pattern=pattern, query_pattern=query, count=count,
+                     method=(spec.get('method') or '*').upper())
         self.pending.append(fault)
-        return {key: value for key, value in fault.items() if key != 'pattern'}
+        return _shown(fault)
 
     def clear(self):
         self.pending.clear()
@@ -47,7 +49,8 @@ class Faults:
     def take(self, request):
         """The first fault matching ``request``, consuming one of its uses."""
         for fault in self.pending:
-            if fault['method'] in ('*', request.method) and fault['pattern'].search(request.path):
+            if fault['method'] in ('*', request.method) and fault['pattern'].search(request.path) and \
+                    fault['query_pattern'].search(request.query_string):
                 fault['count'] -= 1
                 if fault['count'] == 0:
                     self.pending.remove(fault)
@@ -55,7 +58,11 @@ class Faults:
         return None
 
     def listing(self):
-        return [{key: value for key, value in fault.items() if key != 'pattern'} for fault in self.pending]
+        return [_shown(fault) for fault in self.pending]
+
+
+def _shown(fault):
+    return {key: value for key, value in fault.items() if key not in ('pattern', 'query_pattern')}
 
 
 def _headers(fault):

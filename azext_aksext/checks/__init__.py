@@ -12,31 +12,65 @@ order, each only when the command needs it:
 4. the extension itself (`existing.py`): a create over an existing extension changes nothing fixed at create, and
    an extension that Azure manages is not written to.
 
-A check refuses only on what its answer says. When its own read fails (no permission, throttled, a failing
-service, no answer) it warns once, in one wording (`warn_unread`), and the operation goes on as the service
-decides: a check must never need more than the operation does.
+A check refuses only on what its answer says: a cluster that does not exist, a type or a version the extension
+types API does not list, a version that excludes the cluster, an extension whose fixed properties differ. When its
+own read gets no usable answer, whatever the cause outside the user's input (no permission, throttled, a failing
+service, no answer at all, a request a recorder refuses to play, an answer that cannot be read), it warns once, in
+one wording (`warn_unread`), and the rest of the command runs as the official tool runs it: without aksext's other
+reads (`unanswered`, `reading`). A check must never need more than the operation does.
+
+The official tool makes none of these reads. `az config set aksext.extra_reads=false`, or the environment variable
+AZURE_AKSEXT_EXTRA_READS=false that az maps to it, turns them all off (`extra_reads`): aksext then sends exactly the
+official tool's requests, in its order. The checks that need no request stay on.
 """
 from knack.log import get_logger
+from azure.cli.core.azclierror import InvalidArgumentValueError
 
 logger = get_logger(__name__)
 
 THEN = 'going on without that check: the service checks it'
 
+# The switch: `az config set aksext.extra_reads=false`; az reads AZURE_AKSEXT_EXTRA_READS in its place when set.
+SWITCH = ('aksext', 'extra_reads')
 
-def could_not_answer(err):
-    """True when a read made only for a check failed for a reason that need not stop the operation itself: no
-    permission to read (403), throttled (429), a failing service (5xx), or no answer at all (timeout, network)."""
-    from azure.core.exceptions import ServiceRequestError, ServiceResponseError
-    if isinstance(err, (ServiceRequestError, ServiceResponseError)):
-        return True
-    status = getattr(err, 'status_code', None)
-    return status in (403, 429) or (status or 0) >= 500
+
+def extra_reads(cli_ctx):
+    """False when the switch turns aksext's own reads off; true (the default) otherwise."""
+    try:
+        return cli_ctx.config.getboolean(*SWITCH, fallback=True)
+    except ValueError as err:
+        raise InvalidArgumentValueError(
+            f"The configuration value {'.'.join(SWITCH)} is '{cli_ctx.config.get(*SWITCH)}', which is neither true "
+            "nor false.",
+            f"Set it to true or false: `az config set {'.'.join(SWITCH)}=false` (or "
+            f"{cli_ctx.config.env_var_name(*SWITCH)}=false in the environment) turns aksext's own reads before a "
+            f"write off; `az config unset {'.'.join(SWITCH)}` turns them back on.") from err
+
+
+def reading(target):
+    """True while aksext's own reads are made for this command: the switch leaves them on and none has gone
+    unanswered yet."""
+    if target.extra_reads is None:
+        target.extra_reads = extra_reads(target.cmd.cli_ctx)
+    return target.extra_reads
+
+
+def unanswered(target, what, err, then=THEN):
+    """The one ending of a read of aksext's own that got no usable answer: one warning, and the rest of the command
+    goes without aksext's reads, as the official tool's would."""
+    warn_unread(what, err, then)
+    target.extra_reads = False
 
 
 def reason(err):
-    """A failed read in a few words: 'HTTP 403', or the kind of failure when there was no answer."""
+    """A failed read in a few words: 'HTTP 403', an answer that could not be read, or the kind of failure when there
+    was no answer (a dropped connection, a timeout, a recorder that holds no such request)."""
     status = getattr(err, 'status_code', None)
-    return f'HTTP {status}' if status else f'no answer: {type(err).__name__}'
+    if status:
+        return f'HTTP {status}'
+    if isinstance(err, (ValueError, TypeError, KeyError, AttributeError)):  # deserializing a malformed answer
+        return f'unreadable answer: {type(err).__name__}'
+    return f'no answer: {type(err).__name__}'
 
 
 def warn_unread(what, err, then=THEN):

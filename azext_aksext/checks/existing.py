@@ -3,18 +3,19 @@ changing what cannot change after create (extension type, scope and namespace, i
 extension that only its owner (for example AKS) may change."""
 from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
-from ..core.clusters import sdk_path_args
-from . import warn_unread
+from ..core.answers import items, mapping, text
+from ..core.clusters import EXTENSIONS_API_VERSION, extension_id, sdk_path_args
+from . import reading, unanswered
 
 _WRITE_ACTIONS = ('write', 'delete', '*')
 
 
 def managed_by(extension):
     """Who owns an extension users may only read (from managementDetails), or None when users may change it."""
-    details = (extension or {}).get('managementDetails') or {}
-    access = details.get('accessDetails') or []
+    details = mapping(mapping(extension).get('managementDetails'))
+    access = [mapping(item) for item in items(details.get('accessDetails'))]
     writers = [item.get('entity') for item in access
-               if any(action.lower().endswith(_WRITE_ACTIONS) for action in item.get('allowedActions') or [])]
+               if any(str(action).lower().endswith(_WRITE_ACTIONS) for action in items(item.get('allowedActions')))]
     users_may_write = any(str(entity or '').lower() in ('user', 'users', 'customer') for entity in writers)
     if str(details.get('category') or '').lower() == 'managed' and not users_may_write:
         return next((entity for entity in writers if entity), None) or 'Azure'
@@ -32,32 +33,55 @@ def refuse_if_managed(target, extension, verb):
 
 
 def existing_extension(client, target):
-    """The extension as the service has it, or None when it does not exist or cannot be read (with a warning)."""
+    """The extension as the service has it, or None when it does not exist or cannot be read (with a warning).
+
+    ARM's check-existence (HEAD) asks first; the extension is read (GET) only when it exists, or where the provider
+    does not implement HEAD (405, 501). So this check asks what no official tool's session has recorded: a replayed
+    session refuses it, instead of handing over the answer recorded for a later command's GET of the extension."""
+    if not reading(target):
+        return None
     from .._format import extension_output
     try:
-        return extension_output(client.get(*sdk_path_args(target.ref), target.name, retry_total=1))
+        if not _exists(target):
+            return None
+        return mapping(extension_output(client.get(*sdk_path_args(target.ref), target.name, retry_total=1)))
     except Exception as err:  # pylint: disable=broad-except
         if getattr(err, 'status_code', None) != 404:
-            warn_unread(f"check whether {target.describe()} already exists", err)
+            unanswered(target, f"check whether {target.describe()} already exists", err)
         return None
 
 
+def _exists(target):
+    from azure.core.exceptions import HttpResponseError
+    from azure.cli.core.commands.client_factory import get_subscription_id
+    from .._client_factory import cf_resources
+    cli_ctx = target.cmd.cli_ctx
+    try:
+        return cf_resources(cli_ctx).resources.check_existence_by_id(
+            extension_id(get_subscription_id(cli_ctx), target.ref, target.name), EXTENSIONS_API_VERSION,
+            retry_total=1)
+    except HttpResponseError as err:
+        if err.status_code in (405, 501):
+            return True  # no HEAD there: the GET tells
+        raise
+
+
 def _scope_of(document):
-    scope = (document or {}).get('scope') or {}
+    scope = mapping(mapping(document).get('scope'))
     if scope.get('namespace') is not None:
-        return 'namespace', ((scope.get('namespace') or {}).get('targetNamespace') or '').lower()
+        return 'namespace', (text(mapping(scope.get('namespace')).get('targetNamespace')) or '').lower()
     if scope.get('cluster') is not None:
-        return 'cluster', ((scope.get('cluster') or {}).get('releaseNamespace') or '').lower()
+        return 'cluster', (text(mapping(scope.get('cluster')).get('releaseNamespace')) or '').lower()
     return None, ''
 
 
 def _identity_type(identity):
-    value = str((identity or {}).get('type') or 'None')
+    value = str(mapping(identity).get('type') or 'None')
     return value.rsplit('.', 1)[-1].lower()
 
 
 def _plan(plan):
-    return tuple(str((plan or {}).get(key) or '').lower() for key in ('name', 'product', 'publisher'))
+    return tuple(str(mapping(plan).get(key) or '').lower() for key in ('name', 'product', 'publisher'))
 
 
 def changed_immutables(existing, body):

@@ -4,34 +4,36 @@ import re
 
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
+from ..core.answers import items, mapping
 from ..core.clusters import describe, sdk_path_args
+from ..core.compatibility import version_name
 from ..core.defaults import STABLE_TRAIN
-from ..core.errors import error_code_and_message, translate
-from . import could_not_answer, warn_unread
+from ..core.errors import error_code_and_message
+from . import reading, unanswered, warn_unread
 
 
 def check_type_metadata(cmd, target, extension_type, *, scope=None, version=None, release_train=None, location=None):
     """Scope, version, release train and cluster type against what the extension types API says of the type.
 
     location (when known) lets a refusal list the cluster types the type does support."""
-    if not (scope or version or release_train):
+    if not (scope or version or release_train) or not reading(target):
         return
     from .._client_factory import cf_extension_types
     client = cf_extension_types(cmd.cli_ctx)
     # One retry at most: a check that cannot get an answer warns and lets the service decide, it never stalls.
     if scope:
-        metadata = _ask(client, target, extension_type, location,
-                        lambda: client.get(*sdk_path_args(target.ref), extension_type, retry_total=1).as_dict())
+        metadata = _ask(client, target, extension_type, location, lambda: mapping(
+            client.get(*sdk_path_args(target.ref), extension_type, retry_total=1).as_dict()))
         if metadata is None:
             return  # the types API did not answer (and said so once): the service decides the rest
-        properties = metadata.get('properties') or {}
+        properties = mapping(metadata.get('properties'))
         # Its supportedScopes name the default scope only, not every scope the type allows: the scope itself is
         # left to the type's rules and to the service.
         _check_cluster_type(extension_type, properties.get('supportedClusterTypes'), target)
     if version or release_train:
         train = release_train or STABLE_TRAIN
         versions = _ask(client, target, extension_type, location, lambda: [
-            item.as_dict() for item in client.cluster_list_versions(
+            mapping(item.as_dict()) for item in client.cluster_list_versions(
                 *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)])
         if versions is not None:
             _check_version(extension_type, train, versions, version, train_given=bool(release_train), target=target)
@@ -41,7 +43,8 @@ def _ask(client, target, extension_type, location, request):
     """The types API's answer, or None (with one warning) when it cannot answer: the service decides then.
 
     The by-cluster API answers 404 both for a type it does not know and for a type that does not run on this kind
-    of cluster; where the cluster's location is known, the by-location API tells the two apart."""
+    of cluster; where the cluster's location is known, the by-location API tells the two apart. Its 400 is an
+    answer too: the type cannot be installed there."""
     try:
         return request()
     except Exception as err:  # pylint: disable=broad-except
@@ -55,21 +58,24 @@ def _ask(client, target, extension_type, location, request):
                 f"`az k8s-extension extension-types list-by-cluster -g {target.ref.resource_group} -c "
                 f"{target.ref.name} --cluster-type {target.ref.cluster_type}` lists the types this cluster supports."
             ) from err
-        if status == 404 or could_not_answer(err):
-            warn_unread(f"check extension type '{extension_type}' with the extension types API", err)
-            return None
-        raise translate(err, target, f'check extension type {extension_type} for') from err
+        what = f"check extension type '{extension_type}' with the extension types API"
+        if status == 404:  # a private type, or one the API does not know here: the service decides
+            warn_unread(what, err)
+        else:
+            unanswered(target, what, err)
+        return None
 
 
 def _supported_cluster_types(client, location, extension_type):
     try:
-        document = client.location_get(location, extension_type, retry_total=1).as_dict()
+        document = mapping(client.location_get(location, extension_type, retry_total=1).as_dict())
     except Exception:  # pylint: disable=broad-except
         return None
-    return (document.get('properties') or {}).get('supportedClusterTypes')
+    return mapping(document.get('properties')).get('supportedClusterTypes')
 
 
 def _check_cluster_type(extension_type, supported, target):
+    supported = [kind for kind in items(supported) if isinstance(kind, str)]
     if not supported:
         return
     wanted = target.ref.cluster_type.lower()
@@ -81,7 +87,8 @@ def _check_cluster_type(extension_type, supported, target):
 
 
 def _check_version(extension_type, train, versions, version, *, train_given, target):
-    names = [(item.get('properties') or {}).get('version') or item.get('name') for item in versions]
+    named = [(version_name(item), item) for item in versions]
+    names = [name for name, _ in named if name]
     if train_given and not names:
         raise InvalidArgumentValueError(
             f"Extension type '{extension_type}' has no release train '{train}'.",
@@ -92,8 +99,8 @@ def _check_version(extension_type, train, versions, version, *, train_given, tar
             f"Version '{version}' of extension type '{extension_type}' does not exist in release train '{train}'.",
             f"Nearest available versions: {', '.join(nearest(version, names)) or 'none'}.")
     if version:
-        item = versions[names.index(version)]
-        _check_cluster_type(extension_type, (item.get('properties') or {}).get('supportedClusterTypes'), target)
+        item = next(item for name, item in named if name == version)
+        _check_cluster_type(extension_type, mapping(item.get('properties')).get('supportedClusterTypes'), target)
 
 
 def _version_key(text):

@@ -4,10 +4,11 @@ core extensions."""
 from knack.log import get_logger
 from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
+from ..core.answers import mapping
 from ..core.clusters import describe, sdk_path_args
 from ..core.compatibility import is_patch_change, supporting, verdict, version_name, version_order
 from ..core.defaults import STABLE_TRAIN
-from . import warn_unread
+from . import reading, unanswered, warn_unread
 from .cluster import read_cluster_facts
 
 logger = get_logger(__name__)
@@ -18,36 +19,43 @@ def read_train(cmd, target, extension_type, train):
     say; None for a 404: a private type or train, which the other checks report)."""
     from .._client_factory import cf_extension_types
     try:
-        return [item.as_dict() for item in cf_extension_types(cmd.cli_ctx).cluster_list_versions(
+        return [mapping(item.as_dict()) for item in cf_extension_types(cmd.cli_ctx).cluster_list_versions(
             *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)], None
     except Exception as err:  # pylint: disable=broad-except
         return None, None if getattr(err, 'status_code', None) == 404 else err
 
 
-def train_versions(cmd, target, extension_type, train, warn=True):
-    """Every version of the train for this cluster, or None (after one warning) when the types API cannot say."""
+def train_versions(cmd, target, extension_type, train):
+    """Every version of the train for this cluster, or None when the types API cannot say (after one warning, and
+    the write's other checks are not made: checks.unanswered)."""
     versions, failure = read_train(cmd, target, extension_type, train)
-    if warn and failure:
-        warn_versions_unread(extension_type, failure)
+    if failure:
+        what, then = _versions_unread(extension_type)
+        unanswered(target, what, failure, then)
     return versions
 
 
+def _versions_unread(extension_type):
+    return (f"read the versions of extension type '{extension_type}'",
+            'whether they support the cluster is unknown: the service checks it when one is installed')
+
+
 def warn_versions_unread(extension_type, err):
-    warn_unread(f"read the versions of extension type '{extension_type}'", err,
-                'whether they support the cluster is unknown: the service checks it when one is installed')
+    what, then = _versions_unread(extension_type)
+    warn_unread(what, err, then)
 
 
 def check_compatibility(cmd, target, extension_type, *, version=None, release_train=None, cluster_readable=True):
     """Refuse a version (given, or the newest of the train a create follows) that does not support the cluster.
 
-    cluster_readable=False: an earlier check could not read the cluster and said so; do not try (and warn) again.
-    With a version or train given, the version check of the types API has asked for the same list and warned
-    if it could not get it."""
+    cluster_readable=False: an earlier check could not read the cluster and said so; do not try (and warn) again."""
+    if not (cluster_readable and reading(target)):
+        return
     train = release_train or STABLE_TRAIN
-    facts = read_cluster_facts(cmd, target.ref, getattr(target, 'aks_cluster', None)) if cluster_readable else None
+    facts = read_cluster_facts(cmd, target.ref, getattr(target, 'aks_cluster', None), target=target)
     if facts is None or not facts.kubernetes_version:
         return
-    versions = train_versions(cmd, target, extension_type, train, warn=not (version or release_train))
+    versions = train_versions(cmd, target, extension_type, train)
     if not versions:
         return
     if version:
@@ -82,7 +90,7 @@ def check_core_policy(cmd, target, current, version):
     installed = current.get('currentVersion') or current.get('version')
     if not version or not target.group.startswith('aks') or is_patch_change(installed, version):
         return
-    facts = read_cluster_facts(cmd, target.ref)
+    facts = read_cluster_facts(cmd, target.ref, target=target) if reading(target) else None  # for the message
     running = f' (the cluster runs Kubernetes {facts.kubernetes_version})' if facts and \
         facts.kubernetes_version else ''
     raise ValidationError(

@@ -12,6 +12,7 @@ ClusterKind = namedtuple('ClusterKind', [
     'version_key',          # its key in a version's unsupportedKubernetesVersions; None: no Kubernetes version
     'accepts_any_type',     # False: only the extension types that name this kind may be installed on it
     'extension_identity',   # True: its extensions get a system-assigned identity of their own
+    'identity_api_version',  # the api-version the official tool reads the cluster with before such a create
     'label',                # what users call it, in messages
 ])
 
@@ -24,21 +25,23 @@ KINDS = OrderedDict((kind.cluster_type.lower(), kind) for kind in (
     # AKS extensions use the cluster's own identity.
     ClusterKind(AKS, ('Microsoft.ContainerService',), needs_provider_flag=False, api_version='2025-03-01',
                 graph_type='microsoft.containerservice/managedclusters', version_key='managedCluster',
-                accepts_any_type=True, extension_identity=False, label='AKS cluster'),
+                accepts_any_type=True, extension_identity=False, identity_api_version=None, label='AKS cluster'),
     ClusterKind(ARC, ('Microsoft.Kubernetes',), needs_provider_flag=False, api_version='2024-01-01',
                 graph_type='microsoft.kubernetes/connectedclusters', version_key='connectedCluster',
-                accepts_any_type=True, extension_identity=True, label='Arc-enabled Kubernetes cluster'),
+                accepts_any_type=True, extension_identity=True, identity_api_version='2021-10-01',
+                label='Arc-enabled Kubernetes cluster'),
     ClusterKind('appliances', ('Microsoft.ResourceConnector',), needs_provider_flag=False, api_version='2022-10-27',
                 graph_type='microsoft.resourceconnector/appliances', version_key='appliances',
-                accepts_any_type=True, extension_identity=True, label='Arc resource bridge'),
+                accepts_any_type=True, extension_identity=True, identity_api_version='2021-10-31-preview',
+                label='Arc resource bridge'),
     ClusterKind('provisionedClusters', ('Microsoft.HybridContainerService',), needs_provider_flag=True,
                 api_version='2024-01-01', graph_type='microsoft.hybridcontainerservice/provisionedclusters',
                 version_key='provisionedCluster', accepts_any_type=True, extension_identity=True,
-                label='AKS cluster enabled by Arc'),
+                identity_api_version='2022-05-01-preview', label='AKS cluster enabled by Arc'),
     # An AKS Fleet Manager hub runs no workloads of its own: it has no Kubernetes version to check.
     ClusterKind(FLEETS, ('Microsoft.ContainerService',), needs_provider_flag=False, api_version='2026-06-01',
                 graph_type='microsoft.containerservice/fleets', version_key=None, accepts_any_type=False,
-                extension_identity=True, label='fleet'),
+                extension_identity=True, identity_api_version='2026-06-01', label='fleet'),
 ))
 CLUSTER_TYPE_NAMES = [kind.cluster_type for kind in KINDS.values()]
 # What a selector across clusters covers when no --cluster-type is given.
@@ -94,6 +97,11 @@ def cluster_ref(resource_group, cluster_name, cluster_type, cluster_rp=None):
 def cluster_id(subscription, ref):
     return (f'/subscriptions/{subscription}/resourceGroups/{ref.resource_group}/providers/{ref.provider}/'
             f'{ref.cluster_type}/{ref.name}')
+
+
+# The extensions api-version: the only one the extensions SDK (setup.py) speaks. Reads of an extension through another
+# client (ARM's check-existence) name it.
+EXTENSIONS_API_VERSION = '2025-03-01'
 
 
 def extension_id(subscription, ref, name):

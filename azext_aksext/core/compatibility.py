@@ -9,6 +9,9 @@ import operator
 import re
 from collections import namedtuple
 
+from . import answers
+from .answers import items, mapping
+
 # A version as the service and clusters write it: 1.28, v1.28.5, 1.28.5-gke.100, 1.27.3+k3s1.
 _VERSION = re.compile(r'^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$')
 # A version inside an expression: no suffix, so that `1.18-1.21` is not read as 1.18.
@@ -96,15 +99,18 @@ def verdict(version_item, facts):
     cluster_version = parse_version(facts.kubernetes_version) if facts else None
     if cluster_version is None:
         return Verdict(None, [])
-    properties = (version_item or {}).get('properties') or {}
-    by_type = properties.get('unsupportedKubernetesVersions') or {}
+    properties = mapping(mapping(version_item).get('properties'))
+    by_type = mapping(properties.get('unsupportedKubernetesVersions'))
     key = VERSION_KEYS.get((facts.cluster_type or '').lower(), '')
-    entries = next((value for name, value in by_type.items() if name.lower() == key.lower()), None) or []
+    entries = next((value for name, value in by_type.items() if str(name).lower() == key.lower()), None) or []
     excluded, unknown = [], []
     distribution = (facts.distribution or '').lower()
-    for entry in entries:
-        distributions = [str(item).lower() for item in (entry or {}).get('distributions') or []]
-        for expression in (entry or {}).get('unsupportedVersions') or []:
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if not isinstance(entry, dict) or not isinstance(entry.get('unsupportedVersions') or [], list):
+            unknown.append(f"{entry!r} (an exclusion aksext cannot read)")
+            continue
+        distributions = [str(item).lower() for item in items(entry.get('distributions'))]
+        for expression in entry.get('unsupportedVersions') or []:
             predicate = parse_expression(expression)
             if predicate is None:
                 unknown.append(f"'{expression}' (an expression aksext cannot read)")
@@ -131,7 +137,7 @@ def version_order(text):
 
 
 def version_name(item):
-    return ((item or {}).get('properties') or {}).get('version') or (item or {}).get('name')
+    return answers.text(mapping(mapping(item).get('properties')).get('version') or mapping(item).get('name'))
 
 
 def supporting(versions, facts, count=3):

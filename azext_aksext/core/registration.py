@@ -1,6 +1,9 @@
 """Registering the subscription for a resource provider when the service refuses an operation because it is not
 registered. The official tool's SDK pipeline does this on its own; the SDK aksext uses skips it for the first
-request of a long-running operation (its response is streamed), so aksext does it here, once, and says so."""
+request of a long-running operation (its response is streamed), so aksext does it here, once, and says so.
+
+Before a create, as the official tool does, the registration is read first (`ensure_registered`): a subscription
+that is not registered is registered then, before the extension is sent."""
 import re
 import time
 
@@ -35,6 +38,22 @@ def registering(cmd, call):
             raise
         register(cmd, namespace, err)
     return call()
+
+
+def ensure_registered(cmd, namespace=PROVIDER_NAMESPACE):
+    """The official tool's read before a create: the subscription's registration for the provider. Not registered:
+    register it now. Unreadable, whatever the cause: one warning (the official tool's read only warns too), and the
+    create goes on; the service says if it is missing."""
+    from .._client_factory import cf_providers
+    try:
+        state = cf_providers(cmd.cli_ctx).get(namespace).registration_state
+    except Exception as err:  # pylint: disable=broad-except
+        from ..checks import warn_unread
+        warn_unread(f"read whether the subscription is registered for {namespace}", err,
+                    'going on: the service says so if it is not')
+        return
+    if str(state or '').lower() != 'registered':
+        register(cmd, namespace)
 
 
 def register(cmd, namespace, cause=None):

@@ -8,6 +8,9 @@ class Target:
     def __init__(self, cmd, ref, name=None, location=None):
         self.cmd, self.group = cmd, cmd.name.rsplit(' ', 1)[0]
         self.ref, self.name, self.location = ref, name, location
+        # aksext's own reads before a write: None until checks.reading reads the switch, then made (True) until one
+        # goes unanswered (checks.unanswered).
+        self.extra_reads = None
 
     @classmethod
     def of(cls, cmd, ref, name=None):

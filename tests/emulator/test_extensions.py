@@ -318,3 +318,12 @@ def test_a_write_while_an_operation_runs_is_a_conflict(arm, admin, method):
     shown = arm.call('GET', arm.extension_path(name), EXTENSIONS_API).json()['properties']
     assert shown['provisioningState'] == 'Creating'
     assert arm.call('DELETE', arm.extension_path(name), EXTENSIONS_API, params={'forceDelete': 'true'}).ok
+
+
+def test_head_answers_whether_an_extension_exists_as_arms_check_existence_does(arm):
+    name = unique('flux')
+    assert arm.call('HEAD', arm.extension_path(name), EXTENSIONS_API).status_code == 404
+    assert arm.call('PUT', arm.extension_path(name), EXTENSIONS_API,
+                    {'properties': {'extensionType': 'microsoft.flux'}}).status_code == 201
+    answer = arm.call('HEAD', arm.extension_path(name), EXTENSIONS_API)
+    assert answer.status_code == 204 and answer.content == b''

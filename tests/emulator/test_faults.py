@@ -35,6 +35,13 @@ def test_fault_with_custom_code_matches_method(arm, admin):
     assert 'Retry-After' not in throttled.headers
 
 
+def test_fault_with_a_query_pattern_matches_that_query_only(arm, admin):
+    admin.fault(method='GET', path='/resourcegroups$', query='api-version=2024-11-01', status=503)
+    assert arm.call('GET', arm.subscription + '/resourcegroups', '2021-04-01').status_code == 200
+    assert groups(arm).status_code == 503
+    assert groups(arm).status_code == 200
+
+
 def test_dropped_connection(arm, admin):
     admin.fault(path='/resourcegroups$', drop=True)
     with pytest.raises(requests.ConnectionError):

@@ -5,11 +5,12 @@ import subprocess
 
 import pytest
 
-from .helpers import RG, extension_requests, unique
+from .helpers import API_VERSION, RG, extension_requests, unique
 
 ARC = ['-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters']
 AKS = ['-g', RG, '-c', 'demo-aks', '--cluster-type', 'managedClusters']
 KC = 'Microsoft.KubernetesConfiguration'
+RESOURCES_API = '2024-11-01'  # az's resource client (providers, generic resources) in this azure-cli
 # Both command groups: (command, cluster arguments, extension type flag).
 GROUPS = {'k8s': (['k8s-extension'], ARC, '--extension-type'),
           'aks': (['aks', 'extension'], ['-g', RG, '-c', 'demo-aks'], '-t')}
@@ -80,22 +81,111 @@ def test_deprecated_type_commands_have_help(aks):
     assert done.returncode == 0 and 'list-versions-by-cluster' in done.stdout and 'Examples' in done.stdout
 
 
-# 3. aksext's own pre-checks never need more than the operation.
+# 3. aksext's own pre-checks never need more than the operation: whatever keeps one of their reads from an answer
+# (a refusal, no answer, an answer that cannot be read), one warning, and the create goes on.
 
-@pytest.mark.parametrize('path,fault,warning', [
-    (r'/managedClusters/demo-aks$', {'status': 403}, 'Could not read AKS cluster'),
-    (r'/managedClusters/demo-aks$', {'status': 503}, 'Could not read AKS cluster'),
-    (r'/managedClusters/demo-aks$', {'drop': True}, 'Could not read AKS cluster'),
-    (r'/extensionTypes/', {'status': 403}, 'Could not check extension type'),
-    (r'/extensionTypes/', {'drop': True}, 'Could not check extension type'),
-], ids=['cluster-403', 'cluster-503', 'cluster-no-answer', 'types-403', 'types-no-answer'])
-def test_a_failing_pre_check_read_is_one_warning(aks, service, path, fault, warning):
-    service.fault(method='GET', path=path, count=20, **fault)
-    done = aks.run('k8s-extension', 'create', *AKS, '-n', unique('pre'), '--extension-type', 'microsoft.flux',
+NOT_JSON = {'status': 200, 'body': 'not json'}
+CLUSTER, TYPES = r'/managedClusters/demo-aks$', r'/extensionTypes/'
+VERSIONS = r'/extensionTypes/microsoft.flux/versions'
+
+
+EXISTING = r'/extensions/{name}$'
+# Where HEAD is not implemented, the existence check reads the extension: once only, as the create's own status
+# checks read the same path.
+NO_HEAD = {'method': 'HEAD', 'path': EXISTING, 'status': 405, 'count': 1}
+
+
+@pytest.mark.parametrize('faults,warning', [
+    ([{'path': CLUSTER, 'status': 403}], 'Could not read AKS cluster'),
+    ([{'path': CLUSTER, 'status': 503}], 'Could not read AKS cluster'),
+    ([{'path': CLUSTER, 'drop': True}], 'Could not read AKS cluster'),
+    ([{'path': CLUSTER, 'status': 401, 'code': 'InvalidAuthenticationToken'}], 'Could not read AKS cluster'),
+    ([dict(NOT_JSON, path=CLUSTER)], 'Could not read AKS cluster'),
+    ([{'path': TYPES, 'status': 403}], 'Could not check extension type'),
+    ([{'path': TYPES, 'drop': True}], 'Could not check extension type'),
+    ([{'path': VERSIONS, 'status': 200, 'body': '{"value": 5}'}], 'Could not check extension type'),
+    ([{'path': VERSIONS, 'status': 200, 'body': '{"value": [{"properties": "x"}, 7]}'}],
+     'Could not check extension type'),
+    ([{'method': 'HEAD', 'path': EXISTING, 'status': 409, 'code': 'Conflict', 'count': 1}], 'Could not check whether'),
+    ([NO_HEAD, {'path': EXISTING, 'status': 200, 'body': '{"name": 3, "properties": 7}', 'count': 1}],
+     'Could not check whether'),
+    ([NO_HEAD, {'path': EXISTING, 'drop': True, 'count': 2}], 'Could not check whether'),
+], ids=['cluster-403', 'cluster-503', 'cluster-no-answer', 'cluster-401', 'cluster-not-json', 'types-403',
+        'types-no-answer', 'versions-not-a-list', 'versions-odd-items', 'existing-409', 'existing-odd-shape',
+        'existing-no-answer'])
+def test_a_failing_pre_check_read_is_one_warning(aks, service, faults, warning):
+    name = unique('pre')
+    for fault in faults:
+        service.fault(**{'method': 'GET', 'count': 20, **fault, 'path': fault['path'].format(name=name)})
+    done = aks.run('k8s-extension', 'create', *AKS, '-n', name, '--extension-type', 'microsoft.flux',
                    '--version', '1.14.0', '-o', 'none')
     assert done.returncode == 0, done.stderr
-    assert done.stderr.count(warning) == 1
+    assert done.stderr.count(warning) == 1 and done.stderr.count('Could not') == 1, done.stderr
+    assert 'Traceback' not in done.stderr
     assert len(extension_requests(service, 'PUT')) == 1
+
+
+def test_after_one_unanswered_pre_check_read_the_create_goes_on_as_the_official_tool(aks, service):
+    name = unique('pre')
+    service.fault(method='GET', path=CLUSTER, count=20, status=503)
+    done = aks.run('k8s-extension', 'create', *AKS, '-n', name, '--extension-type', 'microsoft.flux',
+                   '--version', '1.14.0', '--scope', 'cluster', '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count('Could not') == 1, done.stderr
+    # No types API, no Kubernetes versions, no read of the extension before its PUT.
+    assert [r['path'] for r in service.requests() if '/extensionTypes' in r['path']] == []
+    assert [r['method'] for r in extension_requests(service) if r['path'].endswith('/' + name)][0] == 'PUT'
+
+
+@pytest.fixture
+def extra_reads_off(aks):
+    assert aks.run('config', 'set', 'aksext.extra_reads=false').returncode == 0
+    yield
+    assert aks.run('config', 'unset', 'aksext.extra_reads').returncode == 0
+
+
+def arm_requests(service):
+    """(method, path below the last /providers/, api-version) of each ARM request the emulator received."""
+    return [(r['method'], r['path'].rsplit('/providers/', 1)[-1], r['query'].get('api-version'))
+            for r in service.requests() if r['path'].startswith('/subscriptions/')]
+
+
+def test_with_extra_reads_off_only_the_official_tools_requests_are_sent(aks, service, extra_reads_off):
+    name = unique('off')
+    done = aks.run('k8s-extension', 'create', *AKS, '-n', name, '--extension-type', 'microsoft.flux',
+                   '--version', '1.14.0', '--scope', 'cluster', '--no-wait', '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    # The official tool reads the registration first; an extension with an identity of its own reads the cluster.
+    assert arm_requests(service) == [('GET', KC, RESOURCES_API), ('PUT', f'{KC}/extensions/{name}', API_VERSION)]
+    service.clear_requests()
+    done = aks.run('k8s-extension', 'create', *ARC, '-n', name, '--extension-type', 'microsoft.flux',
+                   '--version', '1.14.0', '--scope', 'cluster', '--no-wait', '-o', 'none')
+    assert done.returncode == 0, done.stderr
+    assert arm_requests(service) == [('GET', KC, RESOURCES_API),
+                                     ('GET', 'Microsoft.Kubernetes/connectedClusters/demo-arc', '2021-10-01'),
+                                     ('PUT', f'{KC}/extensions/{name}', API_VERSION)]
+    # Validation needs no request: it stays on.
+    service.clear_requests()
+    done = aks.run('k8s-extension', 'create', *AKS, '-n', unique('off'), '--extension-type', 'microsoft.flux',
+                   '--release-namespace', 'Flux_System')
+    assert done.returncode == 1 and '--release-namespace' in done.stderr and arm_requests(service) == []
+    # As in the official tool, a cluster its read does not find ends the create before the extension is sent.
+    done = aks.run('k8s-extension', 'create', *ARC[:2], '-c', 'no-such-arc', *ARC[4:], '-n', name,
+                   '--extension-type', 'microsoft.flux')
+    assert done.returncode == 3 and 'Cluster not found' in done.stderr and 'Traceback' not in done.stderr
+    assert extension_requests(service) == []
+    # A version listing by cluster says nothing of compatibility without reading the cluster.
+    service.clear_requests()
+    versions = aks.json('k8s-extension', 'extension-types', 'list-versions-by-cluster', *AKS,
+                        '--extension-type', 'microsoft.flux')
+    assert versions and {item['properties']['compatibleWithCluster'] for item in versions} == {None}
+    assert [path for _, path, _ in arm_requests(service) if not path.startswith(KC)] == []
+    # A value that is neither true nor false is refused before anything is sent.
+    assert aks.run('config', 'set', 'aksext.extra_reads=sometimes').returncode == 0
+    service.clear_requests()
+    done = aks.run('k8s-extension', 'update', *AKS, '-n', name, '--version', '1.14.1')
+    assert done.returncode == 1 and "aksext.extra_reads is 'sometimes'" in done.stderr, done.stderr
+    assert arm_requests(service) == []
 
 
 def test_update_reads_the_types_api_only_for_a_version_or_train(aks, service):

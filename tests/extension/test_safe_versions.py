@@ -87,8 +87,10 @@ def test_an_expression_aksext_cannot_read_is_a_warning_and_the_service_decides(a
 
 @pytest.mark.parametrize('status', [403, 503])
 def test_a_cluster_that_cannot_be_read_is_one_warning_and_the_service_decides(aks, service, old_clusters, status):
-    # Without the read, the flux 1.16.2 exclusion for GKE would refuse this create.
-    service.fault(method='GET', path=f'/connectedClusters/{GKE}$', count=10, status=status,
+    # Without the read, the flux 1.16.2 exclusion for GKE would refuse this create. Only aksext's read (by its
+    # api-version): the official tool's read of the cluster before the create must be answered, or the create ends.
+    service.fault(method='GET', path=f'/connectedClusters/{GKE}$', query='api-version=2024-01-01', count=10,
+                  status=status,
                   code='AuthorizationFailed' if status == 403 else 'ServiceUnavailable', message='no')
     done = aks.run('k8s-extension', 'create', *on(GKE, 'connectedClusters'), '-n', unique('fx'),
                    '--extension-type', 'microsoft.flux', '-o', 'json')
@@ -226,6 +228,20 @@ def test_create_over_an_existing_extension_with_another_type_or_scope_is_refused
                      '--target-namespace', 'apps')
     assert again['provisioningState'] == 'Succeeded'
     assert len(extension_requests(service, 'PUT')) == 1
+
+
+def test_the_create_asks_whether_the_extension_exists_and_reads_it_only_when_it_does(aks, service):
+    name = unique('im')
+    args = on('demo-arc', 'connectedClusters') + ['-n', name]
+    aks.json('k8s-extension', 'create', *args, '--extension-type', 'microsoft.flux')
+    methods = [r['method'] for r in extension_requests(service) if r['path'].endswith('/' + name)]
+    assert methods[:methods.index('PUT')] == ['HEAD']  # no GET of aksext's own before the extension exists
+    # Where the provider does not implement HEAD (405), the GET tells: the create-only rule holds all the same.
+    service.clear_requests()
+    service.fault(method='HEAD', path=f'/extensions/{name}$', status=405, code='MethodNotAllowed', message='no')
+    done = aks.run('k8s-extension', 'create', *args, '--extension-type', 'microsoft.dapr')
+    refused(done, 'InvalidArgumentValueError', 'already exists', 'extension type')
+    assert [r['method'] for r in extension_requests(service) if r['path'].endswith('/' + name)] == ['HEAD', 'GET']
 
 
 def test_the_emulator_refuses_a_put_that_changes_a_create_only_property(aks, service):

@@ -2,16 +2,19 @@
 commit and replayable anywhere, installing the wheel for the in-process az, and the cassette scan.
 
 The scenario modules (scenario_*.py) run in a pytest process of their own, never inside the main test session:
-test_replay.py starts one for playback, record.py one for recording. That process gets its own AZURE_CONFIG_DIR
-and AZURE_EXTENSION_DIR before azure.cli.core is imported, and whatever the test framework patches (time.sleep,
-os.environ, login) stays there.
+test_replay.py starts one for playback, record.py one for recording; the official tool's recorded scenarios
+(official_*.py, played from ../shared by official.py) run the same way, from test_official_replay.py. That
+process gets its own AZURE_CONFIG_DIR and AZURE_EXTENSION_DIR before azure.cli.core is imported, and whatever the
+test framework patches (time.sleep, os.environ, login) stays there.
 """
 import json
 import os
 import re
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from arm_emulator.frontdoor.requestlog import PROTECTED, replace_protected
 
@@ -58,10 +61,24 @@ def scenario_env(config_dir, extensions_dir, live=False, extra=None):
     return env
 
 
-def scenario_command(*pytest_args):
-    """pytest over the scenario modules only (their names keep them out of the main session)."""
+def scenario_command(*pytest_args, files='scenario_*.py'):
+    """pytest over the scenario modules only (their names keep them out of the main session): aksext's own
+    (scenario_*.py), or the official tool's (official_*.py)."""
     return [sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-p', 'no:xdist',
-            '-o', 'python_files=scenario_*.py', '-o', 'addopts=', str(HERE)] + list(pytest_args)
+            '-o', f'python_files={files}', '-o', 'addopts=', str(HERE)] + list(pytest_args)
+
+
+def play_scenarios(wheel, work, files='scenario_*.py', extra=None):
+    """Play the scenario modules matching `files` in a pytest process of their own, with the wheel installed in a
+    fresh extensions folder under `work` and a fresh az config; the names of the scenarios that passed (no failure,
+    error or skip). A failure of any fails here, with pytest's report."""
+    install_wheel(wheel, Path(work) / 'extensions')
+    env = scenario_env(Path(work) / 'config', Path(work) / 'extensions', extra=extra)
+    report = Path(work) / 'scenarios.xml'
+    done = subprocess.run(scenario_command('--junitxml', str(report), files=files), env=env, cwd=str(ROOT),
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, 'scenario playback failed:\n' + done.stdout[-20000:] + done.stderr[-5000:]
+    return {case.get('name') for case in ElementTree.parse(report).getroot().iter('testcase') if not list(case)}
 
 
 # ---------------------------------------------------------------------------------------------------------------

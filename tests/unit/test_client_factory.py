@@ -47,3 +47,10 @@ def test_the_check_sees_a_client_built_in_any_form(tmp_path, source, found):
     path = tmp_path / 'probe.py'
     path.write_text(source)
     assert bool(client_constructions(path)) is found
+
+
+def test_the_extensions_api_version_aksext_names_is_the_one_its_sdk_speaks():
+    from azure.mgmt.kubernetesconfiguration.extensions import KubernetesConfigurationExtensionsMgmtClient
+    from azext_aksext.core.clusters import EXTENSIONS_API_VERSION
+    client = KubernetesConfigurationExtensionsMgmtClient(credential=object(), subscription_id='s')
+    assert client._config.api_version == EXTENSIONS_API_VERSION  # pylint: disable=protected-access  # no public one

@@ -2,7 +2,7 @@
 import pytest
 
 from azext_aksext.core.compatibility import (ClusterFacts, is_patch_change, parse_expression, parse_version,
-                                             supporting, verdict)
+                                             supporting, verdict, version_name)
 
 
 @pytest.mark.parametrize('expression,version,matches', [
@@ -71,6 +71,21 @@ def test_an_unknown_cluster_version_is_unknown_and_nulls_are_supported():
     item = _item('1.0.0', managedCluster=None, connectedCluster=None)
     assert verdict(item, ClusterFacts('managedClusters', None, None)).supported is None
     assert verdict(item, ClusterFacts('managedClusters', '1.33.2', None)).supported is True
+
+
+@pytest.mark.parametrize('exclusions', [
+    'GKE >1.22', ['>1.22'], [{'distributions': 'GKE', 'unsupportedVersions': '>1.22'}], {'unsupportedVersions': 5},
+], ids=['text', 'list-of-text', 'text-fields', 'object-with-a-number'])
+def test_an_exclusion_of_an_unexpected_shape_makes_the_answer_unknown(exclusions):
+    result = verdict(_item('1.0.0', connectedCluster=exclusions), ARC_GKE)
+    assert result.supported is None and 'cannot read' in result.reasons[0]
+
+
+@pytest.mark.parametrize('item', ['1.0.0', 7, None, {'properties': 'x'}, {'properties': {'version': 1}},
+                                  {'properties': {'unsupportedKubernetesVersions': ['x']}}])
+def test_a_version_item_of_an_unexpected_shape_has_no_name_and_no_exclusion(item):
+    assert version_name(item) is None
+    assert verdict(item, ARC_GKE).supported is True
 
 
 def test_supporting_lists_the_newest_known_good_versions_first():

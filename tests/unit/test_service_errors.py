@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 from azure.cli.core.azclierror import (AzureConnectionError, AzureInternalError, AzureResponseError,
-                                       BadRequestError, ForbiddenError, ResourceNotFoundError, UnauthorizedError)
+                                       BadRequestError, ForbiddenError, InvalidArgumentValueError,
+                                       ResourceNotFoundError, UnauthorizedError)
 from azure.core.exceptions import HttpResponseError, ServiceRequestError
 
 from azext_aksext.core.clusters import cluster_ref
@@ -90,3 +91,65 @@ def test_an_answer_that_is_not_json_is_named_as_such():
 def test_anything_else_is_passed_through():
     err = KeyError('x')
     assert translate(err, target(), 'show') is err
+
+
+class RecorderRefusal(Exception):
+    """What a replaying recorder raises for a request it holds no answer to (vcrpy's is of this kind)."""
+
+
+@pytest.mark.parametrize('err,said', [
+    (service_error(403, 'AuthorizationFailed', 'no'), 'HTTP 403'),
+    (service_error(200, None, 'odd'), 'HTTP 200'),
+    (ServiceRequestError('connection reset'), 'no answer: ServiceRequestError'),
+    (RecorderRefusal('not in the cassette'), 'no answer: RecorderRefusal'),
+    (json.JSONDecodeError('Expecting value', 'not json', 0), 'unreadable answer: JSONDecodeError'),
+    (AttributeError("'int' object has no attribute 'get'"), 'unreadable answer: AttributeError'),
+], ids=['refused', 'odd-status', 'transport', 'recorder', 'not-json', 'odd-shape'])
+def test_a_check_read_that_got_no_usable_answer_says_why_in_a_few_words(err, said):
+    from azext_aksext.checks import reason
+    assert reason(err) == said
+
+
+def test_one_unanswered_check_read_ends_the_checks_of_the_command(caplog):
+    from azext_aksext.checks import reading, unanswered
+    checked = target()
+    checked.extra_reads = True  # the switch was read: on
+    assert reading(checked)
+    unanswered(checked, 'read something', RecorderRefusal('x'))
+    assert not reading(checked)
+    assert [record.getMessage() for record in caplog.records] == [
+        'Could not read something (no answer: RecorderRefusal); going on without that check: the service checks it.']
+
+
+@pytest.fixture
+def az_config(tmp_path, monkeypatch):
+    """az's configuration as az builds it (knack's, with az's AZURE_ prefix), in a folder of its own."""
+    from knack.config import CLIConfig
+    monkeypatch.delenv('AZURE_AKSEXT_EXTRA_READS', raising=False)
+    return CLIConfig(config_dir=str(tmp_path), config_env_var_prefix='AZURE')
+
+
+@pytest.mark.parametrize('config_value,env_value,on', [
+    (None, None, True), ('false', None, False), ('no', None, False), ('true', None, True),
+    (None, 'false', False), ('true', 'False', False), ('false', 'yes', True),
+])
+def test_the_switch_is_an_az_config_value_and_the_environment_variable_az_maps_to_it(
+        az_config, monkeypatch, config_value, env_value, on):
+    from azext_aksext.checks import extra_reads, reading
+    if config_value is not None:
+        az_config.set_value('aksext', 'extra_reads', config_value)
+    if env_value is not None:
+        monkeypatch.setenv('AZURE_AKSEXT_EXTRA_READS', env_value)
+    cli_ctx = SimpleNamespace(config=az_config)
+    assert extra_reads(cli_ctx) is on
+    assert reading(Target(SimpleNamespace(name='k8s-extension create', cli_ctx=cli_ctx), ARC, 'flux')) is on
+
+
+def test_a_switch_value_that_is_neither_true_nor_false_is_refused_naming_both_ways_to_set_it(az_config):
+    from azext_aksext.checks import extra_reads
+    az_config.set_value('aksext', 'extra_reads', 'sometimes')
+    with pytest.raises(InvalidArgumentValueError) as raised:
+        extra_reads(SimpleNamespace(config=az_config))
+    assert "'sometimes'" in str(raised.value)
+    assert 'az config set aksext.extra_reads=false' in raised.value.recommendations[0]
+    assert 'AZURE_AKSEXT_EXTRA_READS=false' in raised.value.recommendations[0]

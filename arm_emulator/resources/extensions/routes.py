@@ -107,6 +107,13 @@ async def get_extension(service, call):
     return json_response(model.render(doc, call.api_version), headers=_headers(call))
 
 
+async def head_extension(service, call):
+    # ARM's check-existence: 204, or 404 for an extension (or cluster) that is not there. Whether the real provider
+    # implements HEAD is not public; a fault answering 405 plays one that does not.
+    _existing(service, call)
+    return json_response(None, status=204, headers=_headers(call))
+
+
 async def patch_extension(service, call):
     service.require_registration(KUBERNETES_CONFIGURATION)
     key, doc = _existing(service, call)
@@ -164,7 +171,7 @@ async def get_operation(service, call):
 
 ROUTES = [
     (EXTENSIONS_PATH, {'GET': list_extensions}, model.API_VERSIONS),
-    (EXTENSION, {'GET': get_extension, 'PUT': put_extension, 'PATCH': patch_extension,
+    (EXTENSION, {'GET': get_extension, 'HEAD': head_extension, 'PUT': put_extension, 'PATCH': patch_extension,
                  'DELETE': delete_extension}, model.API_VERSIONS),
     (EXTENSION + r'/operations/(?P<op>[^/]+)', {'GET': get_operation}, model.API_VERSIONS),
 ]
