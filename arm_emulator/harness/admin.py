@@ -68,10 +68,23 @@ class Admin:
                 self.service.graph['quota'].windows.clear()
         return json_response(self.service.config)
 
+    async def clock(self, request):
+        if request.method == 'POST':
+            spec = await _spec(request)
+            unknown = set(spec) - {'now', 'offset', 'advance'}
+            if unknown:
+                raise errors.bad_request(f"Unknown clock settings: {', '.join(sorted(unknown))}.")
+            try:
+                self.service.clock.set(**spec)
+            except (TypeError, ValueError) as error:
+                raise errors.bad_request(f'Cannot set the clock: {error}.') from error
+        return json_response(self.service.clock.describe())
+
     async def reset(self, request):
         spec = await _spec(request)
         self.service.store.wipe()
         self.service.store.set_meta('extra_subscriptions', [])
+        self.service.clock.reset()
         self.faults.clear()
         seed.apply(self.service, spec.get('seed'))
         return json_response({'reset': True, 'seed': spec.get('seed')})
@@ -113,6 +126,7 @@ class Admin:
                 web.delete('/_emulator/faults', self.clear_faults),
                 web.post('/_emulator/fail-next-operation', self.fail_next_operation),
                 web.get('/_emulator/config', self.config), web.post('/_emulator/config', self.config),
+                web.get('/_emulator/clock', self.clock), web.post('/_emulator/clock', self.clock),
                 web.post('/_emulator/reset', self.reset),
                 web.post('/_emulator/bulk-extensions', self.bulk_extensions),
                 web.post('/_emulator/clusters', self.seed_clusters), web.get('/_emulator/throttling', self.throttling),

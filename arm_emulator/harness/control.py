@@ -51,6 +51,16 @@ class AdminClient:
     def config(self, **kw):
         return self._call('POST', 'config', kw)
 
+    def clock(self):
+        """The emulator's time: {now (ISO), epoch, offset (seconds ahead of this machine's clock)}."""
+        return self._call('GET', 'clock')
+
+    def set_clock(self, *, now=None, offset=None, advance=None):
+        """Set the emulator's time (an ISO time or epoch seconds), its offset, or move it on by seconds."""
+        spec = {name: value for name, value in (('now', now), ('offset', offset), ('advance', advance))
+                if value is not None}
+        return self._call('POST', 'clock', spec)
+
     def reset(self, seed=None):
         self._call('POST', 'reset', {'seed': seed})
 
