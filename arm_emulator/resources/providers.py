@@ -10,7 +10,7 @@ namespace Registered; `register` and `unregister` change that per namespace (see
 
 from ..frontdoor import errors
 from ..frontdoor.errors import json_response
-from . import clusters
+from . import clusters, maintenance
 from .companions.types import REGISTRATION_NAMESPACES
 from .extensions import model as extension_model
 from .groups import RESOURCE_MANAGER
@@ -49,6 +49,7 @@ MANIFESTS = {
         ('managedClusters', clusters.MANAGED_CLUSTERS, '2026-06-01',
          'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
         ('fleets', clusters.FLEETS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+        ('managedClusters/maintenanceConfigurations', maintenance.API_VERSIONS, None, 'None'),
     ],
     'Microsoft.Kubernetes': [
         ('connectedClusters', clusters.CONNECTED_CLUSTERS, '2024-01-01',

@@ -125,6 +125,11 @@ class Store:  # pylint: disable=too-many-public-methods
         self.db.executemany('INSERT OR REPLACE INTO clusters (key, group_key, doc) VALUES (?, ?, ?)',
                             [(key, group_key, json.dumps(doc)) for key, group_key, doc in rows])
 
+    def add_resources(self, rows):
+        """Documents of the generic ``resources`` table (e.g. maintenance configurations), (key, doc) rows."""
+        self.db.executemany('INSERT OR REPLACE INTO resources (key, doc) VALUES (?, ?)',
+                            [(key, json.dumps(doc)) for key, doc in rows])
+
     def add_extensions(self, rows):
         """Extensions without protected settings."""
         self.db.executemany('INSERT OR REPLACE INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)',
