@@ -48,6 +48,11 @@ class AdminClient:
     def fail_next_operation(self, **spec):
         return self._call('POST', 'fail-next-operation', spec)['planned']
 
+    def fail_after_success(self, **spec):
+        """The next operation on the extension ``name`` (any, without it) succeeds, and ``seconds`` later (on the
+        emulator's clock) the extension turns Failed with ``code``, ``message`` and ``statuses``."""
+        return self._call('POST', 'fail-after-success', spec)['planned']
+
     def config(self, **kw):
         return self._call('POST', 'config', kw)
 
