@@ -65,3 +65,13 @@ def test_a_wrong_clock_setting_is_refused(clock, spec, reason):
     with pytest.raises(RuntimeError, match='400') as refused:
         clock._call('POST', 'clock', spec)  # pylint: disable=protected-access  # what set_clock cannot send
     assert reason in str(refused.value)
+
+
+def test_aksexts_arm_clock_reads_the_emulators_time_through_the_sdk(clock, extensions_client):
+    from azext_aksext.multicluster.armclock import ArmClock
+    clock.set_clock(now='2026-12-24T23:30:00Z')
+    arm_time = ArmClock()
+    list(extensions_client.extensions.list('demo-rg', 'Microsoft.Kubernetes', 'connectedClusters', 'demo-arc',
+                                           raw_response_hook=arm_time.observe))
+    expected = email.utils.parsedate_to_datetime('Thu, 24 Dec 2026 23:30:00 GMT')
+    assert abs((arm_time.now() - expected).total_seconds()) < 5
