@@ -34,6 +34,8 @@ LEASE_SECONDS = 60            # the service allows 15 to 60 seconds, or infinite
 WAIT_POLL_SECONDS = 5.0       # how often a runner asked to wait tries the lease again
 APPEND_TRIES = 20             # appends lost to other writers before giving up
 ROLE = 'Storage Blob Data Contributor'
+# Codes of a token Storage did not accept (expired, another audience), as opposed to a missing role.
+AUTHENTICATION_CODES = ('AuthenticationFailed', 'InvalidAuthenticationInfo')
 HOLDER_KEYS = ('aksext_holder_host', 'aksext_holder_pid', 'aksext_holder_started', 'aksext_holder_lease_seconds')
 BLOB_HOST = re.compile(r'^(?P<account>[a-z0-9]{3,24})\.blob\.core\.[a-z0-9.-]+$')
 EMULATOR_HOST = re.compile(r'^(127\.\d+\.\d+\.\d+|localhost|::1)$')
@@ -119,15 +121,15 @@ def translate(error, url, action):  # pylint: disable=too-many-return-statements
     status, code = _status(error), _code(error)
     detail = f'({code}) ' if code else ''
     first_line = str(getattr(error, 'message', None) or error).splitlines()[0]
+    if status == 401 or (status == 403 and code in AUTHENTICATION_CODES):
+        return UnauthorizedError(f'Azure Storage rejected the login used to {action} the rollout journal {url.url}: '
+                                 f'{detail}{first_line}', 'Run `az login` again and retry.')
     if status == 403:
         return ForbiddenError(
             f'Not authorized to {action} the rollout journal {url.url}: {detail}{first_line}',
             f"The signed-in identity needs the role '{ROLE}' on the container: az role assignment create --role "
             f"'{ROLE}' --assignee <your object id> --scope <the storage account's id>/blobServices/default/"
             f"containers/{url.container}")
-    if status == 401:
-        return UnauthorizedError(f'Azure Storage rejected the login used to {action} the rollout journal {url.url}: '
-                                 f'{detail}{first_line}', 'Run `az login` again and retry.')
     if code == 'ContainerNotFound':
         return ResourceNotFoundError(
             f"The container '{url.container}' of the rollout journal {url.url} does not exist in storage account "

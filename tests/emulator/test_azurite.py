@@ -4,12 +4,9 @@ import uuid
 
 import requests
 
-from arm_emulator.harness.azcli import AzCli
 
-
-def test_the_real_az_writes_and_reads_a_blob_with_its_login(azurite, emulator, tmp_path):
-    cli = AzCli(emulator.endpoint, tmp_path / 'config')
-    cli.login()
+def test_the_real_az_writes_and_reads_a_blob_with_its_login(azurite, az, tmp_path):
+    cli = az
     container = 'c' + uuid.uuid4().hex[:12]
     where = ['--blob-endpoint', azurite.account_url(), '--auth-mode', 'login']
     created = cli.run('storage', 'container', 'create', '-n', container, *where)

@@ -45,3 +45,35 @@ def test_a_wrong_url_names_the_flag_and_the_mistake(text, says):
         parse_journal_url(text)
     assert str(refused.value).startswith(f'--journal {text}: ') and says in str(refused.value)
     assert 'https://<account>.blob.core.windows.net/<container>/<name>' in refused.value.recommendations[0]
+
+
+def storage_error(status, code, message='The request failed.'):
+    """An error as azure-storage-blob raises it: azure-core's HttpResponseError with the service's error code."""
+    from azure.core.exceptions import HttpResponseError
+    error = HttpResponseError(message=f'{message}\nErrorCode:{code}')
+    error.status_code, error.error_code = status, code
+    return error
+
+
+@pytest.mark.parametrize('status,code,kind,fix', [
+    (403, 'AuthorizationPermissionMismatch', 'ForbiddenError', "the role 'Storage Blob Data Contributor'"),
+    (403, 'AuthenticationFailed', 'UnauthorizedError', 'az login'),
+    (401, 'InvalidAuthenticationInfo', 'UnauthorizedError', 'az login'),
+    (404, 'ContainerNotFound', 'ResourceNotFoundError',
+     'az storage container create --name journals --account-name myrollouts --auth-mode login'),
+    (500, 'InternalError', 'AzureResponseError', 'Run the command again'),
+])
+def test_service_errors_name_the_journal_and_the_fix(status, code, kind, fix):
+    from azext_aksext.multicluster.blobstore import translate
+    url = parse_journal_url('https://myrollouts.blob.core.windows.net/journals/j.jsonl')
+    error = translate(storage_error(status, code), url, 'append to')
+    assert type(error).__name__ == kind
+    assert url.url in str(error) and fix in error.recommendations[0]
+
+
+def test_an_unreachable_account_is_a_connection_error():
+    from azure.core.exceptions import ServiceRequestError
+    from azext_aksext.multicluster.blobstore import translate
+    url = parse_journal_url('https://nosuchaccount.blob.core.windows.net/journals/j.jsonl')
+    error = translate(ServiceRequestError('Name or service not known'), url, 'read')
+    assert type(error).__name__ == 'AzureConnectionError' and 'nosuchaccount' in str(error)
