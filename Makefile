@@ -9,8 +9,10 @@ PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/python -m pip install -q
 PIP_VERSION := 26.3
 LINT_VENV := .venv-lint
 LINT_STAMP := $(LINT_VENV)/.installed-$(shell cksum < requirements-lint.txt | cut -d' ' -f1)
+# Test-only Node.js services (Azurite), pinned in package.json and package-lock.json.
+NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
-.PHONY: demo test unit lint emulator bench record wheel clean
+.PHONY: demo test unit lint emulator bench record wheel node clean
 
 $(STAMP): requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +31,14 @@ $(LINT_STAMP): requirements-lint.txt
 	PIP_DISABLE_PIP_VERSION_CHECK=1 $(LINT_VENV)/bin/python -m pip install -q -r requirements-lint.txt
 	rm -f $(LINT_VENV)/.installed-* && touch $@
 
+# Without Node.js the tests that need Azurite skip, saying why; the stamp is left out so a later run installs it.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the tests that need Azurite (Node.js) will be skipped"; fi
+
+node: $(NODE_STAMP)
+
 lint: $(LINT_STAMP)
 	$(LINT_VENV)/bin/python scripts/lint.py
 
@@ -37,7 +47,7 @@ demo: $(WHEEL)
 	$(BIN)/python scripts/demo_many_clusters.py --wheel $(WHEEL)
 
 # `make test K=<expr>` runs only the tests whose names match (pytest -k), without the lint.
-test: $(if $(K),,lint) $(WHEEL)
+test: $(if $(K),,lint) $(WHEEL) $(NODE_STAMP)
 	AKSEXT_WHEEL=$(WHEEL) $(BIN)/python -m pytest -n 2 -q tests $(if $(K),-k '$(K)')
 
 # The in-process tests: no az, no emulator, a few seconds.

@@ -25,6 +25,9 @@ setup(
         'azure-mgmt-relay>=2.1.0,<3',
         # Azure Resource Graph, for listing and targeting extensions across many clusters: azure-cli ships none.
         'azure-mgmt-resourcegraph>=8.0.1,<9',
+        # Rollout journals in Azure Blob Storage (append blobs and leases); azure-cli ships it, but an extension
+        # must not rely on another module's dependencies.
+        'azure-storage-blob>=12.19.0,<13',
         # YAML settings files.
         'PyYAML>=5.4',
     ],

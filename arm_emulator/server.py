@@ -9,6 +9,7 @@ from aiohttp import web
 
 from . import resources
 from .frontdoor import errors, faults, identity, requestlog, throttling
+from .state.clock import http_date
 from .frontdoor.router import Router
 from .harness.admin import Admin
 from .resources.resourcegraph import routes as resourcegraph
@@ -22,14 +23,26 @@ async def arm_errors(request, handler):
         return error.response()
 
 
+def date_header(service):
+    """Every answer's Date header gives the emulator's time, as ARM's give the service's."""
+    @web.middleware
+    async def stamp(request, handler):
+        response = await handler(request)
+        if not response.prepared:
+            response.headers['Date'] = http_date(service.clock())
+        return response
+    return stamp
+
+
 def build_app(service):
     injected = faults.Faults()
     service.faults = injected
     service.throttle = throttling.Throttle(service.config)
     service.graph = resourcegraph.state()
     # The request log is outermost so that faulted and throttled requests are logged with the status the client saw.
-    app = web.Application(middlewares=[requestlog.make_middleware(service), faults.make_middleware(injected),
-                                       throttling.make_middleware(service.throttle), arm_errors],
+    app = web.Application(middlewares=[requestlog.make_middleware(service), date_header(service),
+                                       faults.make_middleware(injected), throttling.make_middleware(service.throttle),
+                                       arm_errors],
                           client_max_size=64 * 1024 * 1024)
     app.on_shutdown.append(injected.cancel_sleepers)  # a request held for an hour must not hold up a stop
     app.add_routes(Admin(service, injected).routes())

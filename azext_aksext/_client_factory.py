@@ -164,3 +164,19 @@ def cf_resource_graph(cli_ctx):
     # azure-cli does not ship the Resource Graph SDK; setup.py declares it. A query names its own subscriptions.
     from azure.mgmt.resourcegraph import ResourceGraphClient
     return _client(cli_ctx, ResourceGraphClient, subscription_bound=False)
+
+
+# Azure Blob Storage, where a rollout journal may live: azure-cli ships the SDK, setup.py declares it.
+
+def cf_journal_blob(cli_ctx, url):
+    """The client of one journal blob (``url``: a blobstore.JournalUrl), on the signed-in az identity: the login's
+    credential, asked by the storage SDK for a token for https://storage.azure.com/ (no account keys, no SAS). Retries
+    as short as ARM's; the journal holds no secrets, so the storage SDK's own --debug trace (Authorization
+    redacted) is kept."""
+    from azure.cli.core._profile import Profile
+    from azure.cli.core.util import get_az_user_agent
+    from azure.storage.blob import BlobClient, ExponentialRetry
+    credential = Profile(cli_ctx=cli_ctx).get_login_credentials()[0]
+    return BlobClient(url.account_url, url.container, url.blob, credential=credential,
+                      retry_policy=ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=RETRY_TOTAL),
+                      read_timeout=read_timeout(), user_agent=get_az_user_agent() + ' aksext')

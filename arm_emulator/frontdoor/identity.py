@@ -1,5 +1,10 @@
 """Azure AD for one tenant and one service principal: the OpenID and OAuth2 v2.0 endpoints MSAL uses for
-``az login --service-principal``, and the bearer-token check in front of every ARM call."""
+``az login --service-principal``, and the bearer-token check in front of every ARM call.
+
+A token's audience is the resource of its scope: ``https://management.core.windows.net//.default`` for ARM,
+``https://storage.azure.com/.default`` for Azure Storage (which Azurite accepts: ``iss`` on ``sts.windows.net``,
+``aud`` ``https://storage.azure.com/``, ``iat``, ``nbf``, ``exp``). ARM refuses a token for another audience, as the
+service does."""
 import secrets
 import time
 import uuid
@@ -11,6 +16,9 @@ from . import errors
 
 TOKEN_LIFETIME = 3600
 ALGORITHM = 'HS256'
+# The audiences ARM accepts (its message lists them); the emulator's own URL is accepted too.
+ARM_AUDIENCES = ('https://management.core.windows.net/', 'https://management.core.windows.net',
+                 'https://management.azure.com/', 'https://management.azure.com')
 
 
 def client_secret():
@@ -73,7 +81,8 @@ class Identity:
                                   "Authentication failed. The 'Authorization' header is missing the access token.",
                                   challenge)
         try:
-            jwt.decode(token, self.values['signing_key'], algorithms=[ALGORITHM], options={'verify_aud': False})
+            claims = jwt.decode(token, self.values['signing_key'], algorithms=[ALGORITHM],
+                                options={'verify_aud': False})
         except jwt.ExpiredSignatureError as error:
             raise errors.ArmError(401, 'ExpiredAuthenticationToken',
                                   'The access token expiry UTC time is earlier than current UTC time.',
@@ -81,6 +90,12 @@ class Identity:
         except jwt.InvalidTokenError as error:
             raise errors.ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.',
                                   challenge) from error
+        audience = claims.get('aud')
+        if audience and audience not in ARM_AUDIENCES and audience.rstrip('/') != self.base_url:
+            allowed = ','.join(f"'{name}'" for name in ARM_AUDIENCES)
+            raise errors.ArmError(401, 'InvalidAuthenticationTokenAudience',
+                                  f"The access token has been obtained for wrong audience or resource '{audience}'. "
+                                  f"It should exactly match with one of the allowed audiences {allowed}.", challenge)
 
     async def openid_configuration(self, request):
         tenant = request.match_info['tenant']

@@ -9,6 +9,9 @@ from ..resources import clusters
 from ..resources.extension_types import catalog
 from . import many_clusters, seed
 
+# What an extension whose workload crashed after its install reports, unless the plan says otherwise.
+LATE_FAILURE_MESSAGE = ('The extension failed after its installation succeeded: pods of its release are in '
+                        'CrashLoopBackOff.')
 CONFIG_KEYS = ('op_seconds', 'retry_after', 'page_size', 'token_seconds', 'throttle_scale', 'graph_page_size')
 
 
@@ -55,6 +58,23 @@ class Admin:
         self.service.store.append('planned_failures', plan)
         return json_response({'planned': plan}, status=201)
 
+    async def fail_after_success(self, request):
+        spec = await _spec(request)
+        try:
+            seconds = float(spec.get('seconds', 5))
+        except (TypeError, ValueError) as error:
+            raise errors.bad_request('seconds must be a number.') from error
+        if seconds < 0:
+            raise errors.bad_request('seconds must not be negative.')
+        message = spec.get('message') or LATE_FAILURE_MESSAGE
+        statuses = spec.get('statuses') or [message]
+        if not isinstance(statuses, list) or not all(isinstance(item, str) for item in statuses):
+            raise errors.bad_request('statuses must be a list of status messages.')
+        plan = {'name': spec.get('name'), 'seconds': seconds, 'code': spec.get('code') or 'ExtensionOperationFailed',
+                'message': message, 'statuses': statuses}
+        self.service.store.append('planned_late_failures', plan)
+        return json_response({'planned': plan}, status=201)
+
     async def config(self, request):
         if request.method == 'POST':
             spec = await _spec(request)
@@ -68,10 +88,23 @@ class Admin:
                 self.service.graph['quota'].windows.clear()
         return json_response(self.service.config)
 
+    async def clock(self, request):
+        if request.method == 'POST':
+            spec = await _spec(request)
+            unknown = set(spec) - {'now', 'offset', 'advance'}
+            if unknown:
+                raise errors.bad_request(f"Unknown clock settings: {', '.join(sorted(unknown))}.")
+            try:
+                self.service.clock.set(**spec)
+            except (TypeError, ValueError) as error:
+                raise errors.bad_request(f'Cannot set the clock: {error}.') from error
+        return json_response(self.service.clock.describe())
+
     async def reset(self, request):
         spec = await _spec(request)
         self.service.store.wipe()
         self.service.store.set_meta('extra_subscriptions', [])
+        self.service.clock.reset()
         self.faults.clear()
         seed.apply(self.service, spec.get('seed'))
         return json_response({'reset': True, 'seed': spec.get('seed')})
@@ -116,7 +149,9 @@ class Admin:
                 web.post('/_emulator/faults', self.add_fault), web.get('/_emulator/faults', self.list_faults),
                 web.delete('/_emulator/faults', self.clear_faults),
                 web.post('/_emulator/fail-next-operation', self.fail_next_operation),
+                web.post('/_emulator/fail-after-success', self.fail_after_success),
                 web.get('/_emulator/config', self.config), web.post('/_emulator/config', self.config),
+                web.get('/_emulator/clock', self.clock), web.post('/_emulator/clock', self.clock),
                 web.post('/_emulator/reset', self.reset),
                 web.post('/_emulator/bulk-extensions', self.bulk_extensions),
                 web.post('/_emulator/clusters', self.seed_clusters), web.get('/_emulator/throttling', self.throttling),

@@ -48,8 +48,23 @@ class AdminClient:
     def fail_next_operation(self, **spec):
         return self._call('POST', 'fail-next-operation', spec)['planned']
 
+    def fail_after_success(self, **spec):
+        """The next operation on the extension ``name`` (any, without it) succeeds, and ``seconds`` later (on the
+        emulator's clock) the extension turns Failed with ``code``, ``message`` and ``statuses``."""
+        return self._call('POST', 'fail-after-success', spec)['planned']
+
     def config(self, **kw):
         return self._call('POST', 'config', kw)
+
+    def clock(self):
+        """The emulator's time: {now (ISO), epoch, offset (seconds ahead of this machine's clock)}."""
+        return self._call('GET', 'clock')
+
+    def set_clock(self, *, now=None, offset=None, advance=None):
+        """Set the emulator's time (an ISO time or epoch seconds), its offset, or move it on by seconds."""
+        spec = {name: value for name, value in (('now', now), ('offset', offset), ('advance', advance))
+                if value is not None}
+        return self._call('POST', 'clock', spec)
 
     def reset(self, seed=None):
         self._call('POST', 'reset', {'seed': seed})

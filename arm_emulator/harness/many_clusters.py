@@ -2,13 +2,14 @@
 
 The mix is deterministic for a given ``seed`` so a benchmark or a test sees the same clusters every time: AKS and
 Arc clusters, some stopped, some on a service principal, some not Succeeded, each carrying extensions at various
-versions and states. Rows go straight into the store (one transaction) rather than through the ARM routes, so
-seeding 2,000 clusters takes a second, not minutes.
+versions and states, and (``window_share``) AKS clusters with a planned maintenance window. Rows go straight into
+the store (one transaction) rather than through the ARM routes, so seeding 2,000 clusters takes a second, not
+minutes.
 """
 import random
 import uuid
 
-from ..resources import clusters, groups
+from ..resources import clusters, groups, maintenance
 from ..resources.extension_types import catalog
 from ..resources.extensions import model as extension_model
 from ..state.service import KUBERNETES_CONFIGURATION
@@ -16,13 +17,27 @@ from .seed import extension_row
 
 DEFAULTS = {'subscriptions': 1, 'groups': 4, 'clusters': 100, 'arc_share': 0.3, 'stopped_share': 0.02,
             'sp_share': 0.02, 'not_ready_share': 0.01, 'extensions_per_cluster': 2, 'failed_share': 0.05,
-            'extension_types': None, 'location': 'eastus', 'prefix': 'fleet', 'seed': 1, 'tags': None}
+            'extension_types': None, 'location': 'eastus', 'prefix': 'fleet', 'seed': 1, 'tags': None,
+            'window_share': 0.0, 'windows': None}
 AKS = clusters.KINDS[('microsoft.containerservice', 'managedclusters')]
 ARC = clusters.KINDS[('microsoft.kubernetes', 'connectedclusters')]
 # The types many clusters typically run, in the order clusters get them.
 COMMON_TYPES = ('microsoft.flux', 'microsoft.dapr', 'microsoft.azuremonitor.containers',
                 'microsoft.azuredefender.kubernetes', 'microsoft.openservicemesh', 'microsoft.azureml.kubernetes',
                 'microsoft.dataprotection.kubernetes', 'microsoft.contoso.samples')
+# The maintenance configurations ``window_share`` of the AKS clusters get, one each, unless ``windows`` gives others
+# ({name, properties} documents as a PUT sends them).
+SAMPLE_WINDOWS = (
+    {'name': 'aksManagedAutoUpgradeSchedule', 'properties': {'maintenanceWindow': {
+        'schedule': {'weekly': {'intervalWeeks': 1, 'dayOfWeek': 'Saturday'}}, 'durationHours': 8,
+        'utcOffset': '+00:00', 'startTime': '22:00'}}},
+    {'name': 'aksManagedAutoUpgradeSchedule', 'properties': {'maintenanceWindow': {
+        'schedule': {'daily': {'intervalDays': 1}}, 'durationHours': 4, 'utcOffset': '-05:00', 'startTime': '02:00'}}},
+    {'name': 'aksManagedAutoUpgradeSchedule', 'properties': {'maintenanceWindow': {
+        'schedule': {'relativeMonthly': {'intervalMonths': 1, 'weekIndex': 'First', 'dayOfWeek': 'Sunday'}},
+        'durationHours': 6, 'utcOffset': '+01:00', 'startTime': '01:00'}}},
+    {'name': 'default', 'properties': {'timeInWeek': [{'day': 'Sunday', 'hourSlots': [0, 1, 2, 3, 4, 5]}]}},
+)
 
 
 def _spec(raw):
@@ -83,6 +98,23 @@ def _extension_rows(service, rng, spec, *, cluster, kind, now):
     return rows
 
 
+def _window_rows(service, spec, aks_clusters):
+    """(key, doc) rows of the maintenance configurations of a ``window_share`` of ``aks_clusters``. A generator of
+    its own keeps the rest of the mix what it was for the same ``seed``."""
+    rng = random.Random(f"{spec['seed']}-windows")
+    choices = []
+    for sample in spec['windows'] or SAMPLE_WINDOWS:
+        name = maintenance.canonical_name(str((sample or {}).get('name') or ''))
+        choices.append((name, maintenance.check(name, sample)))
+    rows = []
+    for cluster in aks_clusters:
+        if rng.random() < float(spec['window_share']):
+            name, properties = rng.choice(choices)
+            rows.append((maintenance.key_of(cluster['id'], name),
+                         maintenance.document(service, cluster, name, properties)))
+    return rows
+
+
 def seed_clusters(service, raw):
     """Add the clusters; returns a summary (subscriptions, groups, cluster and extension counts)."""
     spec = _spec(raw)
@@ -104,10 +136,12 @@ def seed_clusters(service, raw):
         cluster = _cluster_doc(service, rng, spec, group_id=group_id, kind=kind, name=name, index=index)
         cluster_rows.append((cluster['id'].lower(), group_key, cluster))
         extension_rows.extend(_extension_rows(service, rng, spec, cluster=cluster, kind=kind, now=now))
+    window_rows = _window_rows(service, spec, [doc for _, _, doc in cluster_rows if doc['type'] == AKS.type_name])
     with service.store.transaction():
         service.store.add_groups(group_rows)
         service.store.add_clusters(cluster_rows)
         service.store.add_extensions(extension_rows)
+        service.store.add_resources(window_rows)
     service.set_provider_state(KUBERNETES_CONFIGURATION, 'Registered')
     return {'subscriptions': subscriptions, 'groups': len(group_rows), 'clusters': len(cluster_rows),
-            'extensions': len(extension_rows)}
+            'extensions': len(extension_rows), 'maintenance_configurations': len(window_rows)}

@@ -4,7 +4,7 @@ A family declares ``ROUTES`` (see :mod:`arm_emulator.frontdoor.router`) and keep
 beside them: api-versions, type names, defaults. ``FAMILIES`` below is the route table, in precedence order.
 """
 from ..frontdoor.router import misrouted, route_table
-from . import clusters, compute, groups, monitoring, providers, subscriptions
+from . import clusters, compute, groups, maintenance, monitoring, providers, subscriptions
 from .companions import routes as companions
 from .deployments import routes as deployments
 from .extension_types import routes as extension_types
@@ -23,6 +23,7 @@ FAMILIES = (
     ('companions', companions),  # before clusters: .../providers/{ns}/{type}/{name} is also a cluster's shape
     ('deployments', deployments),  # before clusters, likewise
     ('clusters', clusters),
+    ('maintenance', maintenance),  # managedClusters/{name}/maintenanceConfigurations: no overlap
     ('extensions', extensions),
     ('extension_types', extension_types),
 )

@@ -208,6 +208,7 @@ async def delete_cluster(service, call):
     with service.store.transaction():
         service.store.delete('clusters', key)
         service.store.delete_cluster_extensions(key)
+        service.store.delete_resources_under(key + '/maintenanceconfigurations/')  # its planned maintenance
     return json_response(None, status=200)
 
 

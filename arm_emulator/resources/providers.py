@@ -12,7 +12,7 @@ namespace Registered; `register` and `unregister` change that per namespace (see
 
 from ..frontdoor import errors
 from ..frontdoor.errors import json_response
-from . import clusters, compute
+from . import clusters, compute, maintenance
 from .companions import types as companion_types
 from .deployments import model as deployment_model
 from .extensions import model as extension_model
@@ -47,6 +47,7 @@ MANIFESTS = {
         ('managedClusters', clusters.MANAGED_CLUSTERS, '2026-06-01',
          'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
         ('fleets', clusters.FLEETS, '2026-06-01', 'SystemAssignedResourceIdentity, SupportsTags, SupportsLocation'),
+        ('managedClusters/maintenanceConfigurations', maintenance.API_VERSIONS, None, 'None'),
     ],
     'Microsoft.Kubernetes': [
         ('connectedClusters', clusters.CONNECTED_CLUSTERS, '2024-01-01',

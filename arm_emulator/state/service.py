@@ -1,9 +1,9 @@
 """The emulated service's shared state: storage, identity, runtime settings and the lookups every route needs."""
-import time
 from urllib.parse import urlencode
 
 from ..frontdoor import errors
 from ..frontdoor.identity import TOKEN_LIFETIME, Identity, ensure_identity
+from .clock import Clock
 
 DEFAULT_CONFIG = {'op_seconds': 2.0, 'retry_after': None, 'page_size': 100, 'token_seconds': None,
                   'throttle_scale': 1.0, 'graph_page_size': 1000}
@@ -17,7 +17,7 @@ class Service:
         self.config = dict(DEFAULT_CONFIG, **{k: v for k, v in config.items() if v is not None or k == 'retry_after'})
         self.base_url = None
         self.identity = None
-        self.clock = time.time
+        self.clock = Clock(store)  # the emulator's time (see clock.py): call it for epoch seconds
 
     def bind(self, base_url):
         """Called once the listening port is known: URLs handed to clients (nextLink, LRO headers) use it."""

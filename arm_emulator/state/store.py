@@ -21,12 +21,13 @@ CREATE INDEX IF NOT EXISTS extensions_by_cluster ON extensions (cluster_key, seq
 CREATE TABLE IF NOT EXISTS resources (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS operations (key TEXT PRIMARY KEY, ext_key TEXT NOT NULL, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS planned_failures (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS planned_late_failures (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS requests (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
 """
 
 # Tables wiped by a reset; `meta` keeps the identity (tenant, secret, signing key) so logins stay valid.
 STATE_TABLES = ('providers', 'groups', 'clusters', 'extensions', 'resources', 'operations', 'planned_failures',
-                'requests')
+                'planned_late_failures', 'requests')
 
 
 def _under(column, prefixes):
@@ -125,6 +126,11 @@ class Store:  # pylint: disable=too-many-public-methods
         self.db.executemany('INSERT OR REPLACE INTO clusters (key, group_key, doc) VALUES (?, ?, ?)',
                             [(key, group_key, json.dumps(doc)) for key, group_key, doc in rows])
 
+    def add_resources(self, rows):
+        """Documents of the generic ``resources`` table (e.g. maintenance configurations), (key, doc) rows."""
+        self.db.executemany('INSERT OR REPLACE INTO resources (key, doc) VALUES (?, ?)',
+                            [(key, json.dumps(doc)) for key, doc in rows])
+
     def add_extensions(self, rows):
         """Extensions without protected settings."""
         self.db.executemany('INSERT OR REPLACE INTO extensions (key, cluster_key, doc, protected) VALUES (?, ?, ?, ?)',
@@ -139,6 +145,14 @@ class Store:  # pylint: disable=too-many-public-methods
         if cluster_key is not None:
             sql, args = sql + ' AND cluster_key=?', (cluster_key,)
         return [op_id for (op_id,) in self.db.execute(sql, args).fetchall()]
+
+    def late_failure_keys(self, cluster_key=None):
+        """Keys of the extensions that are to fail after they succeeded: on one cluster, or on every cluster."""
+        sql = "SELECT key FROM extensions WHERE json_extract(doc, '$.lateFailure') IS NOT NULL"
+        args = ()
+        if cluster_key is not None:
+            sql, args = sql + ' AND cluster_key=?', (cluster_key,)
+        return [key for (key,) in self.db.execute(sql, args).fetchall()]
 
     def clusters_under(self, prefixes):
         """Cluster documents whose key starts with any of ``prefixes``, by key."""

@@ -5,11 +5,23 @@ import requests
 from .conftest import error_code
 
 
-def token_request(endpoint, secret):
+def token_request(endpoint, secret, scope='https://management.core.windows.net//.default'):
     return requests.post(f"{endpoint['arm']}{endpoint['tenant']}/oauth2/v2.0/token",
                          data={'grant_type': 'client_credentials', 'client_id': endpoint['client_id'],
-                               'client_secret': secret, 'scope': 'https://management.core.windows.net//.default'},
+                               'client_secret': secret, 'scope': scope},
                          verify=endpoint['ca_bundle'], timeout=30)
+
+
+def test_a_storage_token_has_what_azurite_checks_and_arm_refuses_it(emulator, arm):
+    answer = token_request(emulator.endpoint, emulator.endpoint['client_secret'], 'https://storage.azure.com/.default')
+    token = answer.json()['access_token']
+    claims = jwt.decode(token, options={'verify_signature': False})
+    assert claims['aud'] == 'https://storage.azure.com/'
+    assert claims['iss'] == f"https://sts.windows.net/{emulator.endpoint['tenant']}/"
+    assert claims['iat'] == claims['nbf'] and claims['exp'] - claims['iat'] == answer.json()['expires_in'] == 3600
+    refused = arm.call('GET', arm.subscription + '/resourcegroups', '2024-11-01', token='Bearer ' + token)
+    assert refused.status_code == 401 and error_code(refused) == 'InvalidAuthenticationTokenAudience'
+    assert "wrong audience or resource 'https://storage.azure.com/'" in refused.json()['error']['message']
 
 
 def test_az_login_as_service_principal(az, emulator, admin):

@@ -49,12 +49,14 @@ def test_restart_mid_operation_finishes_it(private_emulator):
     assert created.status_code == 201
     operation = created.headers['Azure-AsyncOperation']
     token = private_emulator.admin.token()
+    private_emulator.admin.set_clock(offset=86400)
 
     restarted = private_emulator.restart()
     assert private_emulator.returncode == 0  # SIGTERM is a clean stop
     time.sleep(1.6)
     assert restarted['arm'] == endpoint['arm'] and restarted['client_secret'] == endpoint['client_secret']
     assert (private_emulator.data_dir / 'ca.pem').read_bytes() == ca
+    assert private_emulator.admin.clock()['offset'] == 86400  # the emulator's time survives a restart
 
     headers = {'Authorization': 'Bearer ' + token}  # a token issued before the restart still works
     status = requests.get(operation, headers=headers, verify=endpoint['ca_bundle'], timeout=30).json()
@@ -71,7 +73,9 @@ def test_reset_wipes_and_reseeds(private_emulator):
     endpoint = private_emulator.endpoint
     admin.put(f"/subscriptions/{endpoint['subscription']}/resourceGroups/extra", {'location': 'eastus'},
               '2024-11-01')
+    admin.set_clock(now='2030-01-01T00:00:00Z')
     admin.reset(seed=None)
+    assert admin.clock()['offset'] == 0  # a reset puts the clock back on this machine's time
     groups_url = endpoint['arm'] + f"subscriptions/{endpoint['subscription']}/resourcegroups"
     listed = requests.get(groups_url, params={'api-version': '2024-11-01'}, headers=authorized(private_emulator),
                           verify=endpoint['ca_bundle'], timeout=30).json()['value']

@@ -33,6 +33,7 @@ PATHS = [
      'companions'),
     (AKS, 'clusters'), (GROUP + '/providers/Microsoft.Kubernetes/connectedClusters/CLUSTER', 'clusters'),
     (GROUP + '/providers/Microsoft.ContainerService/fleets/FLEET', 'clusters'),
+    (AKS + '/maintenanceConfigurations', 'maintenance'), (AKS + '/maintenanceConfigurations/default', 'maintenance'),
     (AKS + KC + '/extensions', 'extensions'), (AKS + KC + '/extensions/NAME', 'extensions'),
     (AKS + KC + '/extensions/NAME/operations/OP', 'extensions'),
     ('/subscriptions/SUB' + KC + '/locations/eastus/extensionTypes/TYPE/versions/1.0.0', 'extension_types'),

@@ -1,0 +1,79 @@
+"""Journal URLs in Blob Storage (azext_aksext/multicluster/blobstore.py): the public form, the path style an emulator
+serves, and the mistakes a --journal value can make."""
+import pytest
+from azure.cli.core.azclierror import InvalidArgumentValueError
+
+from azext_aksext.multicluster.blobstore import is_blob_url, parse_journal_url
+
+
+def test_the_public_form():
+    url = parse_journal_url('https://myrollouts.blob.core.windows.net/journals/flux/1.16.2.jsonl')
+    assert url.account == 'myrollouts' and url.container == 'journals' and url.blob == 'flux/1.16.2.jsonl'
+    assert url.account_url == 'https://myrollouts.blob.core.windows.net'
+    assert url.url == 'https://myrollouts.blob.core.windows.net/journals/flux/1.16.2.jsonl'
+    sovereign = parse_journal_url('https://acct01.blob.core.chinacloudapi.cn/c01/j')
+    assert sovereign.account == 'acct01' and sovereign.account_url == 'https://acct01.blob.core.chinacloudapi.cn'
+
+
+def test_the_path_style_of_an_emulator():
+    url = parse_journal_url('https://127.0.0.1:10000/devstoreaccount1/journals/rollout.jsonl')
+    assert url.account == 'devstoreaccount1' and url.container == 'journals' and url.blob == 'rollout.jsonl'
+    assert url.account_url == 'https://127.0.0.1:10000/devstoreaccount1'
+    assert parse_journal_url('https://localhost:443/acct/abc/x%20y').blob == 'x y'
+
+
+def test_a_file_is_not_a_blob_url():
+    assert is_blob_url('https://a.blob.core.windows.net/c/n') and is_blob_url('HTTP://x')
+    assert not is_blob_url('/tmp/rollout.jsonl') and not is_blob_url('rollout.jsonl') and not is_blob_url(None)
+
+
+@pytest.mark.parametrize('text,says', [
+    ('http://myrollouts.blob.core.windows.net/journals/j', 'needs https://'),
+    ('https://myrollouts.blob.core.windows.net/journals/j?sv=2024&sig=abc', 'drop the query string'),
+    ('https://example.com/journals/j', "'example.com' is not a Blob Storage endpoint"),
+    ('https://myrollouts.blob.core.windows.net/journals', 'a container and a blob name'),
+    ('https://myrollouts.blob.core.windows.net/journals/', 'a container and a blob name'),
+    ('https://myrollouts.blob.core.windows.net/Journals/j', "'Journals' is not a container name"),
+    ('https://myrollouts.blob.core.windows.net/jo--urnals/j', "'jo--urnals' is not a container name"),
+    ('https://my-rollouts.blob.core.windows.net/journals/j', 'is not a Blob Storage endpoint'),
+    ('https://127.0.0.1:10000/journals/j', 'an emulator URL is'),
+    ('https://127.0.0.1:10000/Dev/journals/j', "'Dev' is not a storage account name"),
+    ('https://myrollouts.blob.core.windows.net/journals/' + 'x' * 1025, 'longer than 1,024'),
+])
+def test_a_wrong_url_names_the_flag_and_the_mistake(text, says):
+    with pytest.raises(InvalidArgumentValueError) as refused:
+        parse_journal_url(text)
+    assert str(refused.value).startswith(f'--journal {text}: ') and says in str(refused.value)
+    assert 'https://<account>.blob.core.windows.net/<container>/<name>' in refused.value.recommendations[0]
+
+
+def storage_error(status, code, message='The request failed.'):
+    """An error as azure-storage-blob raises it: azure-core's HttpResponseError with the service's error code."""
+    from azure.core.exceptions import HttpResponseError
+    error = HttpResponseError(message=f'{message}\nErrorCode:{code}')
+    error.status_code, error.error_code = status, code
+    return error
+
+
+@pytest.mark.parametrize('status,code,kind,fix', [
+    (403, 'AuthorizationPermissionMismatch', 'ForbiddenError', "the role 'Storage Blob Data Contributor'"),
+    (403, 'AuthenticationFailed', 'UnauthorizedError', 'az login'),
+    (401, 'InvalidAuthenticationInfo', 'UnauthorizedError', 'az login'),
+    (404, 'ContainerNotFound', 'ResourceNotFoundError',
+     'az storage container create --name journals --account-name myrollouts --auth-mode login'),
+    (500, 'InternalError', 'AzureResponseError', 'Run the command again'),
+])
+def test_service_errors_name_the_journal_and_the_fix(status, code, kind, fix):
+    from azext_aksext.multicluster.blobstore import translate
+    url = parse_journal_url('https://myrollouts.blob.core.windows.net/journals/j.jsonl')
+    error = translate(storage_error(status, code), url, 'append to')
+    assert type(error).__name__ == kind
+    assert url.url in str(error) and fix in error.recommendations[0]
+
+
+def test_an_unreachable_account_is_a_connection_error():
+    from azure.core.exceptions import ServiceRequestError
+    from azext_aksext.multicluster.blobstore import translate
+    url = parse_journal_url('https://nosuchaccount.blob.core.windows.net/journals/j.jsonl')
+    error = translate(ServiceRequestError('Name or service not known'), url, 'read')
+    assert type(error).__name__ == 'AzureConnectionError' and 'nosuchaccount' in str(error)
