@@ -8,6 +8,7 @@ from . import clusters, groups, monitoring, providers, subscriptions
 from .companions import routes as companions
 from .extension_types import routes as extension_types
 from .extensions import routes as extensions
+from .kubeapi import credentials as kubeapi_credentials
 from .resourcegraph import routes as resourcegraph
 
 # The route precedence: the router tries these families' routes top to bottom and the first pattern matching the
@@ -19,6 +20,7 @@ FAMILIES = (
     ('providers', providers),
     ('resourcegraph', resourcegraph),
     ('companions', companions),  # before clusters: .../providers/{ns}/{type}/{name} is also a cluster's shape
+    ('kubeapi_credentials', kubeapi_credentials),
     ('clusters', clusters),
     ('extensions', extensions),
     ('extension_types', extension_types),
