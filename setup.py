@@ -25,6 +25,9 @@ setup(
         'azure-mgmt-relay>=2.1.0,<3',
         # Azure Resource Graph, for listing and targeting extensions across many clusters: azure-cli ships none.
         'azure-mgmt-resourcegraph>=8.0.1,<9',
+        # troubleshoot reads the cluster through the Kubernetes API: the official client, no Helm or kubectl download.
+        # 36 and later pull in aiohttp; 35 needs only what azure-cli already ships, plus durationpy.
+        'kubernetes>=30.1.0,<36',
         # YAML settings files.
         'PyYAML>=5.4',
     ],
