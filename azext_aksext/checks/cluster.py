@@ -60,7 +60,11 @@ def read_cluster_facts(cmd, ref, aks_cluster=None):
         warn_unread(f"read the Kubernetes version of {describe(ref)}", err,
                     'the service checks that the extension version supports it')
         return None
-    properties = getattr(resource, 'properties', None) or {}
+    return facts_of(ref, getattr(resource, 'properties', None) or {})
+
+
+def facts_of(ref, properties):
+    """The Kubernetes version and distribution of a cluster, from the properties of its generic resource."""
     kubernetes_version = properties.get('currentKubernetesVersion') or properties.get('kubernetesVersion')
     distribution = 'AKS' if ref.cluster_type == AKS else properties.get('distribution')
     return ClusterFacts(ref.cluster_type, kubernetes_version, distribution)
