@@ -99,7 +99,7 @@ def stuck_delete(evidence):
                   if condition.get('status') == 'True' and condition.get('message')]
         lines += [f"claim {claim['name']} held by {', '.join(claim['finalizers'])}" for claim in ns.get('claims') or []
                   if claim['deleting'] and claim['finalizers']]
-    where = f" from namespace {terminating[0]['name']}" if terminating else ''
+    where = f" in namespace {terminating[0]['name']}" if terminating else ''
     return [_finding('StuckDelete', ERROR, 'The delete of the extension cannot finish' +
                      (f' ({hours:.0f} hours so far)' if hours else '') + (
                          f": namespace {terminating[0]['name']} is stuck terminating" if terminating else ''),

@@ -52,8 +52,10 @@ class Cluster:
         except self.api_error as err:
             raise Unreadable(self.describe_status(err), status=err.status, fatal=err.status == 401) from err
         except Exception as err:  # pylint: disable=broad-except
-            # urllib3's connection, TLS and timeout errors, after the client's retry.
-            raise Unreadable(self.describe_transport(err), fatal=True) from err
+            # urllib3's connection, TLS and timeout errors, after the client's retry. One slow answer is one thing
+            # not read; a server that cannot be reached or trusted is the whole cluster.
+            reason = self.describe_transport(err)
+            raise Unreadable(reason, fatal='did not answer' not in reason) from err
 
     def get(self, api, method, *args, **kwargs):
         """The parsed JSON answer of one API method; raises Unreadable."""

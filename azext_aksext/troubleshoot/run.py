@@ -167,12 +167,12 @@ def _report(output):
 def _nothing_read(not_read):
     reasons = '; '.join(f'{item.what}: {item.why}' for item in not_read) or 'nothing was asked'
     text = f'Nothing could be read to troubleshoot: {reasons}.'
+    if any('HTTP 401' in item.why for item in not_read):
+        return UnauthorizedError(text, 'Get fresh credentials for the cluster (for AKS: `az aks get-credentials`), '
+                                 'or run `az login` again.')
     if any('kubeconfig' in item.why or 'context' in item.why for item in not_read):
         return InvalidArgumentValueError(text, 'Check --kube-config and --kube-context (`kubectl config '
                                          'get-contexts` lists the contexts), or give -g, -c and --cluster-type to '
                                          'read the extension from Azure.')
-    if any('401' in item.why for item in not_read):
-        return UnauthorizedError(text, 'Get fresh credentials for the cluster (for AKS: `az aks get-credentials`), '
-                                 'or run `az login` again.')
     return AzureConnectionError(text, 'Check that the cluster\'s API server is reachable from here (VPN, private '
                                 'cluster, firewall) and retry.')

@@ -108,6 +108,7 @@ def _log(view, namespace, pod_name, query):
 def _namespaced(service, view, cluster, role, request, namespace, rest):
     """Everything under /api/v1/namespaces/{namespace}."""
     if not rest:
+        _check_namespace(service, cluster, role, namespace, 'namespaces')
         doc = view.namespace(namespace)
         if doc is None:
             raise Status(404, 'NotFound', f'namespaces "{namespace}" not found', {'name': namespace,
