@@ -21,8 +21,9 @@ SYSTEM_NAMESPACES = ('default', 'kube-node-lease', 'kube-public', 'kube-system')
 ARC_AGENTS_NAMESPACE = 'azure-arc'
 ARC_AGENTS = ('clusterconnect-agent', 'config-agent', 'extension-manager')
 CONTAINER = 'manager'
-# Average length of a generated log line, to turn a log size into a number of lines.
-LINE_BYTES = 100
+# What follows the filler text of a generated log line (' 1234 objects in 56 ms' and the newline), to turn a log
+# size into a number of lines.
+FILLER_TAIL_BYTES = 23
 DEFAULT_LOG_BYTES = 16 * 1024
 
 
@@ -120,8 +121,9 @@ def _log(release, tail=(), previous_tail=None):
              f'{release.created} DEBUG GET https://{release.location}.dp.kubernetesconfiguration.azure.com/'
              f'subscriptions/config Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.{release.secret("jwt-body", 40)}.'
              f'{release.secret("jwt-sig", 43)}']
-    spec = {'head': head, 'tail': list(tail), 'lines': max(len(head) + len(tail), release.log_bytes // LINE_BYTES),
-            'filler': f'{release.modified} INFO {release.name} reconciled'}
+    filler = f'{release.modified} INFO {release.name} reconciled'
+    spec = {'head': head, 'tail': list(tail), 'filler': filler,
+            'lines': max(len(head) + len(tail), release.log_bytes // (len(filler) + FILLER_TAIL_BYTES))}
     if previous_tail is None:
         return {'current': spec, 'previous': None}
     return {'current': dict(spec, tail=[]), 'previous': dict(spec, tail=list(previous_tail))}
