@@ -11,7 +11,7 @@ from ..core.redaction import MASK
 MIN_SECRET_LENGTH = 8
 _ASSIGNED = re.compile(
     r'(?i)\b(SharedAccessKey|SharedAccessSignature|AccountKey|sig|password|passwd|pwd|client_secret|clientsecret|'
-    r'secret|token|access_token|refresh_token|api[-_]?key|apikey|access[-_]?key)(\s*[=:]\s*"?)([^\s;&"\',}]+)')
+    r'secret|token|access_token|refresh_token|api[-_]?key|apikey|access[-_]?key)("?\s*[=:]\s*"?)([^\s;&"\',}]+)')
 _BEARER = re.compile(r'(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+')
 _JWT = re.compile(r'\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}')
 _PEM_BEGIN = re.compile(r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----')
