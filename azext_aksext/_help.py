@@ -362,6 +362,11 @@ long-summary: >
     could be read.
 """
 
+# More of the folded long-summary above (same indent): how `az aks extension troubleshoot` reaches the cluster.
+_AKS_CREDENTIALS = """    The cluster's credentials are read from Azure (its user credentials, else its admin
+    credentials, as `az aks get-credentials` gets them) and used in memory only: your kubeconfig is not touched.
+"""
+
 helps['k8s-extension troubleshoot'] = """
 type: command
 short-summary: Diagnose a failing extension from its cluster (and from Azure, when the cluster is named), name the
@@ -383,13 +388,13 @@ helps['aks extension troubleshoot'] = """
 type: command
 short-summary: Diagnose a failing extension of an AKS cluster, name the fix, and save the evidence without
     secrets for a support ticket.
-""" + _TROUBLESHOOT_DETAILS + """    The cluster's credentials are read from Azure (its user credentials, else its admin credentials, as
-    `az aks get-credentials` gets them) and used in memory only: your kubeconfig is not touched.
-examples:
+""" + _TROUBLESHOOT_DETAILS + _AKS_CREDENTIALS + """examples:
   - name: Diagnose an extension of an AKS cluster.
     text: az aks extension troubleshoot -g my-rg -c my-aks -n flux
   - name: The findings as a table, with the kube-system namespace collected too.
-    text: az aks extension troubleshoot -g my-rg -c my-aks -n flux --namespace-list flux-system,kube-system -o table
+    text: >
+        az aks extension troubleshoot -g my-rg -c my-aks -n flux --namespace-list flux-system,kube-system
+        -o table
 """
 
 # The extension-types commands have theirs in a module of their own.

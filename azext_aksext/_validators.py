@@ -287,6 +287,10 @@ def validate_troubleshoot(cmd, namespace):
                                      "Give the path of a kubeconfig file, or leave --kube-config out to use "
                                      "$KUBECONFIG or ~/.kube/config.")
         namespace.kube_config = path
+    if cmd.name.startswith('aks ') and not (namespace.cluster_name or getattr(namespace, '_ids', None)):
+        raise RequiredArgumentMissingError("az aks extension troubleshoot needs the cluster: --resource-group/-g and "
+                                           "--cluster-name/-c.",
+                                           "Add -g and -c, or use az k8s-extension troubleshoot with a kubeconfig.")
     if getattr(namespace, 'cluster_name', None) or getattr(namespace, '_ids', None):
         validate_cluster(cmd, namespace)
         if not namespace.resource_group_name:

@@ -29,7 +29,7 @@ def _cluster(service, cluster_id):
     return cluster
 
 
-def install(service, cluster, name, extension_type, release_namespace=None, version=None):
+def install(service, cluster, name, extension_type, *, release_namespace=None, version=None):
     """Install an extension straight into the store, Succeeded (unless it exists); returns its key."""
     kind = clusters.KINDS[tuple(cluster['type'].lower().split('/'))]
     entry = catalog.find(extension_type)
@@ -55,8 +55,8 @@ def set_cause(service, spec):
         key = spec['extension_id'].rstrip('/').lower()
     else:
         key = install(service, _cluster(service, spec.get('cluster_id')), spec.get('name') or 'ext',
-                      spec.get('extension_type') or 'microsoft.flux', spec.get('release_namespace'),
-                      spec.get('version'))
+                      spec.get('extension_type') or 'microsoft.flux', release_namespace=spec.get('release_namespace'),
+                      version=spec.get('version'))
     doc = operations.current(service, key)
     if doc is None:
         raise errors.ArmError(404, 'ResourceNotFound', f"The extension '{spec.get('extension_id')}' was not found.")
@@ -132,6 +132,6 @@ def seed_causes(service):
         rp, resource = next((rp, resource) for rp, resource, known, _ in TROUBLE_CLUSTERS if known == cluster_name)
         kind = clusters.KINDS[(rp.lower(), resource.lower())]
         cluster = service.store.get('clusters', clusters.cluster_key(service, seed.DEMO_GROUP, kind, cluster_name))
-        key = install(service, cluster, name, extension_type, namespace)
+        key = install(service, cluster, name, extension_type, release_namespace=namespace)
         if cause and causes.showing(service.store.get('extensions', key)) is None:
             set_cause(service, {'extension_id': key, 'cause': cause})

@@ -90,7 +90,8 @@ class Collector:  # pylint: disable=too-many-instance-attributes
                     continue
         self._write(listing, namespace, 'secrets.json')
         for release in releases:
-            self._write(self.masker.document(release), namespace, 'helm', f"{release['name']}.v{release['revision']}.json")
+            self._write(self.masker.document(release), namespace, 'helm',
+                        f"{release['name']}.v{release['revision']}.json")
         releases.sort(key=lambda release: release.get('revision') or 0, reverse=True)
         return [self.masker.document(release) for release in releases]
 
@@ -265,4 +266,3 @@ def _claim_summary(claim):
             'request': ((spec.get('resources') or {}).get('requests') or {}).get('storage'),
             'finalizers': claim['metadata'].get('finalizers') or [],
             'deleting': bool(claim['metadata'].get('deletionTimestamp'))}
-

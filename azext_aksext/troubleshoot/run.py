@@ -34,12 +34,13 @@ def troubleshoot(cmd, target, *, name, namespaces=None, kube_config=None, kube_c
                             request_timeout=min(defaults.KUBERNETES_REQUEST_TIMEOUT, read_timeout()))
     bundle = Bundle.create(cmd.cli_ctx.config.config_dir, name, defaults.BUNDLE_LIMIT_BYTES)
     try:
-        evidence, collector = _collect(cluster, bundle, service, target, name, namespaces, not_read, checked)
+        evidence, collector = _collect(cluster, bundle, service, target, name=name, given=namespaces,
+                                       not_read=not_read, checked=checked)
         read_something = bool(collector and collector.read_version) or bool(
             service and (service['extension'] or service['cluster']))
         if not read_something:
             raise _nothing_read(not_read)
-        output = _output(target, name, diagnose(evidence), checked, not_read, bundle)
+        output = _output(target, name, diagnose(evidence), checked=checked, not_read=not_read, bundle=bundle)
         _write_service(bundle, service, collector.masker if collector else Masker())
         try:
             bundle.write_json(output, 'summary.json')
@@ -72,7 +73,7 @@ def _open_cluster(cmd, target, not_read, *, kube_config, kube_context, **options
     return cluster
 
 
-def _collect(cluster, bundle, service, target, name, given, not_read, checked):
+def _collect(cluster, bundle, service, target, *, name, given, not_read, checked):
     extension = (service or {}).get('extension') or {}
     masker = Masker()
     collector = None
@@ -83,7 +84,7 @@ def _collect(cluster, bundle, service, target, name, given, not_read, checked):
                                                               defaults.LOG_READERS), public)
         collector.read_version = collector.version()
         if collector.read_version is not None:
-            names = _namespace_names(given, extension, collector, target, name, not_read)
+            names = _namespace_names(given, extension, collector, target=target, name=name, not_read=not_read)
             releases = {namespace: collector.secrets(namespace) for namespace in names}
             namespaces = [found for found in (collector.namespace(namespace, releases[namespace])
                                               for namespace in names) if found is not None]
@@ -97,7 +98,7 @@ def _collect(cluster, bundle, service, target, name, given, not_read, checked):
     return evidence, collector
 
 
-def _namespace_names(given, extension, collector, target, name, not_read):
+def _namespace_names(given, extension, collector, *, target, name, not_read):
     """The namespaces to read: those given; else the extension's own (from Azure, or from where its Helm records
     are); for an Arc cluster also its agents' namespace."""
     if given:
@@ -140,9 +141,9 @@ def _write_service(bundle, service, masker):
                 return
 
 
-def _output(target, name, findings, checked, not_read, bundle):
+def _output(target, name, findings, *, checked, not_read, bundle):
     if findings:
-        summary = (f"{len(findings)} finding(s). First: {findings[0]['title']}. Fix: {findings[0]['fix']}")
+        summary = f"{len(findings)} finding(s). First: {findings[0]['title']}. Fix: {findings[0]['fix']}"
     else:
         summary = 'No problem found. Checked: ' + '; '.join(checked) + '.'
     return {'extension': name, 'cluster': target.ref.name if target else None,

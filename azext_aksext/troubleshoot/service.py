@@ -28,8 +28,8 @@ def read_service(cmd, target, not_read, checked):
     ref, found = target.ref, {'clusterType': target.ref.cluster_type, 'extension': None, 'cluster': None,
                               'compatibility': None}
     try:
-        found['extension'] = extension_output(cf_extensions(cmd.cli_ctx).get(*sdk_path_args(ref), target.name,
-                                                                              retry_total=1))
+        client = cf_extensions(cmd.cli_ctx)
+        found['extension'] = extension_output(client.get(*sdk_path_args(ref), target.name, retry_total=1))
         checked.append(f"the extension in Azure ({found['extension'].get('provisioningState')}, version "
                        f"{found['extension'].get('currentVersion') or found['extension'].get('version')})")
     except Exception as err:  # pylint: disable=broad-except

@@ -288,6 +288,6 @@ def test_bad_flags_are_refused_before_anything_is_sent(aks, service, world):
     assert [(result['exit_code'], result['error_type']) for result in results[:5]] == [
         (1, 'RequiredArgumentMissingError'), (1, 'InvalidArgumentValueError'), (1, 'FileOperationError'),
         (1, 'RequiredArgumentMissingError'), (1, 'RequiredArgumentMissingError')]
-    assert results[5]['exit_code'] != 0
+    assert (results[5]['exit_code'], results[5]['error_type']) == (1, 'RequiredArgumentMissingError')
     assert '--namespace-list' in results[1]['error_message'] and '--kube-config' in results[2]['error_message']
     assert [request for request in service.requests() if '/oauth2/' not in request['path']] == []

@@ -81,8 +81,8 @@ def pod(*containers, conditions=(), owner=None):
 
 
 def test_an_oom_kill_names_the_memory_limit():
-    oom = container({'waiting': {'reason': 'CrashLoopBackOff'}}, 5, {'terminated': {'reason': 'OOMKilled',
-                                                                                     'exitCode': 137}})
+    killed = {'terminated': {'reason': 'OOMKilled', 'exitCode': 137}}
+    oom = container({'waiting': {'reason': 'CrashLoopBackOff'}}, 5, killed)
     [finding] = diagnose(evidence([pod(oom)]))
     assert finding['code'] == 'ContainerOOMKilled' and 'memory limit' in finding['fix']
 

@@ -12,9 +12,9 @@ from ..extensions import model
 
 # cause -> (provisioningState it leaves, the status message the agent reported, what the cluster shows)
 CAUSES = {
-    'image_pull': ('Failed', 'Error: {{failed to install chart from path [] for release [{name}]: err [context deadline '
-                   'exceeded]}} occurred while doing the operation : {{Installing the extension}} on the config',
-                   'image_pull'),
+    'image_pull': ('Failed', 'Error: {{failed to install chart from path [] for release [{name}]: err [context '
+                   'deadline exceeded]}} occurred while doing the operation : {{Installing the extension}} on the '
+                   'config', 'image_pull'),
     'crash_loop': ('Failed', 'Error: {{UPGRADE FAILED: pod healthcheck failed}} occurred while doing the operation : '
                    '{{Installing the extension}} on the config', 'crash_loop'),
     'unschedulable': ('Failed', 'Error: {{failed to install chart from path [] for release [{name}]: err [timed out '

@@ -39,7 +39,7 @@ def release_secret(release, created):
             'data': {'release': encoded_release(release)}}
 
 
-def release(name, namespace, *, chart, version, revision, status, description, config, deployed, hooks=()):
+def release_doc(name, namespace, *, chart, version, revision, status, description, config, deployed, hooks=()):
     return {'name': name, 'namespace': namespace, 'version': revision,
             'info': {'first_deployed': deployed, 'last_deployed': deployed, 'deleted': '', 'description': description,
                      'status': status, 'notes': ''},

@@ -70,7 +70,7 @@ def _meta(name, namespace, created, **extra):
     return meta
 
 
-def _event(release, involved, reason, message, kind='Pod', type_='Warning', count=1):
+def _event(release, involved, reason, message, *, kind='Pod', type_='Warning', count=1):
     name = f"{involved}.{hashlib.sha1((involved + reason).encode()).hexdigest()[:16]}"
     return {'metadata': _meta(name, release.namespace, release.modified),
             'involvedObject': {'kind': kind, 'name': involved, 'namespace': release.namespace},
@@ -116,8 +116,9 @@ def _log(release, tail=(), previous_tail=None):
             f'{release.created} INFO loaded {len(release.protected)} protected settings from secret '
             f'{release.name}-protected']
     head += [f'{release.created} DEBUG setting {key}={value}' for key, value in sorted(release.protected.items())]
-    head += [f'{release.created} INFO storage: DefaultEndpointsProtocol=https;AccountName=st{release.secret("acct", 10)};'
-             f'AccountKey={release.secret("account-key", 44)};EndpointSuffix=core.windows.net',
+    head += [f'{release.created} INFO storage: DefaultEndpointsProtocol=https;'
+             f'AccountName=st{release.secret("acct", 10)};AccountKey={release.secret("account-key", 44)};'
+             'EndpointSuffix=core.windows.net',
              f'{release.created} DEBUG GET https://{release.location}.dp.kubernetesconfiguration.azure.com/'
              f'subscriptions/config Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.{release.secret("jwt-body", 40)}.'
              f'{release.secret("jwt-sig", 43)}']
@@ -313,12 +314,12 @@ def _helm_record(release):
     records = []
     updated = release.doc.get('lastModifiedAt', 0) > release.doc.get('createdAt', 0) and release.cause is None
     if updated:
-        records.append(helm.release(release.name, release.namespace, chart=chart, version=release.version, revision=1,
-                                    status='superseded', description='Install complete', config=config,
-                                    deployed=release.created, hooks=hooks))
-    latest = helm.release(release.name, release.namespace, chart=chart, version=release.version,
-                          revision=len(records) + 1, status=status, description=description, config=config,
-                          deployed=release.modified, hooks=hooks)
+        records.append(helm.release_doc(release.name, release.namespace, chart=chart, version=release.version,
+                                        revision=1, status='superseded', description='Install complete',
+                                        config=config, deployed=release.created, hooks=hooks))
+    latest = helm.release_doc(release.name, release.namespace, chart=chart, version=release.version,
+                              revision=len(records) + 1, status=status, description=description, config=config,
+                              deployed=release.modified, hooks=hooks)
     protected = json.dumps(release.protected)
     latest['manifest'] += f'---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {release.name}-protected\n' \
                           f'stringData:\n  settings: {protected}\n'

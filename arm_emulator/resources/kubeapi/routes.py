@@ -105,8 +105,10 @@ def _log(view, namespace, pod_name, query):
     return web.Response(text=log_text(spec, tail, limit), content_type='text/plain')
 
 
-def _namespaced(service, view, cluster, role, request, namespace, rest):
-    """Everything under /api/v1/namespaces/{namespace}."""
+def _namespaced(service, view, who, request, path):
+    """Everything under /api/v1/namespaces/{namespace}; ``who`` is (cluster, role) of the caller, ``path``
+    (namespace, the rest of the path)."""
+    (cluster, role), (namespace, rest) = who, path
     if not rest:
         _check_namespace(service, cluster, role, namespace, 'namespaces')
         doc = view.namespace(namespace)
@@ -144,7 +146,7 @@ def _answer(service, request, params, rest):
         return _listing('NamespaceList', [view.namespace(name) for name in view.namespace_names()], request)
     match = re.fullmatch(r'/api/v1/namespaces/([^/]+)(?:/(.*))?', rest)
     if match:
-        return _namespaced(service, view, cluster, role, request, match.group(1), match.group(2) or '')
+        return _namespaced(service, view, (cluster, role), request, (match.group(1), match.group(2) or ''))
     match = re.fullmatch(r'/api/v1/([^/]+)', rest)
     if match and match.group(1) in CORE_KINDS:
         kind, list_kind = CORE_KINDS[match.group(1)]
