@@ -18,6 +18,8 @@ HOOK_WORDS = ('pre-install', 'post-install', 'pre-upgrade', 'post-upgrade', 'pre
 # Protected settings reach the cluster only while its agents can reach Azure: after this long they have expired.
 PROTECTED_SETTINGS_HOURS = 48
 SHOWN = 3  # pods named per finding; the rest are counted
+# Log lines that tell why something failed.
+TELLING = re.compile(r'(?i)\b(error|fatal|panic|exception|fail(ed|ure)?|denied|refused|timeout)\b')
 
 
 def endpoints(region):
@@ -202,10 +204,13 @@ def hook_failed(evidence):
 
 
 def _tail(pod, count=3):
+    """The last log lines of a pod's first container that has any: those that tell of a failure, if some do."""
     for container in pod['containers']:
-        lines = container.get('previousLastLines') or container.get('lastLines') or []
+        lines = [line for line in container.get('previousLastLines') or container.get('lastLines') or []
+                 if line.strip()]
         if lines:
-            return [line for line in lines if line.strip()][-count:]
+            telling = [line for line in lines if TELLING.search(line)]
+            return (telling or lines)[-count:]
     return []
 
 
