@@ -10,7 +10,7 @@ import re
 
 ERROR, WARNING = 'error', 'warning'
 # The order findings rank in, most fundamental first.
-ORDER = ('AgentOffline', 'StuckDelete', 'VersionUnsupported', 'ImagePullFailed', 'Unschedulable', 'VolumePending',
+ORDER = ('ClusterStopped', 'AgentOffline', 'ClusterNotReady', 'StuckDelete', 'VersionUnsupported', 'ImagePullFailed', 'Unschedulable', 'VolumePending',
          'HelmHookFailed', 'ContainerOOMKilled', 'CrashLoop', 'HelmReleaseFailed', 'ExtensionFailed',
          'WorkloadNotReady')
 IMAGE_PULL = ('ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull')
@@ -83,6 +83,23 @@ def agent_offline(evidence):
                      f"Restore the agents' outbound access to {endpoints(evidence.get('region'))} within "
                      f"{PROTECTED_SETTINGS_HOURS} hours of {last or 'going offline'}; the extension then recovers "
                      "by itself.")]
+
+
+def cluster_state(evidence):
+    """An AKS cluster that is stopped runs nothing; one whose own operation failed or still runs may not either."""
+    service = evidence.get('service') or {}
+    properties = (service.get('cluster') or {}).get('properties') or {}
+    power = (properties.get('powerState') or {}).get('code')
+    state = properties.get('provisioningState')
+    lines = [f'powerState: {power}' if power else None, f'provisioningState: {state}' if state else None]
+    if power == 'Stopped':
+        return [_finding('ClusterStopped', ERROR, 'The AKS cluster is stopped: nothing runs on it', lines,
+                         f"Start it: `{evidence['commands']['start']}`; the extension then reconciles.")]
+    if state and state not in ('Succeeded', 'Canceled'):
+        return [_finding('ClusterNotReady', WARNING, f'The cluster itself is {state}', lines,
+                         'Wait for the cluster\'s own operation to end (or fix it if Failed), then check the '
+                         'extension again.')]
+    return []
 
 
 def stuck_delete(evidence):
@@ -287,8 +304,10 @@ def workload_not_ready(evidence):
                      "Their pods' states and events in the bundle say what holds them.")]
 
 
+# Findings about the cluster or the version, which leave the fallbacks their say on the extension itself.
+CLUSTER_LEVEL = ('ClusterStopped', 'AgentOffline', 'ClusterNotReady', 'VersionUnsupported')
 # Rules that stand alone, and rules for what is left only when nothing more precise explains the failure.
-RULES = (agent_offline, stuck_delete, version_unsupported, image_pull, unschedulable, volume_pending, hook_failed,
+RULES = (cluster_state, agent_offline, stuck_delete, version_unsupported, image_pull, unschedulable, volume_pending, hook_failed,
          crash_loop)
 FALLBACKS = (release_failed, extension_failed, workload_not_ready)
 
@@ -296,7 +315,7 @@ FALLBACKS = (release_failed, extension_failed, workload_not_ready)
 def diagnose(evidence):
     """The ranked findings of ``evidence``: a list of {rank, severity, code, title, evidence, fix}."""
     findings = [finding for rule in RULES for finding in rule(evidence)]
-    pod_level = any(finding['code'] not in ('AgentOffline', 'VersionUnsupported') for finding in findings)
+    pod_level = any(finding['code'] not in CLUSTER_LEVEL for finding in findings)
     if not pod_level:
         for rule in FALLBACKS:
             extra = rule(evidence)

@@ -121,15 +121,17 @@ def _commands(target, name, extension_type):
     if target is None:
         base = f'az k8s-extension {{}} -g <resource-group> -c <cluster> --cluster-type <cluster-type> -n {name}'
         connectivity = 'az connectedk8s troubleshoot -g <resource-group> -n <cluster>'
+        start = 'az aks start -g <resource-group> -n <cluster>'
         commands = {verb: base.format(verb) for verb in ('update', 'delete', 'create')}
     else:
         commands = {verb: target.az_command(verb) for verb in ('update', 'delete', 'create')}
         connectivity = f'az connectedk8s troubleshoot -g {target.ref.resource_group} -n {target.ref.name}'
+        start = f'az aks start -g {target.ref.resource_group} -n {target.ref.name}'
     type_flag = '-t' if target is not None and target.group.startswith('aks') else '--extension-type'
     return {'update': commands['update'], 'delete': commands['delete'] + ' --yes',
             'delete_force': commands['delete'] + ' --force --yes',
             'create': commands['create'] + f" {type_flag} {extension_type or '<extension-type>'}",
-            'connectivity': connectivity}
+            'connectivity': connectivity, 'start': start}
 
 
 def _write_service(bundle, service, masker):

@@ -17,7 +17,8 @@ from azext_aksext.troubleshoot.redact import Masker, keys_only
 from .validation import namespace_for
 
 NOW = 1_800_000_000.0
-COMMANDS = {key: f'az k8s-extension {key}' for key in ('update', 'delete', 'delete_force', 'create', 'connectivity')}
+COMMANDS = {key: f'az k8s-extension {key}' for key in ('update', 'delete', 'delete_force', 'create', 'connectivity',
+                                                      'start')}
 
 
 @pytest.mark.parametrize('line,hidden', [
@@ -155,3 +156,19 @@ def test_a_quoted_kube_config_path_is_unquoted(tmp_path):
     path = tmp_path / 'config'
     path.write_text('{}')
     assert validate(name='flux', kube_config=f'"{path}"').kube_config == str(path)
+
+
+def test_a_stopped_aks_cluster_comes_first_and_says_start_it():
+    stopped = {'clusterType': 'managedClusters', 'extension': {'provisioningState': 'Failed', 'statuses': []},
+               'cluster': {'properties': {'powerState': {'code': 'Stopped'}, 'provisioningState': 'Succeeded'}}}
+    ranked = diagnose(evidence(service=stopped))
+    assert [item['code'] for item in ranked] == ['ClusterStopped']  # it explains the failure
+    assert 'az k8s-extension start' in ranked[0]['fix']
+
+
+def test_the_time_limit_stops_reads_before_they_are_sent():
+    from azext_aksext.troubleshoot.kube import Cluster, Unreadable
+    cluster = Cluster(SimpleNamespace(server='https://k'), request_timeout=5, deadline=0, source='x')
+    with pytest.raises(Unreadable, match='time limit') as raised:
+        cluster.get('core', 'list_namespace')
+    assert raised.value.fatal and cluster.requests == 0
