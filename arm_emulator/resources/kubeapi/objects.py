@@ -49,10 +49,15 @@ class Release:  # pylint: disable=too-many-instance-attributes
         self.log_bytes = int(settings.get('log_bytes') or DEFAULT_LOG_BYTES)
         self.created = k8s_time(doc.get('createdAt') or service.clock())
         self.modified = k8s_time(doc.get('lastModifiedAt') or service.clock())
+        self._secrets = {}
+        self.healthy_log = None  # every healthy pod of a release logs the same
 
     def secret(self, purpose, length=32):
-        key = self.service.values['signing_key'].encode()
-        return hmac.new(key, f"{self.doc['id'].lower()}:{purpose}".encode(), hashlib.sha256).hexdigest()[:length]
+        if purpose not in self._secrets:
+            key = self.service.values['signing_key'].encode()
+            self._secrets[purpose] = hmac.new(key, f"{self.doc['id'].lower()}:{purpose}".encode(),
+                                              hashlib.sha256).hexdigest()
+        return self._secrets[purpose][:length]
 
     @property
     def image(self):
@@ -157,10 +162,11 @@ def _pod_name(release, owner, index):
 
 def _healthy_pods(release, owner):
     running = {'running': {'startedAt': release.modified}}
+    release.healthy_log = release.healthy_log or _log(release)
     return [_pod(release, _pod_name(release, owner, index), owner, 'Running',
                  statuses=[_container_status(release, running, ready=True)],
-                 conditions=[_condition('PodScheduled', 'True'), _condition('Ready', 'True')], logs=_log(release))
-            for index in range(release.replicas)]
+                 conditions=[_condition('PodScheduled', 'True'), _condition('Ready', 'True')],
+                 logs=release.healthy_log) for index in range(release.replicas)]
 
 
 def _image_pull(release, owner):
@@ -388,20 +394,21 @@ class ClusterView:
                                  cluster.get('location') or 'eastus')
                          for _, doc in service.store.extensions_under([prefix])]
         self.arc = cluster['type'].lower() == 'microsoft.kubernetes/connectedclusters'
-        self._objects = None
+        self._objects = {}
 
-    @property
-    def objects(self):
-        if self._objects is None:
+    def objects(self, namespace=None):
+        """The objects of every release (in ``namespace`` only, when given), by kind."""
+        if namespace not in self._objects:
             merged = {}
             for release in self.releases:
-                for kind, items in release_objects(release).items():
-                    merged.setdefault(kind, []).extend(items)
-            if self.arc:
+                if namespace is None or release.namespace == namespace:
+                    for kind, items in release_objects(release).items():
+                        merged.setdefault(kind, []).extend(items)
+            if self.arc and namespace in (None, ARC_AGENTS_NAMESPACE):
                 for kind, items in self._arc_agents().items():
                     merged.setdefault(kind, []).extend(items)
-            self._objects = merged
-        return self._objects
+            self._objects[namespace] = merged
+        return self._objects[namespace]
 
     def _arc_agents(self):
         """The Arc agents' pods in azure-arc; an offline cluster's config agent logs why it cannot reach Azure."""
@@ -452,7 +459,7 @@ class ClusterView:
 
     def items(self, kind, namespace=None, kinds=None):
         """Objects of a kind ('pods', 'events', 'secrets', ...), in one namespace or all; workloads by ``kinds``."""
-        found = self.objects.get(kind, [])
+        found = self.objects(namespace).get(kind, [])
         if kinds:
             found = [item for item in found if item.get('_kind') in kinds]
         if namespace is not None:
