@@ -38,6 +38,15 @@ class Collector:  # pylint: disable=too-many-instance-attributes
                 self.not_read.append(NotRead(what, err.reason))
             return None
 
+    def _merge_not_read(self, start, namespace):
+        """The kinds of a namespace not read since ``start``, one entry per kind of failure ('pods, events in
+        namespace x', with the first one's reason: an RBAC denial names each resource in its own words)."""
+        by_failure = {}
+        for item in self.not_read[start:]:
+            by_failure.setdefault(item.why.split(':', 1)[0], []).append(item)
+        self.not_read[start:] = [NotRead(f"{', '.join(item.what for item in items)} in namespace {namespace}",
+                                         items[0].why) for items in by_failure.values()]
+
     def _write(self, document, *parts):
         if self.bundle_full:
             return
@@ -113,10 +122,11 @@ class Collector:  # pylint: disable=too-many-instance-attributes
                  ('daemonsets', 'apps', 'list_namespaced_daemon_set'), ('jobs', 'batch', 'list_namespaced_job'),
                  ('persistentvolumeclaims', 'core', 'list_namespaced_persistent_volume_claim'),
                  ('configmaps', 'core', 'list_namespaced_config_map'))
-        found = {}
+        found, before = {}, len(self.not_read)
         for kind, api, method in reads:
-            answer = self._read(f'{kind} in namespace {namespace}', api, method, namespace)
+            answer = self._read(kind, api, method, namespace)
             found[kind] = None if answer is None else answer.get('items') or []
+        self._merge_not_read(before, namespace)
         evidence['pods'] = [_pod_summary(pod) for pod in found['pods'] or []]
         evidence['events'] = [self.masker.document(_event_summary(event)) for event in found['events'] or []]
         evidence['workloads'] = [_workload_summary(item, kind) for kind, key in (

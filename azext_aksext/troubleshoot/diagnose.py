@@ -10,9 +10,9 @@ import re
 
 ERROR, WARNING = 'error', 'warning'
 # The order findings rank in, most fundamental first.
-ORDER = ('ClusterStopped', 'AgentOffline', 'ClusterNotReady', 'StuckDelete', 'VersionUnsupported', 'ImagePullFailed', 'Unschedulable', 'VolumePending',
-         'HelmHookFailed', 'ContainerOOMKilled', 'CrashLoop', 'HelmReleaseFailed', 'ExtensionFailed',
-         'WorkloadNotReady')
+ORDER = ('ClusterStopped', 'AgentOffline', 'ClusterNotReady', 'StuckDelete', 'VersionUnsupported',
+         'ImagePullFailed', 'Unschedulable', 'VolumePending', 'HelmHookFailed', 'ContainerOOMKilled', 'CrashLoop',
+         'HelmReleaseFailed', 'ExtensionFailed', 'WorkloadNotReady')
 IMAGE_PULL = ('ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'ErrImageNeverPull')
 HOOK_WORDS = ('pre-install', 'post-install', 'pre-upgrade', 'post-upgrade', 'pre-delete', 'post-delete', 'hook')
 # Protected settings reach the cluster only while its agents can reach Azure: after this long they have expired.
@@ -307,8 +307,8 @@ def workload_not_ready(evidence):
 # Findings about the cluster or the version, which leave the fallbacks their say on the extension itself.
 CLUSTER_LEVEL = ('ClusterStopped', 'AgentOffline', 'ClusterNotReady', 'VersionUnsupported')
 # Rules that stand alone, and rules for what is left only when nothing more precise explains the failure.
-RULES = (cluster_state, agent_offline, stuck_delete, version_unsupported, image_pull, unschedulable, volume_pending, hook_failed,
-         crash_loop)
+RULES = (cluster_state, agent_offline, stuck_delete, version_unsupported, image_pull, unschedulable, volume_pending,
+         hook_failed, crash_loop)
 FALLBACKS = (release_failed, extension_failed, workload_not_ready)
 
 

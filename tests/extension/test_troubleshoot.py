@@ -255,7 +255,9 @@ def test_a_forbidden_namespace_is_named_and_the_others_are_read(flags):
     result = flags['forbidden']
     output = parsed(result)
     assert 'Could not read namespace forbidden-ns: HTTP 403' in result['stderr']
-    assert any(item['what'] == 'pods in namespace forbidden-ns' for item in output['notRead'])
+    assert any(item['what'].startswith('pods, events, deployments') and item['what'].endswith(' in namespace '
+                                                                                              'forbidden-ns')
+               and item['why'].startswith('HTTP 403') for item in output['notRead'])
     assert codes(output) == ['ImagePullFailed']
 
 

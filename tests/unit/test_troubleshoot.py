@@ -17,8 +17,8 @@ from azext_aksext.troubleshoot.redact import Masker, keys_only
 from .validation import namespace_for
 
 NOW = 1_800_000_000.0
-COMMANDS = {key: f'az k8s-extension {key}' for key in ('update', 'delete', 'delete_force', 'create', 'connectivity',
-                                                      'start')}
+VERBS = ('update', 'delete', 'delete_force', 'create', 'connectivity', 'start')
+COMMANDS = {key: f'az k8s-extension {key}' for key in VERBS}
 
 
 @pytest.mark.parametrize('line,hidden', [
