@@ -67,7 +67,8 @@ class Collector:  # pylint: disable=too-many-instance-attributes
         answer = self._read('the Kubernetes version', 'version', 'get_code')
         if answer is not None:
             self._write(answer, 'cluster', 'version.json')
-            self.checked.append(f"the Kubernetes API at {self.cluster.server} (Kubernetes {answer.get('gitVersion')})")
+            self.checked.append(f"the Kubernetes API at {self.cluster.server} (Kubernetes {answer.get('gitVersion')}), "
+                                f"through {self.cluster.source}")
         return answer
 
     def release_namespaces(self, release):

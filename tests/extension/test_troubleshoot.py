@@ -163,7 +163,8 @@ def test_a_protected_setting_is_nowhere_not_even_under_debug(aks, world):
     output = json.loads(done.stdout)
     assert codes(output)[0] == 'CrashLoop' and 'x509' in ' '.join(output['findings'][0]['evidence'])
     bundle = bundle_text(output)
-    pod_log = requests.get(output['checked'][3].split('Kubernetes API at ')[1].split(' (')[0] +
+    server = next(line for line in output['checked'] if 'Kubernetes API at ' in line)
+    pod_log = requests.get(server.split('Kubernetes API at ')[1].split(' (')[0] +
                            '/api/v1/namespaces/secret-ns/pods', headers={'Authorization': 'Bearer ' + world.token},
                            verify=aks.endpoint['ca_bundle'], timeout=30).json()
     pod = pod_log['items'][0]['metadata']['name']
@@ -293,3 +294,17 @@ def test_bad_flags_are_refused_before_anything_is_sent(aks, service, world):
     assert (results[5]['exit_code'], results[5]['error_type']) == (1, 'RequiredArgumentMissingError')
     assert '--namespace-list' in results[1]['error_message'] and '--kube-config' in results[2]['error_message']
     assert [request for request in service.requests() if '/oauth2/' not in request['path']] == []
+
+
+def test_aks_credentials_fall_back_to_admin_and_no_kubeconfig_is_written(aks, service, tmp_path):
+    service.fault(method='POST', path='/listClusterUserCredential', status=403, count=1, code='AuthorizationFailed',
+                  message='The client does not have authorization to perform action listClusterUserCredential.')
+    env = dict(aks.env, HOME=str(tmp_path), KUBECONFIG=str(tmp_path / 'absent' / 'config'))
+    done = subprocess.run([aks.az] + aks_troubleshoot('healthy'), env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    checked = ' '.join(json.loads(done.stdout)['checked'])
+    assert f"through the cluster admin credentials of AKS cluster '{AKS}'" in checked
+    assert [request['path'].rsplit('/', 1)[1] for request in service.requests() if request['method'] == 'POST'
+            and 'Credential' in request['path']] == ['listClusterUserCredential', 'listClusterAdminCredential']
+    assert not (tmp_path / '.kube').exists() and not (tmp_path / 'absent').exists()
