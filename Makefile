@@ -60,9 +60,10 @@ emulator: $(WHEEL)
 bench: $(WHEEL)
 	$(BIN)/python bench/run.py --wheel $(WHEEL)
 	$(BIN)/python bench/many_clusters.py --wheel $(WHEEL)
+	$(BIN)/python bench/troubleshoot.py --wheel $(WHEEL)
 
 record: $(WHEEL)
 	$(BIN)/python tests/recording/record.py --wheel $(WHEEL)
 
 clean:
-	rm -rf dist build *.egg-info .demo .emulator .bench .demo-many .bench-many
+	rm -rf dist build *.egg-info .demo .emulator .bench .demo-many .bench-many .bench-troubleshoot

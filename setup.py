@@ -28,6 +28,9 @@ setup(
         # Rollout journals in Azure Blob Storage (append blobs and leases); azure-cli ships it, but an extension
         # must not rely on another module's dependencies.
         'azure-storage-blob>=12.19.0,<13',
+        # troubleshoot reads the cluster through the Kubernetes API: the official client, no Helm or kubectl download.
+        # 36 and later pull in aiohttp; 35 needs only what azure-cli already ships, plus durationpy.
+        'kubernetes>=30.1.0,<36',
         # YAML settings files.
         'PyYAML>=5.4',
     ],

@@ -50,6 +50,7 @@ async def serve(args):
     store = Store(data_dir)
     service = Service(store, {'op_seconds': args.op_seconds, 'retry_after': args.retry_after,
                               'page_size': args.page_size, 'throttle_scale': args.throttle_scale})
+    service.ca_path = ca_path  # the clusters' kubeconfigs trust it
     runner = web.AppRunner(build_app(service), handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, args.host, args.port, ssl_context=certs.server_ssl_context(data_dir),

@@ -12,6 +12,8 @@ from .frontdoor import errors, faults, identity, requestlog, throttling
 from .state.clock import http_date
 from .frontdoor.router import Router
 from .harness.admin import Admin
+from .harness.kubernetes import KubernetesAdmin
+from .resources.kubeapi import routes as kubeapi
 from .resources.resourcegraph import routes as resourcegraph
 
 
@@ -45,8 +47,10 @@ def build_app(service):
                                        arm_errors],
                           client_max_size=64 * 1024 * 1024)
     app.on_shutdown.append(injected.cancel_sleepers)  # a request held for an hour must not hold up a stop
+    app.add_routes(KubernetesAdmin(service).routes())
     app.add_routes(Admin(service, injected).routes())
     app.add_routes(identity.routes(service))
+    app.add_routes(kubeapi.routes(service))
     app.add_routes([web.route('*', '/{tail:.*}', Router(service, resources.arm_routes()).handle)])
     return app
 

@@ -180,3 +180,42 @@ def cf_journal_blob(cli_ctx, url):
     return BlobClient(url.account_url, url.container, url.blob, credential=credential,
                       retry_policy=ExponentialRetry(initial_backoff=1, increment_base=2, retry_total=RETRY_TOTAL),
                       read_timeout=read_timeout(), user_agent=get_az_user_agent() + ' aksext')
+
+
+# A cluster's own API, for troubleshoot: the official kubernetes client, which azure-cli does not ship (setup.py
+# declares it). It is not an ARM client, so it has no az pipeline: its own debug log (every response body, Secrets
+# included) is kept out of --debug, and troubleshoot logs what it reads itself.
+
+def cf_kubernetes(*, kubeconfig=None, kubeconfig_dict=None, context=None, skip_ssl_verification=False):
+    """The Kubernetes APIs troubleshoot reads, on the kubeconfig file (default: $KUBECONFIG or ~/.kube/config) or a
+    kubeconfig given as a mapping (never written to disk, nor merged into the user's); raises the client's
+    ConfigException for a kubeconfig or context that cannot be used."""
+    import logging
+    from collections import namedtuple
+    # kubernetes is a dependency of the extension (setup.py), absent from the shared lint environment.
+    from kubernetes import client, config  # pylint: disable=import-error
+    for name in ('kubernetes', 'kubernetes.client.rest'):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    configuration = client.Configuration()
+    if kubeconfig_dict is not None:
+        config.load_kube_config_from_dict(kubeconfig_dict, context=context, client_configuration=configuration,
+                                          persist_config=False)
+    else:
+        config.load_kube_config(config_file=kubeconfig, context=context, client_configuration=configuration,
+                                persist_config=False)
+    if skip_ssl_verification:
+        import urllib3
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        configuration.verify_ssl = False
+    configuration.retries = 1
+    api_client = client.ApiClient(configuration)
+    apis = namedtuple('KubernetesApis', 'core apps batch version server')
+    return apis(client.CoreV1Api(api_client), client.AppsV1Api(api_client), client.BatchV1Api(api_client),
+                client.VersionApi(api_client), configuration.host)
+
+
+def kubernetes_errors():
+    """(the API's error class, the kubeconfig's error class) of the kubernetes client."""
+    from kubernetes.client.exceptions import ApiException  # pylint: disable=import-error
+    from kubernetes.config.config_exception import ConfigException  # pylint: disable=import-error
+    return ApiException, ConfigException

@@ -156,3 +156,13 @@ def extension_version_table(result):
             row['Compatible'] = {True: 'yes', False: 'no'}.get(properties['compatibleWithCluster'], 'unknown')
         rows.append(row)
     return rows
+
+
+def troubleshoot_table(result):
+    """One row per finding, most important first; a single row saying so when nothing was found."""
+    findings = (result or {}).get('findings') or []
+    if not findings:
+        return [OrderedDict([('Rank', ''), ('Severity', 'none'), ('Finding', (result or {}).get('summary')),
+                             ('Fix', '')])]
+    return [OrderedDict([('Rank', item['rank']), ('Severity', item['severity']), ('Finding', item['title']),
+                         ('Fix', item['fix'])]) for item in findings]

@@ -349,5 +349,56 @@ short-summary: Wait until an extension of an AKS cluster reaches a state.
     text: az aks extension wait -g my-rg -c my-cluster -n flux --custom "currentVersion=='1.14.0'"
 """
 
+_TROUBLESHOOT_DETAILS = """
+long-summary: >
+    Reads the cluster through its Kubernetes API (no Helm or kubectl download: it works air-gapped): for each
+    namespace (default: the extension's release namespace) its pods and their container states, restarts and OOM
+    kills, the last lines of the current and previous container logs, events, workloads' ready replicas, pending
+    volume claims, a namespace stuck terminating, and the Helm release history. With the cluster named (-g, -c), it
+    also reads the extension's state, statuses and version, the cluster's connectivity or power state, and whether
+    the installed version supports the cluster's Kubernetes version. It prints a short ranked list of findings,
+    each with its evidence and the fix (-o json gives them as data), and saves everything in a folder and a
+    .tar.gz beside it (readable only by you) under the az configuration folder. No secret value is written:
+    Kubernetes Secrets and Helm values are kept as their keys, and protected setting values, tokens, connection
+    strings, SAS signatures and private keys are masked in logs and config maps. What cannot be read (a 403 on a
+    namespace, an unreachable API server) is named in a warning and the rest goes on; it fails only when nothing
+    could be read.
+"""
+
+# More of the folded long-summary above (same indent): how `az aks extension troubleshoot` reaches the cluster.
+_AKS_CREDENTIALS = """    The cluster's credentials are read from Azure (its user credentials, else its admin
+    credentials, as `az aks get-credentials` gets them) and used in memory only: your kubeconfig is not touched.
+"""
+
+helps['k8s-extension troubleshoot'] = """
+type: command
+short-summary: Diagnose a failing extension from its cluster (and from Azure, when the cluster is named), name the
+    fix, and save the evidence without secrets for a support ticket.
+""" + _TROUBLESHOOT_DETAILS + """examples:
+  - name: Collect and diagnose the namespaces of an extension through the current kubeconfig context.
+    text: az k8s-extension troubleshoot --name flux --namespace-list flux-system,kube-system
+  - name: Also read the extension and the cluster from Azure; the namespace comes from the extension.
+    text: az k8s-extension troubleshoot -g my-rg -c my-arc --cluster-type connectedClusters -n flux -o table
+  - name: Another kubeconfig and context.
+    text: az k8s-extension troubleshoot -n dapr --kube-config ~/edge.yaml --kube-context edge-admin
+  - name: In CI, fail the job when an error is found.
+    text: >
+        test "$(az k8s-extension troubleshoot -n flux --namespace-list flux-system
+        --query "length(findings[?severity=='error'])" -o tsv)" = 0
+"""
+
+helps['aks extension troubleshoot'] = """
+type: command
+short-summary: Diagnose a failing extension of an AKS cluster, name the fix, and save the evidence without
+    secrets for a support ticket.
+""" + _TROUBLESHOOT_DETAILS + _AKS_CREDENTIALS + """examples:
+  - name: Diagnose an extension of an AKS cluster.
+    text: az aks extension troubleshoot -g my-rg -c my-aks -n flux
+  - name: The findings as a table, with the kube-system namespace collected too.
+    text: >
+        az aks extension troubleshoot -g my-rg -c my-aks -n flux --namespace-list flux-system,kube-system
+        -o table
+"""
+
 # The extension-types commands have theirs in a module of their own.
 from . import _help_types  # noqa: E402,F401  pylint: disable=unused-import,wrong-import-position

@@ -30,6 +30,7 @@ def load_arguments(self, _):
         _version_arguments(self, group)
         _settings_arguments(self, group)
     _type_arguments(self)
+    _troubleshoot_arguments(self)
     from .multicluster._params import load_list_arguments, load_rollout_arguments
     load_list_arguments(self, GROUPS)
     load_rollout_arguments(self, GROUPS)
@@ -183,3 +184,28 @@ def _settings_arguments(self, group):
                                                  redirect='--config-protected-settings-file', hide=True)],
                        help='JSON or YAML file of secret settings: keeps the values out of shell history and '
                             'logs.')
+
+
+def _troubleshoot_arguments(self):
+    """The official k8s-extension 1.9 flags of troubleshoot (same names and meaning), in both groups."""
+    for group in GROUPS:
+        with self.argument_context(group + ' troubleshoot') as c:
+            c.argument('name', options_list=['--name', '-n'], id_part='child_name_1',
+                       help='Name of the extension instance (its Helm release); names the bundle too.')
+            c.argument('namespace_list', options_list=['--namespace-list'],
+                       help='Comma-separated namespaces to collect, for example flux-system,kube-system. Default: '
+                            'the extension\'s release namespace (from Azure, or from its Helm release records).')
+            c.argument('kube_config', options_list=['--kube-config'], arg_group='Kubernetes',
+                       help='Kubeconfig file of the cluster. Default: $KUBECONFIG or ~/.kube/config; for an AKS '
+                            'cluster named with -g and -c, its credentials are read from Azure (nothing is '
+                            'written to your kubeconfig).')
+            c.argument('kube_context', options_list=['--kube-context'], arg_group='Kubernetes',
+                       help='Context of the kubeconfig to use. Default: its current context.')
+            c.argument('skip_ssl_verification', options_list=['--skip-ssl-verification'], action='store_true',
+                       arg_group='Kubernetes',
+                       help='Do not verify the API server\'s TLS certificate (for a cluster whose CA the kubeconfig '
+                            'lacks).')
+    with self.argument_context(K8S + ' troubleshoot') as c:
+        c.argument('cluster_name', options_list=['--cluster-name', '-c'], id_part='name',
+                   help='Name of the cluster: with -g and --cluster-type, the extension and the cluster are read '
+                        'from Azure too.')

@@ -12,7 +12,8 @@ azclierror (the message names the flag and the fix) or writes the checked, norma
    --auto-upgrade-minor-version and --version (`validate_auto_upgrade_mode`), version pinning against auto-upgrade,
    settings flags and files (`core/settings.py`, read with size, time and depth bounds), then the extension type's
    rules (`types/_rules.py` over the type's module in `types/`, on plain values: a `Request` in, a `Request` out);
-4. list and rollout across clusters: `multicluster/_validators.py`.
+4. list and rollout across clusters: `multicluster/_validators.py`;
+5. troubleshoot: `validate_troubleshoot` (the namespaces, the kubeconfig file, and the cluster when one is named).
 
 Knack runs argument-level validators (`c.argument(..., validator=...)`) only when the command has no
 command-level validator: every command here has one, so a check must be called from it, never attached to an
@@ -251,6 +252,50 @@ def validate_update(cmd, namespace):
         # As the official tool: an empty update still goes to the service, which reconciles the extension again.
         logger.warning("No setting, version or release train was given: sending an empty update, which makes the "
                        "service reconcile the extension as it is.")
+
+
+_NAMESPACE = re.compile(r'^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')
+
+
+def validate_troubleshoot(cmd, namespace):
+    """--namespace-list is a comma-separated list of namespace names; --kube-config a file that exists; the
+    cluster, when -c names one, is checked as for the other commands (the service side is then read too)."""
+    validate_names(cmd, namespace)
+    if namespace.namespace_list is not None:
+        names = [item.strip() for item in namespace.namespace_list.split(',') if item.strip()]
+        if not names:
+            raise RequiredArgumentMissingError("--namespace-list holds no namespace.",
+                                               "Give one or more, separated by commas: --namespace-list flux-system")
+        for name in names:
+            if len(name) > 63 or not _NAMESPACE.match(name):
+                raise InvalidArgumentValueError(
+                    f"--namespace-list: '{name}' is not a namespace name.",
+                    "Namespaces are lower-case letters, digits and hyphens, separated by commas: "
+                    "--namespace-list flux-system,kube-system")
+        namespace.namespace_list = list(dict.fromkeys(names))
+    if namespace.kube_config:
+        import os
+        # As the official tool does: quotes around the path (left by some shells on Windows) are not part of it.
+        path = os.path.expanduser(namespace.kube_config.strip().strip('\'"'))
+        if not os.path.isfile(path):
+            from azure.cli.core.azclierror import FileOperationError
+            raise FileOperationError(f"--kube-config '{namespace.kube_config}' is not a file.",
+                                     "Give the path of a kubeconfig file, or leave --kube-config out to use "
+                                     "$KUBECONFIG or ~/.kube/config.")
+        namespace.kube_config = path
+    if cmd.name.startswith('aks ') and not (namespace.cluster_name or getattr(namespace, '_ids', None)):
+        raise RequiredArgumentMissingError("az aks extension troubleshoot needs the cluster: --resource-group/-g and "
+                                           "--cluster-name/-c.",
+                                           "Add -g and -c, or use az k8s-extension troubleshoot with a kubeconfig.")
+    if getattr(namespace, 'cluster_name', None) or getattr(namespace, '_ids', None):
+        validate_cluster(cmd, namespace)
+        if not namespace.resource_group_name:
+            raise RequiredArgumentMissingError("--resource-group/-g is required with --cluster-name/-c.",
+                                               "Add -g <resource group>, or leave -c out to read the cluster only.")
+    elif getattr(namespace, 'cluster_type', None) or getattr(namespace, 'cluster_rp', None):
+        raise RequiredArgumentMissingError(
+            "--cluster-type names the kind of the cluster, so it needs --cluster-name/-c and --resource-group/-g.",
+            "Add -g and -c to read the extension from Azure too, or leave --cluster-type out.")
 
 
 def validate_wait(cmd, namespace):

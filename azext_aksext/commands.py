@@ -35,6 +35,7 @@ ROLLOUT_TABLE = _late('multicluster.report', 'rollout_table')
 EXTENSIONS = CliCommandType(operations_tmpl='azext_aksext.custom#{}', client_factory=cf_extensions)
 UPGRADES = CliCommandType(operations_tmpl='azext_aksext.upgrades#{}', client_factory=cf_extensions)
 ROLLOUT = CliCommandType(operations_tmpl='azext_aksext.multicluster.custom#{}')
+TROUBLESHOOT_TABLE = _late('_format', 'troubleshoot_table')
 TYPES = CliCommandType(operations_tmpl='azext_aksext.custom_types#{}', client_factory=cf_extension_types)
 
 
@@ -55,6 +56,9 @@ def _extension_verbs(g):
                      validator=_validator('validate_cluster'), table_transformer=UPGRADES_TABLE)
     g.custom_command('rollout', 'rollout_extension', custom_command_type=ROLLOUT,
                      validator=_validator('validate_rollout', MULTICLUSTER_VALIDATORS), table_transformer=ROLLOUT_TABLE)
+    # Reads the cluster through its own API (and Azure when the cluster is named): no extensions client needed.
+    g.custom_command('troubleshoot', 'troubleshoot_extension', client_factory=None,
+                     validator=_validator('validate_troubleshoot'), table_transformer=TROUBLESHOOT_TABLE)
 
 
 def load_command_table(self, _):

@@ -139,6 +139,17 @@ def wait_extension(cmd, client, *, resource_group_name, cluster_name, name, clus
         progress.finish()
 
 
+def troubleshoot_extension(cmd, *, name, namespace_list=None, kube_config=None, kube_context=None,
+                           skip_ssl_verification=False, resource_group_name=None, cluster_name=None, cluster_type=None,
+                           cluster_rp=None):
+    from .troubleshoot.run import troubleshoot
+    target = None
+    if cluster_name:
+        target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
+    return troubleshoot(cmd, target, name=name, namespaces=namespace_list, kube_config=kube_config,
+                        kube_context=kube_context, skip_ssl_verification=skip_ssl_verification)
+
+
 def _wait_condition(*, deleted, exists, custom):
     """The condition of --deleted, --exists or --custom; None for --created and --updated (success)."""
     if deleted:

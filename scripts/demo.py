@@ -92,9 +92,31 @@ def main():
             'Microsoft.AzureMonitor.Containers', '--verbose', '-o', 'json',
             '--query', '{name:name, state:provisioningState, settings:configurationSettings}')
 
+        troubleshoot(cli, emulator, home)
+
         show('Stop the emulator')
     print('demo finished: flux reached Succeeded, was updated, and is gone; Container Insights came with its '
-          'workspace, data collection rule and association.')
+          'workspace, data collection rule and association; a crash-looping Dapr was diagnosed, its fix named.')
+
+
+def troubleshoot(cli, emulator, home):
+    """One failed extension diagnosed: Dapr, installed with a protected setting, crash-loops on the cluster."""
+    secret = home / 'dapr-protected.json'
+    secret.write_text('{"placement.apiToken": "demo-token-0123456789"}')
+    show('Install Dapr with a protected setting; then it fails on the cluster (the emulator makes it crash-loop)')
+    run(cli, 'aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', 'dapr', '-t', 'microsoft.dapr',
+        '--config-protected-file', str(secret.relative_to(ROOT)), '-o', 'none')
+    dapr = cli.json('aks', 'extension', 'show', '-g', RG, '-c', CLUSTER, '-n', 'dapr')
+    emulator.admin.kubernetes_cause(extension_id=dapr['id'], cause='crash_loop')
+    run(cli, 'aks', 'extension', 'show', '-g', RG, '-c', CLUSTER, '-n', 'dapr', '-o', 'table')
+
+    show('Ask why: troubleshoot reads the cluster (credentials from Azure, in memory) and the service, and names the '
+         'fix')
+    done = run(cli, 'aks', 'extension', 'troubleshoot', '-g', RG, '-c', CLUSTER, '-n', 'dapr', '-o', 'json',
+               '--query', '{findings: findings[].{rank: rank, title: title, fix: fix, evidence: evidence}, '
+                          'archive: archive}')
+    if 'demo-token-0123456789' in done.stdout + done.stderr:
+        raise SystemExit('demo failed: the protected value was printed')
 
 
 if __name__ == '__main__':

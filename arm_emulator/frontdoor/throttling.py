@@ -21,7 +21,8 @@ from .requestlog import ADMIN_PREFIX
 # (size, refill per second) by operation class, per principal, per subscription or tenant.
 BUCKETS = {'reads': (250, 25.0), 'writes': (200, 10.0), 'deletes': (200, 10.0)}
 SUBSCRIPTION = re.compile(r'^/subscriptions/([^/]+)', re.IGNORECASE)
-EXEMPT = re.compile(r'^/[^/]+/(oauth2|v2\.0|discovery)/|^/providers/microsoft\.resourcegraph/', re.IGNORECASE)
+EXEMPT = re.compile(r'^/[^/]+/(oauth2|v2\.0|discovery)/|^/providers/microsoft\.resourcegraph/'
+                    r'|^/kubernetes/', re.IGNORECASE)  # the clusters' own APIs are not ARM
 
 
 def operation_class(method):

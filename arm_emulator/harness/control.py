@@ -80,6 +80,21 @@ class AdminClient:
         """How many requests ARM throttling has refused with 429 since the emulator started."""
         return self._call('GET', 'throttling')['refused']
 
+    def kubernetes_cause(self, **spec):
+        """Put an extension in the state a cause of failure leaves (see harness/kubernetes.py); its key."""
+        return self._call('POST', 'kubernetes/causes', spec)['extension']
+
+    def kubernetes_access(self, **spec):
+        return self._call('POST', 'kubernetes/access', spec)
+
+    def kubeconfig(self, cluster_id, role='user'):
+        """The kubeconfig (YAML text) of a cluster's Kubernetes API."""
+        response = self.session.get(self.base + 'kubernetes/kubeconfig', params={'cluster_id': cluster_id,
+                                                                                 'role': role},
+                                    verify=self.verify, timeout=60)
+        response.raise_for_status()
+        return response.text
+
     def token(self):
         """A bearer token from the emulator's token endpoint, as the service principal."""
         if self._token is None or self._token[1] < time.time() + 60:

@@ -1,6 +1,7 @@
 """Named starting states. ``demo``: resource group demo-rg (eastus) with an AKS cluster on a system-assigned
 identity, an AKS cluster on a service principal, an Arc connected cluster, and an AKS cluster with an extension
-that AKS manages (users may only read it); extensions provider registered."""
+that AKS manages (users may only read it); extensions provider registered. ``troubleshoot``: the same, plus
+clusters whose extensions fail for each cause of kubernetes.py's TROUBLE_EXTENSIONS."""
 import uuid
 
 from ..resources import clusters, groups
@@ -23,7 +24,7 @@ MANAGEMENT_DETAILS = {'category': 'managed', 'accessDetails': [
     {'entity': 'Microsoft.ContainerService', 'allowedActions': ['read', 'write', 'delete'],
      'description': 'Installed and upgraded by AKS with the cluster.'},
     {'entity': 'User', 'allowedActions': ['read'], 'description': 'Users may only read this extension.'}]}
-SEEDS = ('demo',)
+SEEDS = ('demo', 'troubleshoot')
 
 
 def add_cluster(service, group, cluster):
@@ -47,6 +48,9 @@ def apply(service, seed):
         add_cluster(service, DEMO_GROUP, cluster)
     add_managed_extension(service)
     service.set_provider_state(KUBERNETES_CONFIGURATION, 'Registered')
+    if seed == 'troubleshoot':
+        from .kubernetes import seed_causes  # it installs through this module
+        seed_causes(service)
 
 
 def add_managed_extension(service):

@@ -9,6 +9,7 @@ from .companions import routes as companions
 from .deployments import routes as deployments
 from .extension_types import routes as extension_types
 from .extensions import routes as extensions
+from .kubeapi import credentials as kubeapi_credentials
 from .resourcegraph import routes as resourcegraph
 
 # The route precedence: the router tries these families' routes top to bottom and the first pattern matching the
@@ -22,6 +23,7 @@ FAMILIES = (
     ('resourcegraph', resourcegraph),
     ('companions', companions),  # before clusters: .../providers/{ns}/{type}/{name} is also a cluster's shape
     ('deployments', deployments),  # before clusters, likewise
+    ('kubeapi_credentials', kubeapi_credentials),
     ('clusters', clusters),
     ('maintenance', maintenance),  # managedClusters/{name}/maintenanceConfigurations: no overlap
     ('extensions', extensions),

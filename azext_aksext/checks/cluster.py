@@ -67,6 +67,11 @@ def read_cluster_facts(cmd, ref, aks_cluster=None, target=None):
         else:
             unanswered(target, what, err, then)
         return None
+    return facts_of(ref, getattr(resource, 'properties', None) or {})
+
+
+def facts_of(ref, properties):
+    """The Kubernetes version and distribution of a cluster, from the properties of its generic resource."""
     kubernetes_version = text(properties.get('currentKubernetesVersion')) or text(properties.get('kubernetesVersion'))
     distribution = 'AKS' if ref.cluster_type == AKS else text(properties.get('distribution'))
     return ClusterFacts(ref.cluster_type, kubernetes_version, distribution)

@@ -31,3 +31,13 @@ READ_TIMEOUT = 60.0
 ROLLOUT_CANARY = 1
 ROLLOUT_MAX_PARALLEL = '10'
 ROLLOUT_MAX_FAILURES = '0'
+
+# troubleshoot: how long it may take in all, how long one Kubernetes API request may take (AKSEXT_READ_TIMEOUT
+# lowers it), the largest bundle, and how much of each container log it keeps (the last lines, at most so many bytes).
+TROUBLESHOOT_TIMEOUT = 300.0
+KUBERNETES_REQUEST_TIMEOUT = 20.0
+BUNDLE_LIMIT_BYTES = 100 * 1024 * 1024
+LOG_TAIL_LINES = 1000
+LOG_LIMIT_BYTES = 256 * 1024
+# Container logs read at once.
+LOG_READERS = 8

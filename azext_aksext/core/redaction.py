@@ -13,14 +13,18 @@ PROTECTED_KEY = 'configurationProtectedSettings'
 SECRET_FIELDS = ('primarySharedKey', 'secondarySharedKey', 'primaryKey', 'secondaryKey', 'primaryConnectionString',
                  'secondaryConnectionString', 'aliasPrimaryConnectionString', 'aliasSecondaryConnectionString',
                  'customerId')
+# An AKS cluster's credentials (listClusterUserCredential, listClusterAdminCredential): kubeconfigs with tokens.
+KUBECONFIGS = 'kubeconfigs'
 
 
 def mask_protected(document):
-    """Return a copy of a REST document with every protected setting value (and key or connection string) replaced
-    by MASK (keys kept)."""
+    """Return a copy of a REST document with every protected setting value (and key, connection string or
+    kubeconfig) replaced by MASK (keys kept)."""
     if isinstance(document, dict):
         return {key: ({name: MASK for name in value} if key == PROTECTED_KEY and isinstance(value, dict)
                       else MASK if key in SECRET_FIELDS and isinstance(value, str)
+                      else [dict(item, value=MASK) if isinstance(item, dict) else item for item in value]
+                      if key == KUBECONFIGS and isinstance(value, list)
                       else mask_protected(value))
                 for key, value in document.items()}
     if isinstance(document, list):
@@ -31,7 +35,7 @@ def mask_protected(document):
 def mask_body(body):
     """Mask a request or response body given as text or bytes; anything that is not JSON passes unchanged."""
     raw = body if isinstance(body, bytes) else str(body or '').encode()
-    if not body or not any(word.encode() in raw for word in (PROTECTED_KEY,) + SECRET_FIELDS):
+    if not body or not any(word.encode() in raw for word in (PROTECTED_KEY, KUBECONFIGS) + SECRET_FIELDS):
         return body
     try:
         return json.dumps(mask_protected(json.loads(body)))

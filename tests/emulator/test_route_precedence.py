@@ -38,6 +38,8 @@ PATHS = [
     (AKS + KC + '/extensions/NAME/operations/OP', 'extensions'),
     ('/subscriptions/SUB' + KC + '/locations/eastus/extensionTypes/TYPE/versions/1.0.0', 'extension_types'),
     (AKS + KC + '/extensionTypes/TYPE', 'extension_types'),
+    (AKS + '/listClusterUserCredential', 'kubeapi_credentials'),
+    (AKS + '/listClusterAdminCredential', 'kubeapi_credentials'),
 ] + [(path, winner) for path, winner, _ in resources.OVERLAPS]
 
 

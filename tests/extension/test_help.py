@@ -33,6 +33,11 @@ EXPECTED_FLAGS = {
     'k8s-extension rollout': ['--name', '--extension-type', '--clusters', '--resource-group', '--tags',
                               '--subscriptions', '--cluster-type', '--only', '--dry-run', '--canary', '--max-parallel',
                               '--max-failures', '--journal'] + VERSION_FLAGS + SETTINGS_FLAGS,
+    'k8s-extension troubleshoot': ['--name', '-n', '--namespace-list', '--kube-config', '--kube-context',
+                                   '--skip-ssl-verification', '--resource-group', '--cluster-name', '--cluster-type',
+                                   '--ids'],
+    'aks extension troubleshoot': ['--resource-group', '--cluster-name', '--name', '--namespace-list', '--kube-config',
+                                   '--kube-context', '--skip-ssl-verification', '--ids'],
     'aks extension rollout': ['--name', '--extension-type', '-t', '--clusters', '--dry-run', '--max-parallel',
                               '--max-failures', '--journal'] + VERSION_FLAGS + SETTINGS_FLAGS,
 }

@@ -1,5 +1,6 @@
 """Every SDK client comes from _client_factory.py, through the pipeline that masks secrets in --debug traces: no
-other module of the extension constructs a client, a transport, or calls azure-cli-core's client factory."""
+other module of the extension constructs a client, a transport, a Kubernetes API or loads a kubeconfig, or calls
+azure-cli-core's client factory."""
 import ast
 from pathlib import Path
 
@@ -15,8 +16,11 @@ def _called_name(call):
 
 
 def builds_a_client(name):
-    return name in ('get_mgmt_service_client', '_get_mgmt_service_client', 'get_data_service_client') or \
-        name.endswith(('Client', 'Transport')) and not name.endswith('Error')
+    # Kubernetes APIs too: client.CoreV1Api(api_client), new_client_from_config(...), load_kube_config(...).
+    return name in ('get_mgmt_service_client', '_get_mgmt_service_client', 'get_data_service_client',
+                    'new_client_from_config', 'new_client_from_config_dict') or \
+        name.startswith('load_kube_config') or name.endswith(('Client', 'Transport')) and not name.endswith('Error') \
+        or name[:1].isupper() and name.endswith('Api')
 
 
 def client_constructions(path):
@@ -40,6 +44,10 @@ def test_the_factory_builds_them():
     ('c = RelayAPIMgmtClient(credential)', True),
     ('c = sdk.ResourceGraphClient(credential)', True),
     ('t = RequestsTransport(session=s)', True),
+    ('core = client.CoreV1Api(api_client)', True),
+    ('config.load_kube_config(config_file=path)', True),
+    ('api = kubernetes.config.new_client_from_config(path)', True),
+    ('pods = core.list_namespaced_pod(namespace)', False),
     ('raise ClientRequestError("x")', False),
     ('cf_relay(cli_ctx)', False),
 ])
