@@ -67,7 +67,7 @@ def read_cluster_facts(cmd, ref, aks_cluster=None, target=None):
         else:
             unanswered(target, what, err, then)
         return None
-    return facts_of(ref, getattr(resource, 'properties', None) or {})
+    return facts_of(ref, properties)
 
 
 def facts_of(ref, properties):
