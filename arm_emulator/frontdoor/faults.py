@@ -1,6 +1,7 @@
 """Injected faults: the next N requests matching a method and a path pattern get an error status, a delay, a
-dropped connection, a replaced body or extra headers (a bad Retry-After, say). Faults live in memory; they are for
-the running test, not part of the emulated state."""
+dropped connection, a replaced or truncated body or extra headers (a bad Retry-After, say). With ``after`` the
+request is served first (a write lands) and only then delayed or dropped: an answer that is late or lost. Faults
+live in memory; they are for the running test, not part of the emulated state."""
 import asyncio
 import re
 
@@ -34,9 +35,11 @@ class Faults:
         if count < 1:
             raise errors.bad_request('count must be at least 1.')
         status = spec.get('status')
-        effects = ('drop', 'latency', 'body', 'headers', 'retry_after')
+        effects = ('drop', 'latency', 'body', 'headers', 'retry_after', 'truncate')
         if status is None and not any(spec.get(key) is not None for key in effects):
-            raise errors.bad_request('A fault needs a status, drop, latency, body, headers or retry_after.')
+            raise errors.bad_request('A fault needs a status, drop, latency, body, headers, retry_after or truncate.')
+        if spec.get('after') and status is not None:
+            raise errors.bad_request('A fault with after serves the real answer: it takes no status.')
         fault = dict(spec, pattern=pattern, count=count, method=(spec.get('method') or '*').upper())
         self.pending.append(fault)
         return {key: value for key, value in fault.items() if key != 'pattern'}
@@ -84,15 +87,45 @@ def _error(fault, request):
                            _headers(fault)).response()
 
 
+def _replaced(response, body, content_type):
+    return web.Response(status=response.status, body=body,
+                        headers={k: v for k, v in response.headers.items()
+                                 if k.lower() not in ('content-length', 'content-type')},
+                        content_type=content_type)
+
+
 async def _altered(fault, request, handler):
-    """The real answer (state changes happen), with its body replaced and headers added as the fault says."""
+    """The real answer (state changes happen), with its body replaced or cut short and headers added as the fault
+    says."""
     response = await handler(request)
     if fault.get('body') is not None:
-        response = web.Response(status=response.status, body=_body(fault, request),
-                                headers={k: v for k, v in response.headers.items()
-                                         if k.lower() not in ('content-length', 'content-type')},
-                                content_type=fault.get('content_type') or 'application/json')
+        response = _replaced(response, _body(fault, request), fault.get('content_type') or 'application/json')
+    if fault.get('truncate') is not None:
+        # The first N bytes of the answer, as a proxy that gave up half-way would pass on.
+        response = _replaced(response, bytes(response.body or b'')[:int(fault['truncate'])],
+                             response.content_type or 'application/json')
     response.headers.update(_headers(fault))
+    return response
+
+
+async def _hold(fault, faults):
+    task = asyncio.current_task()
+    faults.sleepers.add(task)
+    try:
+        await asyncio.sleep(float(fault['latency']))
+    finally:
+        faults.sleepers.discard(task)
+
+
+async def _served_then(fault, faults, request, handler):
+    """``after``: the request is served (a write lands), then its answer is held back or lost. The request log shows
+    the status the service chose, and that the answer was dropped."""
+    response = await _altered(fault, request, handler)
+    if fault.get('latency'):
+        await _hold(fault, faults)
+    if fault.get('drop'):
+        request['fault'] = 'answer dropped'
+        request.transport.abort()
     return response
 
 
@@ -102,13 +135,10 @@ def make_middleware(faults):
         fault = None if request.path.startswith(ADMIN_PREFIX) else faults.take(request)
         if fault is None:
             return await handler(request)
+        if fault.get('after'):
+            return await _served_then(fault, faults, request, handler)
         if fault.get('latency'):
-            task = asyncio.current_task()
-            faults.sleepers.add(task)
-            try:
-                await asyncio.sleep(float(fault['latency']))
-            finally:
-                faults.sleepers.discard(task)
+            await _hold(fault, faults)
         if fault.get('drop'):
             await request.read()
             request.transport.abort()
