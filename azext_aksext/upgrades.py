@@ -23,7 +23,7 @@ def list_upgrades(cmd, client, *, resource_group_name, cluster_name, cluster_typ
         installed = [extension_output(item) for item in client.list(*sdk_path_args(target.ref))]
     except Exception as err:  # pylint: disable=broad-except
         raise translate(err, target, 'list extensions on') from err
-    facts = read_cluster_facts(cmd, target.ref)
+    facts = read_cluster_facts(cmd, target)
     trains, failed = {}, False
     rows = []
     for extension in installed:
@@ -74,7 +74,7 @@ def _status(row):
 def mark_compatibility(cmd, ref, versions):
     """Each version (a `versions` item) gets properties.compatibleWithCluster: true, false, or null if unknown."""
     from .checks.cluster import read_cluster_facts
-    facts = read_cluster_facts(cmd, ref)
+    facts = read_cluster_facts(cmd, Target.of(cmd, ref))
     for item in versions if isinstance(versions, list) else [versions]:
         if isinstance(item, dict):
             item.setdefault('properties', {})[COMPATIBLE] = verdict(item, facts).supported if facts else None

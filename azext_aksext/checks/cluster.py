@@ -3,21 +3,19 @@ do not work on service-principal clusters); its location and Kubernetes version 
 kinds of cluster are read, as generic resources, only for their Kubernetes version and distribution."""
 from azure.cli.core.azclierror import ResourceNotFoundError, ValidationError
 
-from ..core.clusters import AKS, cluster_id, cluster_kind, describe
-from ..core.compatibility import ClusterFacts
+from ..core.clusters import AKS, cluster_kind, describe
 from ..core.errors import translate
 from . import could_not_answer, warn_unread
 
 
 def check_aks_cluster(cmd, target):
-    """(location, readable): the AKS cluster's location, and False when it could not be read (that was said).
+    """(location, readable): the cluster's location when known, and False when it could not be read (that was said).
 
-    Other kinds of cluster are not read here: (None, True)."""
+    Only AKS clusters are read here; another kind gives (its location if a rollout listed it, True)."""
     if target.ref.cluster_type != AKS:
-        return None, True
-    from .._client_factory import cf_managed_clusters
+        return getattr(target.reads, 'location', None), True
     try:
-        cluster = cf_managed_clusters(cmd.cli_ctx).get(target.ref.resource_group, target.ref.name, retry_total=1)
+        cluster = target.reads.aks_cluster(cmd, target)
     except Exception as err:  # pylint: disable=broad-except
         error = translate(err, target, 'check the cluster of')
         if getattr(error, 'missing', None) in ('cluster', 'target'):
@@ -30,37 +28,32 @@ def check_aks_cluster(cmd, target):
             warn_unread(f"read AKS cluster '{target.ref.name}' to check it before sending", err)
             return None, False
         raise error from err
-    identity_type = str(getattr(getattr(cluster, 'identity', None), 'type', None) or 'None')
-    if identity_type.lower().endswith('none'):
+    refuse_service_principal(target, cluster.identity_type)
+    target.facts = cluster.facts  # the version checks read its Kubernetes version from here
+    return cluster.location, True
+
+
+def refuse_service_principal(target, identity_type):
+    """Extensions need the AKS cluster's managed identity: a cluster without one runs on a service principal."""
+    if str(identity_type or 'None').lower().endswith('none'):
         raise ValidationError(
             f"AKS cluster '{target.ref.name}' uses a service principal, and cluster extensions need a managed "
             "identity.",
-            f"Switch it to a managed identity first: az aks update -g {target.ref.resource_group} -n {target.ref.name} "
-            "--enable-managed-identity")
-    target.aks_cluster = cluster  # the version checks read its Kubernetes version from here
-    return getattr(cluster, 'location', None), True
+            f"Switch it to a managed identity first: az aks update -g {target.ref.resource_group} -n "
+            f"{target.ref.name} --enable-managed-identity")
 
 
-def read_cluster_facts(cmd, ref, aks_cluster=None):
+def read_cluster_facts(cmd, target):
     """The cluster's Kubernetes version and distribution, or None (after one warning) when they cannot be read.
 
-    aks_cluster: the AKS cluster (ContainerService model) when check 1 has read it already."""
-    if aks_cluster is not None:
-        return ClusterFacts(ref.cluster_type, getattr(aks_cluster, 'current_kubernetes_version', None) or
-                            getattr(aks_cluster, 'kubernetes_version', None), 'AKS')
-    kind = cluster_kind(ref.cluster_type)
-    if kind.version_key is None:
+    When check 1 has read the AKS cluster already, its answer is used."""
+    if getattr(target, 'facts', None) is not None:
+        return target.facts
+    if cluster_kind(target.ref.cluster_type).version_key is None:
         return None  # a fleet hub runs no workloads: its extensions' versions carry no exclusions for it
-    from azure.cli.core.commands.client_factory import get_subscription_id
-    from .._client_factory import cf_resources
     try:
-        resource = cf_resources(cmd.cli_ctx).resources.get_by_id(
-            cluster_id(get_subscription_id(cmd.cli_ctx), ref), kind.api_version, retry_total=1)
+        return target.reads.cluster_facts(cmd, target)
     except Exception as err:  # pylint: disable=broad-except
-        warn_unread(f"read the Kubernetes version of {describe(ref)}", err,
+        warn_unread(f"read the Kubernetes version of {describe(target.ref)}", err,
                     'the service checks that the extension version supports it')
         return None
-    properties = getattr(resource, 'properties', None) or {}
-    kubernetes_version = properties.get('currentKubernetesVersion') or properties.get('kubernetesVersion')
-    distribution = 'AKS' if ref.cluster_type == AKS else properties.get('distribution')
-    return ClusterFacts(ref.cluster_type, kubernetes_version, distribution)

@@ -3,7 +3,6 @@ changing what cannot change after create (extension type, scope and namespace, i
 extension that only its owner (for example AKS) may change."""
 from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
-from ..core.clusters import sdk_path_args
 from . import warn_unread
 
 _WRITE_ACTIONS = ('write', 'delete', '*')
@@ -33,9 +32,8 @@ def refuse_if_managed(target, extension, verb):
 
 def existing_extension(client, target):
     """The extension as the service has it, or None when it does not exist or cannot be read (with a warning)."""
-    from .._format import extension_output
     try:
-        return extension_output(client.get(*sdk_path_args(target.ref), target.name, retry_total=1))
+        return target.reads.extension(client, target)
     except Exception as err:  # pylint: disable=broad-except
         if getattr(err, 'status_code', None) != 404:
             warn_unread(f"check whether {target.describe()} already exists", err)

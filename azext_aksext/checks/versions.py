@@ -4,7 +4,7 @@ core extensions."""
 from knack.log import get_logger
 from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
-from ..core.clusters import describe, sdk_path_args
+from ..core.clusters import describe
 from ..core.compatibility import is_patch_change, supporting, verdict, version_name, version_order
 from ..core.defaults import STABLE_TRAIN
 from . import warn_unread
@@ -16,10 +16,8 @@ logger = get_logger(__name__)
 def read_train(cmd, target, extension_type, train):
     """(every version of the train for this cluster, None) or (None, the error of the types API when it could not
     say; None for a 404: a private type or train, which the other checks report)."""
-    from .._client_factory import cf_extension_types
     try:
-        return [item.as_dict() for item in cf_extension_types(cmd.cli_ctx).cluster_list_versions(
-            *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)], None
+        return target.reads.versions(cmd, target, extension_type, train), None
     except Exception as err:  # pylint: disable=broad-except
         return None, None if getattr(err, 'status_code', None) == 404 else err
 
@@ -44,7 +42,7 @@ def check_compatibility(cmd, target, extension_type, *, version=None, release_tr
     With a version or train given, the version check of the types API has asked for the same list and warned
     if it could not get it."""
     train = release_train or STABLE_TRAIN
-    facts = read_cluster_facts(cmd, target.ref, getattr(target, 'aks_cluster', None)) if cluster_readable else None
+    facts = read_cluster_facts(cmd, target) if cluster_readable else None
     if facts is None or not facts.kubernetes_version:
         return
     versions = train_versions(cmd, target, extension_type, train, warn=not (version or release_train))
@@ -82,7 +80,7 @@ def check_core_policy(cmd, target, current, version):
     installed = current.get('currentVersion') or current.get('version')
     if not version or not target.group.startswith('aks') or is_patch_change(installed, version):
         return
-    facts = read_cluster_facts(cmd, target.ref)
+    facts = read_cluster_facts(cmd, target)
     running = f' (the cluster runs Kubernetes {facts.kubernetes_version})' if facts and \
         facts.kubernetes_version else ''
     raise ValidationError(
