@@ -40,7 +40,8 @@ class Faults:
             raise errors.bad_request('A fault needs a status, drop, latency, body, headers, retry_after or truncate.')
         if spec.get('after') and status is not None:
             raise errors.bad_request('A fault with after serves the real answer: it takes no status.')
-        fault = dict(spec, pattern=pattern, count=count, method=(spec.get('method') or '*').upper())
+        fault = dict(spec, pattern=pattern, count=count, method=(spec.get('method') or '*').upper(),
+                     skip=int(spec.get('skip') or 0))
         self.pending.append(fault)
         return {key: value for key, value in fault.items() if key != 'pattern'}
 
@@ -51,6 +52,9 @@ class Faults:
         """The first fault matching ``request``, consuming one of its uses."""
         for fault in self.pending:
             if fault['method'] in ('*', request.method) and fault['pattern'].search(request.path):
+                if fault['skip'] > 0:  # the first matching requests pass this fault (a read before a write, say)
+                    fault['skip'] -= 1
+                    continue
                 fault['count'] -= 1
                 if fault['count'] == 0:
                     self.pending.remove(fault)

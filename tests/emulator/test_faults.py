@@ -129,3 +129,8 @@ def test_a_truncated_answer_keeps_its_status_and_first_bytes(arm, admin):
 def test_after_takes_no_status(arm, admin):
     with pytest.raises(RuntimeError, match='takes no status'):
         admin.fault(path='/resourcegroups$', status=500, after=True)
+
+
+def test_skip_lets_the_first_matching_requests_through(arm, admin):
+    admin.fault(method='GET', path='/resourcegroups$', count=1, status=503, skip=2)
+    assert [groups(arm).status_code for _ in range(4)] == [200, 200, 503, 200]
