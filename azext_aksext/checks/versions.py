@@ -56,8 +56,8 @@ def check_compatibility(cmd, target, extension_type, *, version=None, release_tr
         return  # not in this train: the version check of the types API reports that
     result = verdict(chosen, facts)
     if result.supported is None and result.reasons:
-        logger.warning("Cannot tell whether version %s of extension type '%s' supports Kubernetes %s: it excludes "
-                       "%s. The service will check it.", version_name(chosen), extension_type,
+        logger.warning("Cannot tell whether version %s of extension type '%s' supports Kubernetes %s: its exclusions "
+                       "are %s. The service will check it.", version_name(chosen), extension_type,
                        facts.kubernetes_version, '; '.join(result.reasons))
     if result.supported is not False:
         return
