@@ -6,6 +6,7 @@ from .core.clusters import cluster_ref, sdk_path_args
 from .core.compatibility import verdict, version_name, version_order
 from .core.defaults import STABLE_TRAIN
 from .core.errors import translate
+from .core.operations import interruptible
 from .core.target import Target
 
 COMPATIBLE = 'compatibleWithCluster'
@@ -13,6 +14,7 @@ COMPATIBLE = 'compatibleWithCluster'
 
 # pylint: disable=too-many-arguments,unused-argument
 
+@interruptible
 def list_upgrades(cmd, client, *, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
     from ._format import extension_output
     from .checks.cluster import read_cluster_facts
