@@ -80,6 +80,11 @@ def changed_immutables(existing, body):
     return changes
 
 
+def describe_changes(changes, who):
+    """[(property, now, asked)] as "extension type is 'a', the create asks for 'b'; ..."."""
+    return '; '.join(f"{name} is '{now}', {who} asks for '{asked}'" for name, now, asked in changes)
+
+
 def check_create_over_existing(client, target, body):
     """A create of an extension that exists may repeat its spec, never change what is fixed at create."""
     existing = existing_extension(client, target)
@@ -89,9 +94,8 @@ def check_create_over_existing(client, target, body):
     changes = changed_immutables(existing, body)
     if not changes:
         return
-    differences = '; '.join(f"{name} is '{now}', the create asks for '{asked}'" for name, now, asked in changes)
     raise InvalidArgumentValueError(
         f"{target.describe()} already exists, and its {', '.join(name for name, _, _ in changes)} cannot change "
-        f"after create: {differences}.",
+        f"after create: {describe_changes(changes, 'the create')}.",
         f"To change it, delete the extension and create it again: {target.az_command('delete', '--yes')} then rerun "
         "this create; or create one under another --name.")

@@ -75,9 +75,9 @@ class Reads:
             cluster_id(subscription, target.ref), kind.api_version, retry_total=1)
         return facts_of(target.ref.cluster_type, getattr(resource, 'properties', None))
 
-    @staticmethod
-    def supported_cluster_types(cmd, target, extension_type):  # pylint: disable=unused-argument
-        """The cluster types the type runs on when already known without a request, else None."""
+    def supported_cluster_types(self, cmd, target, extension_type):  # pylint: disable=unused-argument
+        """The cluster types the type runs on when already known without a request, else None (one command knows
+        them only once it asks)."""
         return None
 
     def type_document(self, cmd, target, extension_type):
@@ -97,8 +97,7 @@ class Reads:
         return self._once(('location', location.lower(), extension_type.lower()), lambda: cf_extension_types(
             cmd.cli_ctx).location_get(location, extension_type, retry_total=1).as_dict())
 
-    @staticmethod
-    def extension(client, target):
+    def extension(self, client, target):
         """The extension as the user sees it; raises what the read raised (a 404 when there is none)."""
         from .._format import extension_output
         return extension_output(client.get(*sdk_path_args(target.ref), target.name, retry_total=1))

@@ -31,3 +31,5 @@ READ_TIMEOUT = 60.0
 ROLLOUT_CANARY = 1
 ROLLOUT_MAX_PARALLEL = '10'
 ROLLOUT_MAX_FAILURES = '0'
+# More clusters at once than this is a typo: ARM's per-subscription request limits would hold a rollout back.
+ROLLOUT_MAX_PARALLEL_LIMIT = 1000

@@ -2,13 +2,14 @@
 from .clusters import cluster_kind, describe
 
 
+# What a command acts on, plus what a rollout knows of it already: pylint: disable-next=too-many-instance-attributes
 class Target:
     """An extension the user named, and the az commands that act on it in the group the user ran.
 
     subscription: the cluster's subscription when it is not the current one (a rollout across subscriptions);
     reads: where the checks before a write get their answers (checks/reads.py; a rollout shares one cache)."""
 
-    def __init__(self, cmd, ref, name=None, location=None, subscription=None, reads=None):
+    def __init__(self, cmd, ref, name=None, location=None, *, subscription=None, reads=None):
         self.cmd, self.group = cmd, cmd.name.rsplit(' ', 1)[0]
         self.ref, self.name, self.location = ref, name, location
         self.subscription = subscription
