@@ -161,10 +161,13 @@ class Engine:  # pylint: disable=too-many-instance-attributes
             if item.result is None:
                 item.finish(NOT_STARTED, error=f'not started: {err.error_msg}')
         except Exception as err:  # pylint: disable=broad-except
-            item.finish(FAILED, error=_message(err))
-            sent = (self.journal.last(item.cluster_id) or {}).get('status') == states.SUBMITTED
-            # Only a change the service accepted is final; one refused or never sent is tried again by a re-run.
-            self._record(item, states.FAILED if sent else states.REJECTED, error=item.error)
+            if (self.journal.last(item.cluster_id) or {}).get('status') in (states.SUBMITTING, states.SUBMITTED):
+                # A write was sent (or may have been): only the service's own end is final. The journal keeps the
+                # write, so that a re-run follows it rather than sending another.
+                item.finish(NOT_CONFIRMED, error=f'a write was sent, but then: {_message(err)}; a re-run follows it')
+            else:
+                item.finish(FAILED, error=_message(err))
+                self._record(item, states.REJECTED, error=item.error)  # refused or never sent: a re-run tries again
         tally.update(running=-1, done=1, failed=1 if item.result == FAILED else 0)
         return item.result
 
