@@ -61,8 +61,8 @@ def _secret_values(document):
             yield from _secret_values(item)
 
 
-_FIELD = re.compile(r'("(?:%s)"\s*:\s*")([^"]*)("?)' % '|'.join(SECRET_FIELDS))
-_PROTECTED_OBJECT = re.compile(r'("%s"\s*:\s*\{)([^}]*)(\}?)' % PROTECTED_KEY)
+_FIELD = re.compile(r'("(?:' + '|'.join(SECRET_FIELDS) + r')"\s*:\s*")([^"]*)("?)')
+_PROTECTED_OBJECT = re.compile(r'("' + PROTECTED_KEY + r'"\s*:\s*\{)([^}]*)(\}?)')
 _PAIR_VALUE = re.compile(r'("[^"]*"\s*:\s*")([^"]*)("?)')
 
 
@@ -164,7 +164,8 @@ def mask_secrets(text):
     return text
 
 
-class SecretFilter(logging.Filter):
+# A logging filter has the one method logging calls.
+class SecretFilter(logging.Filter):  # pylint: disable=too-few-public-methods
     """Masks every log record (message and traceback) on its way to any handler: the console, az's command logs,
     a log file. Tracebacks under --debug show the service's own error text, which may echo a secret."""
 

@@ -159,8 +159,9 @@ class Calls:
 
     def write(self, action, ref, name, body):
         """Send the create (PUT) or update (PATCH) once (the caller has paced it). (outcome, error): ACCEPTED;
-        REFUSED (a 4xx: nothing was changed); CONFLICT (409: another operation is running); THROTTLED (429); UNKNOWN (no answer, a server error
-        or an answer that cannot be read: the write may or may not have landed; re-read before sending again)."""
+        REFUSED (a 4xx: nothing was changed); CONFLICT (409: another operation is running); THROTTLED (429);
+        UNKNOWN (no answer, a server error or an answer that cannot be read: the write may or may not have landed;
+        re-read before sending again)."""
         from azure.core.exceptions import HttpResponseError
         begin = self.client.begin_create if action == 'create' else self.client.begin_update
         try:

@@ -68,8 +68,9 @@ class Pipeline:
         desired, kind = self.desired, item.cluster_type
         ruled = self._rules(('create', desired.extension_type.lower(), kind.lower()), lambda: create_rules(
             desired.name, desired.extension_type, kind, scope=desired.scope,
-            release_namespace=desired.release_namespace, settings=desired.settings, protected=desired.protected, version=desired.version,
-            release_train=desired.release_train, auto_upgrade_minor_version=desired.auto_upgrade))
+            release_namespace=desired.release_namespace, settings=desired.settings, protected=desired.protected,
+            version=desired.version, release_train=desired.release_train,
+            auto_upgrade_minor_version=desired.auto_upgrade))
         if isinstance(ruled, Refused):
             return Decision(BLOCKED, ruled.reason, None), None
         request, versions = ruled

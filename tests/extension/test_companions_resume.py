@@ -60,7 +60,7 @@ def test_relay_and_service_bus_parts_left_missing_by_a_refusal_are_made_by_the_r
 
 
 def test_answers_missing_what_the_agent_needs_are_refused_naming_what_exists(aks, service, arm, arc):
-    name, flags = arc
+    _, flags = arc
     # The default workspace exists, so the test knows which of its reads the fault answers.
     arm.call('PUT', arm.default_group, '2024-11-01', {'location': 'eastus'})
     arm.call('PUT', arm.default_workspace, '2015-11-01-preview', {'location': 'eastus', 'properties': {}})
@@ -79,8 +79,8 @@ def test_answers_missing_what_the_agent_needs_are_refused_naming_what_exists(aks
         assert 'The extension was not created' in done.stderr
         _no_traceback(done)
     assert 'Created before the failure' in no_rules.stderr and 'data collection rule' in no_rules.stderr
-    assert [r for r in extension_requests(service, 'PUT') if r['path'].endswith(('/azuremonitor-containers',
-                                                                                  '/azuremonitor-metrics'))] == []
+    names = ('/azuremonitor-containers', '/azuremonitor-metrics')
+    assert [r for r in extension_requests(service, 'PUT') if r['path'].endswith(names)] == []
 
 
 def test_a_storage_account_without_a_location_is_refused_before_backup_is_sent(aks, service, arm):

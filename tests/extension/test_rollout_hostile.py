@@ -16,7 +16,7 @@ import pytest
 from arm_emulator.harness.azcli import AzCli
 from arm_emulator.harness.control import EmulatorProcess
 
-from .helpers import az_json, clean_group, run_batch, unique, writes
+from .helpers import clean_group, run_batch, unique, writes
 
 GRAPH = '/providers/Microsoft.ResourceGraph/resources'
 FLUX = ['-n', 'flux', '--extension-type', 'microsoft.flux']
@@ -70,7 +70,8 @@ def _graph_clusters(admin, group):
     response = admin.session.post(admin.endpoint['arm'] + 'providers/Microsoft.ResourceGraph/resources',
                                   params={'api-version': '2021-03-01'}, verify=admin.verify, timeout=60,
                                   headers={'Authorization': 'Bearer ' + admin.token()},
-                                  json={'subscriptions': [sub], 'query': f"Resources | where resourceGroup =~ '{group}'"})
+                                  json={'subscriptions': [sub],
+                                        'query': f"Resources | where resourceGroup =~ '{group}'"})
     return response.json()['data']
 
 
@@ -78,7 +79,7 @@ def journal_records(path):
     path = Path(path)
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip().endswith('}')]
+    return [json.loads(line) for line in path.read_text(encoding='utf-8').splitlines() if line.strip().endswith('}')]
 
 
 def wait_for(predicate, timeout=60, message='the rollout did not get there in time'):
@@ -94,7 +95,7 @@ def clean(done):
     assert 'Traceback' not in done.stderr and 'unexpected error' not in done.stderr, done.stderr[-3000:]
 
 
-# 1. One path for one cluster and for many --------------------------------------------------------------------------
+# 1. One path for one cluster and for many -----------------------------------------------------------------------------
 
 def test_a_rollout_makes_what_create_makes_for_each_cluster(fleet, admin):
     cli = fleet[1]
@@ -111,12 +112,13 @@ def test_a_rollout_makes_what_create_makes_for_each_cluster(fleet, admin):
         body = request['body']
         assert body['identity'] == {'type': 'SystemAssigned'}  # an Arc cluster's extension gets its own identity
         assert body['properties']['scope'] == {'cluster': {'releaseNamespace': 'azuremonitor-containers'}}
-        assert {'omsagent.secret.wsid', 'amalogs.secret.wsid'} <= set(body['properties']['configurationProtectedSettings'])
+        protected = body['properties']['configurationProtectedSettings']
+        assert {'omsagent.secret.wsid', 'amalogs.secret.wsid'} <= set(protected)
         assert 'logAnalyticsWorkspaceResourceID' in body['properties']['configurationSettings']
     rules = [r for r in puts if '/dataCollectionRules/' in r['path']]
     associations = [r for r in puts if '/dataCollectionRuleAssociations/' in r['path']]
-    workspaces = [r for r in puts if r['path'].lower().endswith('/workspaces/defaultworkspace-' +
-                                                                  admin.endpoint['subscription'] + '-eus')]
+    workspace = f"/workspaces/defaultworkspace-{admin.endpoint['subscription']}-eus"
+    workspaces = [r for r in puts if r['path'].lower().endswith(workspace)]
     assert len(rules) == 3 and len(associations) == 3 and len(workspaces) <= 1
 
 
@@ -146,7 +148,7 @@ def test_the_plan_refuses_what_create_would_refuse_and_a_run_sends_nothing_for_i
     assert not writes(admin)
 
 
-# 2. Exactly one operation per cluster per change -----------------------------------------------------------------
+# 2. Exactly one operation per cluster per change ----------------------------------------------------------------------
 
 def test_a_slow_write_then_sigkill_then_a_rerun_sends_one_operation_per_cluster(fleet, admin, tmp_path):
     cli = fleet[1]
@@ -207,10 +209,10 @@ def test_lost_answers_conflicts_and_server_errors_are_read_again_before_any_seco
     assert len(dropped) == 1 and dropped[0]['status'] < 300
 
 
-# 3. A journal belongs to one change --------------------------------------------------------------------------------
+# 3. A journal belongs to one change -----------------------------------------------------------------------------------
 
-def test_a_journal_of_another_change_is_refused_and_an_extension_deleted_since_is_created_again(fleet, admin,
-                                                                                               tmp_path):
+def test_a_journal_of_another_change_is_refused_and_an_extension_deleted_since_is_created_again(
+        fleet, admin, tmp_path):
     cli = fleet[1]
     group = clean_group(admin, unique('owned'), clusters=3, extensions_per_cluster=0)
     journal = ['--journal', str(tmp_path / 'journal.jsonl')]
@@ -235,7 +237,7 @@ def test_a_journal_of_another_change_is_refused_and_an_extension_deleted_since_i
     assert sorted(row['result'] for row in rows) == ['Succeeded'] * 3
 
 
-# 4. A read error is not a failure of the change ------------------------------------------------------------------
+# 4. A read error is not a failure of the change -----------------------------------------------------------------------
 
 def test_status_reads_that_fail_in_every_way_are_read_again_until_the_operation_ends(fleet, admin):
     cli = fleet[1]
@@ -268,7 +270,7 @@ def test_a_timeout_is_exit_4_and_a_rerun_follows_the_operation_without_a_second_
     assert {row['result'] for row in rows} == {'Succeeded'} and sorted(writes(admin).values()) == [1, 1]
 
 
-# 5. Targets are exactly what was asked ------------------------------------------------------------------------------
+# 5. Targets are exactly what was asked --------------------------------------------------------------------------------
 
 def test_targets_are_exactly_what_was_asked_or_an_error_naming_each_bad_entry(fleet, admin, tmp_path):
     cli = fleet[1]
@@ -303,7 +305,7 @@ def test_targets_are_exactly_what_was_asked_or_an_error_naming_each_bad_entry(fl
     assert len(graph) == 1  # only the last one needed Resource Graph to find that its cluster does not exist
 
 
-# 6. Every wait is bounded --------------------------------------------------------------------------------------------
+# 6. Every wait is bounded ---------------------------------------------------------------------------------------------
 
 def test_absurd_waits_and_widths_are_refused_or_clamped(fleet, admin):
     cli = fleet[1]
@@ -361,7 +363,7 @@ def test_ctrl_c_ends_a_rollout_with_130_and_says_what_was_sent(fleet, admin, tmp
     assert 'Traceback' not in err
 
 
-# 7. Journals are hostile input too -------------------------------------------------------------------------------------
+# 7. Journals are hostile input too ------------------------------------------------------------------------------------
 
 def test_journals_that_are_not_journals_are_refused_before_any_write(fleet, admin, tmp_path):
     cli = fleet[1]
@@ -403,7 +405,7 @@ def test_a_disk_that_fills_mid_run_prints_the_rows_and_names_the_journal(fleet, 
     assert sent and sent <= submitting  # nothing was sent that the journal does not know of
 
 
-# 8. Resource Graph answers are checked -------------------------------------------------------------------------------
+# 8. Resource Graph answers are checked --------------------------------------------------------------------------------
 
 def test_resource_graph_answers_that_are_not_rows_are_errors_and_throttling_is_ridden_out(fleet, admin):
     cli = fleet[1]
@@ -424,7 +426,7 @@ def test_resource_graph_answers_that_are_not_rows_are_errors_and_throttling_is_r
     assert len(rows) == 2 and not writes(admin)
 
 
-# 10, 11, 14. Secrets, streams and output -----------------------------------------------------------------------------
+# 10, 11, 14. Secrets, streams and output ------------------------------------------------------------------------------
 
 def test_a_service_error_that_echoes_a_secret_is_masked_in_rows_journal_and_logs(fleet, admin, tmp_path):
     cli = fleet[1]
@@ -439,9 +441,9 @@ def test_a_service_error_that_echoes_a_secret_is_masked_in_rows_journal_and_logs
     assert done.returncode == 1 and rows[0]['result'] == 'Failed'
     assert 'rejected' in rows[0]['error'] and '***' in rows[0]['error']
     logs = ''.join(path.read_text(errors='replace') for path in Path(cli.config_dir).rglob('*.log'))
-    for where in (done.stdout, done.stderr, journal.read_text(), logs):
+    for where in (done.stdout, done.stderr, journal.read_text(encoding='utf-8'), logs):
         assert 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' not in where and 'Zm9vYmFyYmF6cXV4' not in where
-    assert secret not in done.stdout + journal.read_text() + logs
+    assert secret not in done.stdout + journal.read_text(encoding='utf-8') + logs
     # az's own line of the command's arguments, before aksext runs, is the one place an inline value shows
     assert all('Command arguments' in line for line in done.stderr.splitlines() if secret in line)
 
