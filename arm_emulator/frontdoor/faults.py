@@ -38,8 +38,6 @@ class Faults:
         effects = ('drop', 'latency', 'body', 'headers', 'retry_after', 'truncate')
         if status is None and not any(spec.get(key) is not None for key in effects):
             raise errors.bad_request('A fault needs a status, drop, latency, body, headers, retry_after or truncate.')
-        if spec.get('after') and status is not None:
-            raise errors.bad_request('A fault with after serves the real answer: it takes no status.')
         fault = dict(spec, pattern=pattern, count=count, method=(spec.get('method') or '*').upper(),
                      skip=int(spec.get('skip') or 0))
         self.pending.append(fault)
@@ -122,9 +120,13 @@ async def _hold(fault, faults):
 
 
 async def _served_then(fault, faults, request, handler):
-    """``after``: the request is served (a write lands), then its answer is held back or lost. The request log shows
-    the status the service chose, and that the answer was dropped."""
+    """``after``: the request is served (a write lands), then its answer is held back, lost, or replaced by an error
+    (a gateway that gave up after the service acted). The request log shows the status the client got, and that
+    the service had acted."""
     response = await _altered(fault, request, handler)
+    if fault.get('status') is not None:
+        request['fault'] = f'served, then answered {fault["status"]}'
+        response = _error(fault, request)
     if fault.get('latency'):
         await _hold(fault, faults)
     if fault.get('drop'):

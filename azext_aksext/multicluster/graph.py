@@ -53,6 +53,8 @@ def timespan_seconds(text):
         value = hours * 3600 + minutes * 60 + seconds
     except ValueError:
         value = float('nan')
+    if str(text).strip().startswith('-'):
+        value = -1.0  # a time that has passed already: not a wait
     if not math.isfinite(value) or value < 0:
         logger.info("Ignored x-ms-user-quota-resets-after '%s' from Resource Graph: not a time of day.", text)
         return None

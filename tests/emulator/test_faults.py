@@ -126,9 +126,15 @@ def test_a_truncated_answer_keeps_its_status_and_first_bytes(arm, admin):
         response.json()
 
 
-def test_after_takes_no_status(arm, admin):
-    with pytest.raises(RuntimeError, match='takes no status'):
-        admin.fault(path='/resourcegroups$', status=500, after=True)
+def test_an_error_answer_for_a_request_that_was_served(arm, admin):
+    name = unique('flux')
+    admin.fault(method='PUT', path=f'/extensions/{name}$', status=409, code='Conflict', after=True)
+    answered = arm.call('PUT', arm.extension_path(name), EXTENSIONS_API,
+                        {'properties': {'extensionType': 'microsoft.flux'}})
+    assert answered.status_code == 409 and error_code(answered) == 'Conflict'
+    assert arm.call('GET', arm.extension_path(name), EXTENSIONS_API).status_code == 200  # it was served
+    logged = [r for r in admin.requests() if r['method'] == 'PUT' and r['path'].endswith(name)]
+    assert [(r['status'], r.get('fault')) for r in logged] == [(409, 'served, then answered 409')]
 
 
 def test_skip_lets_the_first_matching_requests_through(arm, admin):
