@@ -202,10 +202,12 @@ class Engine:  # pylint: disable=too-many-instance-attributes
 
     def _send(self, item, calls, entry):
         """Make sure this cluster's write was sent once: True when an operation of this change is to be followed,
-        False when the cluster is done without one (unchanged, blocked)."""
-        read_deadline = time.monotonic() + min(self.timeout, OUTAGE_BUDGET)
-        for attempt in range(ATTEMPTS):
-            current = calls.read(item.ref, self.desired.name, read_deadline)
+        False when the cluster is done without one (unchanged, blocked). Waits (for a write a stopped run may still
+        land, for another operation) end at --timeout; writes that were not accepted end after ATTEMPTS."""
+        deadline, attempt = time.monotonic() + self.timeout, 0
+        while attempt < ATTEMPTS:
+            current = calls.read(item.ref, self.desired.name,
+                                 time.monotonic() + min(self.timeout, OUTAGE_BUDGET))
             if entry.get('status') == states.SUBMITTED:
                 if current is not None:
                     item.action = entry.get('action') or item.action
@@ -215,12 +217,13 @@ class Engine:  # pylint: disable=too-many-instance-attributes
                 item.action = entry.get('action') or item.action
                 self._record(item, states.SUBMITTED, action=item.action)
                 return True
-            if entry.get('status') == states.SUBMITTING and time.time() < entry.get('due', 0):
-                # An earlier run sent this write and was stopped before its answer: it may still land. Read again.
-                pause(self.stop, min(2.0, entry['due'] - time.time()))
-                continue
-            if state_of(current) in RUNNING:
-                pause(self.stop, backoff(attempt))  # another operation runs: wait for it, then decide
+            waiting = entry.get('status') == states.SUBMITTING and time.time() < entry.get('due', 0)
+            if waiting or state_of(current) in RUNNING:
+                # A write a stopped run sent may still land; another operation runs: read again, then decide.
+                if time.monotonic() >= deadline:
+                    raise Refusal('still waiting, at --timeout, for ' + ('a write sent earlier to land' if waiting
+                                                                         else 'another operation to end'))
+                pause(self.stop, min(2.0, entry['due'] - time.time()) if waiting else backoff(min(attempt, 3)))
                 continue
             decision, body = self.pipeline.decide(item, current, companions=True)
             item.action, item.reason = decision.action, decision.reason
@@ -237,6 +240,7 @@ class Engine:  # pylint: disable=too-many-instance-attributes
             self._record(item, states.SUBMITTING, action=decision.action, seen=entry['seen'], due=entry['due'],
                          before=_before(current))
             outcome, error = calls.write(decision.action, item.ref, self.desired.name, body)
+            attempt += 1
             with self.lock:
                 self.sent[outcome] += 1
             if outcome == ACCEPTED:

@@ -6,6 +6,8 @@ Targets and their current extensions come from Azure Resource Graph (a few reque
 each cluster's extension is re-read from the resource provider just before a write, since Resource Graph may lag.
 Each cluster goes through what `create` or `update` would do (prepare.py), so the plan refuses what they refuse.
 """
+import logging
+import threading
 import time
 
 from knack.log import get_logger
@@ -51,6 +53,7 @@ def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, clu
                                          tags=tags, subscriptions=subscriptions, only=only)
     path = journal_path or default_path(cmd.cli_ctx, change_id(desired, targets))
     journal = None if dry_run else Journal(FileBackend(path), change_of(desired, targets), desired.protected)
+    once = _WarnOnce.install()
     try:
         items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
         pipeline = Pipeline(cmd, desired, SharedAnswers(cmd.cli_ctx), scope_given)
@@ -62,9 +65,41 @@ def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, clu
         engine, stopped = _execute(cmd, pipeline, journal, items, work, path=path, canary=canary,
                                    max_parallel=max_parallel, max_failures=max_failures, timeout=timeout)
     finally:
+        once.remove()
         if journal is not None:
             journal.close()
     return _conclude(cmd, items, stopped, path, engine)
+
+
+class _WarnOnce(logging.Filter):
+    """A warning the same for every cluster (a types API that cannot answer, protected settings replaced as a whole)
+    is said once, not once per cluster."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen, self.lock, self.handlers = set(), threading.Lock(), []
+
+    @classmethod
+    def install(cls):
+        once = cls()
+        for handler in logging.getLogger().handlers + logging.getLogger('cli').handlers:
+            handler.addFilter(once)
+            once.handlers.append(handler)
+        return once
+
+    def remove(self):
+        for handler in self.handlers:
+            handler.removeFilter(self)
+
+    def filter(self, record):
+        if record.levelno != logging.WARNING:
+            return True
+        message = record.getMessage()
+        with self.lock:
+            if message in self.seen:
+                return False
+            self.seen.add(message)
+        return True
 
 
 def _find(cmd, desired, cluster_ids, resource_group_name, *, cluster_types, tags, subscriptions, only):

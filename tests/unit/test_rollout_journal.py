@@ -2,6 +2,7 @@
 trusted (in-process: the journal is a plain file; kills and concurrent processes are in tests/extension)."""
 import json
 import os
+import random
 
 import pytest
 from azure.cli.core.azclierror import FileOperationError, ValidationError
@@ -63,12 +64,12 @@ def test_a_second_holder_is_refused_naming_the_first(tmp_path):
 
 
 @pytest.mark.parametrize('content, why', [
-    (os.urandom(64) + b'\x00', 'binary'),
+    (bytes(random.Random(7).randrange(256) for _ in range(64)) + b'\x00', 'binary'),
     ('{"record": "header"}\n'.encode('utf-16'), 'binary'),
     ('\u00e9t\u00e9\n'.encode('latin-1'), 'not UTF-8'),
     (b'just some text\n', 'not a rollout journal'),
     (b'[1, 2, 3]\n', 'not a rollout journal'),
-])
+], ids=['random bytes', 'utf-16', 'latin-1', 'text', 'a JSON list'])
 def test_content_that_is_not_a_journal_is_refused_before_anything_is_written(tmp_path, content, why):
     path = tmp_path / 'j.jsonl'
     path.write_bytes(content)
