@@ -120,7 +120,8 @@ class RedactingNetworkTraceLoggingPolicy(SafeNetworkTraceLoggingPolicy):
     def on_response(self, request, response):
         from . import ledger
         ledger.answered(request.context.get('aksext_sent'), response.http_response.status_code)
-        _remember_answer_secrets(response.http_response)
+        if not response.context.options.get('stream', False):  # a streamed body is the caller's to read
+            _remember_answer_secrets(response.http_response)
         real = response.http_response
         response.http_response = _ResponseView(real)
         try:
