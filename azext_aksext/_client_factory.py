@@ -73,8 +73,22 @@ def _client(cli_ctx, client_type, subscription_id=None, **kwargs):
         client_type = get_client_class(client_type)
     _quiet_failsafe_deserialization()
     kwargs.setdefault('retry_total', RETRY_TOTAL)
+    if subscription_id and 'credential' not in kwargs and not _listed(cli_ctx, subscription_id):
+        # A subscription the login does not list (a rollout's target): the login's own credential reaches it.
+        from azure.cli.core._profile import Profile
+        kwargs['credential'] = Profile(cli_ctx=cli_ctx).get_login_credentials()[0]
     return get_mgmt_service_client(cli_ctx, _with_masking_pipeline(client_type), subscription_id=subscription_id,
                                    read_timeout=read_timeout(), **kwargs)
+
+
+def _listed(cli_ctx, subscription_id):
+    from azure.cli.core._profile import Profile
+    from knack.util import CLIError
+    try:
+        Profile(cli_ctx=cli_ctx).get_subscription(subscription_id)
+    except CLIError:
+        return False
+    return True
 
 
 def _resource_type(name):
@@ -107,8 +121,10 @@ def extensions_clients(cli_ctx, parallel):
     session.mount('https://', requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=parallel + 4))
 
     def make(subscription):
+        # A transport given to a client keeps its own timeouts: the read timeout goes to it, not to the client.
         return cf_extensions(cli_ctx, subscription_id=subscription, credential=credential,
-                             transport=RequestsTransport(session=session, session_owner=False))
+                             transport=RequestsTransport(session=session, session_owner=False,
+                                                         read_timeout=read_timeout()))
     return make
 
 

@@ -58,7 +58,8 @@ long-summary: >
 
 _WAIT_DETAILS = """
 long-summary: >
-    Checks after 1 s, then 2 s, 4 s ... up to 30 s (or at a fixed --interval). With --created or --updated it
+    Checks every 0.5 s at first, then every fifth of the time waited so far, up to 30 s (or at a fixed
+    --interval). With --created or --updated it
     stops with an error as soon as the extension is Failed or Canceled.
 """
 

@@ -95,7 +95,8 @@ def load_arguments(self, _):
             c.argument('custom', help='Wait until this JMESPath query over the extension is true, for example '
                                       '"provisioningState==\'Succeeded\'".')
             c.argument('interval', type=float,
-                       help='Seconds between checks. Default: 1 s, doubling up to 30 s, or the service\'s '
+                       help='Seconds between checks. Default: 0.5 s, then a fifth of the time waited, up to 30 s, '
+                            'or the service\'s '
                             f'Retry-After. Between {MIN_WAIT_INTERVAL:g} and {MAX_WAIT_INTERVAL}.')
             c.argument('timeout', type=float,
                        help=f'Give up after this many seconds (at most {MAX_OPERATION_TIMEOUT}). Default: '

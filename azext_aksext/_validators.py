@@ -137,7 +137,7 @@ def check_wait_flags(namespace):
         raise InvalidArgumentValueError(
             f"--interval {interval!r} is not a number of seconds between {MIN_WAIT_INTERVAL:g} and "
             f"{MAX_WAIT_INTERVAL}.",
-            "For example: --interval 5, or leave it out to check after 1 s, 2 s, 4 s ... up to 30 s.")
+            "For example: --interval 5, or leave it out to check every 0.5 s at first, then less often, up to 30 s.")
 
 
 def validate_settings(namespace):

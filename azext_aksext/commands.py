@@ -20,7 +20,11 @@ def _late(module, name):
 
 def _validator(name, module='_validators'):
     def validate(cmd, namespace):
-        return _late(module, name)(cmd, namespace)
+        _late('core.redaction', 'guard_logs')()  # from here on, every log record is masked (core/redaction.py)
+        try:
+            return _late(module, name)(cmd, namespace)
+        except KeyboardInterrupt:  # exit 130, as for the rest of the command (core/operations.py)
+            return _late('core.operations', 'stop_on_interrupt')()
     validate.__name__ = name
     return validate
 

@@ -14,6 +14,7 @@ from ._format import extension_output
 from .core.clusters import cluster_ref, sdk_path_args
 from .core.defaults import OPERATION_TIMEOUT
 from .core.errors import translate
+from .core.operations import interruptible
 from .core.target import Target
 
 logger = get_logger(__name__)
@@ -21,6 +22,7 @@ logger = get_logger(__name__)
 
 # pylint: disable=too-many-arguments,too-many-locals,unused-argument
 
+@interruptible
 def create_extension(cmd, client, *, resource_group_name, cluster_name, name, extension_type, cluster_type=None,
                      cluster_rp=None, scope=None, release_namespace=None, target_namespace=None,
                      auto_upgrade_minor_version=None, version=None, release_train=None,
@@ -29,18 +31,20 @@ def create_extension(cmd, client, *, resource_group_name, cluster_name, name, ex
                      plan_name=None, plan_product=None, plan_publisher=None, no_wait=False, yes=False,
                      auto_upgrade_mode=None, timeout=None):
     from .core.operations import run
-    from .writes import create_body, prepare_create
+    from .writes import before_sending, create_body, prepare_create
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     plan = {'name': plan_name, 'product': plan_product, 'publisher': plan_publisher} if plan_name else None
     body = create_body(target, extension_type, scope=scope, release_namespace=release_namespace,
                        target_namespace=target_namespace, auto_upgrade_minor_version=auto_upgrade_minor_version,
                        version=version, release_train=release_train, auto_upgrade_mode=auto_upgrade_mode, plan=plan)
-    body = prepare_create(cmd, client, target, body, scope_given=_scope_was_given(cmd),
+    body = prepare_create(cmd, client, target, body, scope_given=scope_was_given(cmd),
                           settings=configuration_settings, protected=configuration_protected_settings)
+    before_sending(cmd, target, body)
     return run(client, target, 'create', no_wait=no_wait, before=None, timeout=timeout,
                begin=lambda polling: client.begin_create(*sdk_path_args(target.ref), name, body, polling=polling))
 
 
+@interruptible
 def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                      auto_upgrade_minor_version=None, version=None, release_train=None,
                      configuration_settings=None, configuration_protected_settings=None,
@@ -59,6 +63,7 @@ def update_extension(cmd, client, *, resource_group_name, cluster_name, name, cl
                begin=lambda polling: client.begin_update(*sdk_path_args(target.ref), name, body, polling=polling))
 
 
+@interruptible
 def delete_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                      force=False, no_wait=False, yes=False, timeout=None):
     from .checks.existing import refuse_if_managed
@@ -82,11 +87,13 @@ def delete_extension(cmd, client, *, resource_group_name, cluster_name, name, cl
     return None
 
 
+@interruptible
 def show_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None):
     target = Target.of(cmd, cluster_ref(resource_group_name, cluster_name, cluster_type, cluster_rp), name)
     return _get(client, target, 'show')
 
 
+@interruptible
 def list_extensions(cmd, client, *, resource_group_name=None, cluster_name=None, cluster_type=None, cluster_rp=None,
                     extension_type=None, provisioning_state=None, version=None, subscriptions=None, summary=False):
     if not cluster_name:
@@ -103,6 +110,7 @@ def list_extensions(cmd, client, *, resource_group_name=None, cluster_name=None,
         raise translate(err, target, 'list extensions on') from err
 
 
+@interruptible
 def wait_extension(cmd, client, *, resource_group_name, cluster_name, name, cluster_type=None, cluster_rp=None,
                    created=False, updated=False, deleted=False, exists=False, custom=None, interval=None,
                    timeout=OPERATION_TIMEOUT):
@@ -163,7 +171,7 @@ def _wait_condition(*, deleted, exists, custom):
     return None
 
 
-def _scope_was_given(cmd):
+def scope_was_given(cmd):
     """True when the user typed --scope or a namespace flag (a default filled in from type rules does not count)."""
     given = cmd.cli_ctx.data.get('safe_params') or []
     return any(flag in given for flag in ('--scope', '--release-namespace', '--target-namespace'))

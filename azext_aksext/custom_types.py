@@ -5,12 +5,14 @@ from azure.cli.core.azclierror import ArgumentUsageError
 from .core.clusters import cluster_ref, sdk_path_args
 from .core.defaults import STABLE_TRAIN
 from .core.errors import translate
+from .core.operations import interruptible
 from .core.paging import all_items
 from .core.target import Target
 
 
 # pylint: disable=too-many-arguments,unused-argument
 
+@interruptible
 def list_types_by_location(cmd, client, *, location, cluster_type=None, release_train=None, plan_publisher=None,
                            plan_product=None, plan_name=None):
     return _call(Target.in_location(cmd, location), 'list extension types in',
@@ -19,11 +21,13 @@ def list_types_by_location(cmd, client, *, location, cluster_type=None, release_
                      release_train=release_train, cluster_type=cluster_type), 'extension types')])
 
 
+@interruptible
 def show_type_by_location(cmd, client, *, location, extension_type):
     return _call(Target.in_location(cmd, location), 'show an extension type in',
                  lambda: _raw(client.location_get(location, extension_type)), _type_named(extension_type))
 
 
+@interruptible
 def list_versions_by_location(cmd, client, *, location, extension_type, release_train=None, cluster_type=None,
                               major_version=None, show_latest=False):
     versions = _call(Target.in_location(cmd, location), 'list extension type versions in',
@@ -35,12 +39,14 @@ def list_versions_by_location(cmd, client, *, location, extension_type, release_
     return _with_train(versions, release_train)
 
 
+@interruptible
 def show_version_by_location(cmd, client, *, location, extension_type, version):
     return _call(Target.in_location(cmd, location), 'show an extension type version in',
                  lambda: _raw(client.get_version(location, extension_type, version)),
                  _version_named(extension_type, version))
 
 
+@interruptible
 def list_types_by_cluster(cmd, client, *, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None,
                           release_train=None, plan_publisher=None, plan_product=None, plan_name=None):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
@@ -49,6 +55,7 @@ def list_types_by_cluster(cmd, client, *, resource_group_name, cluster_name, clu
         release_train=release_train), 'extension types')])
 
 
+@interruptible
 def show_type_by_cluster(cmd, client, *, resource_group_name, cluster_name, extension_type, cluster_type=None,
                          cluster_rp=None):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
@@ -56,6 +63,7 @@ def show_type_by_cluster(cmd, client, *, resource_group_name, cluster_name, exte
                  lambda: _raw(client.get(*sdk_path_args(target.ref), extension_type)), _type_named(extension_type))
 
 
+@interruptible
 def list_versions_by_cluster(cmd, client, *, resource_group_name, cluster_name, extension_type, cluster_type=None,
                              cluster_rp=None, release_train=None, major_version=None, show_latest=False):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
@@ -68,6 +76,7 @@ def list_versions_by_cluster(cmd, client, *, resource_group_name, cluster_name, 
     return mark_compatibility(cmd, target.ref, _with_train(versions, release_train))
 
 
+@interruptible
 def show_version_by_cluster(cmd, client, *, resource_group_name, cluster_name, extension_type, version,
                             cluster_type=None, cluster_rp=None):
     target = _cluster_target(cmd, resource_group_name, cluster_name, cluster_type, cluster_rp)
@@ -80,6 +89,7 @@ def show_version_by_cluster(cmd, client, *, resource_group_name, cluster_name, e
 
 # `az aks extension type ...` takes either -l or -g with -c, and dispatches to the functions above.
 
+@interruptible
 def aks_list_types(cmd, client, *, location=None, resource_group_name=None, cluster_name=None, release_train=None,
                    plan_publisher=None, plan_product=None, plan_name=None):
     plan = {'release_train': release_train, 'plan_publisher': plan_publisher, 'plan_product': plan_product,
@@ -90,6 +100,7 @@ def aks_list_types(cmd, client, *, location=None, resource_group_name=None, clus
                                  cluster_type='managedClusters', **plan)
 
 
+@interruptible
 def aks_show_type(cmd, client, *, extension_type, location=None, resource_group_name=None, cluster_name=None):
     if _by_location(location, resource_group_name, cluster_name):
         return show_type_by_location(cmd, client, location=location, extension_type=extension_type)
@@ -97,6 +108,7 @@ def aks_show_type(cmd, client, *, extension_type, location=None, resource_group_
                                 extension_type=extension_type, cluster_type='managedClusters')
 
 
+@interruptible
 def aks_list_versions(cmd, client, *, extension_type, location=None, resource_group_name=None, cluster_name=None,
                       release_train=None, major_version=None, show_latest=False):
     filters = {'release_train': release_train, 'major_version': major_version, 'show_latest': show_latest}
@@ -107,6 +119,7 @@ def aks_list_versions(cmd, client, *, extension_type, location=None, resource_gr
                                     extension_type=extension_type, cluster_type='managedClusters', **filters)
 
 
+@interruptible
 def aks_show_version(cmd, client, *, extension_type, version, location=None, resource_group_name=None,
                      cluster_name=None):
     if _by_location(location, resource_group_name, cluster_name):

@@ -6,6 +6,7 @@ from .core.clusters import cluster_ref, sdk_path_args
 from .core.compatibility import verdict, version_name, version_order
 from .core.defaults import STABLE_TRAIN
 from .core.errors import translate
+from .core.operations import interruptible
 from .core.target import Target
 
 COMPATIBLE = 'compatibleWithCluster'
@@ -13,6 +14,7 @@ COMPATIBLE = 'compatibleWithCluster'
 
 # pylint: disable=too-many-arguments,unused-argument
 
+@interruptible
 def list_upgrades(cmd, client, *, resource_group_name, cluster_name, cluster_type=None, cluster_rp=None):
     from ._format import extension_output
     from .checks.cluster import read_cluster_facts
@@ -23,7 +25,7 @@ def list_upgrades(cmd, client, *, resource_group_name, cluster_name, cluster_typ
         installed = [extension_output(item) for item in client.list(*sdk_path_args(target.ref))]
     except Exception as err:  # pylint: disable=broad-except
         raise translate(err, target, 'list extensions on') from err
-    facts = read_cluster_facts(cmd, target.ref)
+    facts = read_cluster_facts(cmd, target, check=False)
     trains, failed = {}, False
     rows = []
     for extension in installed:
@@ -76,7 +78,7 @@ def mark_compatibility(cmd, ref, versions):
     (also when the aksext.extra_reads switch leaves the cluster unread: the official tool does not read it)."""
     from .checks import extra_reads
     from .checks.cluster import read_cluster_facts
-    facts = read_cluster_facts(cmd, ref) if extra_reads(cmd.cli_ctx) else None
+    facts = read_cluster_facts(cmd, Target.of(cmd, ref), check=False) if extra_reads(cmd.cli_ctx) else None
     for item in versions if isinstance(versions, list) else [versions]:
         if isinstance(item, dict):
             item.setdefault('properties', {})[COMPATIBLE] = verdict(item, facts).supported if facts else None

@@ -2,8 +2,9 @@
 that writes an extension.
 
 create: the PUT body from the validated flags, the reads before a write (checks/), then the companion resources of
-the extension type (types/), made only once every check has passed, so nothing is created for a refused request,
-and last the official tool's own reads before its PUT (`before_sending`), in its order.
+the extension type (types/), made only once every check has passed, so nothing is created for a refused request;
+`az k8s-extension create` then makes the official tool's own reads before its PUT (`before_sending`), in its order
+(a rollout does not: the official tool has none).
 update: the extension as it is, the type's rules on the settings given, the checks the update needs, then its
 companions; the PATCH body holds only what was given.
 """
@@ -40,16 +41,33 @@ def create_body(target, extension_type, *, scope=None, release_namespace=None, t
     return body
 
 
-def prepare_create(cmd, client, target, body, *, scope_given, settings, protected):
-    """The body to send, once the checks have passed and the companion resources exist; raises otherwise."""
+def create_rules(name, extension_type, cluster_type, *, scope=None, release_namespace=None, settings=None,
+                 protected=None, version=None, release_train=None, auto_upgrade_minor_version=None):
+    """The type's rules on a create whose flags are already checked (a rollout's, once per kind of cluster): the
+    Request (name, scope, release namespace, settings) and the Versions to send. Raises the az error naming the fix.
+
+    `create` runs the same rules from its validator, where they must also decide which files are read."""
+    from .types._rules import Request, Versions, apply_rules, apply_version_rules
+    versions = apply_version_rules(Versions(version, release_train, auto_upgrade_minor_version, bool(protected)),
+                                   extension_type, creating=True)
+    request = apply_rules(Request(name, scope, release_namespace, settings or None,
+                                  (protected or None) if versions.protected is not None else None),
+                          extension_type, cluster_type, creating=True)
+    return request, versions
+
+
+def prepare_create(cmd, client, target, body, *, scope_given, settings, protected, companions=True):
+    """The body to send, once the checks have passed and the companion resources exist; raises otherwise.
+
+    companions=False (a rollout's plan): the checks only; nothing is created."""
     from .checks import before_create as checks_before_create
     from .types._context import before_create as companions_before_create
     location = checks_before_create(cmd, target, client, body, scope_given=scope_given)
     properties = body['properties']
-    settings, protected = companions_before_create(cmd, target, properties['extensionType'], settings, protected,
-                                                   location=location)
+    if companions:
+        settings, protected = companions_before_create(cmd, target, properties['extensionType'], settings,
+                                                       protected, location=location)
     _set_optional(properties, configurationSettings=settings, configurationProtectedSettings=protected)
-    before_sending(cmd, target, body)
     return body
 
 
@@ -79,24 +97,38 @@ def before_sending(cmd, target, body):
         raise error from err
 
 
+def update_rules(target, extension_type, *, version=None, release_train=None, auto_upgrade_minor_version=None,
+                 settings=None, protected=None):
+    """The type's rules on an update: (version, release train, auto-upgrade, settings, protected) to send."""
+    from .types._rules import Request, Versions, apply_rules, apply_version_rules
+    checked = apply_rules(Request(target.name, None, None, settings, protected), extension_type,
+                          target.ref.cluster_type, creating=False)
+    version, release_train, auto_upgrade_minor_version, _ = apply_version_rules(
+        Versions(version, release_train, auto_upgrade_minor_version, None), extension_type, creating=False)
+    return version, release_train, auto_upgrade_minor_version, checked.settings, checked.protected
+
+
 def prepare_update(cmd, target, current, *, version=None, release_train=None, auto_upgrade_minor_version=None,
-                   auto_upgrade_mode=None, settings=None, protected=None):
-    """The PATCH body of an update of `current` (the extension as the user sees it); raises on what cannot work."""
+                   auto_upgrade_mode=None, settings=None, protected=None, rules_applied=False, companions=True):
+    """The PATCH body of an update of `current` (the extension as the user sees it); raises on what cannot work.
+
+    rules_applied: the values come from update_rules already (a rollout applies them once per kind of cluster);
+    companions=False (a rollout's plan): the checks only; nothing is read or made for the companions."""
     from .checks import before_update as checks_before_update
     from .types import type_for
     from .types._context import before_update as companions_before_update
-    from .types._rules import Request, Versions, apply_rules, apply_version_rules
     extension_type = current.get('extensionType')
-    checked = apply_rules(Request(target.name, None, None, settings, protected), extension_type,
-                          target.ref.cluster_type, creating=False)
-    settings, protected = checked.settings, checked.protected
-    version, release_train, auto_upgrade_minor_version, _ = apply_version_rules(
-        Versions(version, release_train, auto_upgrade_minor_version, None), extension_type, creating=False)
+    if not rules_applied:
+        version, release_train, auto_upgrade_minor_version, settings, protected = update_rules(
+            target, extension_type, version=version, release_train=release_train,
+            auto_upgrade_minor_version=auto_upgrade_minor_version, settings=settings, protected=protected)
     checks_before_update(cmd, target, current, version=version, release_train=release_train)
     kind = type_for(extension_type)
     if kind.has_hook('prepare_update'):
         settings = kind.prepare_update(settings, current, version, auto_upgrade_minor_version)
-    settings, protected = companions_before_update(cmd, target, extension_type, settings, protected, current=current)
+    if companions:
+        settings, protected = companions_before_update(cmd, target, extension_type, settings, protected,
+                                                       current=current)
     properties = {}
     _set_optional(properties, autoUpgradeMinorVersion=auto_upgrade_minor_version, releaseTrain=release_train,
                   version=version, configurationSettings=settings, configurationProtectedSettings=protected)

@@ -1,7 +1,8 @@
 """Injected faults: the next N requests matching a method, a path pattern (and a query pattern, when given: the
-api-version of one client among several reading the same path, say) get an error status, a delay, a
-dropped connection, a replaced body or extra headers (a bad Retry-After, say). Faults live in memory; they are for
-the running test, not part of the emulated state."""
+api-version of one client among several reading the same path, say) get an error status, a delay, a dropped
+connection, a replaced or truncated body or extra headers (a bad Retry-After, say). With ``after`` the request is
+served first (a write lands) and only then delayed or dropped: an answer that is late or lost. Faults live in memory;
+they are for the running test, not part of the emulated state."""
 import asyncio
 import re
 
@@ -35,11 +36,11 @@ class Faults:
         if count < 1:
             raise errors.bad_request('count must be at least 1.')
         status = spec.get('status')
-        effects = ('drop', 'latency', 'body', 'headers', 'retry_after')
+        effects = ('drop', 'latency', 'body', 'headers', 'retry_after', 'truncate')
         if status is None and not any(spec.get(key) is not None for key in effects):
-            raise errors.bad_request('A fault needs a status, drop, latency, body, headers or retry_after.')
+            raise errors.bad_request('A fault needs a status, drop, latency, body, headers, retry_after or truncate.')
         fault = dict(spec, pattern=pattern, query_pattern=query, count=count,
-                     method=(spec.get('method') or '*').upper())
+                     method=(spec.get('method') or '*').upper(), skip=int(spec.get('skip') or 0))
         self.pending.append(fault)
         return _shown(fault)
 
@@ -51,6 +52,9 @@ class Faults:
         for fault in self.pending:
             if fault['method'] in ('*', request.method) and fault['pattern'].search(request.path) and \
                     fault['query_pattern'].search(request.query_string):
+                if fault['skip'] > 0:  # the first matching requests pass this fault (a read before a write, say)
+                    fault['skip'] -= 1
+                    continue
                 fault['count'] -= 1
                 if fault['count'] == 0:
                     self.pending.remove(fault)
@@ -91,15 +95,49 @@ def _error(fault, request):
                            _headers(fault)).response()
 
 
+def _replaced(response, body, content_type):
+    return web.Response(status=response.status, body=body,
+                        headers={k: v for k, v in response.headers.items()
+                                 if k.lower() not in ('content-length', 'content-type')},
+                        content_type=content_type)
+
+
 async def _altered(fault, request, handler):
-    """The real answer (state changes happen), with its body replaced and headers added as the fault says."""
+    """The real answer (state changes happen), with its body replaced or cut short and headers added as the fault
+    says."""
     response = await handler(request)
     if fault.get('body') is not None:
-        response = web.Response(status=response.status, body=_body(fault, request),
-                                headers={k: v for k, v in response.headers.items()
-                                         if k.lower() not in ('content-length', 'content-type')},
-                                content_type=fault.get('content_type') or 'application/json')
+        response = _replaced(response, _body(fault, request), fault.get('content_type') or 'application/json')
+    if fault.get('truncate') is not None:
+        # The first N bytes of the answer, as a proxy that gave up half-way would pass on.
+        response = _replaced(response, bytes(response.body or b'')[:int(fault['truncate'])],
+                             response.content_type or 'application/json')
     response.headers.update(_headers(fault))
+    return response
+
+
+async def _hold(fault, faults):
+    task = asyncio.current_task()
+    faults.sleepers.add(task)
+    try:
+        await asyncio.sleep(float(fault['latency']))
+    finally:
+        faults.sleepers.discard(task)
+
+
+async def _served_then(fault, faults, request, handler):
+    """``after``: the request is served (a write lands), then its answer is held back, lost, or replaced by an error
+    (a gateway that gave up after the service acted). The request log shows the status the client got, and that
+    the service had acted."""
+    response = await _altered(fault, request, handler)
+    if fault.get('status') is not None:
+        request['fault'] = f'served, then answered {fault["status"]}'
+        response = _error(fault, request)
+    if fault.get('latency'):
+        await _hold(fault, faults)
+    if fault.get('drop'):
+        request['fault'] = 'answer dropped'
+        request.transport.abort()
     return response
 
 
@@ -109,13 +147,10 @@ def make_middleware(faults):
         fault = None if request.path.startswith(ADMIN_PREFIX) else faults.take(request)
         if fault is None:
             return await handler(request)
+        if fault.get('after'):
+            return await _served_then(fault, faults, request, handler)
         if fault.get('latency'):
-            task = asyncio.current_task()
-            faults.sleepers.add(task)
-            try:
-                await asyncio.sleep(float(fault['latency']))
-            finally:
-                faults.sleepers.discard(task)
+            await _hold(fault, faults)
         if fault.get('drop'):
             await request.read()
             request.transport.abort()

@@ -57,5 +57,7 @@ def make_middleware(service):
             entry['status'] = error.status
             raise
         finally:
+            if request.get('fault'):
+                entry['fault'] = request['fault']  # the service acted, but its answer never left
             service.store.append('requests', entry)
     return log_requests

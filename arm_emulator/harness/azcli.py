@@ -73,9 +73,11 @@ class AzCli:
 
     # `input`, as subprocess.run names what it is handed on to.
     def run(self, *args, input=None, timeout=300):  # pylint: disable=redefined-builtin
+        # In its config directory: `az` is `python -m azure.cli`, which puts its working directory first on sys.path,
+        # so started in a checkout it would load the extension from the source tree instead of the installed wheel.
         return subprocess.run([self.az] + [str(arg) for arg in args], env=self.env, text=True, capture_output=True,
                               input=input, stdin=None if input is not None else subprocess.DEVNULL,
-                              timeout=timeout, check=False)
+                              timeout=timeout, check=False, cwd=self.config_dir)
 
     def _checked(self, *args):
         done = self.run(*args)

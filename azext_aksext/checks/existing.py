@@ -4,7 +4,6 @@ extension that only its owner (for example AKS) may change."""
 from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
 from ..core.answers import items, mapping, text
-from ..core.clusters import EXTENSIONS_API_VERSION, extension_id, sdk_path_args
 from . import reading, unanswered
 
 _WRITE_ACTIONS = ('write', 'delete', '*')
@@ -35,35 +34,17 @@ def refuse_if_managed(target, extension, verb):
 def existing_extension(client, target):
     """The extension as the service has it, or None when it does not exist or cannot be read (with a warning).
 
-    ARM's check-existence (HEAD) asks first; the extension is read (GET) only when it exists, or where the provider
-    does not implement HEAD (405, 501). So this check asks what no official tool's session has recorded: a replayed
-    session refuses it, instead of handing over the answer recorded for a later command's GET of the extension."""
+    For one command, ARM's check-existence (HEAD) asks first and the extension is read (GET) only when it exists (see
+    checks/reads.py): a replayed session refuses that request instead of handing over the answer recorded for a later
+    command's GET of the extension. A rollout answers from what it read already."""
     if not reading(target):
         return None
-    from .._format import extension_output
     try:
-        if not _exists(target):
-            return None
-        return mapping(extension_output(client.get(*sdk_path_args(target.ref), target.name, retry_total=1)))
+        return mapping(target.reads.extension(client, target))
     except Exception as err:  # pylint: disable=broad-except
         if getattr(err, 'status_code', None) != 404:
             unanswered(target, f"check whether {target.describe()} already exists", err)
         return None
-
-
-def _exists(target):
-    from azure.core.exceptions import HttpResponseError
-    from azure.cli.core.commands.client_factory import get_subscription_id
-    from .._client_factory import cf_resources
-    cli_ctx = target.cmd.cli_ctx
-    try:
-        return cf_resources(cli_ctx).resources.check_existence_by_id(
-            extension_id(get_subscription_id(cli_ctx), target.ref, target.name), EXTENSIONS_API_VERSION,
-            retry_total=1)
-    except HttpResponseError as err:
-        if err.status_code in (405, 501):
-            return True  # no HEAD there: the GET tells
-        raise
 
 
 def _scope_of(document):
@@ -106,6 +87,11 @@ def changed_immutables(existing, body):
     return changes
 
 
+def describe_changes(changes, who):
+    """[(property, now, asked)] as "extension type is 'a', the create asks for 'b'; ..."."""
+    return '; '.join(f"{name} is '{now}', {who} asks for '{asked}'" for name, now, asked in changes)
+
+
 def check_create_over_existing(client, target, body):
     """A create of an extension that exists may repeat its spec, never change what is fixed at create."""
     existing = existing_extension(client, target)
@@ -115,9 +101,8 @@ def check_create_over_existing(client, target, body):
     changes = changed_immutables(existing, body)
     if not changes:
         return
-    differences = '; '.join(f"{name} is '{now}', the create asks for '{asked}'" for name, now, asked in changes)
     raise InvalidArgumentValueError(
         f"{target.describe()} already exists, and its {', '.join(name for name, _, _ in changes)} cannot change "
-        f"after create: {differences}.",
+        f"after create: {describe_changes(changes, 'the create')}.",
         f"To change it, delete the extension and create it again: {target.az_command('delete', '--yes')} then rerun "
         "this create; or create one under another --name.")

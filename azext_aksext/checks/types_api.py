@@ -5,7 +5,7 @@ import re
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
 from ..core.answers import items, mapping
-from ..core.clusters import describe, sdk_path_args
+from ..core.clusters import describe
 from ..core.compatibility import version_name
 from ..core.defaults import STABLE_TRAIN
 from ..core.errors import error_code_and_message
@@ -18,12 +18,12 @@ def check_type_metadata(cmd, target, extension_type, *, scope=None, version=None
     location (when known) lets a refusal list the cluster types the type does support."""
     if not (scope or version or release_train) or not reading(target):
         return
-    from .._client_factory import cf_extension_types
-    client = cf_extension_types(cmd.cli_ctx)
+    reads = target.reads
+    _check_cluster_type(extension_type, reads.supported_cluster_types(cmd, target, extension_type), target)
     # One retry at most: a check that cannot get an answer warns and lets the service decide, it never stalls.
     if scope:
-        metadata = _ask(client, target, extension_type, location, lambda: mapping(
-            client.get(*sdk_path_args(target.ref), extension_type, retry_total=1).as_dict()))
+        metadata = _ask(cmd, target, extension_type, location,
+                        lambda: mapping(reads.type_document(cmd, target, extension_type)))
         if metadata is None:
             return  # the types API did not answer (and said so once): the service decides the rest
         properties = mapping(metadata.get('properties'))
@@ -32,14 +32,13 @@ def check_type_metadata(cmd, target, extension_type, *, scope=None, version=None
         _check_cluster_type(extension_type, properties.get('supportedClusterTypes'), target)
     if version or release_train:
         train = release_train or STABLE_TRAIN
-        versions = _ask(client, target, extension_type, location, lambda: [
-            mapping(item.as_dict()) for item in client.cluster_list_versions(
-                *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)])
+        versions = _ask(cmd, target, extension_type, location,
+                        lambda: [mapping(item) for item in items(reads.versions(cmd, target, extension_type, train))])
         if versions is not None:
             _check_version(extension_type, train, versions, version, train_given=bool(release_train), target=target)
 
 
-def _ask(client, target, extension_type, location, request):
+def _ask(cmd, target, extension_type, location, request):
     """The types API's answer, or None (with one warning) when it cannot answer: the service decides then.
 
     The by-cluster API answers 404 both for a type it does not know and for a type that does not run on this kind
@@ -50,7 +49,8 @@ def _ask(client, target, extension_type, location, request):
     except Exception as err:  # pylint: disable=broad-except
         status = getattr(err, 'status_code', None)
         if status in (400, 404) and location:
-            _check_cluster_type(extension_type, _supported_cluster_types(client, location, extension_type), target)
+            _check_cluster_type(extension_type, _supported_cluster_types(cmd, target, location, extension_type),
+                                target)
         if status == 400:
             raise InvalidArgumentValueError(
                 f"Extension type '{extension_type}' cannot be installed on {describe(target.ref)}: "
@@ -66,9 +66,9 @@ def _ask(client, target, extension_type, location, request):
         return None
 
 
-def _supported_cluster_types(client, location, extension_type):
+def _supported_cluster_types(cmd, target, location, extension_type):
     try:
-        document = mapping(client.location_get(location, extension_type, retry_total=1).as_dict())
+        document = mapping(target.reads.location_type(cmd, location, extension_type))
     except Exception:  # pylint: disable=broad-except
         return None
     return mapping(document.get('properties')).get('supportedClusterTypes')

@@ -5,7 +5,7 @@ from knack.log import get_logger
 from azure.cli.core.azclierror import InvalidArgumentValueError, ValidationError
 
 from ..core.answers import mapping
-from ..core.clusters import describe, sdk_path_args
+from ..core.clusters import describe
 from ..core.compatibility import is_patch_change, supporting, verdict, version_name, version_order
 from ..core.defaults import STABLE_TRAIN
 from . import reading, unanswered, warn_unread
@@ -17,10 +17,8 @@ logger = get_logger(__name__)
 def read_train(cmd, target, extension_type, train):
     """(every version of the train for this cluster, None) or (None, the error of the types API when it could not
     say; None for a 404: a private type or train, which the other checks report)."""
-    from .._client_factory import cf_extension_types
     try:
-        return [mapping(item.as_dict()) for item in cf_extension_types(cmd.cli_ctx).cluster_list_versions(
-            *sdk_path_args(target.ref), extension_type, release_train=train, retry_total=1)], None
+        return [mapping(item) for item in target.reads.versions(cmd, target, extension_type, train)], None
     except Exception as err:  # pylint: disable=broad-except
         return None, None if getattr(err, 'status_code', None) == 404 else err
 
@@ -52,7 +50,7 @@ def check_compatibility(cmd, target, extension_type, *, version=None, release_tr
     if not (cluster_readable and reading(target)):
         return
     train = release_train or STABLE_TRAIN
-    facts = read_cluster_facts(cmd, target.ref, getattr(target, 'aks_cluster', None), target=target)
+    facts = read_cluster_facts(cmd, target)
     if facts is None or not facts.kubernetes_version:
         return
     versions = train_versions(cmd, target, extension_type, train)
@@ -66,8 +64,8 @@ def check_compatibility(cmd, target, extension_type, *, version=None, release_tr
         return  # not in this train: the version check of the types API reports that
     result = verdict(chosen, facts)
     if result.supported is None and result.reasons:
-        logger.warning("Cannot tell whether version %s of extension type '%s' supports Kubernetes %s: it excludes "
-                       "%s. The service will check it.", version_name(chosen), extension_type,
+        logger.warning("Cannot tell whether version %s of extension type '%s' supports Kubernetes %s: its exclusions "
+                       "are %s. The service will check it.", version_name(chosen), extension_type,
                        facts.kubernetes_version, '; '.join(result.reasons))
     if result.supported is not False:
         return
@@ -90,7 +88,7 @@ def check_core_policy(cmd, target, current, version):
     installed = current.get('currentVersion') or current.get('version')
     if not version or not target.group.startswith('aks') or is_patch_change(installed, version):
         return
-    facts = read_cluster_facts(cmd, target.ref, target=target) if reading(target) else None  # for the message
+    facts = read_cluster_facts(cmd, target) if reading(target) else None  # for the message
     running = f' (the cluster runs Kubernetes {facts.kubernetes_version})' if facts and \
         facts.kubernetes_version else ''
     raise ValidationError(

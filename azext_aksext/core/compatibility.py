@@ -10,7 +10,7 @@ import re
 from collections import namedtuple
 
 from . import answers
-from .answers import items, mapping
+from .answers import mapping
 
 # A version as the service and clusters write it: 1.28, v1.28.5, 1.28.5-gke.100, 1.27.3+k3s1.
 _VERSION = re.compile(r'^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+].*)?$')
@@ -59,8 +59,8 @@ def _term(text):
     if '..' in text:
         low, _, high = text.partition('..')
         low, high = parse_version(low.strip(), _BOUND), parse_version(high.strip(), _BOUND)
-        if low is None or high is None:
-            return None
+        if low is None or high is None or _padded(low) > _padded(high):
+            return None  # a reversed range excludes nothing as written: what was meant cannot be told
         return lambda version: _compare(version, low, operator.ge) and _compare(version, high, operator.le)
     if text[:1] in '<>=!':
         return _comparison(text)
@@ -72,6 +72,10 @@ def _term(text):
     if exact is None:
         return None
     return lambda version: _compare(version, exact, operator.eq)
+
+
+def _padded(version):
+    return (tuple(version) + (0, 0, 0))[:3]
 
 
 def parse_expression(text):
@@ -100,18 +104,27 @@ def verdict(version_item, facts):
     if cluster_version is None:
         return Verdict(None, [])
     properties = mapping(mapping(version_item).get('properties'))
-    by_type = mapping(properties.get('unsupportedKubernetesVersions'))
+    by_type = properties.get('unsupportedKubernetesVersions') or {}
+    if not isinstance(by_type, dict):
+        return Verdict(None, [f"unsupportedKubernetesVersions of a shape aksext cannot read ({_shape(by_type)})"])
     key = VERSION_KEYS.get((facts.cluster_type or '').lower(), '')
     entries = next((value for name, value in by_type.items() if str(name).lower() == key.lower()), None) or []
     excluded, unknown = [], []
+    if not isinstance(entries, list):
+        return Verdict(None, [f"the exclusions for {key} are {_shape(entries)}, not a list (a shape aksext cannot "
+                              "read)"])
     distribution = (facts.distribution or '').lower()
-    for entry in entries if isinstance(entries, list) else [entries]:
-        if not isinstance(entry, dict) or not isinstance(entry.get('unsupportedVersions') or [], list):
-            unknown.append(f"{entry!r} (an exclusion aksext cannot read)")
+    for entry in entries:
+        distributions = (entry or {}).get('distributions') if isinstance(entry, dict) else None
+        expressions = (entry or {}).get('unsupportedVersions') if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(distributions or [], list) or \
+                not isinstance(expressions or [], list):
+            # A string where a list belongs ("GKE", ">1.22"): read as a list of letters it would pass silently.
+            unknown.append(f"an exclusion of a shape aksext cannot read ({_shape(entry)[:120]})")
             continue
-        distributions = [str(item).lower() for item in items(entry.get('distributions'))]
-        for expression in entry.get('unsupportedVersions') or []:
-            predicate = parse_expression(expression)
+        distributions = [str(item).lower() for item in distributions or []]
+        for expression in expressions or []:
+            predicate = parse_expression(expression) if isinstance(expression, str) else None
             if predicate is None:
                 unknown.append(f"'{expression}' (an expression aksext cannot read)")
             elif not predicate(cluster_version):
@@ -123,6 +136,14 @@ def verdict(version_item, facts):
     if excluded:
         return Verdict(False, excluded)
     return Verdict(None if unknown else True, unknown)
+
+
+def _shape(value):
+    import json
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return type(value).__name__
 
 
 def _describe(expression, distributions):

@@ -11,8 +11,12 @@ MAX_OPERATION_TIMEOUT = 48 * 3600
 # wait --interval bounds: below, a busy loop against the service; above, a wait that never looks.
 MIN_WAIT_INTERVAL, MAX_WAIT_INTERVAL = 0.5, 3600
 
-# Polls without a Retry-After: after 1 s, then doubling up to the service's own default of 30 s. A Retry-After
-# beyond that (a typo, a far-future date) is clamped to it.
+# Polls without a Retry-After: every MIN_POLL_INTERVAL at first, then a POLL_FRACTION of the time the operation
+# has run so far, up to the service's own default of 30 s; an operation is seen ending within a fifth of its
+# duration (half a second for a short one), and an hour-long one is read every 30 s. Retries of a failing request
+# start after FIRST_POLL_INTERVAL and double. A Retry-After beyond 30 s (a typo, a far-future date) is clamped.
+MIN_POLL_INTERVAL = 0.5
+POLL_FRACTION = 0.2
 FIRST_POLL_INTERVAL = 1.0
 MAX_POLL_INTERVAL = 30.0
 
@@ -41,3 +45,6 @@ LOG_TAIL_LINES = 1000
 LOG_LIMIT_BYTES = 256 * 1024
 # Container logs read at once.
 LOG_READERS = 8
+
+# More clusters at once than this is a typo: ARM's per-subscription request limits would hold a rollout back.
+ROLLOUT_MAX_PARALLEL_LIMIT = 1000

@@ -38,6 +38,7 @@ def run(client, target, action, *, no_wait, before, timeout, begin):
     timeout = timeout or OPERATION_TIMEOUT
     progress = Progress(target.cmd.cli_ctx, f"{STATE_WORD[action]} '{target.name}'", verbose=verbose(target.cmd),
                         known_messages=status_messages(before))
+    poller = None
     try:
         def observe():
             return status_messages(current_state(client, target))
@@ -52,6 +53,9 @@ def run(client, target, action, *, no_wait, before, timeout, begin):
                 not_confirmed(target, action, timeout, err)
             raise_operation_failed(target, action, current_state(client, target), err)
     except KeyboardInterrupt:
+        progress.finish()
+        if poller is None:  # stopped before the service answered: whether the request landed is unknown
+            stop_on_interrupt()
         interrupted(target, action)
     finally:
         progress.finish()
@@ -112,6 +116,27 @@ def interrupted(target, action, wait_flag=None):
         f"Follow it with: {target.az_command('wait', wait_flag or WAIT_FLAG[action])}\n"
         f"See it with: {target.az_command('show')}\n")
     sys.exit(EXIT_INTERRUPTED)  # a typed az error would exit 1; scripts expect 130 for an interrupt
+
+
+def interruptible(function):
+    """A command function that Ctrl-C ends with exit 130 and a summary of what it had sent (az itself would exit 1
+    and say nothing). A wait already says more (`interrupted`); this covers every other moment of a command."""
+    import functools
+
+    @functools.wraps(function)  # az reads the command's arguments from the signature, which wraps keeps
+    def run_interruptibly(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except KeyboardInterrupt:
+            return stop_on_interrupt()
+    return run_interruptibly
+
+
+def stop_on_interrupt():
+    """Say what was sent, then exit 130 (it never returns)."""
+    from .ledger import summary
+    say(f"\nInterrupted. {summary()}\n")
+    sys.exit(EXIT_INTERRUPTED)
 
 
 def not_confirmed(target, action, timeout, err):

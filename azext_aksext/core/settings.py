@@ -1,6 +1,7 @@
 """Configuration settings from the command line (key=value) and from JSON or YAML files."""
 import json
 import os
+import re
 
 from azure.cli.core.azclierror import FileOperationError, InvalidArgumentValueError
 
@@ -22,6 +23,25 @@ def is_true(settings, key, default=False):
     return value is True or str(value).strip().lower() == 'true'
 
 
+# Characters no setting name holds: controls (NUL, newline, tab, escape...), a byte-order mark, line separators.
+_UNPRINTABLE = re.compile(r'[\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029]')
+_NAMES = {'\x00': 'a NUL byte', '\n': 'a newline', '\r': 'a carriage return', '\t': 'a tab',
+          '\ufeff': 'a byte-order mark'}
+
+
+def check_key(key, where):
+    """Refuse a setting name holding a character no name holds (names, unlike values, are shown: escaped)."""
+    found = _UNPRINTABLE.search(key)
+    if found is None:
+        return key
+    shown = _UNPRINTABLE.sub(lambda match: match.group().encode('unicode_escape').decode(), key)
+    what = _NAMES.get(found.group(), f'the control character U+{ord(found.group()):04X}')
+    raise InvalidArgumentValueError(
+        f"{where} has the setting name '{shown}', which holds {what}.",
+        "Setting names are plain text: remove the character (a file saved with a byte-order mark, or a name "
+        "pasted with a line break?).")
+
+
 def parse_pairs(items, flag, secret=False):
     """Turn ['a=1', 'b=x=y'] into {'a': '1', 'b': 'x=y'}: split on the first '=' only.
 
@@ -38,7 +58,7 @@ def parse_pairs(items, flag, secret=False):
             raise InvalidArgumentValueError(
                 f"{flag} item {shown} has an empty key.",
                 "Give each setting as key=value with a non-empty key.")
-        settings[key.strip()] = value
+        settings[check_key(key.strip(), flag)] = value
     if secret:
         from .redaction import remember_secrets
         remember_secrets(settings.values())
@@ -76,6 +96,8 @@ def flatten(document, path, flag, prefix='', parents=()):
     settings = {}
     for key, value in document.items():
         name = f'{prefix}{key}'
+        if key is not None:
+            check_key(name, f"Settings file '{path}' ({flag})")
         if key is None or not str(key).strip():
             under = f" under '{prefix[:-1]}'" if prefix else ''
             raise InvalidArgumentValueError(f"Settings file '{path}' ({flag}) has an empty key{under}.",

@@ -2,8 +2,9 @@
 and wait.
 
 The SDK's default is a flat 30 s between polls when the service sends no Retry-After, so a 3-second operation
-costs half a minute. Here the service's Retry-After always wins; without it polls come after 1 s, 2 s, 4 s ...
-up to the service's 30 s default.
+costs half a minute. Here the service's Retry-After always wins; without it polls come every 0.5 s, then every
+fifth of the time the operation has run so far, up to the service's 30 s default: the end of an operation is seen
+within a fifth of its duration.
 """
 import math
 import time
@@ -11,7 +12,7 @@ import time
 from knack.log import get_logger
 from azure.mgmt.core.polling.arm_polling import ARMPolling
 
-from .defaults import FIRST_POLL_INTERVAL, MAX_POLL_INTERVAL, OUTAGE_BUDGET
+from .defaults import FIRST_POLL_INTERVAL, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL, OUTAGE_BUDGET, POLL_FRACTION
 
 logger = get_logger(__name__)
 
@@ -63,10 +64,19 @@ def _parse_seconds(raw, scale):
 
 
 def backoff_schedule(first=FIRST_POLL_INTERVAL, cap=MAX_POLL_INTERVAL):
+    """Retries of a failing request: 1 s, doubling up to 30 s."""
     delay = first
     while True:
         yield delay
         delay = min(delay * 2, cap)
+
+
+def poll_schedule(clock=time.monotonic):
+    """Polls of a running operation: a fifth of the time it has run so far, from 0.5 s up to 30 s, so that its end
+    is seen within a fifth of its duration, and a long one costs no more reads than a doubling schedule would."""
+    started = clock()
+    while True:
+        yield min(MAX_POLL_INTERVAL, max(MIN_POLL_INTERVAL, (clock() - started) * POLL_FRACTION))
 
 
 class AdaptivePolling(ARMPolling):
@@ -80,7 +90,7 @@ class AdaptivePolling(ARMPolling):
                          lro_options={'final-state-via': 'azure-async-operation'}, **kwargs)
         self._progress = progress
         self._observe = observe
-        self._schedule = schedule or backoff_schedule()
+        self._schedule = schedule or poll_schedule(clock)
         self._polled = False
         self._deadline, self._clock = deadline, clock
 
@@ -153,7 +163,7 @@ def wait_until(fetch, is_done, progress, *, interval=None, timeout=None, clock=t
     A fixed interval (wait --interval) replaces the growing schedule.
     """
     sleep = sleep or time.sleep  # looked up per call, so a patched time.sleep (record-and-replay tests) applies
-    schedule = backoff_schedule(interval, interval) if interval else backoff_schedule()
+    schedule = backoff_schedule(interval, interval) if interval else poll_schedule(clock)
     deadline = clock() + timeout if timeout else None
     while True:
         result, state, messages = fetch()

@@ -2,6 +2,7 @@
 from azure.cli.core.commands.parameters import get_enum_type
 
 from ..core.clusters import CLUSTER_TYPE_NAMES
+from ..core.defaults import MAX_OPERATION_TIMEOUT, OPERATION_TIMEOUT
 
 STATES = ['Succeeded', 'Failed', 'Creating', 'Updating', 'Deleting', 'Canceled']
 
@@ -67,7 +68,12 @@ def load_rollout_arguments(self, groups):
                             'percentage; 0 stops after the wave with the first failure.')
             c.argument('journal', options_list=['--journal'], arg_group='Rollout',
                        help='State file that lets a re-run resume. Default: a file named after the change in the '
-                            'az config directory (printed when the rollout starts).')
+                            'az config directory (printed when the rollout starts). It belongs to one change: a '
+                            'journal of another change is refused.')
+            c.argument('timeout', options_list=['--timeout'], type=float, arg_group='Rollout',
+                       help=f'Seconds to wait for each cluster\'s operation (default {OPERATION_TIMEOUT}, at most '
+                            f'{MAX_OPERATION_TIMEOUT}); a cluster whose operation is not confirmed by then is reported '
+                            'as started but not confirmed (exit code 4).')
     with self.argument_context('k8s-extension rollout') as c:
         c.argument('cluster_type', options_list=['--cluster-type', '-t'], nargs='+', id_part=None,
                    arg_type=get_enum_type(CLUSTER_TYPE_NAMES), arg_group='Targets',

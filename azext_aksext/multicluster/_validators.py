@@ -41,48 +41,70 @@ def validate_list(cmd, namespace):
         namespace.cluster_type = cluster_kind(namespace.cluster_type).cluster_type
 
 
-CLUSTER_ID = re.compile(r'^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/[^/]+/[^/]+/[^/]+$', re.IGNORECASE)
 COUNT_OR_PERCENT = re.compile(r'^\d+%?$')
 
 
-def _split_ids(values):
-    """--clusters values; `@file` arrives as the file's text (az expands it): IDs separated by space or newline."""
-    return [part for value in values or () for part in re.split(r'[\s,]+', value) if part]
-
-
 def validate_rollout(cmd, namespace):
-    from .._validators import validate_scope, validate_settings, validate_version_flags
+    from .._validators import check_wait_flags, validate_scope, validate_settings, validate_version_flags
+    from ..core.defaults import ROLLOUT_MAX_PARALLEL_LIMIT
+    from .targets import parse_cluster_ids
     validate_names(cmd, namespace)
     validate_subscriptions(namespace)
+    check_wait_flags(namespace)
+    namespace.extension_type = (namespace.extension_type or '').lower() or None
     validate_version_flags(namespace)
     validate_settings(namespace)
     validate_scope(namespace)
-    namespace.clusters = _split_ids(namespace.clusters) or None
-    for value in namespace.clusters or ():
-        if not CLUSTER_ID.match(value):
-            raise InvalidArgumentValueError(
-                f"--clusters '{value}' is not the resource ID of a cluster.",
-                "Give IDs like /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerService/"
-                "managedClusters/<name>, or @file with one ID a line.")
-    if namespace.clusters and (namespace.resource_group_name or namespace.tags or namespace.subscriptions):
-        raise ArgumentUsageError("--clusters names the targets, so -g, --tags and --subscriptions cannot be added.",
-                                 "Give either --clusters or a selector (-g, --tags, --subscriptions, --cluster-type).")
     if cmd.name.startswith('aks '):
         namespace.cluster_type = [AKS]
     else:
         namespace.cluster_type = [cluster_kind(value).cluster_type for value in namespace.cluster_type or ()] or None
-    tags = {}
-    for pair in namespace.tags or ():
-        key, separator, value = pair.partition('=')
-        if not separator or not key:
-            raise InvalidArgumentValueError(f"--tags '{pair}' is not key=value.", "For example: --tags env=prod")
-        tags[key] = value
-    namespace.tags = tags or None
+    if namespace.clusters is not None:
+        # Exactly the clusters listed, or an error: an empty or unreadable list never widens to a selector.
+        namespace.clusters = parse_cluster_ids(namespace.clusters, namespace.cluster_type)
+    if namespace.clusters and (namespace.resource_group_name or namespace.tags or namespace.subscriptions):
+        raise ArgumentUsageError("--clusters names the targets, so -g, --tags and --subscriptions cannot be added.",
+                                 "Give either --clusters or a selector (-g, --tags, --subscriptions, --cluster-type).")
+    namespace.tags = _tags(namespace.tags)
     for flag, attribute in (('--max-parallel', 'max_parallel'), ('--max-failures', 'max_failures')):
         value = str(getattr(namespace, attribute)).strip()
         if not COUNT_OR_PERCENT.match(value) or (attribute == 'max_parallel' and value.rstrip('%') in ('0', '')):
             raise InvalidArgumentValueError(f"{flag} '{value}' is not a count or a percentage.",
                                             f"For example: {flag} 20 or {flag} 10%.")
+        if value.endswith('%') and int(value[:-1]) > 100:
+            raise InvalidArgumentValueError(f"{flag} '{value}' is more than all of the clusters.",
+                                            f"Give at most {flag} 100%.")
+        if attribute == 'max_parallel' and not value.endswith('%') and int(value) > ROLLOUT_MAX_PARALLEL_LIMIT:
+            raise InvalidArgumentValueError(
+                f"--max-parallel {value} is more clusters at once than a rollout runs (at most "
+                f"{ROLLOUT_MAX_PARALLEL_LIMIT}); ARM's request limits would hold it back anyway.",
+                f"Give at most --max-parallel {ROLLOUT_MAX_PARALLEL_LIMIT}, or a percentage.")
         setattr(namespace, attribute, value)
-    if namespace.canary is None or namespace.canary < 0:
-        raise InvalidArgumentValueError('--canary must be 0 or more clusters.', 'For example: --canary 1')
+    if namespace.canary is None or not 0 <= namespace.canary <= ROLLOUT_MAX_PARALLEL_LIMIT:
+        raise InvalidArgumentValueError(f'--canary must be from 0 to {ROLLOUT_MAX_PARALLEL_LIMIT} clusters.',
+                                        'For example: --canary 1')
+    _fixed_name(namespace)
+
+
+def _tags(pairs):
+    """--tags key=value ...: all must match, so a key given twice is a contradiction, not a choice."""
+    tags = {}
+    for pair in pairs or ():
+        key, separator, value = pair.partition('=')
+        if not separator or not key:
+            raise InvalidArgumentValueError(f"--tags '{pair}' is not key=value.", "For example: --tags env=prod")
+        if key in tags:
+            raise InvalidArgumentValueError(
+                f"--tags gives the key '{key}' twice ('{key}={tags[key]}' and '{pair}'); every tag must match, so a "
+                "cluster cannot have both.",
+                f"Give '{key}' once, or run one rollout per value.")
+        tags[key] = value
+    return tags or None
+
+
+def _fixed_name(namespace):
+    """A type installed under one name only (Container Insights, ...): the rollout targets that name, as create
+    would (with its warning), before the extension is looked up on any cluster."""
+    if namespace.extension_type:
+        from ..types._rules import instance_name
+        namespace.name = instance_name(namespace.name, namespace.extension_type)

@@ -2,14 +2,19 @@
 
 Every response passes through :meth:`Pacer.observe` (azure-core's ``raw_response_hook``): a 429's ``Retry-After``
 pauses every worker of that subscription, and a ``x-ms-ratelimit-remaining-*`` count running low slows them
-before ARM has to refuse anything. Throttling (429), conflicts with a running operation (409) and transient
-failures (5xx, dropped connections) are retried here; a write whose outcome is unknown is re-read before it is
-sent again, so no cluster gets a second operation for one change.
+before ARM has to refuse anything. Every wait here ends early when the rollout stops (Ctrl-C).
+
+Reads are retried here: throttling, server errors, dropped connections, no answer and answers that cannot be read.
+A write is sent once, with the SDK's own retries off (a retried request whose first answer was lost would be a
+second operation): its outcome says whether it was accepted, refused, or is unknown, and the caller re-reads the
+extension before it sends anything again.
 """
 import threading
 import time
 
 from knack.log import get_logger
+
+from ..core.defaults import MAX_POLL_INTERVAL
 
 logger = get_logger(__name__)
 
@@ -17,12 +22,36 @@ logger = get_logger(__name__)
 # documented per-principal rates) instead of spending the rest in a burst and meeting 429s.
 LOW_WATER = 30
 REFILL_PER_SECOND = {'reads': 25.0, 'writes': 10.0, 'deletes': 10.0}
-ATTEMPTS = 30
-RETRYABLE = (409, 429, 500, 502, 503, 504)
+TRANSIENT = (408, 429, 500, 502, 503, 504)
+
+# The outcomes of one write.
+ACCEPTED, REFUSED, CONFLICT, THROTTLED, UNKNOWN = 'accepted', 'refused', 'conflict', 'throttled', 'unknown'
+
+
+class Stopped(Exception):
+    """The rollout was told to stop (Ctrl-C) while this worker waited."""
+
+
+def pause(stop, seconds):
+    """Sleep, or raise Stopped as soon as the rollout stops."""
+    if stop.wait(max(0.0, seconds)):
+        raise Stopped()
+
+
+def retry_after(response, default):
+    """The answer's Retry-After in seconds, clamped as for every command (core/waiting.py), or the default."""
+    from ..core.waiting import retry_after_seconds
+    value = retry_after_seconds(response) if response is not None else None
+    return default if value is None else value
+
+
+def backoff(attempt):
+    return min(MAX_POLL_INTERVAL, 1.0 * 2 ** min(attempt, 5))
 
 
 class Pacer:
-    def __init__(self):
+    def __init__(self, stop):
+        self.stop = stop
         self.lock = threading.Lock()
         self.resume_at = 0.0
         self.throttled = 0
@@ -40,22 +69,21 @@ class Pacer:
             delay = start - time.monotonic()
             if delay <= 0:
                 return
-            time.sleep(min(delay, 1.0))
+            pause(self.stop, min(delay, 1.0))
             with self.lock:
                 start = max(start, self.resume_at)
 
-    def pause(self, seconds):
+    def hold(self, seconds):
         with self.lock:
             self.resume_at = max(self.resume_at, time.monotonic() + seconds)
 
     def observe(self, pipeline_response):
         response = pipeline_response.http_response
-        headers = response.headers
         if response.status_code == 429:
             self.throttled += 1
-            self.pause(retry_after(headers, 1.0))
+            self.hold(retry_after(response, 1.0))
             return
-        for name, value in headers.items():
+        for name, value in response.headers.items():
             name = name.lower()
             if name.startswith('x-ms-ratelimit-remaining-') and 'global' not in name:
                 try:
@@ -66,18 +94,19 @@ class Pacer:
                     self.low[name.rsplit('-', 1)[-1]] = remaining < LOW_WATER
 
 
-def retry_after(headers, default):
-    try:
-        return max(0.0, float(headers.get('Retry-After')))
-    except (TypeError, ValueError):
-        return default
+def _status(err):
+    return getattr(err, 'status_code', None) or getattr(getattr(err, 'response', None), 'status_code', None)
 
 
-def _status_and_wait(err, attempt):
-    status = getattr(err, 'status_code', None)
-    response = getattr(err, 'response', None)
-    headers = getattr(response, 'headers', None) or {}
-    return status, retry_after(headers, min(30.0, 1.0 * 2 ** min(attempt, 5)))
+def is_transient(err):
+    """A read worth asking again: throttled, a server error, no connection or no answer, an unreadable answer."""
+    from azure.core.exceptions import DecodeError, HttpResponseError, ServiceRequestError, ServiceResponseError
+    if isinstance(err, (ServiceRequestError, ServiceResponseError, DecodeError)):
+        return True
+    if isinstance(err, HttpResponseError):
+        status = _status(err)
+        return status is None or status in TRANSIENT or (status or 0) >= 500
+    return isinstance(err, ValueError)  # a 200 whose body is not the JSON expected
 
 
 class Calls:
@@ -87,44 +116,70 @@ class Calls:
         self.client = client
         self.pacer = pacer
 
-    def _attempts(self, function, is_write, landed=None):  # pylint: disable=too-many-branches
-        from azure.core.exceptions import HttpResponseError, ResourceNotFoundError, ServiceRequestError, \
-            ServiceResponseError
-        for attempt in range(ATTEMPTS):
-            self.pacer.wait('writes' if is_write else 'reads')
-            try:
-                return function(raw_response_hook=self.pacer.observe)
-            except ResourceNotFoundError:
-                raise
-            except HttpResponseError as err:
-                status, wait = _status_and_wait(err, attempt)
-                if status not in RETRYABLE or attempt == ATTEMPTS - 1:
-                    raise
-                if status == 429:
-                    self.pacer.pause(wait)
-                elif status == 409:
-                    logger.info('Conflict with a running operation; retrying in %.0f s.', wait)
-                ambiguous = status >= 500
-            except (ServiceRequestError, ServiceResponseError):
-                if attempt == ATTEMPTS - 1:
-                    raise
-                wait, ambiguous = min(30.0, 1.0 * 2 ** min(attempt, 5)), True
-            if is_write and ambiguous and landed is not None and landed():
-                return None  # the write reached the service although its answer did not reach us
-            time.sleep(wait)
-        return None
-
-    def get(self, ref, name):
+    def _read_once(self, ref, name):
         from azure.core.exceptions import ResourceNotFoundError
+        from .._format import extension_output
+        self.pacer.wait('reads')
         try:
-            result = self._attempts(lambda **kw: self.client.get(*ref, name, **kw), False)
+            return extension_output(self.client.get(*ref, name, raw_response_hook=self.pacer.observe))
         except ResourceNotFoundError:
             return None
-        return result.as_dict() if hasattr(result, 'as_dict') else result
 
-    def write(self, action, ref, name, properties, landed):
+    def read(self, ref, name, deadline):
+        """The extension as the user sees it, or None when it is not there. Transient failures are asked again
+        until the deadline (monotonic); then, and for any other failure, the error is raised."""
+        attempt = 0
+        while True:
+            try:
+                return self._read_once(ref, name)
+            except Exception as err:  # pylint: disable=broad-except
+                if not is_transient(err) or time.monotonic() >= deadline:
+                    raise
+                self._wait_after(err, attempt, deadline)
+                attempt += 1
+
+    def read_status(self, ref, name, deadline):
+        """After an accepted write: the extension (None while it is not visible), every failure asked again until
+        the deadline. Returns (extension, None), or (None, the last error) once the deadline has passed."""
+        attempt, last = 0, None
+        while time.monotonic() < deadline:
+            try:
+                return self._read_once(ref, name), None
+            except Exception as err:  # pylint: disable=broad-except
+                logger.info('Reading the extension failed (%s); reading it again.', _short(err))
+                last = err
+                self._wait_after(err, attempt, deadline)
+                attempt += 1
+        return None, last
+
+    def _wait_after(self, err, attempt, deadline):
+        response = getattr(err, 'response', None)
+        wait = retry_after(response, backoff(attempt)) if _status(err) == 429 else backoff(attempt)
+        pause(self.pacer.stop, max(0.0, min(wait, deadline - time.monotonic())))
+
+    def write(self, action, ref, name, body):
+        """Send the create (PUT) or update (PATCH) once (the caller has paced it). (outcome, error): ACCEPTED;
+        REFUSED (a 4xx: nothing was changed); CONFLICT (409: another operation is running); THROTTLED (429);
+        UNKNOWN (no answer, a server error or an answer that cannot be read: the write may or may not have landed;
+        re-read before sending again)."""
+        from azure.core.exceptions import HttpResponseError
         begin = self.client.begin_create if action == 'create' else self.client.begin_update
+        try:
+            begin(*ref, name, body, polling=False, retry_total=0, raw_response_hook=self.pacer.observe)
+        except HttpResponseError as err:
+            status = _status(err)
+            if status == 409:
+                return CONFLICT, err
+            if status == 429:
+                self.pacer.hold(retry_after(getattr(err, 'response', None), 1.0))
+                return THROTTLED, err
+            if status is not None and 400 <= status < 500 and status != 408:
+                return REFUSED, err
+            return UNKNOWN, err  # a server error, or an accepted write whose answer cannot be read
+        except Exception as err:  # pylint: disable=broad-except
+            return UNKNOWN, err  # no connection, a dropped connection, no answer in time
+        return ACCEPTED, None
 
-        def send(**kw):
-            return begin(*ref, name, {'properties': properties}, polling=False, **kw)
-        self._attempts(send, True, landed)
+
+def _short(err):
+    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__

@@ -1,50 +1,69 @@
 """Running a planned rollout: a canary wave that must finish first, then at most --max-parallel clusters at a
 time (a new cluster starts as soon as one finishes, so one slow cluster does not hold up a whole wave), one
 operation per cluster, stopping once failures pass --max-failures and leaving the clusters not yet started
-untouched."""
+untouched.
+
+One operation per cluster per change: before a write, a `submitting` record (with the extension's last-modified
+time) goes to the journal; a write is sent once; when its outcome is unknown (no answer, a server error), or when a
+killed run left it unknown, the extension is read again and the write is sent again only if it did not land. A
+409 means another operation runs: it is waited for and the cluster decided again. After an accepted write, only
+the service's own end (Succeeded, Failed, Canceled) or --timeout ends the cluster: a failed status read is read
+again, never taken for a failure of the change.
+
+The workers are daemon threads, and every wait of theirs ends when the rollout stops: Ctrl-C ends the command at
+once, whatever a worker is waiting for.
+"""
+import queue
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from collections import Counter
 
-from ..core.defaults import MAX_POLL_INTERVAL, OPERATION_TIMEOUT
+from ..core.defaults import MAX_POLL_INTERVAL, OUTAGE_BUDGET
 from . import journal as states
-from .calls import Calls, Pacer
-from .plan import CREATE, NOTHING, UPDATE, converged, decide
+from .calls import ACCEPTED, CONFLICT, REFUSED, THROTTLED, Calls, Pacer, Stopped, backoff, pause
+from .journal import JournalError
+from .plan import BLOCKED, CREATE, NOTHING, converged, last_modified
 
 TERMINAL = ('succeeded', 'failed', 'canceled')
+RUNNING = ('creating', 'updating', 'deleting', 'accepted', 'running')
 # Seconds between reads of a running operation: a short one is seen finishing within a second or so, a long one
 # is read every 30 s at most, which keeps a thousand clusters' polls inside ARM's read budget.
 POLL_DELAYS = (2.0, 1.0, 1.0, 2.0, 4.0, 8.0, 15.0)
 POLL_MAX = MAX_POLL_INTERVAL
+# Writes to one cluster that were not accepted (throttled, conflicting, unanswered) before it is given up.
+ATTEMPTS = 30
+# A write whose answer is unknown may still land for as long as its sender could have waited for the answer.
+ANSWER_MARGIN = 5.0
+# Results of a cluster.
+SUCCEEDED, FAILED, UNCHANGED, BLOCKED_RESULT = 'Succeeded', 'Failed', 'Unchanged', 'Blocked'
+NOT_CONFIRMED, INTERRUPTED, NOT_STARTED = 'NotConfirmed', 'Interrupted', 'NotStarted'
 
 
 def error_of(extension):
-    """The service's reason for a failed extension: its error, else its status messages."""
-    properties = (extension or {}).get('properties') or extension or {}
-    info = properties.get('error_info') or properties.get('errorInfo') or {}
+    """The service's reason for a failed extension: its error, else its status messages (protected values given to
+    this command masked, as the service may echo them)."""
+    from ..core.redaction import mask_secrets
+    extension = extension or {}
+    info = extension.get('errorInfo') or {}
     messages = [info.get('message')] if info.get('message') else []
-    messages += [status.get('message') for status in properties.get('statuses') or [] if status.get('message')]
-    return '; '.join(messages) or (
-        f"the operation ended {properties.get('provisioning_state') or properties.get('provisioningState')}")
+    messages += [status.get('message') for status in extension.get('statuses') or [] if status.get('message')]
+    return mask_secrets('; '.join(messages) or f"the operation ended {extension.get('provisioningState')}")
 
 
 def state_of(extension):
-    properties = (extension or {}).get('properties') or extension or {}
-    return (properties.get('provisioning_state') or properties.get('provisioningState') or '').lower()
+    return str((extension or {}).get('provisioningState') or '').lower()
 
 
-def camel(extension):
-    """The SDK's as_dict() uses snake_case; the planner reads ARM's camelCase (or Resource Graph's PascalCase)."""
+def _before(extension):
+    """What the extension held before a write (for the journal): the values a write changes, no secrets."""
     if extension is None:
         return None
-    properties = extension.get('properties') or extension
-    renamed = {''.join(part.capitalize() if index else part for index, part in enumerate(key.split('_'))): value
-               for key, value in properties.items()}
-    return {'properties': renamed}
+    return {key: extension.get(key) for key in ('version', 'currentVersion', 'releaseTrain',
+                                                'autoUpgradeMinorVersion', 'configurationSettings')}
 
 
-class Interrupted(Exception):
-    """Ctrl-C reached the rollout while this worker waited for an operation."""
+class Refusal(Exception):
+    """The service refused the write (a 4xx other than 409 and 429): nothing was started."""
 
 
 class Tally:  # pylint: disable=too-few-public-methods  # a thread-safe counter behind the progress line
@@ -67,20 +86,24 @@ class Tally:  # pylint: disable=too-few-public-methods  # a thread-safe counter 
 
 # The shared state of one run's worker threads (clients, journal, lock, counters): one object is clearer than groups.
 class Engine:  # pylint: disable=too-many-instance-attributes
-    def __init__(self, client_for, desired, journal, parallel):
+    def __init__(self, client_for, pipeline, journal, parallel, timeout):
+        from .._client_factory import read_timeout
         self.client_for = client_for      # subscription -> extensions client
-        self.desired = desired
+        self.pipeline, self.desired = pipeline, pipeline.desired
         self.journal = journal
-        self.parallel = parallel
+        self.parallel, self.timeout = parallel, timeout
+        self.answer_wait = read_timeout() + ANSWER_MARGIN
         self.pacers, self.calls = {}, {}
         self.durations = []               # seconds from accepted write to seen finished, of this rollout's ops
+        self.sent = Counter()             # writes sent, by outcome
+        self.journal_error = None
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
     def calls_for(self, subscription):
         with self.lock:
             if subscription not in self.calls:
-                self.pacers[subscription] = Pacer()
+                self.pacers[subscription] = Pacer(self.stop)
                 self.calls[subscription] = Calls(self.client_for(subscription), self.pacers[subscription])
             return self.calls[subscription]
 
@@ -88,91 +111,162 @@ class Engine:  # pylint: disable=too-many-instance-attributes
     def throttled(self):
         return sum(pacer.throttled for pacer in self.pacers.values())
 
-    def run(self, items, canary, max_failures, progress):
+    def run(self, items, canary, max_failures, tally):
         """Run the canary wave, then the rest; returns True when the failure threshold stopped the rollout.
 
-        Ctrl-C stops the workers' waiting (the operations go on in Azure; the journal knows them) and re-raises."""
-        pool = ThreadPoolExecutor(max_workers=max(1, min(self.parallel, len(items))))
+        Ctrl-C stops every worker's waiting (operations already sent go on in Azure; the journal knows them) and is
+        re-raised at once: no worker is waited for."""
+        finished = queue.Queue()
+
+        def launch(item):
+            def work():
+                finished.put(self._one(item, tally))
+            threading.Thread(target=work, name=f'rollout {item.name}', daemon=True).start()
         try:
-            return self._run(pool, items, canary, max_failures, progress)
+            return self._waves(items, canary, max_failures, launch, finished)
         except KeyboardInterrupt:
             self.stop.set()
             raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
 
-    def _run(self, pool, items, canary, max_failures, progress):
-        canary_wave, rest = items[:canary], items[canary:]
-        failures = sum(1 for outcome in pool.map(lambda item: self._one(item, progress), canary_wave)
-                       if outcome == 'Failed')
+    def _waves(self, items, canary, max_failures, launch, finished):
+        canary_wave, pending = items[:canary], list(reversed(items[canary:]))
+        for item in canary_wave:
+            launch(item)
+        failures = sum(1 for _ in canary_wave if _next(finished) == FAILED)
         if failures > max_failures:
             return True
-        pending, running = list(reversed(rest)), set()
+        running = 0
         while pending or running:
-            while pending and len(running) < self.parallel and failures <= max_failures:
-                item = pending.pop()
-                running.add(pool.submit(self._one, item, progress))
+            while pending and running < self.parallel and failures <= max_failures and not self.journal_error:
+                launch(pending.pop())
+                running += 1
             if not running:
                 break
-            done, running = wait(running, return_when=FIRST_COMPLETED)
-            failures += sum(1 for future in done if future.result() == 'Failed')
+            failures += 1 if _next(finished) == FAILED else 0
+            running -= 1
         return failures > max_failures
 
-    def _one(self, item, progress):
+    def _one(self, item, tally):
         if self.stop.is_set():
             return None
-        progress.update(running=1)
+        tally.update(running=1)
         try:
             self._apply(item)
-        except Interrupted:
-            item.finish('Interrupted', error='interrupted; the operation goes on in Azure and a re-run follows it')
+        except Stopped:
+            item.finish(INTERRUPTED, error='interrupted; an operation already sent goes on in Azure, and a re-run '
+                                           'follows it')
+        except JournalError as err:
+            with self.lock:
+                self.journal_error = self.journal_error or err
+            if item.result is None:
+                item.finish(NOT_STARTED, error=f'not started: {err.error_msg}')
         except Exception as err:  # pylint: disable=broad-except
-            item.finish('Failed', error=_message(err))
-            sent = (self.journal.last(item.cluster_id) or {}).get('status') == states.SUBMITTED
-            # Only a change the service accepted is final; one refused or never sent is tried again by a re-run.
-            self.journal.record(item.cluster_id, states.FAILED if sent else states.REJECTED, error=item.error)
-        progress.update(running=-1, done=1, failed=1 if item.result == 'Failed' else 0)
+            if (self.journal.last(item.cluster_id) or {}).get('status') in (states.SUBMITTING, states.SUBMITTED):
+                # A write was sent (or may have been): only the service's own end is final. The journal keeps the
+                # write, so that a re-run follows it rather than sending another.
+                item.finish(NOT_CONFIRMED, error=f'a write was sent, but then: {_message(err)}; a re-run follows it')
+            else:
+                item.finish(FAILED, error=_message(err))
+                self._record(item, states.REJECTED, error=item.error)  # refused or never sent: a re-run tries again
+        tally.update(running=-1, done=1, failed=1 if item.result == FAILED else 0)
         return item.result
+
+    def _record(self, item, status, **details):
+        """Append to the journal; a failed append stops the rollout from starting clusters (said at the end)."""
+        try:
+            self.journal.record(item.cluster_id, status, **details)
+        except JournalError as err:
+            with self.lock:
+                self.journal_error = self.journal_error or err
+            if status == states.SUBMITTING:
+                raise  # never send a write the journal does not know of
 
     def _apply(self, item):
         calls = self.calls_for(item.subscription)
-        entry = self.journal.last(item.cluster_id) or {}
-        current = camel(calls.get(item.ref, self.desired.name))
-        landed = self._landed(entry, current)
-        if not landed:
-            decision = decide(self.desired, item.cluster, current)
+        entry = dict(self.journal.last(item.cluster_id) or {})
+        if not self._send(item, calls, entry):
+            return
+        deadline = time.monotonic() + self.timeout
+        final, error = self._wait(calls, item, deadline)
+        if final is None:
+            item.finish(NOT_CONFIRMED, error=f"started, but its end could not be confirmed within --timeout "
+                        f"{self.timeout:g}s{': ' + _message(error) if error else ''}; it may still be running: "
+                        f"follow it with `{item.wait_command()}`")
+            return
+        if state_of(final) == 'succeeded':
+            item.finish(SUCCEEDED, extension=final)
+            self._record(item, states.SUCCEEDED, action=item.action)
+        else:
+            item.finish(FAILED, error=error_of(final), extension=final)
+            self._record(item, states.FAILED, action=item.action, error=item.error)
+
+    def _send(self, item, calls, entry):
+        """Make sure this cluster's write was sent once: True when an operation of this change is to be followed,
+        False when the cluster is done without one (unchanged, blocked). Waits (for a write a stopped run may still
+        land, for another operation) end at --timeout; writes that were not accepted end after ATTEMPTS."""
+        deadline, attempt = time.monotonic() + self.timeout, 0
+        while attempt < ATTEMPTS:
+            current = calls.read(item.ref, self.desired.name,
+                                 time.monotonic() + min(self.timeout, OUTAGE_BUDGET))
+            if entry.get('status') == states.SUBMITTED:
+                if current is not None:
+                    item.action = entry.get('action') or item.action
+                    return True
+                entry = {}  # accepted by an earlier run, and deleted since: decided afresh
+            if self._landed(entry, current):
+                item.action = entry.get('action') or item.action
+                self._record(item, states.SUBMITTED, action=item.action)
+                return True
+            waiting = entry.get('status') == states.SUBMITTING and time.time() < entry.get('due', 0)
+            if waiting or state_of(current) in RUNNING:
+                # A write a stopped run sent may still land; another operation runs: read again, then decide.
+                if time.monotonic() >= deadline:
+                    raise Refusal('still waiting, at --timeout, for ' + ('a write sent earlier to land' if waiting
+                                                                         else 'another operation to end'))
+                pause(self.stop, min(2.0, entry['due'] - time.time()) if waiting else backoff(min(attempt, 3)))
+                continue
+            decision, body = self.pipeline.decide(item, current, companions=True)
             item.action, item.reason = decision.action, decision.reason
             if decision.action == NOTHING:
-                item.finish('Unchanged', extension=current)
-                self.journal.record(item.cluster_id, states.SUCCEEDED, action=NOTHING)
-                return
-            if decision.action not in (CREATE, UPDATE):
-                item.finish('Blocked', error=decision.reason, extension=current)
-                return
-            self.journal.record(item.cluster_id, states.SUBMITTING, action=decision.action)
-            calls.write(decision.action, item.ref, self.desired.name, decision.fields,
-                        lambda: self._landed({'status': states.SUBMITTING, 'action': decision.action},
-                                             camel(calls.get(item.ref, self.desired.name))))
-            self.journal.record(item.cluster_id, states.SUBMITTED, action=decision.action)
-        final = self._wait(calls, item)
-        if state_of(final) == 'succeeded':
-            item.finish('Succeeded', extension=final)
-            self.journal.record(item.cluster_id, states.SUCCEEDED, action=item.action)
-        else:
-            item.finish('Failed', error=error_of(final), extension=final)
-            self.journal.record(item.cluster_id, states.FAILED, action=item.action, error=item.error)
+                item.finish(UNCHANGED, extension=current)
+                self._record(item, states.SUCCEEDED, action=NOTHING)
+                return False
+            if decision.action == BLOCKED:
+                item.finish(BLOCKED_RESULT, error=decision.reason, extension=current)
+                return False
+            calls.pacer.wait('writes')  # before the record: a rollout stopped while it waits has sent nothing
+            entry = {'status': states.SUBMITTING, 'action': decision.action, 'seen': last_modified(current),
+                     'due': time.time() + self.answer_wait}
+            self._record(item, states.SUBMITTING, action=decision.action, seen=entry['seen'], due=entry['due'],
+                         before=_before(current))
+            outcome, error = calls.write(decision.action, item.ref, self.desired.name, body)
+            attempt += 1
+            with self.lock:
+                self.sent[outcome] += 1
+            if outcome == ACCEPTED:
+                self._record(item, states.SUBMITTED, action=decision.action)
+                return True
+            if outcome == REFUSED:
+                self._record(item, states.REJECTED, action=decision.action, error=_message(error))
+                raise Refusal(_message(error))
+            if outcome in (CONFLICT, THROTTLED):
+                entry = {}  # refused: nothing landed
+                pause(self.stop, 0 if outcome == THROTTLED else backoff(attempt))
+                continue
+            entry['due'] = time.time()  # this run saw the request end: read again now, send again if it did not land
+            pause(self.stop, backoff(attempt))
+        raise Refusal(f'the write was not accepted after {ATTEMPTS} attempts (throttled, conflicting or unanswered)')
 
     def _landed(self, entry, current):
-        """True when this change was already sent to the cluster (by this run or an interrupted one)."""
-        status = entry.get('status')
-        if status == states.SUBMITTED:
-            return True
-        if status != states.SUBMITTING:
+        """True when a write of this change reached the extension (sent by this run or by one that was stopped)."""
+        if entry.get('status') != states.SUBMITTING or current is None:
             return False
-        if entry.get('action') == CREATE:
-            return current is not None
-        return current is not None and (state_of(current) in ('creating', 'updating', 'failed')
-                                        or converged(self.desired, current))
+        modified = last_modified(current)
+        if entry.get('action') == CREATE and entry.get('seen') is None:
+            return True  # there was none before the write
+        if modified is not None:
+            return modified != entry.get('seen')
+        return state_of(current) in ('creating', 'updating', 'failed') or converged(self.desired, current)
 
     def _first_poll(self):
         """Operations of one change take about as long on every cluster: the first read waits for a little less
@@ -182,26 +276,34 @@ class Engine:  # pylint: disable=too-many-instance-attributes
             seen = sorted(self.durations)
         return min(POLL_MAX, max(POLL_DELAYS[0], 0.9 * seen[len(seen) // 2])) if seen else POLL_DELAYS[0]
 
-    def _wait(self, calls, item):
-        started = time.monotonic()
-        deadline, polls = started + OPERATION_TIMEOUT, 0
+    def _wait(self, calls, item, deadline):
+        """(the extension in a terminal state, None), or (None, the last read error) once the deadline passed."""
+        started, polls, error = time.monotonic(), 0, None
         while time.monotonic() < deadline:
             later = POLL_DELAYS[polls] if polls < len(POLL_DELAYS) else POLL_MAX
             delay = self._first_poll() if polls == 0 else later
-            if self.stop.wait(delay):
-                raise Interrupted()
+            pause(self.stop, min(delay, max(0.0, deadline - time.monotonic())))
             polls += 1
-            asked = time.monotonic() - started
-            current = calls.get(item.ref, self.desired.name)
-            if current is None or state_of(current) in TERMINAL:
+            current, error = calls.read_status(item.ref, self.desired.name, deadline)
+            if current is not None and state_of(current) in TERMINAL:
                 with self.lock:
-                    self.durations.append(asked)
-                return current
-        return {'properties': {'provisioningState': 'Failed', 'statuses': [
-            {'message': f'still running after {OPERATION_TIMEOUT:.0f} s; check it later'}]}}
+                    self.durations.append(time.monotonic() - started)
+                return current, None
+        return None, error
+
+
+def _next(finished):
+    """The next result a worker hands in; the wait stays interruptible (Ctrl-C)."""
+    while True:
+        try:
+            return finished.get(timeout=0.5)
+        except queue.Empty:
+            continue
 
 
 def _message(err):
     from ..core.errors import error_code_and_message
+    if isinstance(err, Refusal):
+        return str(err)
     code, message = error_code_and_message(err)
-    return f'({code}) {message}' if code else (message or str(err))
+    return f'({code}) {message}' if code else (message or str(err) or type(err).__name__)

@@ -4,7 +4,8 @@ from collections import Counter, OrderedDict
 from knack.log import get_logger
 
 from ..core.clusters import canonical_type, cluster_kind, parse_cluster_id
-from .graph import EXTENSION_TYPE, Graph, current_subscription, graph_error, kql_string, prop
+from .graph import (EXTENSION_TYPE, Graph, GraphAnswerError, checked_rows, current_subscription, graph_error,
+                    kql_string, prop)
 
 logger = get_logger(__name__)
 
@@ -69,10 +70,10 @@ def list_across_clusters(cmd, *, resource_group_name=None, cluster_type=None, ex
     scope = subscriptions or [current_subscription(cmd.cli_ctx)]
     graph = Graph(cmd.cli_ctx, scope)
     query = extension_query(resource_group_name, extension_type, provisioning_state, version, cluster_type)
-    from azure.core.exceptions import HttpResponseError
+    from azure.core.exceptions import AzureError
     try:
-        rows = [extension_row(row) for row in graph.rows(query)]
-    except HttpResponseError as err:
+        rows = [extension_row(row) for row in checked_rows(graph.rows(query), 'extensions', parts=13)]
+    except (AzureError, ValueError, GraphAnswerError) as err:
         raise graph_error(err) from err
     logger.info('Read %d extensions from Resource Graph in %d request(s).', len(rows), graph.requests)
     return summarize(rows) if summary else rows

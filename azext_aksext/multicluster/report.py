@@ -1,8 +1,9 @@
-"""Per-cluster rollout results: the rows printed as JSON or a table, with the command to inspect each cluster."""
+"""Per-cluster rollout results: the rows printed as JSON or a table (with --query applied, as az applies it), with
+the command to inspect each cluster, written so that a closed or full standard output is an error, not a
+traceback."""
 from collections import OrderedDict
 
-from ..core.clusters import canonical_type, parse_cluster_id
-from .graph import prop
+from ..core.clusters import ClusterRef, canonical_type, parse_cluster_id
 
 
 # A record of one cluster's identity and result that the report reads as attributes.
@@ -15,29 +16,35 @@ class Item:  # pylint: disable=too-many-instance-attributes,too-few-public-metho
         subscription, resource_group, provider, cluster_type, name = parse_cluster_id(cluster['id'])
         self.subscription, self.resource_group, self.name = subscription, resource_group, name
         self.cluster_type = canonical_type(cluster_type)
-        self.ref = (resource_group, provider, self.cluster_type, name)
+        self.ref = ClusterRef(resource_group, provider, self.cluster_type, name)
         self.extension_id = f"{cluster['id']}/providers/Microsoft.KubernetesConfiguration/extensions/{extension_name}"
         self.group = group
         self.action = self.reason = self.result = self.error = self.extension = None
         self.resumed = False
 
     def finish(self, result, error=None, extension=None, resumed=False):
-        self.result, self.error, self.extension, self.resumed = result, error, extension, resumed
+        from ..core.redaction import mask_secrets
+        self.result, self.error, self.extension, self.resumed = result, mask_secrets(error), extension, resumed
+
+    def wait_command(self):
+        return f'az {self.group} wait --ids {self.extension_id} --created' if self.action == 'create' else \
+            f'az {self.group} wait --ids {self.extension_id} --updated'
 
 
 def _version(extension):
-    properties = (extension or {}).get('properties') or {}
-    return prop(properties, 'currentVersion') or prop(properties, 'version')
+    extension = extension or {}
+    return extension.get('currentVersion') or extension.get('version')
 
 
 def rows_of(items, plan=False):
+    from ..core.redaction import mask_secrets
     rows = []
     for item in sorted(items, key=lambda item: item.cluster_id.lower()):
         row = OrderedDict([('cluster', item.name), ('resourceGroup', item.resource_group),
                            ('subscriptionId', item.subscription), ('clusterType', item.cluster_type),
                            ('action', item.action)])
         if plan:
-            row['reason'] = item.reason
+            row['reason'] = mask_secrets(item.reason)
         else:
             row['result'] = item.result
             row['version'] = _version(item.extension)
@@ -50,14 +57,53 @@ def rows_of(items, plan=False):
 def rollout_table(result):
     columns = ('cluster', 'resourceGroup', 'action', 'result', 'reason', 'version', 'error')
     return [OrderedDict((name[:1].upper() + name[1:], row.get(name) or '') for name in columns if name in row)
-            for row in (result or [])]
+            for row in (result or []) if isinstance(row, dict)]
 
 
 def print_rows(cmd, rows):
-    """Print the results the way az would have (-o json/table/tsv...) before exiting with an error."""
+    """Print the rows as az prints a command's result: --query applied, then -o json/table/tsv/yaml/none.
+
+    Raises FileOperationError when standard output is closed or full; it is then pointed at /dev/null, so that
+    nothing else fails on it as the process ends."""
+    from knack.events import EVENT_INVOKER_FILTER_RESULT
     from knack.output import CommandResultItem
-    output = cmd.cli_ctx.invocation.data.get('output') or 'json'
-    formatter = cmd.cli_ctx.output.get_formatter(output)
-    item = CommandResultItem(rows, table_transformer=rollout_table if output == 'table' else None,
-                             is_query_active=False)
-    print(formatter(item))
+    cli_ctx = cmd.cli_ctx
+    data = cli_ctx.invocation.data
+    event = {'result': rows}
+    cli_ctx.raise_event(EVENT_INVOKER_FILTER_RESULT, event_data=event)  # --query, once: it unregisters itself
+    output = data.get('output') or 'json'
+    if output == 'none':
+        return
+    formatter = cli_ctx.output.get_formatter(output)
+    item = CommandResultItem(event['result'], table_transformer=rollout_table,
+                             is_query_active=bool(data.get('query_active')))
+    write_stdout(formatter(item))
+
+
+def write_stdout(text):
+    import sys
+    from azure.cli.core.azclierror import FileOperationError
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (AttributeError, OSError, ValueError) as err:
+        _silence_stdout()
+        why = getattr(err, 'strerror', None) or ('it is closed' if isinstance(err, (AttributeError, ValueError))
+                                                 else str(err))
+        raise FileOperationError(
+            f"Could not write the result to standard output: {why}. The rollout itself is done: its journal holds "
+            "every cluster's state.",
+            "Run the same command again with a working standard output (or -o none): it sends nothing to the "
+            "clusters already done, and prints the rows again.") from None
+
+
+def _silence_stdout():
+    import os
+    import sys
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+    sys.stdout = open(os.devnull, 'w', encoding='utf-8')  # pylint: disable=consider-using-with

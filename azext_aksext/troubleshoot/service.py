@@ -53,11 +53,11 @@ def read_service(cmd, target, not_read, checked):
 
 def compatibility(cmd, target, extension, cluster, not_read):
     """Whether the installed version supports the cluster's Kubernetes version, and the newest ones that do."""
-    from ..checks.cluster import facts_of
+    from ..checks.reads import facts_of
     from ..checks.versions import read_train
     from ..core.compatibility import supporting, verdict, version_name
     from ..core.defaults import STABLE_TRAIN
-    facts = facts_of(target.ref, cluster['properties'])
+    facts = facts_of(target.ref.cluster_type, cluster['properties'])
     installed = extension.get('currentVersion') or extension.get('version')
     if not facts.kubernetes_version or not installed or cluster_kind(target.ref.cluster_type).version_key is None:
         return None

@@ -61,18 +61,26 @@ def _check_cluster_type(kind, extension_type, cluster_type):
         "Install it on a cluster of a supported type.")
 
 
-def _apply_scope_rules(request, extension_type, kind):
-    name, scope, release_namespace = request.name, request.scope, request.release_namespace
-    if kind.max_name_length and len(name or '') > kind.max_name_length:
-        raise InvalidArgumentValueError(
-            f"--name '{name}' is {len(name)} characters long; extension type '{extension_type}' takes at most "
-            f"{kind.max_name_length}, as its chart builds Kubernetes names from it.",
-            f"Use a --name of {kind.max_name_length} characters or fewer.")
+def instance_name(name, extension_type):
+    """The name an extension of this type is installed under: its fixed name, if it has one (with a warning when
+    another was given)."""
+    kind = type_for(extension_type)
     if kind.fixed_name and name != kind.fixed_name:
         # As the official tool does: the service accepts one name only, so use it and say so.
         logger.warning("Extension type '%s' is always installed under the name '%s'; using that instead of '%s'.",
                        extension_type, kind.fixed_name, name)
-        name = kind.fixed_name
+        return kind.fixed_name
+    return name
+
+
+def _apply_scope_rules(request, extension_type, kind):
+    scope, release_namespace = request.scope, request.release_namespace
+    if kind.max_name_length and len(request.name or '') > kind.max_name_length:
+        raise InvalidArgumentValueError(
+            f"--name '{request.name}' is {len(request.name)} characters long; extension type '{extension_type}' "
+            f"takes at most {kind.max_name_length}, as its chart builds Kubernetes names from it.",
+            f"Use a --name of {kind.max_name_length} characters or fewer.")
+    name = instance_name(request.name, extension_type)
     if kind.scopes and scope and scope not in kind.scopes:
         raise InvalidArgumentValueError(
             f"Extension type '{extension_type}' can be installed at {' or '.join(kind.scopes)} scope only, not at "

@@ -114,8 +114,9 @@ def default_workspace(context):
             found = context.get_or_none('read Log Analytics workspace ' + workspace_id,
                                         lambda w=workspace_id: client.resources.get_by_id(w, WORKSPACE_API))
             if found is not None:
-                context.found('Log Analytics workspace', found.id)
-                return found.id
+                found_id = context.require(found.id, 'read ' + workspace_id, 'id')
+                context.found('Log Analytics workspace', found_id)
+                return found_id
     region, code = places[0]
     group, workspace_id = 'DefaultResourceGroup-' + code, _default_workspace_id(context, code)
     if not groups[code]:
@@ -125,9 +126,10 @@ def default_workspace(context):
     from azure.cli.core.profiles import ResourceType
     generic = context.cmd.get_models('GenericResource', resource_type=ResourceType.MGMT_RESOURCE_RESOURCES)
     body = generic(location=region, tags=CREATED_BY_TAG, properties={'sku': {'name': 'standalone'}})
-    created = context.step('create Log Analytics workspace ' + workspace_id, lambda: client.resources.
-                           begin_create_or_update_by_id(workspace_id, WORKSPACE_API, body).result())
-    context.made('Log Analytics workspace', created.id)
+    what = 'create Log Analytics workspace ' + workspace_id
+    created = context.step(what, lambda: client.resources.begin_create_or_update_by_id(
+        workspace_id, WORKSPACE_API, body).result())
+    context.made('Log Analytics workspace', context.require(created.id, what, 'id'))
     return created.id
 
 
@@ -144,12 +146,16 @@ def read_workspace(context, workspace_id, with_key):
     """(workspace model, primary shared key or None) from the workspace's own subscription."""
     parts = parse_resource_id(workspace_id)
     client = context.log_analytics(parts['subscription'])
-    workspace = context.step('read Log Analytics workspace ' + workspace_id,
-                             lambda: client.workspaces.get(parts['resource_group'], parts['name']))
+    what = 'read Log Analytics workspace ' + workspace_id
+    workspace = context.step(what, lambda: client.workspaces.get(parts['resource_group'], parts['name']))
+    # Without its customer ID the agent has nowhere to send data; without its location no rule can be placed.
+    for field, value in (('customerId', workspace.customer_id), ('id', workspace.id), ('location', workspace.location)):
+        context.require(value, what, field)
     key = None
     if with_key:
-        key = context.step('read the shared key of workspace ' + workspace_id, lambda: client.shared_keys.
-                           get_shared_keys(parts['resource_group'], parts['name']).primary_shared_key)
+        what = 'read the shared key of workspace ' + workspace_id
+        key = context.require(context.step(what, lambda: client.shared_keys.get_shared_keys(
+            parts['resource_group'], parts['name']).primary_shared_key), what, 'primarySharedKey')
     return workspace, key
 
 

@@ -25,7 +25,7 @@ from ..core.defaults import STABLE_TRAIN
 from ..core.scope import CLUSTER
 from ..core.settings import is_true
 from ._base import ExtensionType
-from ._context import CREATED_BY_TAG
+from ._context import CREATED_BY_TAG, MissingField
 
 logger = get_logger(__name__)
 
@@ -177,6 +177,8 @@ def read_ssl_files(protected):
         except OSError as err:
             raise FileOperationError(f"Could not read the PEM file given as protected setting {key}: "
                                      f"{err.strerror}.", "Give the path of a readable PEM file.") from err
+    from ..core.redaction import remember_secrets
+    remember_secrets(protected[chart_key] for chart_key in PEM_FILES.values())  # as secret as the files
     return protected
 
 
@@ -269,31 +271,30 @@ def _relay_client(context):
 
 
 def ensure_relay(context, names):
-    """(hybrid connection, primary connection string of its azureml_rw rule)."""
+    """(hybrid connection, primary connection string of its azureml_rw rule): each part reused or made, so that a
+    re-run after a failed step makes what is missing."""
     client = _relay_client(context)
-    hybrid = context.get_or_none('read Relay hybrid connection ' + names.cluster,
-                                 lambda: client.hybrid_connections.get(names.group, names.relay, names.cluster))
-    if hybrid is not None:
-        context.found('Relay hybrid connection', hybrid.id)
-        return hybrid, _relay_keys(context, names)
     context.reuse_or_make('Relay namespace', names.relay, lambda: client.namespaces.get(names.group, names.relay),
                           lambda: client.namespaces.begin_create_or_update(names.group, names.relay, {
                               'location': context.cluster_location, 'tags': TAGS}).result())
-    hybrid = context.step('create Relay hybrid connection ' + names.cluster, lambda: client.hybrid_connections.
-                          create_or_update(names.group, names.relay, names.cluster,
-                                           {'properties': {'requiresClientAuthorization': True}}))
-    context.made('Relay hybrid connection', hybrid.id)
-    rule = context.step('create Relay authorization rule ' + RULE, lambda: client.hybrid_connections.
-                        create_or_update_authorization_rule(names.group, names.relay, names.cluster, RULE, {
-                            'properties': {'rights': ['Manage', 'Send', 'Listen']}}))
-    context.made('Relay authorization rule', rule.id)
+    hybrid = context.reuse_or_make(
+        'Relay hybrid connection', names.cluster,
+        lambda: client.hybrid_connections.get(names.group, names.relay, names.cluster),
+        lambda: client.hybrid_connections.create_or_update(names.group, names.relay, names.cluster,
+                                                           {'properties': {'requiresClientAuthorization': True}}))
+    context.reuse_or_make(
+        'Relay authorization rule', RULE,
+        lambda: client.hybrid_connections.get_authorization_rule(names.group, names.relay, names.cluster, RULE),
+        lambda: client.hybrid_connections.create_or_update_authorization_rule(
+            names.group, names.relay, names.cluster, RULE, {'properties': {'rights': ['Manage', 'Send', 'Listen']}}))
     return hybrid, _relay_keys(context, names)
 
 
 def _relay_keys(context, names):
     client = _relay_client(context)
-    return context.step('read the keys of Relay rule ' + RULE, lambda: client.hybrid_connections.list_keys(
-        names.group, names.relay, names.cluster, RULE).primary_connection_string)
+    what = 'read the keys of Relay rule ' + RULE
+    return context.require(context.step(what, lambda: client.hybrid_connections.list_keys(
+        names.group, names.relay, names.cluster, RULE).primary_connection_string), what, 'primaryConnectionString')
 
 
 def _relay_settings(names, settings, protected, found):
@@ -310,38 +311,38 @@ def _service_bus_client(context):
 
 
 def ensure_service_bus(context, names):
-    """(namespace id, primary connection string) of the Service Bus namespace with its topics and subscriptions."""
+    """(namespace id, primary connection string) of the Service Bus namespace with its topics and subscriptions:
+    each reused or made, so that a re-run after a failed step makes what is missing."""
     client = _service_bus_client(context)
-    namespace = context.get_or_none('read Service Bus namespace ' + names.service_bus,
-                                    lambda: client.namespaces.get(names.group, names.service_bus))
-    if namespace is not None:
-        context.found('Service Bus namespace', namespace.id)
-        return namespace.id, _service_bus_keys(context, names)
-    namespace = context.step('create Service Bus namespace ' + names.service_bus, lambda: client.namespaces.
-                             begin_create_or_update(names.group, names.service_bus, {
-                                 'location': context.cluster_location, 'sku': {'name': 'Standard'},
-                                 'tags': TAGS}).result())
-    context.made('Service Bus namespace', namespace.id)
+    namespace = context.reuse_or_make(
+        'Service Bus namespace', names.service_bus, lambda: client.namespaces.get(names.group, names.service_bus),
+        lambda: client.namespaces.begin_create_or_update(names.group, names.service_bus, {
+            'location': context.cluster_location, 'sku': {'name': 'Standard'}, 'tags': TAGS}).result())
     for topic, subscription in TOPICS:
-        made = context.step('create Service Bus topic ' + topic, lambda t=topic: client.topics.create_or_update(
-            names.group, names.service_bus, t, {'properties': {'maxSizeInMegabytes': 5120,
-                                                               'defaultMessageTimeToLive': 'P60D'}}))
-        context.made('Service Bus topic', made.id)
-        made = context.step('create Service Bus subscription ' + subscription, lambda t=topic, s=subscription:
-                            client.subscriptions.create_or_update(names.group, names.service_bus, t, s, {
-                                'properties': {'maxDeliveryCount': 1, 'defaultMessageTimeToLive': 'P14D',
-                                               'lockDuration': 'PT30S'}}))
-        context.made('Service Bus subscription', made.id)
+        context.reuse_or_make(
+            'Service Bus topic', topic, lambda t=topic: client.topics.get(names.group, names.service_bus, t),
+            lambda t=topic: client.topics.create_or_update(names.group, names.service_bus, t, {'properties': {
+                'maxSizeInMegabytes': 5120, 'defaultMessageTimeToLive': 'P60D'}}))
+        context.reuse_or_make(
+            'Service Bus subscription', subscription,
+            lambda t=topic, s=subscription: client.subscriptions.get(names.group, names.service_bus, t, s),
+            lambda t=topic, s=subscription: client.subscriptions.create_or_update(
+                names.group, names.service_bus, t, s, {'properties': {
+                    'maxDeliveryCount': 1, 'defaultMessageTimeToLive': 'P14D', 'lockDuration': 'PT30S'}}))
     return namespace.id, _service_bus_keys(context, names)
 
 
 def _service_bus_keys(context, names):
     client = _service_bus_client(context)
 
+    what = 'read the keys of Service Bus namespace ' + names.service_bus
+
     def read():
-        rule = next(iter(client.namespaces.list_authorization_rules(names.group, names.service_bus)))
+        rule = next(iter(client.namespaces.list_authorization_rules(names.group, names.service_bus)), None)
+        if rule is None:
+            raise MissingField('the namespace has no authorization rule to read keys from')
         return client.namespaces.list_keys(names.group, names.service_bus, rule.name).primary_connection_string
-    return context.step('read the keys of Service Bus namespace ' + names.service_bus, read)
+    return context.require(context.step(what, read), what, 'primaryConnectionString')
 
 
 def _service_bus_settings(settings, protected, namespace_id, connection_string):
@@ -366,9 +367,10 @@ def _workspace_keys(context, names, workspace=None):
     client = context.log_analytics()
     workspace = workspace or context.step('read Log Analytics workspace ' + names.workspace,
                                           lambda: client.workspaces.get(names.group, names.workspace))
-    key = context.step('read the shared key of workspace ' + names.workspace, lambda: client.shared_keys.
-                       get_shared_keys(names.group, names.workspace).primary_shared_key)
-    return workspace.customer_id, key
+    what = 'read the shared key of workspace ' + names.workspace
+    key = context.require(context.step(what, lambda: client.shared_keys.get_shared_keys(
+        names.group, names.workspace).primary_shared_key), what, 'primarySharedKey')
+    return context.require(workspace.customer_id, 'read Log Analytics workspace ' + names.workspace, 'customerId'), key
 
 
 def _workspace_settings(settings, protected, customer_id, key):

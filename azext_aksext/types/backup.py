@@ -98,17 +98,19 @@ def _storage_settings(context, settings):
     account = settings[_LOCATION + 'config.storageAccount']
     group = settings[_LOCATION + 'config.resourceGroup']
     subscription = settings[_LOCATION + 'config.subscriptionId']
-    storage = context.step('read storage account ' + account, lambda: context.storage(subscription).
-                           storage_accounts.get_properties(group, account))
-    context.found('storage account', storage.id)
-    location = (storage.location or '').replace(' ', '').lower()
+    what = 'read storage account ' + account
+    storage = context.step(what, lambda: context.storage(subscription).storage_accounts.get_properties(group, account))
+    context.found('storage account', context.require(storage.id, what, 'id'))
+    # Its location decides whether backups can reach it; its blob endpoint is where they go.
+    location = context.require(storage.location, what, 'location').replace(' ', '').lower()
+    blob = context.require(getattr(storage.primary_endpoints, 'blob', None), what, 'primaryEndpoints.blob')
     if location != context.cluster_location:
         raise InvalidArgumentValueError(
             f"Storage account '{account}' is in {location}, but cluster '{context.target.ref.name}' is in "
             f"{context.cluster_location}; AKS Backup needs both in the same location.",
             f"Use a storage account in {context.cluster_location} (storageAccount, storageAccountResourceGroup, "
             "storageAccountSubscriptionId).")
-    settings.setdefault(_LOCATION + 'config.storageAccountURI', storage.primary_endpoints.blob)
+    settings.setdefault(_LOCATION + 'config.storageAccountURI', blob)
     settings.setdefault(_LOCATION + 'config.useAAD', 'true')
     settings['credentials.tenantId'] = _tenant(context)
     logger.warning("AKS Backup reads the storage account with its managed identity: grant the extension's identity "

@@ -224,9 +224,9 @@ def ensure_rule(context, workspace, collection, endpoint_id=None):
     if existing is not None and _same_rule(existing, body):
         context.found('data collection rule', existing.id)
         return existing.id
-    made = context.step('create data collection rule ' + rule_id,
-                        lambda: client.data_collection_rules.create(group, name, body))
-    (context.found if existing else context.made)('data collection rule', made.id)
+    what = 'create data collection rule ' + rule_id
+    made = context.step(what, lambda: client.data_collection_rules.create(group, name, body))
+    (context.found if existing else context.made)('data collection rule', context.require(made.id, what, 'id'))
     return made.id
 
 

@@ -250,15 +250,27 @@ def ensure_rule_groups(context, region, workspace_id):
     recommended = context.step('read the recording rules recommended for ' + workspace_id, lambda: client.resources.
                                get_by_id(listing, RECOMMENDATIONS_API,
                                          cls=lambda response, *_: response.http_response.json()))
-    templates = recommended.get('value') or []
+    what = 'read the recording rules recommended for ' + workspace_id
+    templates = recommended.get('value') if isinstance(recommended, dict) else None
     for index, base in enumerate(RULE_GROUPS):
-        if base not in missing or index >= len(templates):
+        if base not in missing:
             continue
-        rules = templates[index]['properties']['rulesArmTemplate']['resources'][0]['properties']['rules']
+        # Without its recording rules the agent would collect metrics no dashboard reads: refused, not sent.
+        rules = context.require(_recommended_rules(templates, index), what,
+                                f'recording rules for {base} (value[{index}].properties.rulesArmTemplate)')
         _put_generic(context, 'Prometheus rule group', _rule_group_id(context, base), RULE_GROUPS_API, {
             'location': region, 'tags': CREATED_BY_TAG, 'properties': {
                 'scopes': [workspace_id], 'enabled': True, 'clusterName': context.target.ref.name,
                 'interval': 'PT1M', 'rules': rules}})
+
+
+def _recommended_rules(templates, index):
+    """The rules of the index-th recommended rule group, or None when the answer does not hold them."""
+    try:
+        rules = templates[index]['properties']['rulesArmTemplate']['resources'][0]['properties']['rules']
+    except (IndexError, KeyError, TypeError):
+        return None
+    return rules if isinstance(rules, list) and rules else None
 
 
 def _found_rule_group(context, client, base):

@@ -104,3 +104,46 @@ def test_headers_fault_adds_headers_to_the_real_answer(arm, admin):
     admin.fault(method='GET', path='/resourcegroups$', headers={'x-ms-test': 'yes'})
     answer = groups(arm)
     assert answer.status_code == 200 and answer.headers['x-ms-test'] == 'yes'
+
+
+def test_an_answer_dropped_after_the_write_landed(arm, admin):
+    name = unique('flux')
+    admin.fault(method='PUT', path=f'/extensions/{name}$', drop=True, after=True)
+    with pytest.raises(requests.ConnectionError):
+        arm.call('PUT', arm.extension_path(name), EXTENSIONS_API, {'properties': {'extensionType': 'microsoft.flux'}})
+    assert arm.call('GET', arm.extension_path(name), EXTENSIONS_API).status_code == 200  # it landed
+    logged = [r for r in admin.requests() if r['method'] == 'PUT' and r['path'].endswith(name)]
+    assert [(r['status'], r.get('fault')) for r in logged] == [(201, 'answer dropped')]
+
+
+def test_a_late_answer_after_the_write_landed(arm, admin):
+    name = unique('flux')
+    admin.fault(method='PUT', path=f'/extensions/{name}$', latency=0.6, after=True)
+    started = time.monotonic()
+    assert arm.call('PUT', arm.extension_path(name), EXTENSIONS_API,
+                    {'properties': {'extensionType': 'microsoft.flux'}}).status_code == 201
+    assert time.monotonic() - started >= 0.6
+
+
+def test_a_truncated_answer_keeps_its_status_and_first_bytes(arm, admin):
+    admin.fault(method='GET', path='/resourcegroups$', truncate=12)
+    response = groups(arm)
+    assert response.status_code == 200 and len(response.content) == 12 and response.content.startswith(b'{"value"')
+    with pytest.raises(ValueError):
+        response.json()
+
+
+def test_an_error_answer_for_a_request_that_was_served(arm, admin):
+    name = unique('flux')
+    admin.fault(method='PUT', path=f'/extensions/{name}$', status=409, code='Conflict', after=True)
+    answered = arm.call('PUT', arm.extension_path(name), EXTENSIONS_API,
+                        {'properties': {'extensionType': 'microsoft.flux'}})
+    assert answered.status_code == 409 and error_code(answered) == 'Conflict'
+    assert arm.call('GET', arm.extension_path(name), EXTENSIONS_API).status_code == 200  # it was served
+    logged = [r for r in admin.requests() if r['method'] == 'PUT' and r['path'].endswith(name)]
+    assert [(r['status'], r.get('fault')) for r in logged] == [(409, 'served, then answered 409')]
+
+
+def test_skip_lets_the_first_matching_requests_through(arm, admin):
+    admin.fault(method='GET', path='/resourcegroups$', count=1, status=503, skip=2)
+    assert [groups(arm).status_code for _ in range(4)] == [200, 200, 503, 200]

@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import requests
@@ -60,6 +61,36 @@ def companion_writes(service):
     return [(r['method'], r['path']) for r in service.requests()
             if r['method'] in ('PUT', 'DELETE', 'POST') and 'Microsoft.KubernetesConfiguration/' not in r['path']
             and '/oauth2/' not in r['path'] and not r['path'].endswith('/sharedKeys')]
+
+
+# Many clusters: a seed of healthy clusters, and the writes each got.
+CLEAN = {'stopped_share': 0, 'sp_share': 0, 'not_ready_share': 0, 'failed_share': 0}
+
+
+def az_json(cli, *args):
+    """(the finished az process, its stdout as JSON or None)."""
+    done = cli.run(*args, '-o', 'json')
+    try:
+        return done, (json.loads(done.stdout) if done.stdout.strip() else None)
+    except ValueError:
+        return done, None
+
+
+def writes(admin):
+    """Accepted PUT/PATCH requests per extension path (a write that landed counts, whatever answer got back): more
+    than one for a path is a second operation."""
+    return Counter(r['path'].lower() for r in admin.requests()
+                   if r['method'] in ('PUT', 'PATCH') and '/extensions/' in r['path']
+                   and (0 < r['status'] < 300 or str(r.get('fault') or '').startswith('served')))
+
+
+def clean_group(admin, prefix, clusters=8, **extra):
+    """A group of its own (first subscription) with healthy clusters, so a test's rollout targets only those."""
+    spec = dict(CLEAN, subscriptions=1, groups=1, clusters=clusters, prefix=prefix, extensions_per_cluster=1,
+                extension_types=['microsoft.flux'], arc_share=0.3)
+    spec.update(extra)
+    admin.seed_clusters(**spec)
+    return f'{prefix}-rg-0'
 
 
 class Arm:

@@ -13,10 +13,9 @@ import pytest
 from arm_emulator.harness.azcli import AzCli
 from arm_emulator.harness.control import EmulatorProcess
 
-from .helpers import run_batch
+from .helpers import az_json, clean_group, run_batch, writes
 
 GRAPH = '/providers/Microsoft.ResourceGraph/resources'
-CLEAN = {'stopped_share': 0, 'sp_share': 0, 'not_ready_share': 0, 'failed_share': 0}
 
 
 @pytest.fixture(scope='module')
@@ -39,26 +38,6 @@ def many_admin(many_env):
     emulator.admin.config(op_seconds=0.3)
     yield emulator.admin
     emulator.admin.clear_faults()
-
-
-def az_json(cli, *args):
-    done = cli.run(*args, '-o', 'json')
-    return done, (json.loads(done.stdout) if done.stdout.strip() else None)
-
-
-def writes(admin):
-    """Accepted PUT/PATCH requests per extension path: more than one for a path is a second operation."""
-    return Counter(r['path'].lower() for r in admin.requests()
-                   if r['method'] in ('PUT', 'PATCH') and '/extensions/' in r['path'] and r['status'] < 300)
-
-
-def clean_group(admin, prefix, clusters=8, **extra):
-    """A group of its own (first subscription) with healthy clusters, so a test's rollout targets only those."""
-    spec = dict(CLEAN, subscriptions=1, groups=1, clusters=clusters, prefix=prefix, extensions_per_cluster=1,
-                extension_types=['microsoft.flux'], arc_share=0.3)
-    spec.update(extra)
-    admin.seed_clusters(**spec)
-    return f'{prefix}-rg-0'
 
 
 # --- list across clusters ---------------------------------------------------------------------------------------
@@ -159,7 +138,13 @@ def test_dry_run_plans_every_cluster_and_sends_no_write(many_env, many_admin):
     assert actions['update'] and actions['blocked'] and actions['create'] + actions['nothing'] + actions[
         'update'] + actions['blocked'] == len(plan)
     reasons = ' '.join(row['reason'] or '' for row in plan if row['action'] == 'blocked')
-    assert 'stopped' in reasons and 'service principal' in reasons
+    assert 'stopped' in reasons
+    # A create goes through create's own checks: a service-principal AKS cluster is refused, with the fix.
+    done, plan = az_json(cli, 'k8s-extension', 'rollout', '-n', 'osm', '--extension-type', 'microsoft.openservicemesh',
+                         '--subscriptions', *seeded['subscriptions'], '--dry-run')
+    assert done.returncode == 0, done.stderr
+    refused = [row['reason'] for row in plan if 'service principal' in (row['reason'] or '')]
+    assert refused and all('az aks update' in reason and '--enable-managed-identity' in reason for reason in refused)
 
 
 def test_dry_run_blocks_types_and_versions_not_offered_for_a_cluster_type(many_env, many_admin):
@@ -168,13 +153,13 @@ def test_dry_run_blocks_types_and_versions_not_offered_for_a_cluster_type(many_e
                          'microsoft.dataprotection.kubernetes', '--dry-run')
     assert done.returncode == 0, done.stderr
     arc = [row for row in plan if row['clusterType'] == 'connectedClusters']
-    assert arc and all(row['action'] == 'blocked' and 'not offered for connectedClusters' in row['reason']
+    assert arc and all(row['action'] == 'blocked' and 'runs on managedClusters only' in row['reason']
                        for row in arc)
     done, plan = az_json(cli, 'aks', 'extension', 'rollout', '-g', 'fleet-rg-0', '-n', 'flux', '-t',
                          'microsoft.flux', '--version', '1.16.9', '--dry-run')
     assert done.returncode == 0, done.stderr
     assert plan and {row['clusterType'] for row in plan} == {'managedClusters'}
-    offered = [row for row in plan if 'not offered' in (row['reason'] or '')]
+    offered = [row for row in plan if 'does not exist' in (row['reason'] or '')]
     assert offered and all('1.16.2' in row['reason'] for row in offered)  # the nearest offered versions
     types_calls = [r for r in many_admin.requests() if '/extensionTypes/' in r['path']]
     assert 0 < len(types_calls) <= 4  # one question per location and cluster type, not one per cluster

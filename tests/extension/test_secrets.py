@@ -69,3 +69,24 @@ def test_protected_values_are_masked_in_output_if_the_service_ever_echoed_them(a
 def test_inline_help_points_to_the_file_flag(aks):
     done = aks.run('k8s-extension', 'create', '-h')
     assert 'prefer --config-protected-file' in ' '.join(done.stdout.split())
+
+
+def test_a_service_error_echoing_a_secret_a_pem_key_or_a_connection_string_shows_none_of_them(aks, service):
+    name = unique('sec')
+    echo = (f"value '{SECRET_A}' is invalid; key -----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA7bq9\\n"
+            "-----END RSA PRIVATE KEY-----; Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=r;"
+            "SharedAccessKey=c2VjcmV0LWtleS12YWx1ZQ==")
+    service.fault(method='PUT', path=f'/extensions/{name}$', count=1, status=400, code='InvalidPayload', message=echo)
+    secrets = tmp_secret_file(aks, f'token: {SECRET_A}\n')
+    done = aks.run('k8s-extension', 'create', '-g', RG, '-c', 'demo-arc', '--cluster-type', 'connectedClusters',
+                   '-n', name, '--extension-type', 'microsoft.flux', '--config-protected-file', secrets, '--debug')
+    assert done.returncode == 1 and 'InvalidPayload' in done.stderr and 'Traceback (most recent' in done.stderr
+    logs = ''.join(path.read_text(errors='replace') for path in aks.config_dir.rglob('*.log'))
+    for where in (done.stdout, done.stderr, logs):
+        assert SECRET_A not in where and 'MIIEpAIBAAKCAQEA7bq9' not in where and 'c2VjcmV0LWtleS12YWx1ZQ' not in where
+
+
+def tmp_secret_file(aks, text):
+    path = aks.config_dir / f"{unique('protected')}.yaml"
+    path.write_text(text)
+    return str(path)

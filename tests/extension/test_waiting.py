@@ -25,7 +25,7 @@ def _gaps(times):
     return [later - earlier for earlier, later in zip(times, times[1:])]
 
 
-def test_without_retry_after_polls_after_one_then_two_then_four_seconds(aks, service):
+def test_without_retry_after_polls_every_half_second_then_a_fifth_of_the_time_waited(aks, service):
     name = unique('w')
     service.config(op_seconds=6.5)
     try:
@@ -33,11 +33,14 @@ def test_without_retry_after_polls_after_one_then_two_then_four_seconds(aks, ser
     finally:
         service.config(op_seconds=1.0)
     assert done.returncode == 0, done.stderr
-    gaps = _gaps(_poll_times(service, name))
-    # One check right after the PUT (a fast operation is done at once), then 1 s, 2 s, 4 s ...
-    assert len(gaps) == 4, gaps
-    for gap, expected in zip(gaps, (0, 1, 2, 4)):
-        assert expected * 0.9 <= gap <= expected + 1.0, gaps
+    times = _poll_times(service, name)
+    gaps = _gaps(times)
+    # One check right after the PUT (a fast operation is done at once), then every 0.5 s, then a fifth of the
+    # time waited so far: 0.5, 0.5, ... 0.6, 0.72, 0.86 ...
+    assert gaps[0] < 0.5 and 8 <= len(gaps) <= 16, gaps
+    for started, gap in zip(times[1:], gaps[1:]):
+        assert 0.45 <= gap <= max(0.5, 0.2 * (started - times[1])) + 0.6, gaps
+    assert times[-1] - times[0] <= 6.5 * 1.2 + 0.6, gaps  # its end seen within a fifth of its duration
 
 
 def test_retry_after_from_the_service_wins(aks, service):

@@ -81,11 +81,17 @@ def test_an_exclusion_of_an_unexpected_shape_makes_the_answer_unknown(exclusions
     assert result.supported is None and 'cannot read' in result.reasons[0]
 
 
-@pytest.mark.parametrize('item', ['1.0.0', 7, None, {'properties': 'x'}, {'properties': {'version': 1}},
-                                  {'properties': {'unsupportedKubernetesVersions': ['x']}}])
+@pytest.mark.parametrize('item', ['1.0.0', 7, None, {'properties': 'x'}, {'properties': {'version': 1}}])
 def test_a_version_item_of_an_unexpected_shape_has_no_name_and_no_exclusion(item):
     assert version_name(item) is None
     assert verdict(item, ARC_GKE).supported is True
+
+
+def test_exclusions_that_are_not_an_object_make_the_answer_unknown():
+    item = {'properties': {'unsupportedKubernetesVersions': ['x']}}
+    result = verdict(item, ARC_GKE)
+    assert version_name(item) is None
+    assert result.supported is None and 'cannot read' in result.reasons[0]
 
 
 def test_supporting_lists_the_newest_known_good_versions_first():
@@ -100,3 +106,26 @@ def test_supporting_lists_the_newest_known_good_versions_first():
 ])
 def test_aks_allows_patch_changes_only(current, wanted, allowed):
     assert is_patch_change(current, wanted) is allowed
+
+
+@pytest.mark.parametrize('expression', ['1.21..1.18', '1.30..1.4', '2..1'])
+def test_a_reversed_range_cannot_be_read(expression):
+    assert parse_expression(expression) is None
+
+
+@pytest.mark.parametrize('unsupported', [
+    {'connectedCluster': [{'distributions': ['gke'], 'unsupportedVersions': '<1.28'}]},
+    {'connectedCluster': [{'distributions': 'GKE', 'unsupportedVersions': ['<1.28']}]},
+    {'connectedCluster': {'distributions': ['gke'], 'unsupportedVersions': ['<1.28']}},
+    {'connectedCluster': ['<1.28']},
+    {'connectedCluster': [{'distributions': ['gke'], 'unsupportedVersions': [1.28]}]},
+    {'connectedCluster': [{'distributions': ['gke'], 'unsupportedVersions': ['1.30..1.20']}]},
+])
+def test_exclusions_of_another_shape_cannot_tell_never_a_silent_pass(unsupported):
+    result = verdict(_item('1.0.0', **unsupported), ARC_GKE)
+    assert result.supported is None and result.reasons
+
+
+def test_unsupported_versions_that_are_not_a_mapping_cannot_tell():
+    item = {'properties': {'version': '1.0.0', 'unsupportedKubernetesVersions': ['<1.28']}}
+    assert verdict(item, ARC_GKE).supported is None

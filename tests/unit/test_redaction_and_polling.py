@@ -6,7 +6,7 @@ import json
 import pytest
 
 from azext_aksext.core.progress import Progress
-from azext_aksext.core.waiting import backoff_schedule, wait_until
+from azext_aksext.core.waiting import backoff_schedule, poll_schedule, wait_until
 from azext_aksext.core.redaction import mask_body, mask_protected
 
 
@@ -27,8 +27,20 @@ def test_mask_body_handles_text_bytes_and_non_json():
     assert mask_body(None) is None
 
 
-def test_schedule_starts_at_one_second_doubles_and_caps_at_thirty():
+def test_retries_start_at_one_second_double_and_cap_at_thirty():
     assert list(itertools.islice(backoff_schedule(), 8)) == [1, 2, 4, 8, 16, 30, 30, 30]
+
+
+def test_polls_come_every_half_second_then_at_a_fifth_of_the_time_waited_up_to_thirty():
+    now = [0.0]
+    schedule = poll_schedule(clock=lambda: now[0])
+    delays = []
+    for _ in range(60):
+        delays.append(next(schedule))
+        now[0] += delays[-1]
+    assert delays[:5] == [0.5] * 5 and delays[5] == pytest.approx(0.5)
+    assert delays[6] == pytest.approx(0.2 * 3.0) and delays[-1] == 30
+    assert all(later >= earlier for earlier, later in zip(delays, delays[1:]))
 
 
 def test_wait_until_times_out_on_the_clock():
@@ -42,7 +54,7 @@ def test_wait_until_times_out_on_the_clock():
     with pytest.raises(TimeoutError):
         wait_until(lambda: (None, 'Creating', ()), lambda r: False, Progress(None, 'x', stream=io.StringIO()),
                    timeout=10, clock=lambda: now[0], sleep=sleep)
-    assert slept == [1, 2, 4, 3]
+    assert sum(slept) == pytest.approx(10) and slept[:5] == [0.5] * 5 and max(slept) < 2
 
 
 def test_progress_without_a_terminal_writes_nothing():

@@ -102,3 +102,21 @@ def test_secret_items_are_never_quoted_in_errors():
     with pytest.raises(InvalidArgumentValueError) as raised:
         parse_pairs(['ok=1', 'password:Hunter2'], '--config-protected-settings', secret=True)
     assert 'Hunter2' not in raised.value.error_msg and 'number 2' in raised.value.error_msg
+
+
+@pytest.mark.parametrize('key, named', [('a\nb', 'a newline'), ('a\x00b', 'a NUL byte'),
+                                        ('\ufeffkey', 'byte-order mark'), ('a\x1bb', 'U+001B'), ('tab\there', 'a tab')])
+def test_setting_names_with_characters_no_name_holds_are_refused_naming_the_key(key, named):
+    for secret in (False, True):
+        with pytest.raises(InvalidArgumentValueError) as raised:
+            parse_pairs([f'{key}=value'], '--configuration-settings', secret=secret)
+        assert named in raised.value.error_msg
+        assert key.encode('unicode_escape').decode() in raised.value.error_msg and 'value' not in raised.value.error_msg
+
+
+@pytest.mark.parametrize('text', ['"a\\nb": 1\n', '{"a\\u0000b": "1"}', 'outer:\n  "in\\tner": 1\n'])
+def test_setting_names_in_files_are_checked_at_every_level(tmp_path, text):
+    path = tmp_path / 'settings.yaml'
+    path.write_text(text)
+    with pytest.raises(InvalidArgumentValueError, match='setting name'):
+        read_settings_file(str(path), '--config-settings-file')
