@@ -100,8 +100,10 @@ class Store:  # pylint: disable=too-many-public-methods
 
     # What lives under a resource id: keys are lower-cased ids, so a prefix of '<id>/' is everything below it.
     def resources_under(self, prefix):
+        """The ARM documents stored under an ID prefix (not the emulator's own records kept beside them, such as a
+        cluster's Kubernetes API access rules, which have no id)."""
         clause, args = _under('key', [prefix])
-        return self.docs('resources', 'WHERE ' + clause, args)
+        return [doc for doc in self.docs('resources', 'WHERE ' + clause, args) if 'id' in doc]
 
     def delete_resources_under(self, prefix):
         clause, args = _under('key', [prefix])

@@ -89,6 +89,9 @@ def test_tokens_are_per_cluster_and_role_and_rbac_denies_a_namespace(emulator, c
         assert user.list_namespaced_pod('ok-ns').items
         cluster_admin, _ = apis(emulator.admin.kubeconfig(cluster, role='admin'), tmp_path)
         assert cluster_admin.list_namespaced_pod('crash-ns').items
+        # The access rules are the emulator's own record: ARM's listings of the group do not show or trip on it.
+        listed = Arm(emulator).call('GET', f'{Arm(emulator).subscription}/resourceGroups/{RG}/resources', '2021-04-01')
+        assert listed.status_code == 200 and all(item.get('id') for item in listed.json()['value'])
     finally:
         emulator.admin.kubernetes_access(cluster_id=cluster, forbidden_namespaces=[])
 
