@@ -24,7 +24,9 @@ def test_the_path_style_of_an_emulator():
 
 def test_a_file_is_not_a_blob_url():
     assert is_blob_url('https://a.blob.core.windows.net/c/n') and is_blob_url('HTTP://x')
+    assert is_blob_url('ftp://x/y') and is_blob_url('s3://bucket/key')
     assert not is_blob_url('/tmp/rollout.jsonl') and not is_blob_url('rollout.jsonl') and not is_blob_url(None)
+    assert not is_blob_url('./https://x') and not is_blob_url('C:\\rollouts\\j.jsonl')
 
 
 @pytest.mark.parametrize('text,says', [
@@ -77,3 +79,23 @@ def test_an_unreachable_account_is_a_connection_error():
     url = parse_journal_url('https://nosuchaccount.blob.core.windows.net/journals/j.jsonl')
     error = translate(ServiceRequestError('Name or service not known'), url, 'read')
     assert type(error).__name__ == 'AzureConnectionError' and 'nosuchaccount' in str(error)
+
+
+@pytest.mark.parametrize('value,seconds', [(None, 60), ('15', 15), ('30', 30), ('5', 15), ('600', 60), ('x', 60)])
+def test_the_lease_is_60_s_or_the_environment_s_within_what_the_service_allows(monkeypatch, value, seconds):
+    from azext_aksext.multicluster.blobstore import LEASE_ENV, lease_seconds
+    if value is None:
+        monkeypatch.delenv(LEASE_ENV, raising=False)
+    else:
+        monkeypatch.setenv(LEASE_ENV, value)
+    assert lease_seconds() == seconds
+
+
+def test_a_journal_url_gets_the_blob_backend_a_path_the_file_and_a_wrong_url_is_refused_at_once():
+    from azext_aksext.multicluster.blobstore import BlobBackend, journal_backend
+    from azext_aksext.multicluster.journal import FileBackend
+    blob = journal_backend(None, 'https://myrollouts.blob.core.windows.net/journals/j.jsonl')
+    assert isinstance(blob, BlobBackend) and blob.path == 'https://myrollouts.blob.core.windows.net/journals/j.jsonl'
+    assert isinstance(journal_backend(None, '/tmp/j.jsonl'), FileBackend)
+    with pytest.raises(InvalidArgumentValueError):
+        journal_backend(None, 's3://bucket/journal.jsonl')
