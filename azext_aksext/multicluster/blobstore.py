@@ -1,5 +1,5 @@
 """The Azure Blob Storage side of a durable rollout journal: one append blob per journal, written with the signed-in az
-identity (a token for Azure Storage; no account keys, no SAS), one JSON record per append block.
+identity (a token for Azure Storage; no account keys, no SAS), whole JSON records per append block.
 
 - :func:`parse_journal_url`: ``https://<account>.blob.core.windows.net/<container>/<name>`` (other clouds' blob
   suffixes too), or the path style an emulator serves, ``https://127.0.0.1:<port>/<account>/<container>/<name>``.
@@ -353,6 +353,7 @@ class Lease:
 
 LEASE_ENV = 'AKSEXT_JOURNAL_LEASE_SECONDS'
 MIN_LEASE_SECONDS = 15
+BLOCK_BYTES = 4 << 20         # the largest append block every service version takes
 
 
 def lease_seconds():
@@ -385,8 +386,9 @@ def _journal_error(error):
 class BlobBackend:
     """journal.FileBackend's interface over an append blob: `open` creates the blob unless it exists and refuses a
     blob of another type, `lock` takes its lease (held and renewed until `close`; a second runner gets
-    JournalInUseError naming the holder), `read` returns its bytes, `append` adds one record as one append block,
-    at the position this process last read and under its lease. An append that fails (the lease lost, no
+    JournalInUseError naming the holder), `read` returns its bytes, `append` adds whole records in append blocks,
+    at the position this process last read and under its lease, the records of workers appending at once in one
+    block. An append that fails (the lease lost, no
     permission) raises journal.JournalError, on which a rollout stops starting clusters, prints its rows and names
     the journal."""
 
@@ -394,6 +396,10 @@ class BlobBackend:
         self.cli_ctx, self.url, self.path = cli_ctx, url, url.url
         self.blob = None        # the BlobJournal, from open()
         self.length = 0         # bytes of the blob read or appended by this process
+        # The group commit: records waiting (ticket, bytes), the last ticket in the blob, whether a worker is
+        # appending a block now, and the error that ended appending.
+        self.flushed = threading.Condition()
+        self.pending, self.enqueued, self.committed, self.flushing, self.error = [], 0, 0, False, None
 
     def open(self):
         from .._client_factory import cf_journal_blob
@@ -423,6 +429,40 @@ class BlobBackend:
                            'Restore the blob, or give a new --journal (the clusters are then planned afresh).')
 
     def append(self, data):
+        """Append one record; returns once it is in the blob. Records that workers append meanwhile go together as
+        one append block (a group commit): one round trip to Storage for all of them, in the order they came."""
+        with self.flushed:
+            self.enqueued += 1
+            ticket = self.enqueued
+            self.pending.append((ticket, bytes(data)))
+            while self.committed < ticket:
+                if self.error is not None:
+                    raise self.error
+                if self.flushing:
+                    self.flushed.wait()
+                    continue
+                self.flushing = True
+                batch, size = [], 0
+                while self.pending and (not batch or size + len(self.pending[0][1]) <= BLOCK_BYTES):
+                    batch.append(self.pending.pop(0))
+                    size += len(batch[-1][1])
+                self.flushed.release()
+                try:
+                    self._append_block(b''.join(record for _, record in batch))
+                except Exception as error:  # pylint: disable=broad-except  # every waiting worker gets it
+                    failure = _journal_error(error)
+                else:
+                    failure = None
+                finally:
+                    self.flushed.acquire()
+                    self.flushing = False
+                    self.flushed.notify_all()
+                if failure is not None:
+                    self.error = failure
+                    raise failure
+                self.committed = batch[-1][0]
+
+    def _append_block(self, data):
         from azure.core.exceptions import HttpResponseError
         from .journal import JournalError
         lease = self.blob.lease
@@ -433,18 +473,20 @@ class BlobBackend:
             code = _code(error)
             if code.startswith('Lease'):
                 lease.lost = True
-                raise _journal_error(self.blob._lease_error(code)) from error  # pylint: disable=protected-access
+                raise self.blob._lease_error(code) from error  # pylint: disable=protected-access
             if code == 'AppendPositionConditionNotMet':
                 # Under the lease only this process appends: an earlier try whose answer was lost landed.
-                if self.read()[-len(data):] == bytes(data):
+                if self.read()[-len(data):] == data:
                     return
                 raise JournalError(f"The rollout journal '{self.path}' was appended to by another writer while this "
                                    "runner held its lease.",
                                    'Only one rollout may write to a journal: stop the other writer, then run the '
                                    'same command again.') from error
-            raise _journal_error(translate(error, self.url, 'append to')) from error
-        except Exception as error:  # pylint: disable=broad-except  # lease loss and connection errors alike
-            raise _journal_error(translate(error, self.url, 'append to')) from error
+            raise translate(error, self.url, 'append to') from error
+        except LeaseLostError:
+            raise
+        except Exception as error:  # pylint: disable=broad-except  # connection errors and the like
+            raise translate(error, self.url, 'append to') from error
         self.length += len(data)
 
     def close(self):
