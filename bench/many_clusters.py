@@ -138,7 +138,7 @@ def bench_rollout(cli, emulator, subscriptions, home):
     return result
 
 
-def fleet_ideal(clusters, subscriptions, parallel, operation_s, soak_s, canary=1):
+def fleet_ideal(clusters, subscriptions, parallel, *, operation_s, soak_s, canary=1):
     """The shortest a rollout can take, and what sets it. Each cluster takes the operation time plus the soak; the
     canary goes first, then --max-parallel clusters at a time: (op + soak) x (1 + ceil((clusters - canary) /
     parallel)). ARM's per-subscription write bucket lets (clusters per subscription - bucket size) / refill seconds
@@ -154,7 +154,7 @@ def soak_supported(cli):
     return '--soak' in done.stdout
 
 
-def _fleet_rollout(cli, emulator, subscriptions, group, journal, soak):
+def _fleet_rollout(cli, emulator, subscriptions, group, journal, *, soak):
     """One timed rollout of the fleet (wall, peak RSS of az, converged count, ARM requests, duplicate writes)."""
     emulator.admin.clear_requests()
     soak_args = ['--soak', f'{soak:g}s'] if soak else []
@@ -203,12 +203,13 @@ def bench_fleet(wheel, home, soak):
         print(f'seeded: 2 x {FLEET_CLUSTERS} clusters in {FLEET_SUBSCRIPTIONS} subscriptions; rolling out ...',
               flush=True)
         journal = home / 'fleet-file.jsonl'
-        file_run = _fleet_rollout(cli, emulator, subscriptions, 'filej-rg-0', journal, soak)
+        file_run = _fleet_rollout(cli, emulator, subscriptions, 'filej-rg-0', journal, soak=soak)
         records = [json.loads(line) for line in journal.read_text(encoding='utf-8').splitlines()]
         file_run.update(cluster_s=_cluster_seconds(records), journal_records=len(records))
         blob_url = f'{azurite.account_url()}/{container}/fleet.jsonl'
-        blob_run = _fleet_rollout(cli, emulator, subscriptions, 'blobj-rg-0', blob_url, soak)
-    ideal, bound, waves, bucket = fleet_ideal(FLEET_CLUSTERS, FLEET_SUBSCRIPTIONS, FLEET_PARALLEL, OP_SECONDS, soak)
+        blob_run = _fleet_rollout(cli, emulator, subscriptions, 'blobj-rg-0', blob_url, soak=soak)
+    ideal, bound, waves, bucket = fleet_ideal(FLEET_CLUSTERS, FLEET_SUBSCRIPTIONS, FLEET_PARALLEL,
+                                              operation_s=OP_SECONDS, soak_s=soak)
     for run in (file_run, blob_run):
         run['ratio'] = round(run['wall_s'] / ideal, 2)
     return {'clusters': FLEET_CLUSTERS, 'subscriptions': FLEET_SUBSCRIPTIONS, 'max_parallel': FLEET_PARALLEL,

@@ -68,8 +68,8 @@ def load_rollout_arguments(self, groups):
                             'percentage; 0 stops after the wave with the first failure.')
             c.argument('journal', options_list=['--journal'], arg_group='Rollout',
                        help='State that lets a re-run resume: a file, or an append blob in Azure Blob Storage '
-                            '(https://<account>.blob.core.windows.net/<container>/<name>, written with your az login, '
-                            'role Storage Blob Data Contributor, under a lease), so another machine can continue. '
+                            '(`https://<account>.blob.core.windows.net/<container>/<name>`, written with your az '
+                            'login, role Storage Blob Data Contributor, under a lease), so another machine can go on. '
                             'Default: a file named after the change in the az config directory (printed when the '
                             'rollout starts). It belongs to one change: a journal of another change is refused.')
             c.argument('timeout', options_list=['--timeout'], type=float, arg_group='Rollout',

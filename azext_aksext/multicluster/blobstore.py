@@ -383,23 +383,68 @@ def _journal_error(error):
     return JournalError(getattr(error, 'error_msg', None) or str(error), getattr(error, 'recommendations', None))
 
 
+class GroupCommit:  # pylint: disable=too-few-public-methods  # one operation, and the state workers share for it
+    """Appends from many workers as few blocks: a worker that finds no block on its way sends every record waiting
+    (up to BLOCK_BYTES) as one, the others wait for theirs to be in. ``send(bytes)`` appends a block; its error
+    (a journal.JournalError, or an az error that becomes one) ends appending for every worker."""
+
+    def __init__(self, send):
+        self.send = send
+        self.done = threading.Condition()
+        self.pending = []           # (ticket, bytes) waiting, in order
+        self.issued = self.committed = 0
+        self.sending = False
+        self.error = None
+
+    def append(self, data):
+        with self.done:
+            self.issued += 1
+            ticket = self.issued
+            self.pending.append((ticket, bytes(data)))
+            while self.committed < ticket:
+                if self.error is not None:
+                    raise self.error
+                if self.sending:
+                    self.done.wait()
+                else:
+                    self._send_waiting()
+
+    def _send_waiting(self):
+        """Send the waiting records as one block; called holding ``done``, which is released while it is sent."""
+        self.sending = True
+        batch, size = [], 0
+        while self.pending and (not batch or size + len(self.pending[0][1]) <= BLOCK_BYTES):
+            batch.append(self.pending.pop(0))
+            size += len(batch[-1][1])
+        self.done.release()
+        failure = None
+        try:
+            self.send(b''.join(record for _, record in batch))
+        except Exception as error:  # pylint: disable=broad-except  # every waiting worker gets it
+            failure = _journal_error(error)
+        finally:
+            self.done.acquire()
+            self.sending = False
+            self.done.notify_all()
+        if failure is not None:
+            self.error = failure
+            raise failure
+        self.committed = batch[-1][0]
+
+
 class BlobBackend:
     """journal.FileBackend's interface over an append blob: `open` creates the blob unless it exists and refuses a
     blob of another type, `lock` takes its lease (held and renewed until `close`; a second runner gets
     JournalInUseError naming the holder), `read` returns its bytes, `append` adds whole records in append blocks,
     at the position this process last read and under its lease, the records of workers appending at once in one
-    block. An append that fails (the lease lost, no
-    permission) raises journal.JournalError, on which a rollout stops starting clusters, prints its rows and names
-    the journal."""
+    block (GroupCommit). An append that fails (the lease lost, no permission) raises journal.JournalError, on which
+    a rollout stops starting clusters, prints its rows and names the journal."""
 
     def __init__(self, cli_ctx, url):
         self.cli_ctx, self.url, self.path = cli_ctx, url, url.url
         self.blob = None        # the BlobJournal, from open()
         self.length = 0         # bytes of the blob read or appended by this process
-        # The group commit: records waiting (ticket, bytes), the last ticket in the blob, whether a worker is
-        # appending a block now, and the error that ended appending.
-        self.flushed = threading.Condition()
-        self.pending, self.enqueued, self.committed, self.flushing, self.error = [], 0, 0, False, None
+        self.commits = GroupCommit(self._append_block)
 
     def open(self):
         from .._client_factory import cf_journal_blob
@@ -429,38 +474,8 @@ class BlobBackend:
                            'Restore the blob, or give a new --journal (the clusters are then planned afresh).')
 
     def append(self, data):
-        """Append one record; returns once it is in the blob. Records that workers append meanwhile go together as
-        one append block (a group commit): one round trip to Storage for all of them, in the order they came."""
-        with self.flushed:
-            self.enqueued += 1
-            ticket = self.enqueued
-            self.pending.append((ticket, bytes(data)))
-            while self.committed < ticket:
-                if self.error is not None:
-                    raise self.error
-                if self.flushing:
-                    self.flushed.wait()
-                    continue
-                self.flushing = True
-                batch, size = [], 0
-                while self.pending and (not batch or size + len(self.pending[0][1]) <= BLOCK_BYTES):
-                    batch.append(self.pending.pop(0))
-                    size += len(batch[-1][1])
-                self.flushed.release()
-                try:
-                    self._append_block(b''.join(record for _, record in batch))
-                except Exception as error:  # pylint: disable=broad-except  # every waiting worker gets it
-                    failure = _journal_error(error)
-                else:
-                    failure = None
-                finally:
-                    self.flushed.acquire()
-                    self.flushing = False
-                    self.flushed.notify_all()
-                if failure is not None:
-                    self.error = failure
-                    raise failure
-                self.committed = batch[-1][0]
+        """Append one record; returns once it is in the blob (with the records other workers appended meanwhile)."""
+        self.commits.append(data)
 
     def _append_block(self, data):
         from azure.core.exceptions import HttpResponseError

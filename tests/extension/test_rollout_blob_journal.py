@@ -27,15 +27,6 @@ READER = Path(__file__).with_name('journal_runner.py')
 
 
 @pytest.fixture(scope='module')
-def container(azurite, aks):
-    name = 'rollouts' + uuid.uuid4().hex[:8]
-    created = aks.run('storage', 'container', 'create', '-n', name, '--blob-endpoint', azurite.account_url(),
-                      '--auth-mode', 'login')
-    assert created.returncode == 0, created.stderr
-    return f'{azurite.account_url()}/{name}'
-
-
-@pytest.fixture(scope='module')
 def other_runner(emulator, aks, tmp_path_factory):
     """A second runner: the same identity and extension, a fresh config directory (no journal, no token cache)."""
     cli = AzCli(emulator.endpoint, tmp_path_factory.mktemp('runner-b') / 'config', extension_dir=aks.extension_dir)
@@ -86,9 +77,10 @@ def wait_for(predicate, timeout=90):
     raise AssertionError('the rollout did not get there in time')
 
 
-def test_a_runner_killed_mid_wave_is_continued_by_another_once_its_lease_lapses(aks, other_runner, slow, container):
+def test_a_runner_killed_mid_wave_is_continued_by_another_once_its_lease_lapses(
+        aks, other_runner, slow, journal_container):
     group = clean_group(slow, unique('blobkill'), clusters=6, extensions_per_cluster=0)
-    url = f'{container}/{group}.jsonl'
+    url = f'{journal_container}/{group}.jsonl'
     secret = 'Blob-Secret-' + uuid.uuid4().hex[:8]
     args = command(group, url, '--canary', '0', '--max-parallel', '3', '--config-protected-settings',
                    f'token={secret}')
@@ -115,9 +107,9 @@ def test_a_runner_killed_mid_wave_is_continued_by_another_once_its_lease_lapses(
 
 
 def test_two_runners_at_once_the_second_refuses_naming_the_first_and_a_rerun_after_sends_nothing(
-        aks, other_runner, slow, container):
+        aks, other_runner, slow, journal_container):
     group = clean_group(slow, unique('blobtwo'), clusters=4, extensions_per_cluster=0)
-    url = f'{container}/{group}.jsonl'
+    url = f'{journal_container}/{group}.jsonl'
     args = command(group, url, '--canary', '0', '--max-parallel', '4')
     first = start(aks, args)
     wait_for(lambda: writes(slow))
@@ -134,14 +126,16 @@ def test_two_runners_at_once_the_second_refuses_naming_the_first_and_a_rerun_aft
     assert {row['result'] for row in rows} == {'Succeeded'} and not writes(slow)
 
 
-def test_a_lease_lost_mid_run_stops_the_writes_prints_the_rows_and_names_the_journal(aks, slow, container, azurite):
+def test_a_lease_lost_mid_run_stops_the_writes_prints_the_rows_and_names_the_journal(
+        aks, slow, journal_container, azurite):
     group = clean_group(slow, unique('bloblost'), clusters=6, extensions_per_cluster=0)
-    url = f'{container}/{group}.jsonl'
+    url = f'{journal_container}/{group}.jsonl'
     runner = start(aks, command(group, url, '--canary', '0', '--max-parallel', '2'))
     wait_for(lambda: len(writes(slow)) == 2)
     # Someone breaks the lease (as `az storage blob lease break` does for a runner thought dead).
-    broken = aks.run('storage', 'blob', 'lease', 'break', '-c', container.rsplit('/', 1)[1], '-b', f'{group}.jsonl',
-                     '--lease-break-period', '0', '--blob-endpoint', azurite.account_url(), '--auth-mode', 'login')
+    broken = aks.run('storage', 'blob', 'lease', 'break', '-c', journal_container.rsplit('/', 1)[1], '-b',
+                     f'{group}.jsonl', '--lease-break-period', '0', '--blob-endpoint', azurite.account_url(),
+                     '--auth-mode', 'login')
     assert broken.returncode == 0, broken.stderr
     out, err = runner.communicate(timeout=120)
     assert runner.returncode == 1, err
@@ -155,17 +149,18 @@ def test_a_lease_lost_mid_run_stops_the_writes_prints_the_rows_and_names_the_jou
     assert sorted(writes(slow).values()) == [1] * len(sent)
 
 
-def test_journal_urls_and_blobs_that_cannot_be_a_journal_are_refused_before_any_write(aks, service, container,
+def test_journal_urls_and_blobs_that_cannot_be_a_journal_are_refused_before_any_write(aks, service, journal_container,
                                                                                       azurite, tmp_path):
     group = clean_group(service, unique('blobbad'), clusters=1, extensions_per_cluster=0)
-    where = ['--blob-endpoint', azurite.account_url(), '--auth-mode', 'login', '-c', container.rsplit('/', 1)[1]]
+    where = ['--blob-endpoint', azurite.account_url(), '--auth-mode', 'login', '-c',
+             journal_container.rsplit('/', 1)[1]]
     (tmp_path / 'random').write_bytes(os.urandom(300))
     (tmp_path / 'text').write_text('{"record": "header", "kind": "something-else"}\n', encoding='utf-8')
     for name, source, kind in (('block.jsonl', 'random', 'block'), ('binary.jsonl', 'random', 'append'),
                                ('other.jsonl', 'text', 'append')):
         uploaded = aks.run('storage', 'blob', 'upload', '-n', name, '-f', tmp_path / source, '--type', kind, *where)
         assert uploaded.returncode == 0, uploaded.stderr
-    done, _ = run(aks, command(group, f'{container}/journal-of-another-change.jsonl', '--version', '1.16.2'))
+    done, _ = run(aks, command(group, f'{journal_container}/journal-of-another-change.jsonl', '--version', '1.16.2'))
     assert done.returncode == 0, done.stderr
     service.clear_requests()
     account = azurite.account_url()
@@ -173,15 +168,15 @@ def test_journal_urls_and_blobs_that_cannot_be_a_journal_are_refused_before_any_
         ('http://myrollouts.blob.core.windows.net/journals/j', 'InvalidArgumentValueError', 'needs https://'),
         ('ftp://myrollouts/journals/j', 'InvalidArgumentValueError', 'needs https://'),
         ('https://example.com/journals/j', 'InvalidArgumentValueError', 'is not a Blob Storage endpoint'),
-        (f'{container}/j.jsonl?sv=2024-01-01&sig=abc', 'InvalidArgumentValueError', 'drop the query string'),
-        (f'{account}/no-such-container/j.jsonl', 'ResourceNotFoundError',
+        (f'{journal_container}/j.jsonl?sv=2024-01-01&sig=abc', 'InvalidArgumentValueError', 'drop the query string'),
+        (f'{account}/no-such-journal_container/j.jsonl', 'ResourceNotFoundError',
          'az storage container create --name no-such-container'),
         (f"{account.replace('devstoreaccount1', 'nosuchaccount')}/journals/j.jsonl", 'ResourceNotFoundError',
          'Check the storage account'),
-        (f'{container}/block.jsonl', 'JournalError', 'not an append blob'),
-        (f'{container}/binary.jsonl', 'JournalError', 'not a rollout journal'),
-        (f'{container}/other.jsonl', 'JournalError', 'not a journal header'),
-        (f'{container}/journal-of-another-change.jsonl', 'ValidationError', 'belongs to another change'),
+        (f'{journal_container}/block.jsonl', 'JournalError', 'not an append blob'),
+        (f'{journal_container}/binary.jsonl', 'JournalError', 'not a rollout journal'),
+        (f'{journal_container}/other.jsonl', 'JournalError', 'not a journal header'),
+        (f'{journal_container}/journal-of-another-change.jsonl', 'ValidationError', 'belongs to another change'),
     ]
     results = run_batch(aks, [command(group, url, '--version', '1.15.1') for url, _, _ in cases])
     for (url, kind, says), result in zip(cases, results):

@@ -99,3 +99,43 @@ def test_a_journal_url_gets_the_blob_backend_a_path_the_file_and_a_wrong_url_is_
     assert isinstance(journal_backend(None, '/tmp/j.jsonl'), FileBackend)
     with pytest.raises(InvalidArgumentValueError):
         journal_backend(None, 's3://bucket/journal.jsonl')
+
+
+def test_records_appended_at_once_go_as_few_blocks_each_worker_s_in_its_order():
+    import threading
+    import time
+    from azext_aksext.multicluster.blobstore import GroupCommit
+    blocks = []
+
+    def send(data):
+        time.sleep(0.01)   # a round trip to Storage
+        blocks.append(data)
+    commits = GroupCommit(send)
+
+    def worker(tag):
+        for index in range(20):
+            commits.append(f'{tag}{index}\n'.encode())
+    threads = [threading.Thread(target=worker, args=(tag,)) for tag in 'abcdefgh']
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = b''.join(blocks).decode().split()
+    assert sorted(lines) == sorted(f'{tag}{index}' for tag in 'abcdefgh' for index in range(20))
+    for tag in 'abcdefgh':
+        assert [line for line in lines if line[0] == tag] == [f'{tag}{index}' for index in range(20)]
+    assert len(blocks) < 160 / 2   # batched, not one block a record
+
+
+def test_a_block_that_fails_fails_every_append_from_then_on_as_a_journal_error():
+    from azure.cli.core.azclierror import ForbiddenError
+    from azext_aksext.multicluster.blobstore import GroupCommit
+    from azext_aksext.multicluster.journal import JournalError
+
+    def send(_data):
+        raise ForbiddenError('Not authorized to append to the rollout journal', 'Assign the role')
+    commits = GroupCommit(send)
+    for _ in range(2):
+        with pytest.raises(JournalError) as failed:
+            commits.append(b'x\n')
+        assert 'Not authorized' in str(failed.value) and failed.value.recommendations == ['Assign the role']
