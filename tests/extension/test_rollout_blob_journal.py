@@ -169,7 +169,7 @@ def test_journal_urls_and_blobs_that_cannot_be_a_journal_are_refused_before_any_
         ('ftp://myrollouts/journals/j', 'InvalidArgumentValueError', 'needs https://'),
         ('https://example.com/journals/j', 'InvalidArgumentValueError', 'is not a Blob Storage endpoint'),
         (f'{journal_container}/j.jsonl?sv=2024-01-01&sig=abc', 'InvalidArgumentValueError', 'drop the query string'),
-        (f'{account}/no-such-journal_container/j.jsonl', 'ResourceNotFoundError',
+        (f'{account}/no-such-container/j.jsonl', 'ResourceNotFoundError',
          'az storage container create --name no-such-container'),
         (f"{account.replace('devstoreaccount1', 'nosuchaccount')}/journals/j.jsonl", 'ResourceNotFoundError',
          'Check the storage account'),
