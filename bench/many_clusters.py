@@ -190,7 +190,10 @@ def bench_fleet(wheel, home, soak):
     with EmulatorProcess(home / 'fleet-emulator', op_seconds=OP_SECONDS) as emulator, \
             azurite_harness.AzuriteProcess(home / 'azurite', emulator.data_dir) as azurite:
         cli = AzCli.with_aksext(emulator, home / 'fleet', wheel)
-        soak = soak if soak and soak_supported(cli) else 0
+        if soak and not soak_supported(cli):
+            print(f'bench: SOAK={soak:g} asked, but this rollout has no --soak flag: measuring without a soak',
+                  flush=True)
+            soak = 0
         spec = dict(CLEAN, subscriptions=FLEET_SUBSCRIPTIONS, groups=1, clusters=FLEET_CLUSTERS,
                     extensions_per_cluster=0, extension_types=['microsoft.flux'])
         subscriptions = emulator.admin.seed_clusters(**dict(spec, prefix='filej'))['subscriptions']
