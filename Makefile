@@ -13,6 +13,8 @@ LINT_STAMP := $(LINT_VENV)/.installed-$(shell cksum < requirements-lint.txt | cu
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
 .PHONY: demo test unit lint emulator bench record wheel node clean
+# `make bench SOAK=<seconds>`: the fleet rollout soaks each cluster that long (when the rollout has --soak).
+SOAK ?= 0
 
 $(STAMP): requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,9 +59,9 @@ unit: $(STAMP)
 emulator: $(WHEEL)
 	$(BIN)/python scripts/emulator.py --wheel $(WHEEL)
 
-bench: $(WHEEL)
+bench: $(WHEEL) $(NODE_STAMP)
 	$(BIN)/python bench/run.py --wheel $(WHEEL)
-	$(BIN)/python bench/many_clusters.py --wheel $(WHEEL)
+	$(BIN)/python bench/many_clusters.py --wheel $(WHEEL) --soak $(SOAK)
 	$(BIN)/python bench/troubleshoot.py --wheel $(WHEEL)
 
 record: $(WHEEL)

@@ -1,8 +1,15 @@
 """`make bench` (many-cluster part): inventory and rollout across thousands of emulated clusters, with ARM
-throttling on.
+throttling on; then a fleet of 10,000 clusters in 10 subscriptions rolled out with a file journal and with a journal
+in Azure Blob Storage (Azurite).
 
 Adds a "many_clusters" entry to bench/results.json and refreshes the many-cluster table in README.md. Figures are
 medians where a measure is repeated; targets are checked here, never in the test suite.
+
+    python bench/many_clusters.py --wheel W [--runs 3] [--soak SECONDS] [--part all|classic|fleet]
+
+--soak: seconds each cluster soaks once its extension succeeded, passed to the rollout as --soak when
+`az k8s-extension rollout --help` has that flag (and counted in the ideal time); 0 (the default) or a rollout
+without the flag: no soak.
 """
 import json
 import math
@@ -20,6 +27,7 @@ sys.path.insert(0, str(ROOT / 'bench'))
 
 # The imports below need the repository root on the path: this runs as `python bench/many_clusters.py`.
 # pylint: disable=wrong-import-position
+from arm_emulator.harness import azurite as azurite_harness  # noqa: E402
 from arm_emulator.harness.azcli import AzCli, fresh_folder, script_options  # noqa: E402
 from arm_emulator.harness.control import EmulatorProcess  # noqa: E402
 # bench/ is on sys.path (above); pylint takes the sibling script for a third-party module.
@@ -32,7 +40,12 @@ PARALLEL = 50          # the measured rollout; another at 100 is recorded for co
 WIDE = 100
 LOOP_SAMPLE = 20
 TARGETS = {'inventory_s': 5.0, 'inventory_requests': 30, 'inventory_mib': 200, 'rollout_ratio': 2.0,
-           'rerun_s': 15.0}
+           'rerun_s': 15.0, 'fleet_ratio': 1.2, 'blob_vs_file': 1.10}
+# The fleet: 10,000 clusters in 10 subscriptions, no extension yet, rolled out twice (file journal, blob journal),
+# each run on clusters of its own so that both do the same work.
+FLEET_CLUSTERS, FLEET_SUBSCRIPTIONS, FLEET_PARALLEL = 10000, 10, 200
+# ARM's per-subscription write bucket (arm_emulator/frontdoor/throttling.py, FLEET.md): size and refill per second.
+WRITE_BUCKET, WRITE_REFILL = 200, 10.0
 
 
 def arm_requests(admin):
@@ -125,8 +138,92 @@ def bench_rollout(cli, emulator, subscriptions, home):
     return result
 
 
+def fleet_ideal(clusters, subscriptions, parallel, *, operation_s, soak_s, canary=1):
+    """The shortest a rollout can take, and what sets it. Each cluster takes the operation time plus the soak; the
+    canary goes first, then --max-parallel clusters at a time: (op + soak) x (1 + ceil((clusters - canary) /
+    parallel)). ARM's per-subscription write bucket lets (clusters per subscription - bucket size) / refill seconds
+    pass before the last write, which then takes op + soak. The ideal is the larger of the two."""
+    waves = (operation_s + soak_s) * (1 + math.ceil((clusters - canary) / parallel))
+    per_subscription = math.ceil(clusters / subscriptions)
+    bucket = max(0.0, (per_subscription - WRITE_BUCKET) / WRITE_REFILL) + operation_s + soak_s
+    return max(waves, bucket), ('waves' if waves >= bucket else 'write bucket'), waves, bucket
+
+
+def soak_supported(cli):
+    done = cli.run('k8s-extension', 'rollout', '--help')
+    return '--soak' in done.stdout
+
+
+def _fleet_rollout(cli, emulator, subscriptions, group, journal, *, soak):
+    """One timed rollout of the fleet (wall, peak RSS of az, converged count, ARM requests, duplicate writes)."""
+    emulator.admin.clear_requests()
+    soak_args = ['--soak', f'{soak:g}s'] if soak else []
+    query = "[length(@), length([?result=='Succeeded' || result=='Unchanged'])]"
+    out, wall, peak = probe(cli, 'k8s-extension', 'rollout', '-g', group, '--subscriptions', *subscriptions, '-n',
+                            'flux', '--extension-type', 'microsoft.flux', '--version', '1.16.2', '--max-parallel',
+                            str(FLEET_PARALLEL), '--journal', str(journal), *soak_args, '--query', query, '-o', 'tsv')
+    clusters, converged = (int(value) for value in out.split())
+    arm = [r for r in arm_requests(emulator.admin) if 'resourcegraph' not in r['path'].lower()]
+    writes = Counter(r['path'].lower() for r in arm if r['method'] in ('PUT', 'PATCH') and r['status'] < 300)
+    return {'clusters': clusters, 'converged': converged, 'wall_s': round(wall, 1), 'peak_rss_mib': round(peak, 1),
+            'requests_per_cluster': round(len(arm) / max(1, clusters), 2),
+            'throttled_by_arm': sum(1 for r in arm if r['status'] == 429),
+            'duplicate_writes': sum(1 for count in writes.values() if count > 1)}
+
+
+def _cluster_seconds(records):
+    """The median time from a cluster's `submitting` record to its `succeeded` one: the operation as aksext saw it
+    (the operation itself, plus the polling that noticed its end, plus the soak)."""
+    started, spans = {}, []
+    for record in records:
+        if record.get('record') != 'cluster':
+            continue
+        if record['status'] == 'submitting':
+            started[record['cluster']] = record['time']
+        elif record['status'] == 'succeeded' and record['cluster'] in started:
+            spans.append(record['time'] - started[record['cluster']])
+    return round(statistics.median(spans), 2) if spans else None
+
+
+def bench_fleet(wheel, home, soak):
+    """10,000 clusters in 10 subscriptions, throttling on: the same rollout with a file journal and a blob one."""
+    with EmulatorProcess(home / 'fleet-emulator', op_seconds=OP_SECONDS) as emulator, \
+            azurite_harness.AzuriteProcess(home / 'azurite', emulator.data_dir) as azurite:
+        cli = AzCli.with_aksext(emulator, home / 'fleet', wheel)
+        if soak and not soak_supported(cli):
+            print(f'bench: SOAK={soak:g} asked, but this rollout has no --soak flag: measuring without a soak',
+                  flush=True)
+            soak = 0
+        spec = dict(CLEAN, subscriptions=FLEET_SUBSCRIPTIONS, groups=1, clusters=FLEET_CLUSTERS,
+                    extensions_per_cluster=0, extension_types=['microsoft.flux'])
+        subscriptions = emulator.admin.seed_clusters(**dict(spec, prefix='filej'))['subscriptions']
+        emulator.admin.seed_clusters(**dict(spec, prefix='blobj'))
+        container = 'journals'
+        created = cli.run('storage', 'container', 'create', '-n', container, '--blob-endpoint',
+                          azurite.account_url(), '--auth-mode', 'login')
+        if created.returncode != 0:
+            raise SystemExit('bench: the journal container could not be created:\n' + created.stderr)
+        print(f'seeded: 2 x {FLEET_CLUSTERS} clusters in {FLEET_SUBSCRIPTIONS} subscriptions; rolling out ...',
+              flush=True)
+        journal = home / 'fleet-file.jsonl'
+        file_run = _fleet_rollout(cli, emulator, subscriptions, 'filej-rg-0', journal, soak=soak)
+        records = [json.loads(line) for line in journal.read_text(encoding='utf-8').splitlines()]
+        file_run.update(cluster_s=_cluster_seconds(records), journal_records=len(records))
+        blob_url = f'{azurite.account_url()}/{container}/fleet.jsonl'
+        blob_run = _fleet_rollout(cli, emulator, subscriptions, 'blobj-rg-0', blob_url, soak=soak)
+    ideal, bound, waves, bucket = fleet_ideal(FLEET_CLUSTERS, FLEET_SUBSCRIPTIONS, FLEET_PARALLEL,
+                                              operation_s=OP_SECONDS, soak_s=soak)
+    for run in (file_run, blob_run):
+        run['ratio'] = round(run['wall_s'] / ideal, 2)
+    return {'clusters': FLEET_CLUSTERS, 'subscriptions': FLEET_SUBSCRIPTIONS, 'max_parallel': FLEET_PARALLEL,
+            'operation_s': OP_SECONDS, 'soak_s': soak, 'ideal_s': round(ideal, 1), 'ideal_set_by': bound,
+            'ideal_waves_s': round(waves, 1), 'ideal_write_bucket_s': round(bucket, 1),
+            'file': file_run, 'blob': blob_run,
+            'blob_vs_file': round(blob_run['wall_s'] / file_run['wall_s'], 2)}
+
+
 def render(seeded):
-    inv, roll = seeded['inventory'], seeded['rollout']
+    inv, roll = seeded.get('inventory'), seeded.get('rollout')
     rows = [
         ('Inventory: 10,000 extensions on 2,000 clusters in 3 subscriptions',
          f"{inv['wall_s']:.2f} s, {inv['requests']} requests, peak {inv['peak_rss_mib']:.0f} MiB",
@@ -149,32 +246,68 @@ def render(seeded):
          f"{roll['rerun_s']:.2f} s / {roll['rerun_without_journal_s']:.2f} s, {roll['rerun_writes']} writes",
          '< 15 s, no writes', mark(max(roll['rerun_s'], roll['rerun_without_journal_s']) < TARGETS['rerun_s']
                                    and roll['rerun_writes'] == 0)),
+    ] if inv and roll else []
+    return '\n'.join(markdown_table(rows + fleet_rows(seeded.get('fleet'))))
+
+
+def fleet_rows(fleet):
+    if not fleet:
+        return []
+    file_run, blob_run = fleet['file'], fleet['blob']
+    soak = f", soak {fleet['soak_s']:g} s" if fleet['soak_s'] else ''
+
+    def figures(run):
+        return (f"{run['wall_s']:.0f} s vs ideal {fleet['ideal_s']:.0f} s = {run['ratio']:.2f}x; peak "
+                f"{run['peak_rss_mib']:.0f} MiB; {run['requests_per_cluster']:.1f} requests/cluster; "
+                f"{run['throttled_by_arm']} 429s absorbed; {run['converged']:,} of {run['clusters']:,} converged")
+
+    def sound(run):
+        return run['converged'] == run['clusters'] == fleet['clusters'] and run['duplicate_writes'] == 0
+    return [
+        (f"Rollout to {fleet['clusters']:,} clusters in {fleet['subscriptions']} subscriptions, "
+         f"{fleet['operation_s']:g} s operations{soak}, --max-parallel {fleet['max_parallel']}, throttling on, "
+         "file journal", figures(file_run), f"<= {TARGETS['fleet_ratio']}x ideal",
+         mark(file_run['ratio'] <= TARGETS['fleet_ratio'] and sound(file_run))),
+        ('The same rollout with its journal in Azure Blob Storage (Azurite)',
+         f"{figures(blob_run)}; {fleet['blob_vs_file']:.2f}x the file journal's time",
+         f"<= {TARGETS['fleet_ratio']}x ideal, within 10% of the file journal",
+         mark(blob_run['ratio'] <= TARGETS['fleet_ratio'] and fleet['blob_vs_file'] <= TARGETS['blob_vs_file']
+              and sound(blob_run))),
     ]
-    return '\n'.join(markdown_table(rows))
 
 
 def main():
-    options = script_options(__doc__, runs=(int, 3))
+    options = script_options(__doc__, runs=(int, 3), soak=(float, 0.0), part=(str, 'all'))
+    options.wheel = str(Path(options.wheel).resolve())
     home = fresh_folder(ROOT / '.bench-many')
-    with EmulatorProcess(home / 'emulator', op_seconds=OP_SECONDS) as emulator:
-        cli = AzCli.with_aksext(emulator, home, options.wheel)
-        seeded = emulator.admin.seed_clusters(subscriptions=3, groups=4, clusters=2000, extensions_per_cluster=5)
-        print(f"seeded: {seeded['clusters']} clusters, {seeded['extensions']} extensions; measuring ...",
-              flush=True)
-        inventory = bench_inventory(cli, emulator, seeded['subscriptions'], options.runs)
-        emulator.admin.seed_clusters(**dict(CLEAN, subscriptions=3, groups=1, clusters=1000, prefix='roll',
-                                            extensions_per_cluster=1, extension_types=['microsoft.flux']))
-        rollout = bench_rollout(cli, emulator, seeded['subscriptions'], home)
     results_path = ROOT / 'bench' / 'results.json'
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
-    results['fleet'] = {'inventory': inventory, 'rollout': rollout,
-                        'machine': f'{os.cpu_count()} cores, Python {sys.version.split()[0]}'}
-    table = render(results['fleet'])
-    results['fleet']['targets_met'] = 'MISSED' not in table
+    entry = results.get('many_clusters') or {}
+    started = time.perf_counter()
+    if options.part in ('all', 'classic'):
+        with EmulatorProcess(home / 'emulator', op_seconds=OP_SECONDS) as emulator:
+            cli = AzCli.with_aksext(emulator, home, options.wheel)
+            seeded = emulator.admin.seed_clusters(subscriptions=3, groups=4, clusters=2000, extensions_per_cluster=5)
+            print(f"seeded: {seeded['clusters']} clusters, {seeded['extensions']} extensions; measuring ...",
+                  flush=True)
+            entry['inventory'] = bench_inventory(cli, emulator, seeded['subscriptions'], options.runs)
+            emulator.admin.seed_clusters(**dict(CLEAN, subscriptions=3, groups=1, clusters=1000, prefix='roll',
+                                                extensions_per_cluster=1, extension_types=['microsoft.flux']))
+            entry['rollout'] = bench_rollout(cli, emulator, seeded['subscriptions'], home)
+    if options.part in ('all', 'fleet'):
+        problem = azurite_harness.missing()
+        if problem:
+            raise SystemExit(f'bench: the fleet rollout needs Azurite for its blob journal: {problem}')
+        entry['fleet'] = bench_fleet(options.wheel, home, options.soak)
+    entry['machine'] = f'{os.cpu_count()} cores, Python {sys.version.split()[0]}'
+    table = render(entry)
+    entry['targets_met'] = 'MISSED' not in table
+    results['many_clusters'] = entry
     results_path.write_text(json.dumps(results, indent=2) + '\n')
     print(table)
-    refresh_readme(table, 'bench-fleet')
-    if not results['fleet']['targets_met']:
+    print(f'bench: many-cluster part took {time.perf_counter() - started:.0f} s', flush=True)
+    refresh_readme(table, 'bench-many')
+    if not entry['targets_met']:
         raise SystemExit('bench: a many-cluster target was missed (see above)')
 
 

@@ -67,9 +67,11 @@ def load_rollout_arguments(self, groups):
                        help='Failures tolerated before the rollout stops after the current wave: a count or a '
                             'percentage; 0 stops after the wave with the first failure.')
             c.argument('journal', options_list=['--journal'], arg_group='Rollout',
-                       help='State file that lets a re-run resume. Default: a file named after the change in the '
-                            'az config directory (printed when the rollout starts). It belongs to one change: a '
-                            'journal of another change is refused.')
+                       help='State that lets a re-run resume: a file, or an append blob in Azure Blob Storage '
+                            '(`https://<account>.blob.core.windows.net/<container>/<name>`, written with your az '
+                            'login, role Storage Blob Data Contributor, under a lease), so another machine can go on. '
+                            'Default: a file named after the change in the az config directory (printed when the '
+                            'rollout starts). It belongs to one change: a journal of another change is refused.')
             c.argument('timeout', options_list=['--timeout'], type=float, arg_group='Rollout',
                        help=f'Seconds to wait for each cluster\'s operation (default {OPERATION_TIMEOUT}, at most '
                             f'{MAX_OPERATION_TIMEOUT}); a cluster whose operation is not confirmed by then is reported '

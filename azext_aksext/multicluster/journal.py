@@ -10,8 +10,9 @@ before, the moment the answer is due, and the values it had), `submitted` (the s
 afresh). A killed process loses nothing it appended (the data is in the kernel); a torn last line is cut off by the
 next run.
 
-The storage is a backend with four operations (open and lock, read, append, close): `FileBackend` here, a local
-file held with an OS lock for the whole run. Every byte of an existing journal is checked before it is trusted:
+The storage is a backend with four operations (open and lock, read, append, close), whose append any worker may
+call at any time: `FileBackend` here, a local file held with an OS lock for the whole run; `blobstore.BlobBackend`,
+an append blob held with a lease. Every byte of an existing journal is checked before it is trusted:
 anything else (another file, another encoding, a device, a FIFO) is refused before any write.
 """
 import errno
@@ -55,6 +56,7 @@ class FileBackend:
     def __init__(self, path):
         self.path = path
         self.fd = None
+        self.writing = threading.Lock()    # one record's bytes at a time, however many workers append
 
     def open(self):
         real = os.path.realpath(self.path)
@@ -110,9 +112,10 @@ class FileBackend:
 
     def append(self, data):
         view = memoryview(data)
-        while view:
-            written = os.write(self.fd, view)
-            view = view[written:]
+        with self.writing:
+            while view:
+                written = os.write(self.fd, view)
+                view = view[written:]
 
     def close(self):
         if self.fd is not None:
@@ -241,11 +244,13 @@ class Journal:
         with self.lock:
             if self.broken is not None:
                 raise self.broken
-            try:
-                self._append(event)
-            except JournalError as err:
-                self.broken = err
-                raise
+        try:
+            self._append(event)     # outside the lock: a backend orders appends itself (a blob batches them)
+        except JournalError as err:
+            with self.lock:
+                self.broken = self.broken or err
+            raise
+        with self.lock:
             self.state[cluster_id.lower()] = event
 
     def _append(self, record):

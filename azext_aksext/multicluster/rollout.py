@@ -46,13 +46,16 @@ def change_of(desired, targets):
 def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, cluster_types=None, tags=None,
                 subscriptions=None, only=None, dry_run=False, canary=ROLLOUT_CANARY, max_parallel=ROLLOUT_MAX_PARALLEL,
                 max_failures=ROLLOUT_MAX_FAILURES, journal_path=None, timeout=OPERATION_TIMEOUT, scope_given=False):
-    from .journal import FileBackend, Journal, default_path
+    from .blobstore import journal_backend
+    from .journal import Journal, default_path
     from .offers import SharedAnswers
     from .prepare import Pipeline
+    backend = journal_backend(cmd.cli_ctx, journal_path) if journal_path else None  # a wrong URL: before any request
     clusters, installed, targets = _find(cmd, desired, cluster_ids, resource_group_name, cluster_types=cluster_types,
                                          tags=tags, subscriptions=subscriptions, only=only)
-    path = journal_path or default_path(cmd.cli_ctx, change_id(desired, targets))
-    journal = None if dry_run else Journal(FileBackend(path), change_of(desired, targets), desired.protected)
+    backend = backend or journal_backend(cmd.cli_ctx, default_path(cmd.cli_ctx, change_id(desired, targets)))
+    path = backend.path
+    journal = None if dry_run else Journal(backend, change_of(desired, targets), desired.protected)
     once = _WarnOnce.install()
     try:
         items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]

@@ -4,6 +4,10 @@
 aksext knows (AKS only for `az aks extension rollout`), and every one must be found; otherwise the error names each
 bad or missing entry, before any write. An empty list is an error, never a reason to fall back on a selector. A
 selector (-g, --subscriptions, --tags, --cluster-type) names clusters through Resource Graph.
+
+The clusters come back taken from each subscription in turn (`spread`): ARM throttles writes and reads per
+subscription, so a rollout that went through one subscription after another would be held to one subscription's
+budget at a time, however many it spans.
 """
 import re
 
@@ -87,12 +91,32 @@ def find_listed(graph, cluster_ids):
             f"{_listing([shown(value) for value in missing[:SHOWN]], len(missing))}.",
             "Check each ID (a typo, a cluster deleted, one in a subscription this login cannot read, or one created "
             "in the last minute that Resource Graph does not show yet); nothing was sent.")
-    return [found[value.lower()] for value in cluster_ids]
+    return spread([found[value.lower()] for value in cluster_ids])
 
 
 def find_selected(graph, resource_group, cluster_types, tags):
     query = resource_graph.cluster_query(resource_group, cluster_types, tags)
-    return list(resource_graph.checked_rows(graph.rows(query), 'clusters'))
+    return spread(list(resource_graph.checked_rows(graph.rows(query), 'clusters')))
+
+
+def spread(rows):
+    """The rows one subscription at a time in turn, each subscription's in their order, starting with the first
+    row's (so the first row, a canary, stays first)."""
+    queues = {}
+    for row in rows:
+        queues.setdefault(row['id'].split('/')[2].lower(), []).append(row)
+    if len(queues) < 2:
+        return rows
+    lanes = [iter(queue) for queue in queues.values()]
+    spread_rows = []
+    while lanes:
+        for lane in list(lanes):
+            row = next(lane, None)
+            if row is None:
+                lanes.remove(lane)
+            else:
+                spread_rows.append(row)
+    return spread_rows
 
 
 def installed(graph, name):

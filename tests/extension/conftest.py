@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,13 @@ def service(emulator):
     emulator.admin.clear_faults()
     yield emulator.admin
     emulator.admin.clear_faults()
+
+
+@pytest.fixture(scope='session')
+def journal_container(azurite, az):
+    """A container in Azurite for rollout journals, made with the logged-in az; its URL (path style)."""
+    name = 'journals' + uuid.uuid4().hex[:8]
+    created = az.run('storage', 'container', 'create', '-n', name, '--blob-endpoint', azurite.account_url(),
+                     '--auth-mode', 'login')
+    assert created.returncode == 0, created.stderr
+    return f'{azurite.account_url()}/{name}'

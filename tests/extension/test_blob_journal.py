@@ -10,23 +10,13 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 
 RUNNER = Path(__file__).with_name('journal_runner.py')
 LEASE = 15   # the shortest lease the service allows, so an expiry takes seconds
 
 
-@pytest.fixture(scope='module')
-def container(azurite, az):
-    name = 'journals' + uuid.uuid4().hex[:8]
-    created = az.run('storage', 'container', 'create', '-n', name, '--blob-endpoint', azurite.account_url(),
-                     '--auth-mode', 'login')
-    assert created.returncode == 0, created.stderr
-    return f'{azurite.account_url()}/{name}'
-
-
-def journal(container):
-    return f'{container}/rollout-{uuid.uuid4().hex[:8]}.jsonl'
+def journal(journal_container):
+    return f'{journal_container}/rollout-{uuid.uuid4().hex[:8]}.jsonl'
 
 
 def start(az, *args):
@@ -58,8 +48,8 @@ def records(az, url):
     return events[0]['records']
 
 
-def test_a_second_runner_is_told_who_holds_the_journal_or_waits_while_the_holder_renews(az, container):
-    url = journal(container)
+def test_a_second_runner_is_told_who_holds_the_journal_or_waits_while_the_holder_renews(az, journal_container):
+    url = journal(journal_container)
     holder = start(az, 'hold', url, '--seconds', LEASE + 3, '--duration', LEASE)
     acquired = first_event(holder)
     code, events, _ = finish(start(az, 'hold', url, '--seconds', 0))
@@ -77,8 +67,8 @@ def test_a_second_runner_is_told_who_holds_the_journal_or_waits_while_the_holder
     assert [record['holder'] for record in records(az, url)] == [holder.pid, waiter.pid]
 
 
-def test_a_killed_holders_lease_expires_and_frees_the_journal(az, container):
-    url = journal(container)
+def test_a_killed_holders_lease_expires_and_frees_the_journal(az, journal_container):
+    url = journal(journal_container)
     holder = start(az, 'hold', url, '--seconds', 600, '--duration', LEASE)
     first_event(holder)
     os.kill(holder.pid, signal.SIGKILL)
@@ -92,8 +82,8 @@ def test_a_killed_holders_lease_expires_and_frees_the_journal(az, container):
     assert [record['holder'] for record in records(az, url)] == [events[0]['pid']]
 
 
-def test_writers_racing_to_append_never_interleave_or_lose_a_record(az, container):
-    url = journal(container)
+def test_writers_racing_to_append_never_interleave_or_lose_a_record(az, journal_container):
+    url = journal(journal_container)
     writers = [start(az, 'append', url, '--count', 25, '--tag', tag) for tag in ('a', 'b', 'c')]
     results = [finish(writer) for writer in writers]
     assert all(code == 0 for code, _, _ in results), [err for _, _, err in results]

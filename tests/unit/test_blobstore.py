@@ -24,7 +24,9 @@ def test_the_path_style_of_an_emulator():
 
 def test_a_file_is_not_a_blob_url():
     assert is_blob_url('https://a.blob.core.windows.net/c/n') and is_blob_url('HTTP://x')
+    assert is_blob_url('ftp://x/y') and is_blob_url('s3://bucket/key')
     assert not is_blob_url('/tmp/rollout.jsonl') and not is_blob_url('rollout.jsonl') and not is_blob_url(None)
+    assert not is_blob_url('./https://x') and not is_blob_url('C:\\rollouts\\j.jsonl')
 
 
 @pytest.mark.parametrize('text,says', [
@@ -77,3 +79,63 @@ def test_an_unreachable_account_is_a_connection_error():
     url = parse_journal_url('https://nosuchaccount.blob.core.windows.net/journals/j.jsonl')
     error = translate(ServiceRequestError('Name or service not known'), url, 'read')
     assert type(error).__name__ == 'AzureConnectionError' and 'nosuchaccount' in str(error)
+
+
+@pytest.mark.parametrize('value,seconds', [(None, 60), ('15', 15), ('30', 30), ('5', 15), ('600', 60), ('x', 60)])
+def test_the_lease_is_60_s_or_the_environment_s_within_what_the_service_allows(monkeypatch, value, seconds):
+    from azext_aksext.multicluster.blobstore import LEASE_ENV, lease_seconds
+    if value is None:
+        monkeypatch.delenv(LEASE_ENV, raising=False)
+    else:
+        monkeypatch.setenv(LEASE_ENV, value)
+    assert lease_seconds() == seconds
+
+
+def test_a_journal_url_gets_the_blob_backend_a_path_the_file_and_a_wrong_url_is_refused_at_once():
+    from azext_aksext.multicluster.blobstore import BlobBackend, journal_backend
+    from azext_aksext.multicluster.journal import FileBackend
+    blob = journal_backend(None, 'https://myrollouts.blob.core.windows.net/journals/j.jsonl')
+    assert isinstance(blob, BlobBackend) and blob.path == 'https://myrollouts.blob.core.windows.net/journals/j.jsonl'
+    assert isinstance(journal_backend(None, '/tmp/j.jsonl'), FileBackend)
+    with pytest.raises(InvalidArgumentValueError):
+        journal_backend(None, 's3://bucket/journal.jsonl')
+
+
+def test_records_appended_at_once_go_as_few_blocks_each_worker_s_in_its_order():
+    import threading
+    import time
+    from azext_aksext.multicluster.blobstore import GroupCommit
+    blocks = []
+
+    def send(data):
+        time.sleep(0.01)   # a round trip to Storage
+        blocks.append(data)
+    commits = GroupCommit(send)
+
+    def worker(tag):
+        for index in range(20):
+            commits.append(f'{tag}{index}\n'.encode())
+    threads = [threading.Thread(target=worker, args=(tag,)) for tag in 'abcdefgh']
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = b''.join(blocks).decode().split()
+    assert sorted(lines) == sorted(f'{tag}{index}' for tag in 'abcdefgh' for index in range(20))
+    for tag in 'abcdefgh':
+        assert [line for line in lines if line[0] == tag] == [f'{tag}{index}' for index in range(20)]
+    assert len(blocks) < 160 / 2   # batched, not one block a record
+
+
+def test_a_block_that_fails_fails_every_append_from_then_on_as_a_journal_error():
+    from azure.cli.core.azclierror import ForbiddenError
+    from azext_aksext.multicluster.blobstore import GroupCommit
+    from azext_aksext.multicluster.journal import JournalError
+
+    def send(_data):
+        raise ForbiddenError('Not authorized to append to the rollout journal', 'Assign the role')
+    commits = GroupCommit(send)
+    for _ in range(2):
+        with pytest.raises(JournalError) as failed:
+            commits.append(b'x\n')
+        assert 'Not authorized' in str(failed.value) and failed.value.recommendations == ['Assign the role']
