@@ -217,12 +217,13 @@ class Engine:  # pylint: disable=too-many-instance-attributes
         if unhealthy is None:
             item.passed_at = iso(self.clock.now())
             item.finish(SUCCEEDED, extension=None if item.action == DELETE else final)
-            self._record(item, states.SUCCEEDED, action=item.action, passedAt=item.passed_at)
+            self._record(item, states.SUCCEEDED, action=item.action, passedAt=item.passed_at,
+                         left=last_modified(final))
         else:
             why = error_of(final) if state_of(final) != 'succeeded' else unhealthy
             item.finish(FAILED, error=f'{why} (after it had succeeded, within its {self.soak:g}s soak)' if soaked
                         else why, extension=final)
-            self._record(item, states.FAILED, action=item.action, error=item.error)
+            self._record(item, states.FAILED, action=item.action, error=item.error, left=last_modified(final))
 
     def _in_window(self, item, calls):
         """Wait (on ARM's clock) for the cluster's maintenance window, within --timeout from the start of the run;

@@ -16,7 +16,7 @@ from collections import namedtuple
 
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
-from .plan import _installed, differing_fields, view
+from .plan import _installed, differing_fields, last_modified, view
 
 # Seconds of soak at most: the service's own 48-hour limit of an operation.
 LONGEST_SOAK = 48 * 3600
@@ -113,15 +113,26 @@ def _as_before(installed, before):
     return dict(before.get('configurationSettings') or {}) == dict(installed['settings'])
 
 
-def rollback_decision(before, desired, extension, protected=None):
+def _changed_since(desired, extension, left):
+    """True when someone else wrote to the extension after the rollout: its last write is not the one the rollout's
+    operation left (``left``, its last-modified time then), or, where that is not known, its values are no longer
+    the change's."""
+    if left is not None and last_modified(extension) is not None:
+        return last_modified(extension) != left
+    return bool(differing_fields(desired, _installed(extension)))
+
+
+# pylint: disable-next=too-many-arguments
+def rollback_decision(before, desired, extension, protected=None, left=None):
     """The RollbackStep for one cluster the rollout touched (before: the journal's record before its first write;
     desired: the change; extension: as it is now, None when not installed; protected: the values to restore
-    as protected settings, when given)."""
+    as protected settings, when given; left: the extension's last-modified time when the rollout's operation
+    ended, when known)."""
     extension = view(extension)
     if not before.get('exists'):
         if extension is None:
             return RollbackStep(KEEP, 'the extension the rollout created is gone already', None)
-        if differing_fields(desired, _installed(extension)):
+        if _changed_since(desired, extension, left):
             return RollbackStep(REPORT, 'the rollout created this extension, and it was changed since (its version '
                                         'or settings are no longer what the rollout set): left as it is', None)
         return RollbackStep(DELETE, 'the rollout created this extension', None)
@@ -130,7 +141,7 @@ def rollback_decision(before, desired, extension, protected=None):
     installed = _installed(extension)
     if _as_before(installed, before):
         return RollbackStep(KEEP, 'the extension already holds its values from before the rollout', None)
-    if differing_fields(desired, installed):
+    if _changed_since(desired, extension, left):
         return RollbackStep(REPORT, 'the extension was changed since the rollout (its version or settings are no '
                                     'longer what the rollout set): left as it is', None)
     return RollbackStep(RESTORE, None, restore_properties(before, desired, installed, protected))

@@ -174,6 +174,7 @@ class Journal:
         self.lock = threading.Lock()
         self.state, self.phases = {}, {ROLLBACK: {}}
         self.before = {}        # cluster -> the extension before the rollout's first write to it
+        self.left = {}          # cluster -> its last-modified time when the rollout's operation on it ended
         self.gates = []         # the pause and approve records, in order
         self.broken = None      # the error of an append that failed: nothing more may be sent
         backend.open()
@@ -260,6 +261,8 @@ class Journal:
             self.phases[ROLLBACK][cluster] = record
             return
         self.state[cluster] = record
+        if record.get('left') is not None:
+            self.left[cluster] = record['left']   # the extension's last write when the rollout's operation ended
         if isinstance(record.get('before'), dict):
             self.before.setdefault(cluster, record['before'])
 

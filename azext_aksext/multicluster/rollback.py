@@ -36,7 +36,8 @@ class RollbackDecider:  # pylint: disable=too-few-public-methods  # the engine's
         before = self.journal.before.get(item.cluster_id.lower())
         if before is None:
             return Decision(NOTHING, 'the rollout sent this cluster nothing', None), None
-        step = rollback_decision(before, self.desired, extension, self.protected)
+        step = rollback_decision(before, self.desired, extension, self.protected,
+                                 self.journal.left.get(item.cluster_id.lower()))
         if step.action == RESTORE and step.properties:
             reason = None
             if self.desired.protected and not self.protected:
@@ -50,9 +51,10 @@ class RollbackDecider:  # pylint: disable=too-few-public-methods  # the engine's
         return Decision(BLOCKED, step.reason, None), None
 
 
-def _plan(items, decider, phase, installed):
-    """Decide every cluster of the rollback (installed None: after a failed wave, decided on the fresh read before
-    each write)."""
+def _plan(items, decider, phase, installed, dry_run=False):
+    """Decide every cluster of the rollback. Only a dry run's plan is final: Resource Graph may lag and has no
+    last-modified time, so a run decides each cluster again on the fresh read before its write (installed None:
+    after a failed wave, only then)."""
     for item in items:
         entry = phase.last(item.cluster_id) or {}
         status = entry.get('status')
@@ -74,6 +76,8 @@ def _plan(items, decider, phase, installed):
             continue
         decision, _ = decider.decide(item, extension)
         item.action, item.reason = decision.action, decision.reason
+        if not dry_run:
+            continue
         if decision.action == NOTHING:
             item.finish(UNCHANGED, extension=extension)
         elif decision.action == BLOCKED:
@@ -101,7 +105,7 @@ def run_rollback(run, desired, clusters, installed, change, *, dry_run):
             logger.warning('%d cluster(s) the rollout changed are no longer among its targets (deleted, or their '
                            'tags or group changed): they are not rolled back.', gone)
         decider, phase = _decider(desired, journal), journal.phase(ROLLBACK)
-        _plan(items, decider, phase, installed)
+        _plan(items, decider, phase, installed, dry_run)
         if not dry_run:
             approve_or_report(run, items, phase, ROLLBACK)
         work = [item for item in items if item.result is None]
