@@ -10,7 +10,7 @@ import pytest
 from arm_emulator.harness.azcli import AzCli
 from arm_emulator.harness.control import EmulatorProcess
 
-from .helpers import az_json, clean_group, writes
+from .helpers import az_json, clean_group, run_batch, writes
 
 EXT_API = '2023-05-01'
 # A Saturday 01:55 UTC: five minutes before the weekly window below opens.
@@ -269,3 +269,35 @@ def test_rollback_after_a_failed_wave_restores_deletes_and_reports_changes_by_ot
     again, _ = az_json(cli, *flags, '--rollback')
     assert again.returncode == 1 and not writes(admin) and not [
         r for r in admin.requests() if r['method'] == 'DELETE']
+
+
+def test_on_failure_rollback_undoes_the_rollout_at_once_and_a_rollback_of_another_change_is_refused(
+        gated, admin, tmp_path):
+    emulator, cli, _ = gated
+    group = clean_group(admin, 'onfail', clusters=3, arc_share=0)
+    _, listed = az_json(cli, 'k8s-extension', 'list', '-g', group)
+    settings = {row['clusterName']: arm(emulator, 'GET', row['id'])['properties'].get('configurationSettings') or {}
+                for row in listed}
+    journal = str(tmp_path / 'onfail.jsonl')
+    flags = rollout(group, '--configuration-settings', 'logLevel=trace', '--ignore-windows', '--canary', '2',
+                    '--journal', journal)
+    admin.clear_requests()
+    admin.fail_next_operation(name='flux', state='Failed')
+    done, rows = az_json(cli, *flags, '--on-failure', 'rollback')
+    assert done.returncode == 1 and 'were rolled back' in done.stderr, done.stderr
+    rows = by_cluster(rows)
+    assert len(rows) == 2 and {row['result'] for row in rows.values()} == {'Succeeded'}   # the canary wave
+    for name in rows:
+        assert (arm(emulator, 'GET', rows[name]['inspect'].split('--ids ', 1)[1])['properties'].get(
+            'configurationSettings') or {}) == settings[name]
+    log = [r for r in admin.requests() if r['method'] == 'PATCH' and '/extensions/' in r['path']]
+    assert len(log) == 4 and len({r['path'] for r in log}) == 2   # one write and one restore each
+
+    admin.clear_requests()
+    results = run_batch(cli, [rollout(group, '--configuration-settings', 'logLevel=other', '--rollback'),
+                              rollout(group, '--configuration-settings', 'logLevel=other', '--rollback',
+                                      '--journal', journal)])
+    assert [result['error_type'] for result in results] == ['ValidationError', 'ValidationError']
+    assert 'holds no rollout of this change' in results[0]['error_message']
+    assert 'belongs to another change' in results[1]['error_message']
+    assert not writes(admin)
