@@ -111,9 +111,9 @@ def validate_gates(namespace):
         raise MutuallyExclusiveArgumentError('--on-failure rollback starts a rollback of a rollout; --rollback is one.',
                                              'Drop --on-failure.')
     if namespace.ignore_windows:
-        _exclusive(namespace, '--ignore-windows', (('window', '--window'), ('maintenance_config',
-                                                                              '--maintenance-config'),
-                                                   ('outside_window', '--outside-window')),
+        _exclusive(namespace, '--ignore-windows',
+                   (('window', '--window'), ('maintenance_config', '--maintenance-config'),
+                    ('outside_window', '--outside-window')),
                    'Drop --ignore-windows to honour windows, or the window flags to write at any time.')
     if namespace.window is not None:
         parse_window(namespace.window)

@@ -1,7 +1,7 @@
 """Running a planned rollout: a canary wave that must finish first, then at most --max-parallel clusters at a
-time (a new cluster starts as soon as one finishes, so one slow cluster does not hold up a whole wave), one
-operation per cluster, stopping once failures pass --max-failures and leaving the clusters not yet started
-untouched.
+time (a new cluster starts as soon as one finishes, so one slow cluster does not hold up a whole wave; with a soak,
+in waves of --max-parallel, each started once the last one passed its gate), one operation per cluster, stopping
+once failures pass --max-failures and leaving the clusters not yet started untouched.
 
 One operation per cluster per change: before a write, a `submitting` record (with the extension's last-modified
 time) goes to the journal; a write is sent once; when its outcome is unknown (no answer, a server error), or when a
@@ -150,6 +150,17 @@ class Engine:  # pylint: disable=too-many-instance-attributes
         failures = sum(1 for _ in canary_wave if _next(finished) == FAILED)
         if failures > max_failures:
             return True
+        if self.soak:
+            # A soak gates whole waves: the next starts only once every cluster of the last one passed its gate.
+            rest = items[canary:]
+            for start in range(0, len(rest), self.parallel):
+                if failures > max_failures or self.journal_error:
+                    break
+                wave = rest[start:start + self.parallel]
+                for item in wave:
+                    launch(item)
+                failures += sum(1 for _ in wave if _next(finished) == FAILED)
+            return failures > max_failures
         running = 0
         while pending or running:
             while pending and running < self.parallel and failures <= max_failures and not self.journal_error:

@@ -122,7 +122,7 @@ def _changed_since(desired, extension, left):
     return bool(differing_fields(desired, _installed(extension)))
 
 
-# pylint: disable-next=too-many-arguments
+# One return per decision reads as the table of decisions it is: pylint: disable-next=too-many-return-statements
 def rollback_decision(before, desired, extension, protected=None, left=None):
     """The RollbackStep for one cluster the rollout touched (before: the journal's record before its first write;
     desired: the change; extension: as it is now, None when not installed; protected: the values to restore

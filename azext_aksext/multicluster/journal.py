@@ -164,7 +164,8 @@ def describe(change):
             f"{': ' + '; '.join(values) if values else ''}; targets: {where}")
 
 
-class Journal:
+# The state its records build up (per cluster, per phase, gates) is read by attribute: one object is clearer.
+class Journal:  # pylint: disable=too-many-instance-attributes
     """One change's journal, held by this process from open to close."""
 
     # existing: the change must have a journal already (a rollback); any_protected: its protected values may

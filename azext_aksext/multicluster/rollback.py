@@ -16,7 +16,7 @@ from knack.log import get_logger
 from azure.cli.core.azclierror import AzureResponseError
 
 from ..core.operations import say
-from .engine import BLOCKED_RESULT, DELETE, FAILED, SUCCEEDED, UNCHANGED
+from .engine import BLOCKED_RESULT, DELETE, FAILED, UNCHANGED
 from .gates import DELETE as STEP_DELETE, KEEP, RESTORE, rollback_decision
 from .journal import FAILED as JOURNAL_FAILED, ROLLBACK, SUBMITTED, SUBMITTING, SUCCEEDED as JOURNAL_SUCCEEDED
 from .plan import BLOCKED, NOTHING, UPDATE, Decision, view
@@ -55,21 +55,13 @@ def _plan(items, decider, phase, installed, dry_run=False):
     """Decide every cluster of the rollback. Only a dry run's plan is final: Resource Graph may lag and has no
     last-modified time, so a run decides each cluster again on the fresh read before its write (installed None:
     after a failed wave, only then)."""
+    from .rollout import resume
     for item in items:
         entry = phase.last(item.cluster_id) or {}
         status = entry.get('status')
         extension = view((installed or {}).get(item.cluster_id.lower()))
-        if status == JOURNAL_SUCCEEDED:
-            item.action = entry.get('action') or NOTHING
-            item.finish(SUCCEEDED if item.action != NOTHING else UNCHANGED, extension=extension, resumed=True)
-            item.passed_at = entry.get('passedAt')
-            continue
-        if status == JOURNAL_FAILED:
-            item.action = entry.get('action') or UPDATE
-            item.finish(FAILED, error=entry.get('error'), extension=extension, resumed=True)
-            continue
-        if status in (SUBMITTING, SUBMITTED):
-            item.action, item.reason = entry.get('action') or UPDATE, 'resuming an operation sent earlier'
+        if status in (JOURNAL_SUCCEEDED, JOURNAL_FAILED, SUBMITTING, SUBMITTED):
+            resume(item, entry, extension)
             continue
         if installed is None:
             item.action, item.reason = UPDATE, 'decided on a fresh read of the extension'
@@ -113,7 +105,7 @@ def run_rollback(run, desired, clusters, installed, change, *, dry_run):
         if dry_run:
             print_rows(run.cmd, rows_of(items, plan=True))
             return None
-        outcome = execute(run, decider, phase, items, work, windows, ROLLBACK)
+        outcome = execute(run, decider, phase, items, work, windows=windows, phase=ROLLBACK)
     finally:
         journal.close()
     return conclude(run, items, outcome, ROLLBACK)
@@ -134,7 +126,7 @@ def rollback_after_failure(run, desired, rollout_items, journal, windows):
     decider, phase = _decider(desired, journal), journal.phase(ROLLBACK)
     _plan(items, decider, phase, None)
     work = [item for item in items if item.result is None]
-    outcome = execute(run, decider, phase, items, work, windows, ROLLBACK)
+    outcome = execute(run, decider, phase, items, work, windows=windows, phase=ROLLBACK)
     conclude(run, items, outcome, ROLLBACK)
     raise AzureResponseError(
         f"The rollout failed on {len(failed)} cluster(s), more than --max-failures allows; the {len(items)} "

@@ -75,7 +75,7 @@ def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, clu
             _mark_protected(items, desired)
             print_rows(cmd, rows_of(items, plan=True))
             return None
-        outcome = execute(run, pipeline, journal.phase(ROLLOUT), items, work, windows)
+        outcome = execute(run, pipeline, journal.phase(ROLLOUT), items, work, windows=windows)
         if outcome.stopped and gating.on_failure == 'rollback':
             from .rollback import rollback_after_failure
             return rollback_after_failure(run, desired, items, journal, windows)
@@ -168,6 +168,21 @@ def _find(cmd, desired, cluster_ids, resource_group_name, *, cluster_types, tags
     return clusters, installed, targets
 
 
+def resume(item, entry, extension):
+    """A cluster as its journal record leaves it: done (succeeded or failed) by an earlier run, or an operation sent
+    earlier that this run follows."""
+    status = entry.get('status')
+    if status == JOURNAL_SUCCEEDED:
+        item.action = entry.get('action') or NOTHING
+        item.finish(SUCCEEDED if item.action != NOTHING else UNCHANGED, extension=extension, resumed=True)
+        item.passed_at = entry.get('passedAt')
+    elif status == JOURNAL_FAILED:
+        item.action = entry.get('action') or UPDATE
+        item.finish(FAILED, error=entry.get('error'), extension=extension, resumed=True)
+    else:
+        item.action, item.reason = entry.get('action') or UPDATE, 'resuming an operation sent earlier'
+
+
 def _plan(items, pipeline, journal, installed):
     """Decide every cluster before anything is sent. A journal's record counts only while the extension as Resource
     Graph shows it agrees: one deleted since is created again, one fixed since is no longer failed."""
@@ -176,17 +191,14 @@ def _plan(items, pipeline, journal, installed):
         entry = journal.last(item.cluster_id) if journal else None
         status = (entry or {}).get('status')
         if status == JOURNAL_SUCCEEDED and extension is not None and converged(pipeline.desired, extension):
-            item.action = entry.get('action') or NOTHING
-            item.finish(SUCCEEDED if item.action != NOTHING else UNCHANGED, extension=extension, resumed=True)
-            item.passed_at = entry.get('passedAt')
+            resume(item, entry, extension)
             continue
         if status == JOURNAL_FAILED and extension is not None and not converged(pipeline.desired, extension):
             # Failed by an earlier run of this same change: reported again, not sent a second operation.
-            item.action = entry.get('action') or UPDATE
-            item.finish(FAILED, error=entry.get('error'), extension=extension, resumed=True)
+            resume(item, entry, extension)
             continue
         if status in (SUBMITTING, SUBMITTED):
-            item.action, item.reason = entry.get('action') or UPDATE, 'resuming an operation sent earlier'
+            resume(item, entry, extension)
             continue
         decision, _ = pipeline.decide(item, extension, companions=False,
                                       journaled_done=status == JOURNAL_SUCCEEDED)
@@ -197,32 +209,33 @@ def _plan(items, pipeline, journal, installed):
             item.finish(BLOCKED_RESULT, error=item.reason)
 
 
-def execute(run, decider, journal, items, work, windows, phase=ROLLOUT):
+def execute(run, decider, journal, items, work, *, windows, phase=ROLLOUT):
     """Send the planned changes of one phase (the rollout, or its rollback) in waves, through its gates."""
     from ..core.progress import Progress
     from .._client_factory import extensions_clients
     from .engine import Engine, Tally
-    cmd, waves, gating = run.cmd, run.waves, run.gating
-    verb = 'Rolling back' if phase == ROLLBACK else 'Rolling out to'
+    waves, gating = run.waves, run.gating
     earlier = (f", {sum(1 for item in items if item.resumed)} done earlier" if journal.resumed else '')
-    say(f"{'Resuming on' if journal.resumed else verb} {len(items)} cluster(s): {len(work)} to change, "
+    say(f"{'Resuming on' if journal.resumed else 'Rolling back' if phase == ROLLBACK else 'Rolling out to'} "
+        f"{len(items)} cluster(s): {len(work)} to change, "
         f"{sum(1 for item in items if item.result == UNCHANGED)} unchanged, "
         f"{sum(1 for item in items if item.result == BLOCKED_RESULT)} blocked{earlier}. Journal: {run.path}\n")
     parallel = max(1, _count(waves.max_parallel, len(work)))
     allowed = _count(waves.max_failures, len(work))
-    engine = Engine(extensions_clients(cmd.cli_ctx, parallel), decider, journal, parallel, waves.timeout,
+    engine = Engine(extensions_clients(run.cmd.cli_ctx, parallel), decider, journal, parallel, waves.timeout,
                     clock=run.clock, soak=gating.soak, windows=windows, outside=gating.outside_window or 'wait')
-    progress = Progress(cmd.cli_ctx, f"{'Rolling back' if phase == ROLLBACK else 'Rolling out'} "
-                                     f"'{decider.desired.name}'")
+    progress = Progress(run.cmd.cli_ctx,
+                        f"{'Rolling back' if phase == ROLLBACK else 'Rolling out'} '{decider.desired.name}'")
     started = time.monotonic()
     done_before = sum(1 for item in items if item.resumed and item.action != NOTHING)
     points = pause_counts(gating.pause_after, waves.canary, done_before + len(work))
     try:
-        stopped, paused = _segments(engine, work, Tally(progress, len(work)), max(0, waves.canary), allowed, (
-            done_before, points, journal.journal_of().approved(phase), phase))
+        stopped, paused = _segments(engine, work, Tally(progress, len(work)), canary=max(0, waves.canary),
+                                    allowed=allowed, pauses=(done_before, points,
+                                                             journal.journal_of().approved(phase), phase))
     except KeyboardInterrupt:
         progress.finish()
-        _interrupted(cmd, items, engine, run.path)
+        _interrupted(run.cmd, items, engine, run.path)
     finally:
         progress.finish()
     for item in work:
@@ -235,7 +248,7 @@ def execute(run, decider, journal, items, work, windows, phase=ROLLOUT):
     return Outcome(engine, stopped, paused)
 
 
-def _segments(engine, work, tally, canary, allowed, pauses):
+def _segments(engine, work, tally, *, canary, allowed, pauses):
     """Run the work up to each pause point not approved yet: (stopped, paused). The first pause reached is
     recorded in the journal and ends the run."""
     done_before, points, approved, phase = pauses

@@ -12,7 +12,7 @@ CHANGE = Desired(name='flux', extension_type='microsoft.flux', version='1.16.2',
                  release_namespace=None, target_namespace=None)
 
 
-def extension(version='1.16.2', auto=False, settings=None, state='Succeeded', modified='2026-03-07T02:00:00Z',
+def extension(version='1.16.2', *, auto=False, settings=None, state='Succeeded', modified='2026-03-07T02:00:00Z',
               statuses=()):
     return {'extensionType': 'microsoft.flux', 'version': None if auto else version, 'currentVersion': version,
             'autoUpgradeMinorVersion': auto, 'releaseTrain': 'Stable', 'provisioningState': state,
