@@ -5,7 +5,8 @@ aksManagedAutoUpgradeSchedule and then default), read once per cluster through t
 without one (every Arc cluster, an AKS cluster without a configuration of that name) has `--window`, or none (any
 time). A configuration that cannot be read (refused, an outage, a document windows.py cannot make sense of) is one
 warning for the whole rollout, and those clusters fall back to `--window`, or to any time without it: a read of
-aksext's own never blocks a rollout. Every answer's Date header sets ARM's clock.
+aksext's own never blocks a rollout. Every answer's Date header sets ARM's clock (a rollout of Arc clusters only reads
+one extension for it).
 """
 from concurrent.futures import ThreadPoolExecutor
 
@@ -53,6 +54,8 @@ def windows_of(cmd, items, gating, clock):
         logger.warning("Could not read the maintenance configurations of %d AKS cluster(s) (%s: %s); they are "
                        "written to %s.", len(failed), item.name, _short(error),
                        f'in --window "{gating.window}"' if gating.window else 'at any time (no --window given)')
+    if not clock.known and any(window is not ALWAYS for window in list(found.values()) + [fallback]):
+        _read_clock(cmd, items[0], clock)
     windows = {}
     now = clock.now()
     for item in items:
@@ -63,6 +66,17 @@ def windows_of(cmd, items, gating, clock):
         item.next_window = 'now' if opens is not None and opens <= now else \
             (opens.strftime('%Y-%m-%dT%H:%M:%SZ') if opens else 'none within 800 days')
     return windows
+
+
+def _read_clock(cmd, item, clock):
+    """ARM's time before any answer gave it (a rollout of Arc clusters only): one read of the first cluster's
+    extension (its answer's Date header is all that counts; a 404 is as good)."""
+    from .._client_factory import cf_extensions
+    try:
+        cf_extensions(cmd.cli_ctx, subscription_id=item.subscription).get(
+            *item.ref, item.extension_id.rsplit('/', 1)[1], raw_response_hook=clock.observe)
+    except Exception as err:  # pylint: disable=broad-except
+        logger.info("ARM's time could not be read (%s): this machine's clock is used.", _short(err))
 
 
 def _short(error):

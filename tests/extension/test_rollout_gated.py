@@ -8,9 +8,8 @@ import time
 import pytest
 
 from arm_emulator.harness.azcli import AzCli
-from arm_emulator.harness.control import EmulatorProcess
 
-from .helpers import az_json, clean_group, run_batch, writes
+from .helpers import az_json, clean_group, own_emulator, run_batch, writes
 
 EXT_API = '2023-05-01'
 # A Saturday 01:55 UTC: five minutes before the weekly window below opens.
@@ -24,21 +23,18 @@ MAINTENANCE = 'maintenanceConfigurations'
 @pytest.fixture(scope='module')
 def gated(aksext_wheel, tmp_path_factory):
     home = tmp_path_factory.mktemp('gated')
-    with EmulatorProcess(home / 'emulator', op_seconds=0.3) as emulator:
-        cli = AzCli(emulator.endpoint, home / 'config', extension_dir=home / 'extensions')
-        cli.login()
-        cli.add_extension(aksext_wheel)
+    with own_emulator(aksext_wheel, home) as (emulator, cli):
         yield emulator, cli, home
 
 
 @pytest.fixture
 def admin(gated):
-    emulator = gated[0]
-    emulator.admin.clear_requests()
-    emulator.admin.clear_faults()
-    emulator.admin.set_clock(offset=0)
-    yield emulator.admin
-    emulator.admin.clear_faults()
+    """The admin API with the request log and faults cleared, and the clock on this machine's time."""
+    gated[0].admin.set_clock(offset=0)
+    gated[0].admin.clear_requests()
+    gated[0].admin.clear_faults()
+    yield gated[0].admin
+    gated[0].admin.clear_faults()
 
 
 def rollout(group, *extra):
@@ -145,6 +141,9 @@ def test_windows_plan_skip_and_ignore_on_arm_clock(gated, admin):
     assert {row['nextWindow'] for row in aks} == {'2026-03-07T02:00:00Z'}
     assert {row['nextWindow'] for row in arc} == {'2026-03-07T03:00:00Z'}   # --window for Arc
     assert len(_maintenance_reads(admin)) == len(aks)   # one read per AKS cluster, none for Arc
+    done, plan = az_json(cli, *rollout(group, '--version', '1.16.2', '--dry-run', '--window', 'Sat 03:00+1h',
+                                       '--cluster-type', 'connectedClusters'))
+    assert {row['nextWindow'] for row in plan} == {'2026-03-07T03:00:00Z'}   # ARM's clock, with no AKS answer
 
     admin.clear_requests()
     done, rows = az_json(cli, *rollout(group, '--version', '1.16.2', '--outside-window', 'skip',
