@@ -333,14 +333,11 @@ def conclude(run, items, outcome, phase=ROLLOUT):
     if outcome.paused and engine.journal_error is None:
         paused_exit(run, items, outcome.paused, phase)
     rows = rows_of(items)
-    skipped = [row for row in rows if row['result'] == SKIPPED]
-    if skipped:
+    skipped = sum(1 for row in rows if row['result'] == SKIPPED)
+    if skipped:   # asked for (--outside-window skip): not a failure
         logger.warning('%d cluster(s) were skipped outside their maintenance window: run the same command again '
-                       'inside it to change them.', len(skipped))
-        rows_bad = [row for row in rows if row['result'] not in CONVERGED + (SKIPPED,)]
-    else:
-        rows_bad = None
-    bad = rows_bad if rows_bad is not None else [row for row in rows if row['result'] not in CONVERGED]
+                       'inside it to change them.', skipped)
+    bad = [row for row in rows if row['result'] not in CONVERGED + (SKIPPED,)]
     printed = None
     try:
         print_rows(cmd, rows)
