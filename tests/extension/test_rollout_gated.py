@@ -144,6 +144,9 @@ def test_windows_plan_skip_and_ignore_on_arm_clock(gated, admin):
     done, plan = az_json(cli, *rollout(group, '--version', '1.16.2', '--dry-run', '--window', 'Sat 03:00+1h',
                                        '--cluster-type', 'connectedClusters'))
     assert {row['nextWindow'] for row in plan} == {'2026-03-07T03:00:00Z'}   # ARM's clock, with no AKS answer
+    done, plan = az_json(cli, *rollout(group, '--version', '1.16.2', '--dry-run', '--maintenance-config', 'default',
+                                       '--cluster-type', 'managedClusters'))
+    assert {row['nextWindow'] for row in plan} == {'now'}   # no configuration of that name, no --window: any time
 
     admin.clear_requests()
     done, rows = az_json(cli, *rollout(group, '--version', '1.16.2', '--outside-window', 'skip',

@@ -5,7 +5,9 @@ from azure.cli.core.azclierror import InvalidArgumentValueError
 
 from azext_aksext.multicluster.gates import (DELETE, KEEP, REPORT, RESTORE, before_of, continue_command,
                                              health_error, parse_duration, pause_counts, rollback_decision)
+from azext_aksext.multicluster.journal import ROLLBACK, ROLLOUT, SUBMITTING, SUCCEEDED, FileBackend, Journal
 from azext_aksext.multicluster.plan import Desired
+from azext_aksext.multicluster.rollback import RollbackDecider
 
 CHANGE = Desired(name='flux', extension_type='microsoft.flux', version='1.16.2', release_train=None,
                  auto_upgrade=None, settings={'logLevel': 'debug'}, protected={}, scope=None,
@@ -90,3 +92,47 @@ def test_the_command_to_go_on_masks_protected_values():
     assert 's3' not in command and 'token=' in command and command.endswith('--approve')
     assert "'b=<same value>'" in command
     assert continue_command(['k8s-extension', 'rollout', '--approve'], 'k8s-extension').count('--approve') == 1
+
+
+CLUSTER = '/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerService/managedClusters/a'
+HEADER = {'name': 'flux', 'extensionType': 'microsoft.flux', 'version': '1.16.2', 'settings': {},
+          'targets': {'resourceGroup': 'g'}}
+
+
+def test_the_journal_keeps_the_first_record_before_pauses_and_the_rollback_phase_apart(tmp_path):
+    path = str(tmp_path / 'j.jsonl')
+    first = Journal(FileBackend(path), dict(HEADER), {'token': 'tok-new-1'})
+    first.record(CLUSTER, SUBMITTING, action='update', before=before_of(extension(version='1.15.1')))
+    first.record(CLUSTER, SUBMITTING, action='update', before=before_of(extension()))   # a retry: not the first
+    first.record(CLUSTER, SUCCEEDED, action='update', left='2026-03-07T02:00:00Z')
+    first.gate('pause', ROLLOUT, 'canary', done=1)
+    first.close()
+    again = Journal(FileBackend(path), dict(HEADER), {'token': 'tok-old-1'}, existing=True, any_protected=True)
+    assert again.before[CLUSTER.lower()]['version'] == '1.15.1' and again.left[CLUSTER.lower()]
+    assert list(again.paused(ROLLOUT)) == ['canary'] and not again.paused(ROLLBACK)
+    assert not again.same_protected({'token': 'tok-old-1'}) and again.same_protected({'token': 'tok-new-1'})
+    again.gate('approve', ROLLOUT, 'canary')
+    again.phase(ROLLBACK).record(CLUSTER, SUCCEEDED, action='update')
+    assert again.last(CLUSTER)['status'] == SUCCEEDED and again.phase(ROLLBACK).last(CLUSTER)['phase'] == ROLLBACK
+    assert not again.paused(ROLLOUT) and again.approved(ROLLOUT) == {'canary'}
+    again.close()
+    with open(path, encoding='utf-8') as handle:
+        assert 'tok-' not in handle.read()   # protected values only as a salted digest
+    with pytest.raises(Exception, match='holds no rollout of this change'):
+        Journal(FileBackend(str(tmp_path / 'none.jsonl')), dict(HEADER), None, existing=True)
+
+
+def test_a_rollback_sends_the_protected_values_given_when_they_are_not_the_changes():
+    class Recorded:  # pylint: disable=too-few-public-methods
+        before = {CLUSTER.lower(): before_of(extension(version='1.15.1'))}
+        left = {CLUSTER.lower(): '2026-03-07T02:00:00Z'}
+
+    class Row:  # pylint: disable=too-few-public-methods
+        cluster_id = CLUSTER
+
+    change = CHANGE._replace(protected={'token': 'tok-new-1'})
+    decision, body = RollbackDecider(change, Recorded(), {'token': 'tok-old-1'}).decide(Row(), extension())
+    assert decision.action == 'update'
+    assert body['properties']['configurationProtectedSettings'] == {'token': 'tok-old-1'}
+    decision, body = RollbackDecider(change, Recorded(), None).decide(Row(), extension())
+    assert 'configurationProtectedSettings' not in body['properties'] and 'protected settings' in decision.reason
