@@ -172,7 +172,7 @@ def test_a_closed_window_is_waited_for_until_arm_clock_reaches_it(gated, admin):
         deadline = time.time() + 60
         while time.time() < deadline and not _maintenance_reads(admin):
             time.sleep(0.5)
-        time.sleep(6)
+        time.sleep(3)
         assert not writes(admin)   # closed: nothing sent yet
         admin.set_clock(advance=330)   # 02:00:30
         out, err = process.communicate(timeout=120)
