@@ -305,3 +305,26 @@ def test_on_failure_rollback_undoes_the_rollout_at_once_and_a_rollback_of_anothe
     assert 'holds no rollout of this change' in results[0]['error_message']
     assert 'belongs to another change' in results[1]['error_message']
     assert not writes(admin)
+
+
+def test_with_a_soak_the_next_wave_starts_only_once_every_cluster_of_the_last_passed_its_gate(gated, admin):
+    _, cli, _ = gated
+    group = clean_group(admin, 'waves', clusters=5, arc_share=0)
+    _, listed = az_json(cli, 'k8s-extension', 'list', '-g', group)
+    slow = sorted(row['clusterName'] for row in listed)[2]   # in the second wave (canary, then two at a time)
+    admin.fault(method='GET', path=f'/{slow}/providers/Microsoft.KubernetesConfiguration/extensions/flux$',
+                latency=2.5, count=20)
+    done, rows = az_json(cli, *rollout(group, '--version', '1.16.2', '--soak', '1s', '--max-parallel', '2',
+                                       '--ignore-windows', '--auto-upgrade-minor-version', 'false'))
+    assert done.returncode == 0, done.stderr
+    assert {row['result'] for row in rows} == {'Succeeded'}
+    requests = admin.requests()
+    patches = sorted((r for r in requests if r['method'] == 'PATCH' and '/extensions/' in r['path']),
+                     key=lambda r: r['time'])
+    assert len(patches) == 5
+    slow_reads = [r['time'] for r in requests if r['method'] == 'GET' and f'/{slow}/' in r['path']
+                  and r['path'].endswith('/extensions/flux')]
+    last_wave = patches[3:]
+    assert slow in ''.join(r['path'] for r in patches[1:3])
+    # The slow cluster's last read (its soak's end) comes before any write of the third wave.
+    assert max(slow_reads) < min(r['time'] for r in last_wave)
