@@ -26,7 +26,7 @@ from demo import run, show  # noqa: E402  pylint: disable=wrong-import-order
 
 ROLLOUT = ['k8s-extension', 'rollout', '-g', 'web-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
            '--version', '1.16.2', '--max-parallel', '20%', '--max-failures', '5%',
-           '--journal', '.demo-many/flux.jsonl']
+           '--journal', str(ROOT / '.demo-many' / 'flux.jsonl')]   # az runs in its config directory
 
 
 def writes(admin):
@@ -35,7 +35,7 @@ def writes(admin):
 
 GATED = ['k8s-extension', 'rollout', '-g', 'gate-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
          '--version', '1.16.2', '--soak', '5s', '--pause-after', 'canary', '--max-parallel', '5',
-         '--journal', '.demo-many/gate.jsonl', '-o', 'table']
+         '--journal', str(ROOT / '.demo-many' / 'gate.jsonl'), '-o', 'table']
 STATES = "[].{cluster: cluster, action: action, result: result, version: version, passedAt: passedAt, error: error}"
 
 
