@@ -20,6 +20,10 @@ class AksextCommandsLoader(AzCommandsLoader):
     def load_arguments(self, command):
         from ._params import load_arguments
         load_arguments(self, command)
+        if command and command.endswith(' rollout'):
+            from knack.events import EVENT_INVOKER_PRE_PARSE_ARGS
+            from .multicluster.gates import keep_args
+            self.cli_ctx.register_event(EVENT_INVOKER_PRE_PARSE_ARGS, keep_args)
 
 
 COMMAND_LOADER_CLS = AksextCommandsLoader

@@ -5,6 +5,8 @@ timeout. No other module constructs a client (tests/unit/test_client_factory.py 
 
 SDK imports stay inside the functions: az imports this extension's loader for every command it runs.
 """
+import threading
+
 from .core.defaults import READ_TIMEOUT, RETRY_TOTAL
 
 
@@ -132,6 +134,20 @@ def extensions_clients(cli_ctx, parallel):
 
 def cf_managed_clusters(cli_ctx, *_, subscription_id=None):
     return _client(cli_ctx, _resource_type('MGMT_CONTAINERSERVICE'), subscription_id).managed_clusters
+
+
+def maintenance_configurations_clients(cli_ctx):
+    """A maker of AKS maintenance configuration clients (the containerservice SDK azure-cli ships), one per
+    subscription, for the maintenance windows of a rollout."""
+    made, lock = {}, threading.Lock()
+
+    def make(subscription):
+        with lock:
+            if subscription not in made:
+                made[subscription] = _client(cli_ctx, _resource_type('MGMT_CONTAINERSERVICE'),
+                                             subscription).maintenance_configurations
+            return made[subscription]
+    return make
 
 
 def cf_compute(cli_ctx, subscription_id=None):

@@ -187,8 +187,11 @@ long-summary: >
     AKS cluster, extension managed by Azure). A canary wave runs first, then waves of --max-parallel clusters;
     the rollout stops after a wave once failures pass --max-failures. ARM throttling and conflicts are waited
     out. A journal file records every write, so running the same command again after Ctrl-C, a crash or a CI
-    timeout resumes without sending a second operation to any cluster. Exits 0 only when every cluster
-    converged.
+    timeout resumes without sending a second operation to any cluster. Gates: --soak (a cluster is done once its
+    extension stayed healthy that long), --pause-after (stop for approval; --approve goes on), AKS maintenance
+    windows (honoured by default; --window for clusters without one, --ignore-windows), and --rollback or
+    --on-failure rollback (restore every cluster from the journal's record of it before the rollout). Exits 0
+    only when every cluster converged (or was skipped outside its window), 5 at an approval pause.
 examples:
   - name: See what installing Flux 1.16.2 on every cluster of a resource group would do.
     text: >
@@ -204,6 +207,30 @@ examples:
         --only missing
   - name: Change a setting on the clusters listed in a file.
     text: az k8s-extension rollout -n flux --clusters @clusters.txt --configuration-settings logLevel=debug
+  - name: Count a cluster done only once its extension has stayed healthy for 10 minutes after it succeeded.
+    text: >
+        az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --soak 10m
+  - name: Pause for approval after the canary and after half of the clusters (exit code 5), then go on.
+    text: >
+        az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --pause-after canary
+        --pause-after 50% && az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2
+        --pause-after canary --pause-after 50% --approve
+  - name: Use each AKS cluster's "default" maintenance configuration, and a weekend window for the others.
+    text: >
+        az k8s-extension rollout -n flux --extension-type microsoft.flux --version 1.16.2 --tags env=prod
+        --maintenance-config default --window "Sat,Sun 02:00-06:00 UTC"
+  - name: Change only the clusters whose maintenance window is open now; leave the rest for a later run.
+    text: >
+        az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --outside-window skip
+  - name: Write to every cluster now, whatever its maintenance window.
+    text: az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --ignore-windows
+  - name: Roll back by itself once failures pass --max-failures.
+    text: >
+        az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --max-failures 1
+        --on-failure rollback
+  - name: Undo a rollout (its flags plus --rollback); see first what the rollback would do.
+    text: >
+        az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --rollback --dry-run -o table
 """
 
 helps['k8s-extension wait'] = """
@@ -323,6 +350,7 @@ long-summary: >
     `az k8s-extension rollout` for AKS clusters only: it plans each cluster (create, update only what differs,
     nothing, or blocked with the reason), runs a canary first and then at most --max-parallel clusters at once,
     stops once failures pass --max-failures, waits out ARM throttling, and resumes from its journal when run again.
+    With the same gates: --soak, --pause-after and --approve, maintenance windows, and --rollback.
 examples:
   - name: See what installing Flux 1.16.2 on every cluster of a resource group would do.
     text: az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --dry-run -o table
@@ -336,6 +364,30 @@ examples:
         --only missing
   - name: Change a setting on the clusters listed in a file.
     text: az aks extension rollout -n flux --clusters @clusters.txt --configuration-settings logLevel=debug
+  - name: Count a cluster done only once its extension has stayed healthy for 10 minutes after it succeeded.
+    text: >
+        az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --soak 10m
+  - name: Pause for approval after the canary and after half of the clusters (exit code 5), then go on.
+    text: >
+        az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --pause-after canary
+        --pause-after 50% && az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2
+        --pause-after canary --pause-after 50% --approve
+  - name: Use each AKS cluster's "default" maintenance configuration, and a weekend window for the others.
+    text: >
+        az aks extension rollout -n flux -t microsoft.flux --version 1.16.2 --tags env=prod
+        --maintenance-config default --window "Sat,Sun 02:00-06:00 UTC"
+  - name: Change only the clusters whose maintenance window is open now; leave the rest for a later run.
+    text: >
+        az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --outside-window skip
+  - name: Write to every cluster now, whatever its maintenance window.
+    text: az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --ignore-windows
+  - name: Roll back by itself once failures pass --max-failures.
+    text: >
+        az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --max-failures 1
+        --on-failure rollback
+  - name: Undo a rollout (its flags plus --rollback); see first what the rollback would do.
+    text: >
+        az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --rollback --dry-run -o table
 """
 
 helps['aks extension wait'] = """

@@ -58,7 +58,7 @@ def main():
 
         show('Install Flux on the AKS cluster with a settings file; the command waits until it is Succeeded')
         run(cli, 'aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', 'flux', '-t', 'microsoft.flux',
-            '--config-settings-file', str(settings.relative_to(ROOT)), '--verbose', '-o', 'json',
+            '--config-settings-file', str(settings), '--verbose', '-o', 'json',
             '--query', '{name:name, state:provisioningState, currentVersion:currentVersion, '
                        'settings:configurationSettings}')
 
@@ -105,7 +105,7 @@ def troubleshoot(cli, emulator, home):
     secret.write_text('{"placement.apiToken": "demo-token-0123456789"}')
     show('Install Dapr with a protected setting; then it fails on the cluster (the emulator makes it crash-loop)')
     run(cli, 'aks', 'extension', 'create', '-g', RG, '-c', CLUSTER, '-n', 'dapr', '-t', 'microsoft.dapr',
-        '--config-protected-file', str(secret.relative_to(ROOT)), '-o', 'none')
+        '--config-protected-file', str(secret), '-o', 'none')
     dapr = cli.json('aks', 'extension', 'show', '-g', RG, '-c', CLUSTER, '-n', 'dapr')
     emulator.admin.kubernetes_cause(extension_id=dapr['id'], cause='crash_loop')
     run(cli, 'aks', 'extension', 'show', '-g', RG, '-c', CLUSTER, '-n', 'dapr', '-o', 'table')

@@ -1,5 +1,7 @@
 """`make demo` (many-cluster part): a few hundred seeded clusters in two subscriptions; inventory, dry run, a rollout
-interrupted with Ctrl-C, and the same command resuming it. The worked example of README's "Fleets" section.
+interrupted with Ctrl-C, and the same command resuming it; then a gated rollout: a pause for approval, a soak that
+catches an extension failing after it succeeded, and a rollback. The worked example of README's "Many clusters"
+section.
 
 Everything lives under .demo-many/ (its own AZURE_CONFIG_DIR and extensions folder).
 """
@@ -24,11 +26,41 @@ from demo import run, show  # noqa: E402  pylint: disable=wrong-import-order
 
 ROLLOUT = ['k8s-extension', 'rollout', '-g', 'web-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
            '--version', '1.16.2', '--max-parallel', '20%', '--max-failures', '5%',
-           '--journal', '.demo-many/flux.jsonl']
+           '--journal', str(ROOT / '.demo-many' / 'flux.jsonl')]   # az runs in its config directory
 
 
 def writes(admin):
     return sum(1 for r in admin.requests() if r['method'] in ('PUT', 'PATCH') and r['status'] < 300)
+
+
+GATED = ['k8s-extension', 'rollout', '-g', 'gate-rg-0', '-n', 'flux', '--extension-type', 'microsoft.flux',
+         '--version', '1.16.2', '--soak', '5s', '--pause-after', 'canary', '--max-parallel', '5',
+         '--journal', str(ROOT / '.demo-many' / 'gate.jsonl'), '-o', 'table']
+STATES = "[].{cluster: cluster, action: action, result: result, version: version, passedAt: passedAt, error: error}"
+
+
+def gated(cli, admin):
+    """A rollout with its gates: a pause after the canary, approval, a soak that catches a late failure, and a
+    rollback of every cluster it changed."""
+    admin.config(op_seconds=0.5)
+    admin.seed_clusters(subscriptions=1, groups=1, clusters=6, prefix='gate', extensions_per_cluster=1,
+                        extension_types=['microsoft.flux'], stopped_share=0, sp_share=0, not_ready_share=0,
+                        failed_share=0)
+    show('A gated rollout to 6 clusters: each must stay healthy for 5 s after it succeeded (--soak), and the '
+         'rollout pauses for approval after the canary (exit code 5, with the command to go on)')
+    run(cli, *GATED, '--query', STATES, expect_ok=False)
+    show('Approve it (from any machine that reaches the journal). One extension goes Failed 2 s after it '
+         'succeeded (a crash loop): its soak catches it, and the rollout stops')
+    admin.fail_after_success(name='flux', seconds=2, message='pods of the flux release are in CrashLoopBackOff')
+    run(cli, *GATED, '--approve', '--query', STATES, expect_ok=False)
+    show('Roll back every cluster the rollout changed (its flags plus --rollback; here without the pause): their '
+         'earlier versions, auto-upgrade and settings, from the journal, with the same soak')
+    admin.clear_requests()
+    run(cli, *[word for word in GATED if word not in ('--pause-after', 'canary')], '--rollback', '--query', STATES)
+    print(f'{writes(admin)} writes in the rollback')
+    run(cli, 'k8s-extension', 'list', '-g', 'gate-rg-0', '--query',
+        "[].{cluster: clusterName, version: currentVersion, autoUpgrade: autoUpgradeMinorVersion, "
+        "state: provisioningState}", '-o', 'table')
 
 
 def main():
@@ -83,6 +115,7 @@ def main():
         emulator.admin.clear_requests()
         run(cli, *ROLLOUT, '--query', 'length(@)', '-o', 'tsv')
         print(f'{writes(emulator.admin)} writes')
+        gated(cli, emulator.admin)
     print(f'many-cluster demo finished in {time.monotonic() - started:.0f} s.')
 
 

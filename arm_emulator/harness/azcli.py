@@ -119,7 +119,9 @@ def script_options(description, **extra):
     parser.add_argument('--wheel', required=True)
     for name, (kind, default) in extra.items():
         parser.add_argument('--' + name.replace('_', '-'), type=kind, default=default)
-    return parser.parse_args()
+    options = parser.parse_args()
+    options.wheel = str(Path(options.wheel).resolve())   # az runs in its config directory, not in this one
+    return options
 
 
 def fresh_folder(path):

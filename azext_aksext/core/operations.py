@@ -14,6 +14,7 @@ from .errors import error_code_and_message, translate
 
 EXIT_INTERRUPTED = 130
 EXIT_NOT_CONFIRMED = 4  # the service accepted the operation, but whether it finished could not be confirmed
+EXIT_PAUSED = 5  # a rollout stopped at an approval pause (--pause-after); the same command with --approve goes on
 WAIT_FLAG = {'create': '--created', 'update': '--updated', 'delete': '--deleted'}
 STATE_WORD = {'create': 'Creating', 'update': 'Updating', 'delete': 'Deleting'}
 

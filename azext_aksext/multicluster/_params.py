@@ -76,7 +76,46 @@ def load_rollout_arguments(self, groups):
                        help=f'Seconds to wait for each cluster\'s operation (default {OPERATION_TIMEOUT}, at most '
                             f'{MAX_OPERATION_TIMEOUT}); a cluster whose operation is not confirmed by then is reported '
                             'as started but not confirmed (exit code 4).')
+            _gate_arguments(c)
     with self.argument_context('k8s-extension rollout') as c:
         c.argument('cluster_type', options_list=['--cluster-type', '-t'], nargs='+', id_part=None,
                    arg_type=get_enum_type(CLUSTER_TYPE_NAMES), arg_group='Targets',
                    help='Only clusters of these kinds. Default: managedClusters and connectedClusters.')
+
+
+def _gate_arguments(c):
+    """Health gates, approval pauses, maintenance windows and rollback of a rollout."""
+    c.argument('soak', options_list=['--soak'], arg_group='Gates',
+               help='How long each cluster must stay Succeeded, without an error status, after its operation '
+                    'succeeded before it counts as done (read again when it ends): 30s, 10m, 1h, 1h30m; default 0. '
+                    'A cluster that turns Failed meanwhile has failed (it counts toward --max-failures).')
+    c.argument('pause_after', options_list=['--pause-after'], action='append', arg_group='Gates',
+               help='Stop after this point and wait for approval: canary, a count of clusters, or a percentage of '
+                    'the clusters to change; give it more than once for several pauses. The rollout exits with '
+                    'code 5 and prints the command to go on (the same command with --approve).')
+    c.argument('approve', options_list=['--approve'], action='store_true', arg_group='Gates',
+               help='Go on past the pause a rollout stopped at (from any machine that reaches its journal). Without '
+                    'it, a re-run of a paused rollout only reports where it stands (exit code 5), sending nothing.')
+    c.argument('maintenance_config', options_list=['--maintenance-config'], arg_group='Maintenance windows',
+               help='The AKS maintenance configuration whose window an AKS cluster is written to in. Default: '
+                    'aksManagedAutoUpgradeSchedule, then default.')
+    c.argument('window', options_list=['--window'], arg_group='Maintenance windows',
+               help='The window for clusters without a maintenance configuration of their own (Arc clusters, AKS '
+                    'clusters without one): DAYS TIME [ZONE] parts joined by ";", e.g. "Sat,Sun 02:00-06:00 UTC" or '
+                    '"daily 22:00+4h". Without it, those clusters take writes at any time.')
+    c.argument('ignore_windows', options_list=['--ignore-windows'], action='store_true',
+               arg_group='Maintenance windows',
+               help='Write to every cluster now, whatever its maintenance window (nothing is read for windows).')
+    c.argument('outside_window', options_list=['--outside-window'], arg_type=get_enum_type(['wait', 'skip']),
+               arg_group='Maintenance windows',
+               help='A cluster outside its window: wait for it to open (within --timeout from the start of the '
+                    'run), or skip it (reported as Skipped; a later run changes it). Default: wait.')
+    c.argument('rollback', options_list=['--rollback'], action='store_true', arg_group='Rollback',
+               help='Undo this rollout (the same flags as the rollout, or its --journal): restore every cluster it '
+                    'changed to its version, release train, auto-upgrade and settings from before, and delete the '
+                    'extensions it created, in waves with the same gates; resumable. A cluster changed since by '
+                    'someone else is reported, not overwritten.')
+    c.argument('on_failure', options_list=['--on-failure'], arg_type=get_enum_type(['stop', 'rollback']),
+               arg_group='Rollback',
+               help='When failures pass --max-failures: stop (the default), or roll back every cluster the rollout '
+                    'changed, at once.')

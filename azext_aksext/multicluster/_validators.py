@@ -1,7 +1,8 @@
 """Input checks of the commands that work across clusters: `list` without a cluster and `rollout`."""
 import re
 
-from azure.cli.core.azclierror import ArgumentUsageError, InvalidArgumentValueError, RequiredArgumentMissingError
+from azure.cli.core.azclierror import (ArgumentUsageError, InvalidArgumentValueError, MutuallyExclusiveArgumentError,
+                                       RequiredArgumentMissingError)
 
 from .._validators import validate_cluster, validate_names
 from ..core.clusters import AKS, cluster_kind
@@ -83,7 +84,42 @@ def validate_rollout(cmd, namespace):
     if namespace.canary is None or not 0 <= namespace.canary <= ROLLOUT_MAX_PARALLEL_LIMIT:
         raise InvalidArgumentValueError(f'--canary must be from 0 to {ROLLOUT_MAX_PARALLEL_LIMIT} clusters.',
                                         'For example: --canary 1')
+    validate_gates(namespace)
     _fixed_name(namespace)
+
+
+def _exclusive(namespace, flag, others, fix):
+    given = [name for attribute, name in others if getattr(namespace, attribute, None)]
+    if given:
+        raise MutuallyExclusiveArgumentError(f"{flag} cannot be combined with {', '.join(given)}.", fix)
+
+
+def validate_gates(namespace):
+    """--soak, --pause-after, --approve, the window flags, --rollback and --on-failure: each checked alone and
+    against the others, before anything is sent."""
+    from .gates import parse_duration, parse_pause_point
+    from .windows import parse_window
+    namespace.soak = parse_duration(getattr(namespace, 'soak', None) or '0')
+    namespace.pause_after = [str(value).strip().lower() for value in getattr(namespace, 'pause_after', None) or ()]
+    for value in namespace.pause_after:
+        parse_pause_point(value)
+    if namespace.approve:
+        _exclusive(namespace, '--approve', (('dry_run', '--dry-run'),),
+                   'A dry run sends nothing, so it has nothing to approve: drop --dry-run to go on past the pause, '
+                   'or --approve to see the plan.')
+    if namespace.rollback and namespace.on_failure == 'rollback':
+        raise MutuallyExclusiveArgumentError('--on-failure rollback starts a rollback of a rollout; --rollback is one.',
+                                             'Drop --on-failure.')
+    if namespace.ignore_windows:
+        _exclusive(namespace, '--ignore-windows',
+                   (('window', '--window'), ('maintenance_config', '--maintenance-config'),
+                    ('outside_window', '--outside-window')),
+                   'Drop --ignore-windows to honour windows, or the window flags to write at any time.')
+    if namespace.window is not None:
+        parse_window(namespace.window)
+    if namespace.maintenance_config is not None and not namespace.maintenance_config.strip():
+        raise InvalidArgumentValueError('--maintenance-config is empty.',
+                                        'Give a maintenance configuration name, e.g. --maintenance-config default.')
 
 
 def _tags(pairs):

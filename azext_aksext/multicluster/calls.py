@@ -110,18 +110,25 @@ def is_transient(err):
 
 
 class Calls:
-    """Reads and writes of one subscription's extensions, with pacing and retries."""
+    """Reads and writes of one subscription's extensions, with pacing and retries; every answer's Date header
+    sets ARM's clock (armclock.py), when one is given."""
 
-    def __init__(self, client, pacer):
+    def __init__(self, client, pacer, clock=None):
         self.client = client
         self.pacer = pacer
+        self.clock = clock
+
+    def observe(self, pipeline_response):
+        self.pacer.observe(pipeline_response)
+        if self.clock is not None:
+            self.clock.observe(pipeline_response)
 
     def _read_once(self, ref, name):
         from azure.core.exceptions import ResourceNotFoundError
         from .._format import extension_output
         self.pacer.wait('reads')
         try:
-            return extension_output(self.client.get(*ref, name, raw_response_hook=self.pacer.observe))
+            return extension_output(self.client.get(*ref, name, raw_response_hook=self.observe))
         except ResourceNotFoundError:
             return None
 
@@ -158,14 +165,17 @@ class Calls:
         pause(self.pacer.stop, max(0.0, min(wait, deadline - time.monotonic())))
 
     def write(self, action, ref, name, body):
-        """Send the create (PUT) or update (PATCH) once (the caller has paced it). (outcome, error): ACCEPTED;
+        """Send the create (PUT), update (PATCH) or delete once (the caller has paced it). (outcome, error): ACCEPTED;
         REFUSED (a 4xx: nothing was changed); CONFLICT (409: another operation is running); THROTTLED (429);
         UNKNOWN (no answer, a server error or an answer that cannot be read: the write may or may not have landed;
         re-read before sending again)."""
         from azure.core.exceptions import HttpResponseError
-        begin = self.client.begin_create if action == 'create' else self.client.begin_update
         try:
-            begin(*ref, name, body, polling=False, retry_total=0, raw_response_hook=self.pacer.observe)
+            if action == 'delete':
+                self.client.begin_delete(*ref, name, polling=False, retry_total=0, raw_response_hook=self.observe)
+            else:
+                begin = self.client.begin_create if action == 'create' else self.client.begin_update
+                begin(*ref, name, body, polling=False, retry_total=0, raw_response_hook=self.observe)
         except HttpResponseError as err:
             status = _status(err)
             if status == 409:

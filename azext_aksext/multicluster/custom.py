@@ -2,6 +2,7 @@
 from ..core.defaults import OPERATION_TIMEOUT, ROLLOUT_CANARY, ROLLOUT_MAX_FAILURES, ROLLOUT_MAX_PARALLEL
 from ..core.operations import interruptible
 from .rollout import run_rollout
+from .gates import Gating
 from .plan import Desired
 
 
@@ -13,7 +14,9 @@ def rollout_extension(cmd, *, name, extension_type=None, clusters=None, resource
                       configuration_protected_settings=None, configuration_settings_file=None,
                       configuration_protected_settings_file=None, scope=None, release_namespace=None,
                       target_namespace=None, dry_run=False, canary=ROLLOUT_CANARY, max_parallel=ROLLOUT_MAX_PARALLEL,
-                      max_failures=ROLLOUT_MAX_FAILURES, journal=None, timeout=OPERATION_TIMEOUT):
+                      max_failures=ROLLOUT_MAX_FAILURES, journal=None, timeout=OPERATION_TIMEOUT, soak=0,
+                      pause_after=None, approve=False, maintenance_config=None, window=None, ignore_windows=False,
+                      outside_window=None, rollback=False, on_failure=None):
     """The rows are printed here (as az would print them, --query and -o applied), so that a rollout that did not
     converge shows them before its error, and a broken standard output is an error of its own."""
     from ..custom import scope_was_given
@@ -24,4 +27,8 @@ def rollout_extension(cmd, *, name, extension_type=None, clusters=None, resource
     return run_rollout(cmd, desired, cluster_ids=clusters, resource_group_name=resource_group_name,
                        cluster_types=cluster_type, tags=tags, subscriptions=subscriptions, only=only,
                        dry_run=dry_run, canary=canary, max_parallel=max_parallel, max_failures=max_failures,
-                       journal_path=journal, timeout=timeout or OPERATION_TIMEOUT, scope_given=scope_was_given(cmd))
+                       journal_path=journal, timeout=timeout or OPERATION_TIMEOUT, scope_given=scope_was_given(cmd),
+                       gating=Gating(soak=soak or 0, pause_after=tuple(pause_after or ()), approve=bool(approve),
+                                     maintenance_config=maintenance_config, window=window,
+                                     ignore_windows=bool(ignore_windows), outside_window=outside_window or 'wait',
+                                     rollback=bool(rollback), on_failure=on_failure or 'stop'))

@@ -1,7 +1,7 @@
 """Running a planned rollout: a canary wave that must finish first, then at most --max-parallel clusters at a
-time (a new cluster starts as soon as one finishes, so one slow cluster does not hold up a whole wave), one
-operation per cluster, stopping once failures pass --max-failures and leaving the clusters not yet started
-untouched.
+time (a new cluster starts as soon as one finishes, so one slow cluster does not hold up a whole wave; with a soak,
+in waves of --max-parallel, each started once the last one passed its gate), one operation per cluster, stopping
+once failures pass --max-failures and leaving the clusters not yet started untouched.
 
 One operation per cluster per change: before a write, a `submitting` record (with the extension's last-modified
 time) goes to the journal; a write is sent once; when its outcome is unknown (no answer, a server error), or when a
@@ -9,6 +9,13 @@ killed run left it unknown, the extension is read again and the write is sent ag
 409 means another operation runs: it is waited for and the cluster decided again. After an accepted write, only
 the service's own end (Succeeded, Failed, Canceled) or --timeout ends the cluster: a failed status read is read
 again, never taken for a failure of the change.
+
+The gates (gates.py): a cluster whose maintenance window is closed waits for it (on ARM's clock, read again while it
+waits) or is skipped; a cluster is done only when its extension is Succeeded without an error status and, with a
+soak, still is when the soak ends (read again then, on ARM's clock); one that turns Failed meanwhile has failed.
+
+The same engine runs a rollback: its decider says what each cluster needs (restore, delete, nothing) and its journal
+is the rollback phase's.
 
 The workers are daemon threads, and every wait of theirs ends when the rollout stops: Ctrl-C ends the command at
 once, whatever a worker is waiting for.
@@ -21,8 +28,10 @@ from collections import Counter
 from ..core.defaults import MAX_POLL_INTERVAL, OUTAGE_BUDGET
 from . import journal as states
 from .calls import ACCEPTED, CONFLICT, REFUSED, THROTTLED, Calls, Pacer, Stopped, backoff, pause
+from .gates import before_of, health_error
 from .journal import JournalError
 from .plan import BLOCKED, CREATE, NOTHING, converged, last_modified
+from .windows import ALWAYS
 
 TERMINAL = ('succeeded', 'failed', 'canceled')
 RUNNING = ('creating', 'updating', 'deleting', 'accepted', 'running')
@@ -37,6 +46,10 @@ ANSWER_MARGIN = 5.0
 # Results of a cluster.
 SUCCEEDED, FAILED, UNCHANGED, BLOCKED_RESULT = 'Succeeded', 'Failed', 'Unchanged', 'Blocked'
 NOT_CONFIRMED, INTERRUPTED, NOT_STARTED = 'NotConfirmed', 'Interrupted', 'NotStarted'
+SKIPPED = 'Skipped'      # outside its maintenance window, with --outside-window skip
+DELETE = 'delete'
+# Seconds between reads while a cluster waits for its window (each answer moves ARM's clock on).
+WINDOW_POLL = 5.0
 
 
 def error_of(extension):
@@ -47,6 +60,7 @@ def error_of(extension):
     info = extension.get('errorInfo') or {}
     messages = [info.get('message')] if info.get('message') else []
     messages += [status.get('message') for status in extension.get('statuses') or [] if status.get('message')]
+    messages = list(dict.fromkeys(messages))   # the service often says the same in errorInfo and a status
     return mask_secrets('; '.join(messages) or f"the operation ended {extension.get('provisioningState')}")
 
 
@@ -54,12 +68,8 @@ def state_of(extension):
     return str((extension or {}).get('provisioningState') or '').lower()
 
 
-def _before(extension):
-    """What the extension held before a write (for the journal): the values a write changes, no secrets."""
-    if extension is None:
-        return None
-    return {key: extension.get(key) for key in ('version', 'currentVersion', 'releaseTrain',
-                                                'autoUpgradeMinorVersion', 'configurationSettings')}
+def iso(moment):
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 class Refusal(Exception):
@@ -86,12 +96,16 @@ class Tally:  # pylint: disable=too-few-public-methods  # a thread-safe counter 
 
 # The shared state of one run's worker threads (clients, journal, lock, counters): one object is clearer than groups.
 class Engine:  # pylint: disable=too-many-instance-attributes
-    def __init__(self, client_for, pipeline, journal, parallel, timeout):
+    # gates: soak (seconds), windows (cluster ID, lower case -> Window), outside ('wait' or 'skip'), clock (ARM's)
+    def __init__(self, client_for, pipeline, journal, parallel, timeout, *, clock, soak=0, windows=None,
+                 outside='wait'):
         from .._client_factory import read_timeout
         self.client_for = client_for      # subscription -> extensions client
         self.pipeline, self.desired = pipeline, pipeline.desired
         self.journal = journal
         self.parallel, self.timeout = parallel, timeout
+        self.clock, self.soak, self.windows, self.outside = clock, soak, windows or {}, outside
+        self.started = time.monotonic()
         self.answer_wait = read_timeout() + ANSWER_MARGIN
         self.pacers, self.calls = {}, {}
         self.durations = []               # seconds from accepted write to seen finished, of this rollout's ops
@@ -104,7 +118,8 @@ class Engine:  # pylint: disable=too-many-instance-attributes
         with self.lock:
             if subscription not in self.calls:
                 self.pacers[subscription] = Pacer(self.stop)
-                self.calls[subscription] = Calls(self.client_for(subscription), self.pacers[subscription])
+                self.calls[subscription] = Calls(self.client_for(subscription), self.pacers[subscription],
+                                                 self.clock)
             return self.calls[subscription]
 
     @property
@@ -135,6 +150,17 @@ class Engine:  # pylint: disable=too-many-instance-attributes
         failures = sum(1 for _ in canary_wave if _next(finished) == FAILED)
         if failures > max_failures:
             return True
+        if self.soak:
+            # A soak gates whole waves: the next starts only once every cluster of the last one passed its gate.
+            rest = items[canary:]
+            for start in range(0, len(rest), self.parallel):
+                if failures > max_failures or self.journal_error:
+                    break
+                wave = rest[start:start + self.parallel]
+                for item in wave:
+                    launch(item)
+                failures += sum(1 for _ in wave if _next(finished) == FAILED)
+            return failures > max_failures
         running = 0
         while pending or running:
             while pending and running < self.parallel and failures <= max_failures and not self.journal_error:
@@ -184,21 +210,70 @@ class Engine:  # pylint: disable=too-many-instance-attributes
     def _apply(self, item):
         calls = self.calls_for(item.subscription)
         entry = dict(self.journal.last(item.cluster_id) or {})
+        if entry.get('status') not in (states.SUBMITTING, states.SUBMITTED) and not self._in_window(item, calls):
+            return
         if not self._send(item, calls, entry):
             return
         deadline = time.monotonic() + self.timeout
         final, error = self._wait(calls, item, deadline)
+        soaked = final is not None and state_of(final) == 'succeeded' and item.action != DELETE and self.soak > 0
+        if soaked:
+            final, error = self._soaked(calls, item, final)
         if final is None:
             item.finish(NOT_CONFIRMED, error=f"started, but its end could not be confirmed within --timeout "
                         f"{self.timeout:g}s{': ' + _message(error) if error else ''}; it may still be running: "
                         f"follow it with `{item.wait_command()}`")
             return
-        if state_of(final) == 'succeeded':
-            item.finish(SUCCEEDED, extension=final)
-            self._record(item, states.SUCCEEDED, action=item.action)
+        unhealthy = health_error(final) if item.action != DELETE else None
+        if unhealthy is None:
+            item.passed_at = iso(self.clock.now())
+            item.finish(SUCCEEDED, extension=None if item.action == DELETE else final)
+            self._record(item, states.SUCCEEDED, action=item.action, passedAt=item.passed_at,
+                         left=last_modified(final))
         else:
-            item.finish(FAILED, error=error_of(final), extension=final)
-            self._record(item, states.FAILED, action=item.action, error=item.error)
+            why = error_of(final) if state_of(final) != 'succeeded' else unhealthy
+            item.finish(FAILED, error=f'{why} (after it had succeeded, within its {self.soak:g}s soak)' if soaked
+                        else why, extension=final)
+            self._record(item, states.FAILED, action=item.action, error=item.error, left=last_modified(final))
+
+    def _in_window(self, item, calls):
+        """Wait (on ARM's clock) for the cluster's maintenance window, within --timeout from the start of the run;
+        False when the cluster is done without a write (skipped, or its window opens too late)."""
+        window = self.windows.get(item.cluster_id.lower(), ALWAYS)
+        while True:
+            now = self.clock.now()
+            if window.is_open(now):
+                return True
+            opens = window.next_open(now)
+            when = f'it next opens at {iso(opens)}' if opens else 'it has no opening in the next 800 days'
+            if self.outside == 'skip' or opens is None:
+                item.finish(SKIPPED, error=f'outside its maintenance window ({window.description}): {when}')
+                return False
+            left = self.timeout - (time.monotonic() - self.started)
+            if (opens - now).total_seconds() > left:
+                item.finish(NOT_STARTED, error=f'not started: outside its maintenance window '
+                                               f'({window.description}), and {when}, after --timeout')
+                return False
+            pause(self.stop, min(WINDOW_POLL, max(0.5, (opens - now).total_seconds())))
+            calls.read(item.ref, self.desired.name, time.monotonic() + OUTAGE_BUDGET)  # ARM's clock, read again
+
+    def _soaked(self, calls, item, extension):
+        """The extension when its soak ends (read again then, on ARM's clock), or as soon as it fails its health
+        gate; (None, error) when it cannot be read."""
+        if not self.soak or health_error(extension):
+            return extension, None
+        ends = self.clock.epoch() + self.soak
+        interval = max(1.0, min(30.0, self.soak / 4.0))
+        while True:
+            left = ends - self.clock.epoch()
+            if left > 0:
+                pause(self.stop, min(interval, left))
+            current, error = calls.read_status(item.ref, self.desired.name, time.monotonic() + OUTAGE_BUDGET)
+            if current is None:
+                return (None, error) if error else ({'provisioningState': 'Deleted', 'statuses': [
+                    {'message': 'the extension was deleted during its soak'}]}, None)
+            if health_error(current) or self.clock.epoch() >= ends:
+                return current, None
 
     def _send(self, item, calls, entry):
         """Make sure this cluster's write was sent once: True when an operation of this change is to be followed,
@@ -209,7 +284,7 @@ class Engine:  # pylint: disable=too-many-instance-attributes
             current = calls.read(item.ref, self.desired.name,
                                  time.monotonic() + min(self.timeout, OUTAGE_BUDGET))
             if entry.get('status') == states.SUBMITTED:
-                if current is not None:
+                if current is not None or entry.get('action') == DELETE:
                     item.action = entry.get('action') or item.action
                     return True
                 entry = {}  # accepted by an earlier run, and deleted since: decided afresh
@@ -234,11 +309,12 @@ class Engine:  # pylint: disable=too-many-instance-attributes
             if decision.action == BLOCKED:
                 item.finish(BLOCKED_RESULT, error=decision.reason, extension=current)
                 return False
-            calls.pacer.wait('writes')  # before the record: a rollout stopped while it waits has sent nothing
+            # Before the record: a rollout stopped while it waits has sent nothing.
+            calls.pacer.wait('deletes' if decision.action == DELETE else 'writes')
             entry = {'status': states.SUBMITTING, 'action': decision.action, 'seen': last_modified(current),
                      'due': time.time() + self.answer_wait}
             self._record(item, states.SUBMITTING, action=decision.action, seen=entry['seen'], due=entry['due'],
-                         before=_before(current))
+                         before=before_of(current))
             outcome, error = calls.write(decision.action, item.ref, self.desired.name, body)
             attempt += 1
             with self.lock:
@@ -259,7 +335,11 @@ class Engine:  # pylint: disable=too-many-instance-attributes
 
     def _landed(self, entry, current):
         """True when a write of this change reached the extension (sent by this run or by one that was stopped)."""
-        if entry.get('status') != states.SUBMITTING or current is None:
+        if entry.get('status') != states.SUBMITTING:
+            return False
+        if entry.get('action') == DELETE:
+            return current is None or state_of(current) == 'deleting'
+        if current is None:
             return False
         modified = last_modified(current)
         if entry.get('action') == CREATE and entry.get('seen') is None:
@@ -285,6 +365,8 @@ class Engine:  # pylint: disable=too-many-instance-attributes
             pause(self.stop, min(delay, max(0.0, deadline - time.monotonic())))
             polls += 1
             current, error = calls.read_status(item.ref, self.desired.name, deadline)
+            if current is None and error is None and item.action == DELETE:
+                return {'provisioningState': 'Succeeded'}, None   # deleted
             if current is not None and state_of(current) in TERMINAL:
                 with self.lock:
                     self.durations.append(time.monotonic() - started)

@@ -8,7 +8,10 @@ cluster: `submitting` (appended before a write is sent, with the extension's las
 before, the moment the answer is due, and the values it had), `submitted` (the service accepted it), `succeeded`,
 `failed` (the service's own Failed state), `rejected` (refused before any operation started: a re-run plans it
 afresh). A killed process loses nothing it appended (the data is in the kernel); a torn last line is cut off by the
-next run.
+next run. The first `submitting` record of a cluster keeps, under `before`, what its extension held before the
+rollout's first write (`{"exists": false}` when there was none): what a rollback restores. A rollback's own steps are
+`cluster` records with `phase` `rollback`; `pause` and `approve` records (with their `phase` and `point`) say where
+a rollout waits for approval and who let it go on.
 
 The storage is a backend with four operations (open and lock, read, append, close), whose append any worker may
 call at any time: `FileBackend` here, a local file held with an OS lock for the whole run; `blobstore.BlobBackend`,
@@ -31,6 +34,8 @@ from azure.cli.core.azclierror import FileOperationError, ValidationError
 SUBMITTING, SUBMITTED, SUCCEEDED, FAILED = 'submitting', 'submitted', 'succeeded', 'failed'
 REJECTED = 'rejected'   # the write was refused or never sent: a re-run may send it
 STATUSES = (SUBMITTING, SUBMITTED, SUCCEEDED, FAILED, REJECTED)
+ROLLOUT, ROLLBACK = 'rollout', 'rollback'   # the phases of a change
+GATE_RECORDS = ('pause', 'approve')
 KIND, FORMAT = 'aksext-rollout-journal', 1
 # Pseudo file systems: a write there is not a journal but a command to the kernel.
 _REFUSED_ROOTS = ('/proc', '/sys', '/dev')
@@ -162,25 +167,41 @@ def describe(change):
             f"{': ' + '; '.join(values) if values else ''}; targets: {where}")
 
 
-class Journal:
+# The state its records build up (per cluster, per phase, gates) is read by attribute: one object is clearer.
+class Journal:  # pylint: disable=too-many-instance-attributes
     """One change's journal, held by this process from open to close."""
 
-    def __init__(self, backend, change, protected=None):
+    # existing: the change must have a journal already (a rollback); any_protected: its protected values may
+    # differ (a rollback gives the ones to restore); writing=False: nothing is appended (a dry run).
+    def __init__(self, backend, change, protected=None, *, existing=False, any_protected=False, writing=True):
         self.backend, self.path = backend, backend.path
         self.lock = threading.Lock()
-        self.state = {}
+        self.state, self.phases = {}, {ROLLBACK: {}}
+        self.before = {}        # cluster -> the extension before the rollout's first write to it
+        self.left = {}          # cluster -> its last-modified time when the rollout's operation on it ended
+        self.gates = []         # the pause and approve records, in order
         self.broken = None      # the error of an append that failed: nothing more may be sent
         backend.open()
         try:
             self._hold()
-            header = self._load()
+            header = self.header = self._load()
+            if header is None and existing:
+                raise ValidationError(
+                    f"The rollout journal '{self.path}' holds no rollout of this change, so there is nothing to roll "
+                    "back.",
+                    "Run --rollback with the flags of the rollout to undo (the same extension, values and targets), "
+                    "or give its journal with --journal (the path it printed when it started).")
             if header is None:
                 salt = secrets.token_hex(16)
-                self._append({'record': 'header', 'kind': KIND, 'format': FORMAT, 'salt': salt,
-                              'change': _sealed(change, salt, protected)})
+                self.header = {'record': 'header', 'kind': KIND, 'format': FORMAT, 'salt': salt,
+                               'change': _sealed(change, salt, protected)}
+                if writing:
+                    self._append(self.header)
             else:
-                _check_change(self.path, header, change, protected)
-            self._append({'record': 'run', 'pid': os.getpid(), 'host': socket.gethostname(), 'started': time.time()})
+                _check_change(self.path, header, change, protected, any_protected)
+            if writing:
+                self._append({'record': 'run', 'pid': os.getpid(), 'host': socket.gethostname(),
+                              'started': time.time()})
         except Exception:
             backend.close()
             raise
@@ -224,11 +245,30 @@ class Journal:
             if record is None or not _valid(record):
                 raise _refuse(self.path, f'line {number} is not a record of a rollout journal',
                               'Restore the journal, or give a new --journal (the clusters are then planned afresh).')
-            if record['record'] == 'cluster':
-                self.state[record['cluster'].lower()] = record
+            self._take(record)
         if complete < len(data):
             self.backend.cut(complete)  # everything before the torn line holds; the fragment goes
         return header
+
+    def same_protected(self, protected):
+        """True when ``protected`` are the protected values of the journal's change."""
+        sealed = (self.header or {}).get('change', {}).get('protected') or {}
+        return sealed.get('digest') == digest(self.header['salt'], protected) if self.header else not protected
+
+    def _take(self, record):
+        if record['record'] in GATE_RECORDS:
+            self.gates.append(record)
+        if record['record'] != 'cluster':
+            return
+        cluster = record['cluster'].lower()
+        if record.get('phase') == ROLLBACK:
+            self.phases[ROLLBACK][cluster] = record
+            return
+        self.state[cluster] = record
+        if record.get('left') is not None:
+            self.left[cluster] = record['left']   # the extension's last write when the rollout's operation ended
+        if isinstance(record.get('before'), dict):
+            self.before.setdefault(cluster, record['before'])
 
     @property
     def resumed(self):
@@ -237,10 +277,40 @@ class Journal:
     def last(self, cluster_id):
         return self.state.get(cluster_id.lower())
 
+    def journal_of(self):
+        return self
+
+    def phase(self, name):
+        """The journal as one phase of the change sees it (the rollout's is the journal itself)."""
+        return self if name == ROLLOUT else Phase(self, name)
+
     def record(self, cluster_id, status, **details):
         """Append a cluster's step. Raises JournalError when it cannot be written (then nothing more may be sent)."""
-        event = dict({key: value for key, value in details.items() if value is not None}, record='cluster',
-                     cluster=cluster_id, status=status, time=time.time())
+        self._write(dict({key: value for key, value in details.items() if value is not None}, record='cluster',
+                         cluster=cluster_id, status=status, time=time.time()))
+
+    def gate(self, kind, phase, point, **details):
+        """Append a pause or an approval of ``point`` (a --pause-after value) in ``phase``."""
+        self._write(dict(details, record=kind, phase=phase, point=point, time=time.time(),
+                         host=socket.gethostname(), pid=os.getpid()))
+
+    def paused(self, phase):
+        """{point: its pause record} for the points of ``phase`` paused at and not approved since."""
+        waiting = {}
+        for record in self.gates:
+            if record.get('phase') != phase:
+                continue
+            if record['record'] == 'pause':
+                waiting[record.get('point')] = record
+            else:
+                waiting.pop(record.get('point'), None)
+        return waiting
+
+    def approved(self, phase):
+        return {record.get('point') for record in self.gates
+                if record.get('phase') == phase and record['record'] == 'approve'}
+
+    def _write(self, event):
         with self.lock:
             if self.broken is not None:
                 raise self.broken
@@ -251,7 +321,7 @@ class Journal:
                 self.broken = self.broken or err
             raise
         with self.lock:
-            self.state[cluster_id.lower()] = event
+            self._take(event)
 
     def _append(self, record):
         data = (json.dumps(record, sort_keys=True) + '\n').encode('utf-8')
@@ -266,6 +336,26 @@ class Journal:
         self.backend.close()
 
 
+class Phase:
+    """A phase of a change other than the rollout (its rollback): its own cluster records in the same journal."""
+
+    def __init__(self, journal, name):
+        self.journal, self.name, self.path = journal, name, journal.path
+
+    @property
+    def resumed(self):
+        return bool(self.journal.phases[self.name])
+
+    def journal_of(self):
+        return self.journal
+
+    def last(self, cluster_id):
+        return self.journal.phases[self.name].get(cluster_id.lower())
+
+    def record(self, cluster_id, status, **details):
+        self.journal.record(cluster_id, status, phase=self.name, **details)
+
+
 def _record(line):
     try:
         record = json.loads(line)
@@ -277,6 +367,8 @@ def _record(line):
 def _valid(record):
     if record.get('record') == 'run':
         return True
+    if record.get('record') in GATE_RECORDS:
+        return record.get('phase') in (ROLLOUT, ROLLBACK) and isinstance(record.get('point'), str)
     return (record.get('record') == 'cluster' and isinstance(record.get('cluster'), str)
             and record['cluster'].startswith('/subscriptions/') and record.get('status') in STATUSES
             and all(isinstance(record.get(key), (str, type(None))) for key in ('action', 'error', 'seen'))
@@ -293,13 +385,15 @@ def _sealed(change, salt, protected):
     return dict(change, protected={'keys': sorted(protected or {}), 'digest': digest(salt, protected)})
 
 
-def _check_change(path, header, change, protected):
+def _check_change(path, header, change, protected, any_protected=False):
     theirs = header['change']
     ours = _sealed(change, header['salt'], protected)
     if json.dumps(theirs, sort_keys=True) == json.dumps(ours, sort_keys=True):
         return
     same_but_secrets = json.dumps(dict(theirs, protected=None), sort_keys=True) == \
         json.dumps(dict(ours, protected=None), sort_keys=True)
+    if same_but_secrets and any_protected:
+        return
     raise ValidationError(
         f"The rollout journal '{path}' belongs to another change, so none of its records can stand for this one. "
         f"Journal: {describe(theirs)}. This command: {describe(ours)}"

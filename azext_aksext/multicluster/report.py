@@ -20,6 +20,7 @@ class Item:  # pylint: disable=too-many-instance-attributes,too-few-public-metho
         self.extension_id = f"{cluster['id']}/providers/Microsoft.KubernetesConfiguration/extensions/{extension_name}"
         self.group = group
         self.action = self.reason = self.result = self.error = self.extension = None
+        self.passed_at = self.window = self.next_window = None   # when it passed its gate; its maintenance window
         self.resumed = False
 
     def finish(self, result, error=None, extension=None, resumed=False):
@@ -27,8 +28,8 @@ class Item:  # pylint: disable=too-many-instance-attributes,too-few-public-metho
         self.result, self.error, self.extension, self.resumed = result, mask_secrets(error), extension, resumed
 
     def wait_command(self):
-        return f'az {self.group} wait --ids {self.extension_id} --created' if self.action == 'create' else \
-            f'az {self.group} wait --ids {self.extension_id} --updated'
+        flag = {'create': '--created', 'delete': '--deleted'}.get(self.action, '--updated')
+        return f'az {self.group} wait --ids {self.extension_id} {flag}'
 
 
 def _version(extension):
@@ -45,9 +46,12 @@ def rows_of(items, plan=False):
                            ('action', item.action)])
         if plan:
             row['reason'] = mask_secrets(item.reason)
+            row['window'] = item.window
+            row['nextWindow'] = item.next_window
         else:
             row['result'] = item.result
             row['version'] = _version(item.extension)
+            row['passedAt'] = item.passed_at
             row['error'] = item.error
         row['inspect'] = f'az {item.group} show --ids {item.extension_id}'
         rows.append(row)
@@ -55,7 +59,8 @@ def rows_of(items, plan=False):
 
 
 def rollout_table(result):
-    columns = ('cluster', 'resourceGroup', 'action', 'result', 'reason', 'version', 'error')
+    columns = ('cluster', 'resourceGroup', 'action', 'result', 'reason', 'nextWindow', 'version', 'passedAt',
+               'error')
     return [OrderedDict((name[:1].upper() + name[1:], row.get(name) or '') for name in columns if name in row)
             for row in (result or []) if isinstance(row, dict)]
 

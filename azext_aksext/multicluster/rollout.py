@@ -9,17 +9,20 @@ Each cluster goes through what `create` or `update` would do (prepare.py), so th
 import logging
 import threading
 import time
+from collections import namedtuple
 
 from knack.log import get_logger
 from azure.cli.core.azclierror import AzureResponseError
 
 from ..core.defaults import OPERATION_TIMEOUT, ROLLOUT_CANARY, ROLLOUT_MAX_FAILURES, ROLLOUT_MAX_PARALLEL
-from ..core.operations import EXIT_INTERRUPTED, EXIT_NOT_CONFIRMED, say
+from ..core.operations import EXIT_INTERRUPTED, EXIT_NOT_CONFIRMED, EXIT_PAUSED, say
 from . import graph as resource_graph
-from .engine import (BLOCKED_RESULT, FAILED, INTERRUPTED, NOT_CONFIRMED, NOT_STARTED, SUCCEEDED, UNCHANGED)
-from .journal import FAILED as JOURNAL_FAILED, SUBMITTED, SUBMITTING, SUCCEEDED as JOURNAL_SUCCEEDED
+from .engine import (BLOCKED_RESULT, FAILED, INTERRUPTED, NOT_CONFIRMED, NOT_STARTED, SKIPPED, SUCCEEDED, UNCHANGED)
+from .gates import ARGS_KEY, GATING_OFF, continue_command, pause_counts
+from .journal import FAILED as JOURNAL_FAILED, ROLLBACK, ROLLOUT, SUBMITTED, SUBMITTING, SUCCEEDED as JOURNAL_SUCCEEDED
 from .plan import BLOCKED, NOTHING, UPDATE, change_id, converged, view
 from .report import Item, print_rows, rows_of
+from .schedule import windows_of
 
 logger = get_logger(__name__)
 CONVERGED = (SUCCEEDED, UNCHANGED)
@@ -45,33 +48,69 @@ def change_of(desired, targets):
 # The flags of the command, passed on by name: pylint: disable-next=too-many-arguments,too-many-locals
 def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, cluster_types=None, tags=None,
                 subscriptions=None, only=None, dry_run=False, canary=ROLLOUT_CANARY, max_parallel=ROLLOUT_MAX_PARALLEL,
-                max_failures=ROLLOUT_MAX_FAILURES, journal_path=None, timeout=OPERATION_TIMEOUT, scope_given=False):
+                max_failures=ROLLOUT_MAX_FAILURES, journal_path=None, timeout=OPERATION_TIMEOUT, scope_given=False,
+                gating=GATING_OFF):
+    from .armclock import ArmClock
     from .blobstore import journal_backend
-    from .journal import Journal, default_path
+    from .journal import default_path
     from .offers import SharedAnswers
     from .prepare import Pipeline
     backend = journal_backend(cmd.cli_ctx, journal_path) if journal_path else None  # a wrong URL: before any request
     clusters, installed, targets = _find(cmd, desired, cluster_ids, resource_group_name, cluster_types=cluster_types,
                                          tags=tags, subscriptions=subscriptions, only=only)
     backend = backend or journal_backend(cmd.cli_ctx, default_path(cmd.cli_ctx, change_id(desired, targets)))
-    path = backend.path
-    journal = None if dry_run else Journal(backend, change_of(desired, targets), desired.protected)
+    run = Run(cmd, backend.path, Waves(canary, max_parallel, max_failures, timeout), gating, ArmClock(), backend)
+    if gating.rollback:
+        from .rollback import run_rollback
+        return run_rollback(run, desired, clusters, installed, change_of(desired, targets), dry_run=dry_run)
+    journal = None if dry_run else open_journal(backend, change_of(desired, targets), desired.protected)
     once = _WarnOnce.install()
     try:
         items = [Item(row, desired.name, cmd.name.rsplit(' ', 1)[0]) for row in clusters]
         pipeline = Pipeline(cmd, desired, SharedAnswers(cmd.cli_ctx), scope_given)
         _plan(items, pipeline, journal, installed)
+        if journal is not None:
+            approve_or_report(run, items, journal.phase(ROLLOUT))
+        work = [item for item in items if item.result is None]
+        windows = windows_of(cmd, work, gating, run.clock)
         if dry_run:
+            _mark_protected(items, desired)
             print_rows(cmd, rows_of(items, plan=True))
             return None
-        work = [item for item in items if item.result is None]
-        engine, stopped = _execute(cmd, pipeline, journal, items, work, path=path, canary=canary,
-                                   max_parallel=max_parallel, max_failures=max_failures, timeout=timeout)
+        outcome = execute(run, pipeline, journal.phase(ROLLOUT), items, work, windows=windows)
+        if outcome.stopped and gating.on_failure == 'rollback':
+            from .rollback import rollback_after_failure
+            return rollback_after_failure(run, desired, items, journal, windows)
     finally:
         once.remove()
         if journal is not None:
             journal.close()
-    return _conclude(cmd, items, stopped, path, engine)
+    return conclude(run, items, outcome)
+
+
+# What a run of a rollout (or of its rollback) works with, besides its clusters.
+Waves = namedtuple('Waves', 'canary max_parallel max_failures timeout')
+# backend: the journal's storage (a file, or an append blob), path: how the user names it.
+Run = namedtuple('Run', 'cmd path waves gating clock backend')
+# How a run of the engine ended: stopped (failures passed --max-failures), paused ((point, clusters done) or None).
+Outcome = namedtuple('Outcome', 'engine stopped paused')
+
+
+def open_journal(backend, change, protected, **options):
+    """The change's journal (journal.py) in its storage (a file or a blob), held until closed."""
+    from .journal import Journal
+    return Journal(backend, change, protected, **options)
+
+
+def _mark_protected(items, desired):
+    """Protected settings cannot be read back: a rollback of a cluster they replace on would need them again."""
+    if not desired.protected:
+        return
+    for item in items:
+        if item.action == UPDATE:
+            item.reason = ((item.reason + '; ') if item.reason else '') + (
+                'a rollback would need its protected settings from before again (they cannot be read back): give '
+                'them with --rollback --config-protected-settings')
 
 
 class _WarnOnce(logging.Filter):
@@ -132,6 +171,21 @@ def _find(cmd, desired, cluster_ids, resource_group_name, *, cluster_types, tags
     return clusters, installed, targets
 
 
+def resume(item, entry, extension):
+    """A cluster as its journal record leaves it: done (succeeded or failed) by an earlier run, or an operation sent
+    earlier that this run follows."""
+    status = entry.get('status')
+    if status == JOURNAL_SUCCEEDED:
+        item.action = entry.get('action') or NOTHING
+        item.finish(SUCCEEDED if item.action != NOTHING else UNCHANGED, extension=extension, resumed=True)
+        item.passed_at = entry.get('passedAt')
+    elif status == JOURNAL_FAILED:
+        item.action = entry.get('action') or UPDATE
+        item.finish(FAILED, error=entry.get('error'), extension=extension, resumed=True)
+    else:
+        item.action, item.reason = entry.get('action') or UPDATE, 'resuming an operation sent earlier'
+
+
 def _plan(items, pipeline, journal, installed):
     """Decide every cluster before anything is sent. A journal's record counts only while the extension as Resource
     Graph shows it agrees: one deleted since is created again, one fixed since is no longer failed."""
@@ -140,16 +194,14 @@ def _plan(items, pipeline, journal, installed):
         entry = journal.last(item.cluster_id) if journal else None
         status = (entry or {}).get('status')
         if status == JOURNAL_SUCCEEDED and extension is not None and converged(pipeline.desired, extension):
-            item.action = entry.get('action') or NOTHING
-            item.finish(SUCCEEDED if item.action != NOTHING else UNCHANGED, extension=extension, resumed=True)
+            resume(item, entry, extension)
             continue
         if status == JOURNAL_FAILED and extension is not None and not converged(pipeline.desired, extension):
             # Failed by an earlier run of this same change: reported again, not sent a second operation.
-            item.action = entry.get('action') or UPDATE
-            item.finish(FAILED, error=entry.get('error'), extension=extension, resumed=True)
+            resume(item, entry, extension)
             continue
         if status in (SUBMITTING, SUBMITTED):
-            item.action, item.reason = entry.get('action') or UPDATE, 'resuming an operation sent earlier'
+            resume(item, entry, extension)
             continue
         decision, _ = pipeline.decide(item, extension, companions=False,
                                       journaled_done=status == JOURNAL_SUCCEEDED)
@@ -160,35 +212,96 @@ def _plan(items, pipeline, journal, installed):
             item.finish(BLOCKED_RESULT, error=item.reason)
 
 
-# The rollout's settings, passed on by name: pylint: disable-next=too-many-arguments
-def _execute(cmd, pipeline, journal, items, work, *, path, canary, max_parallel, max_failures, timeout):
-    """Send the planned changes: (engine, True when the rollout stopped after too many failures)."""
+def execute(run, decider, journal, items, work, *, windows, phase=ROLLOUT):
+    """Send the planned changes of one phase (the rollout, or its rollback) in waves, through its gates."""
     from ..core.progress import Progress
     from .._client_factory import extensions_clients
     from .engine import Engine, Tally
+    waves, gating = run.waves, run.gating
     earlier = (f", {sum(1 for item in items if item.resumed)} done earlier" if journal.resumed else '')
-    say(f"{'Resuming on' if journal.resumed else 'Rolling out to'} {len(items)} cluster(s): {len(work)} to change, "
+    say(f"{'Resuming on' if journal.resumed else 'Rolling back' if phase == ROLLBACK else 'Rolling out to'} "
+        f"{len(items)} cluster(s): {len(work)} to change, "
         f"{sum(1 for item in items if item.result == UNCHANGED)} unchanged, "
-        f"{sum(1 for item in items if item.result == BLOCKED_RESULT)} blocked{earlier}. Journal: {path}\n")
-    parallel = max(1, _count(max_parallel, len(work)))
-    allowed = _count(max_failures, len(work))
-    engine = Engine(extensions_clients(cmd.cli_ctx, parallel), pipeline, journal, parallel, timeout)
-    progress = Progress(cmd.cli_ctx, f"Rolling out '{pipeline.desired.name}'")
+        f"{sum(1 for item in items if item.result == BLOCKED_RESULT)} blocked{earlier}. Journal: {run.path}\n")
+    parallel = max(1, _count(waves.max_parallel, len(work)))
+    allowed = _count(waves.max_failures, len(work))
+    engine = Engine(extensions_clients(run.cmd.cli_ctx, parallel), decider, journal, parallel, waves.timeout,
+                    clock=run.clock, soak=gating.soak, windows=windows, outside=gating.outside_window or 'wait')
+    progress = Progress(run.cmd.cli_ctx,
+                        f"{'Rolling back' if phase == ROLLBACK else 'Rolling out'} '{decider.desired.name}'")
     started = time.monotonic()
+    done_before = sum(1 for item in items if item.resumed and item.action != NOTHING)
+    points = pause_counts(gating.pause_after, waves.canary, done_before + len(work))
     try:
-        stopped = engine.run(work, max(0, canary), allowed, Tally(progress, len(work)))
+        stopped, paused = _segments(engine, work, Tally(progress, len(work)), canary=max(0, waves.canary),
+                                    allowed=allowed, pauses=(done_before, points,
+                                                             journal.journal_of().approved(phase), phase))
     except KeyboardInterrupt:
         progress.finish()
-        _interrupted(cmd, items, engine, path)
+        _interrupted(run.cmd, items, engine, run.path)
     finally:
         progress.finish()
     for item in work:
         if item.result is None:
-            item.finish(NOT_STARTED, error='not started: the rollout stopped after too many failures' if stopped
+            item.finish(NOT_STARTED, error=f'not started: waiting for approval (--pause-after {paused[0]})' if paused
+                        else 'not started: the rollout stopped after too many failures' if stopped
                         else 'not started: the journal could not be written' if engine.journal_error else None)
     logger.info('Rollout took %.1f s; %d throttled answers were waited out.', time.monotonic() - started,
                 engine.throttled)
-    return engine, stopped
+    return Outcome(engine, stopped, paused)
+
+
+def _segments(engine, work, tally, *, canary, allowed, pauses):
+    """Run the work up to each pause point not approved yet: (stopped, paused). The first pause reached is
+    recorded in the journal and ends the run."""
+    done_before, points, approved, phase = pauses
+    start = failures = 0
+    for count, point in points:
+        if point in approved:
+            continue
+        end = max(start, count - done_before)
+        if end > start:
+            stopped = engine.run(work[start:end], canary if start == 0 else 0, allowed - failures, tally)
+            failures += sum(1 for item in work[start:end] if item.result == FAILED)
+            start = end
+            if stopped or engine.journal_error:
+                return stopped, None
+        engine.journal.journal_of().gate('pause', phase, point, done=done_before + start)
+        return False, (point, done_before + start)
+    return engine.run(work[start:], canary if start == 0 else 0, allowed - failures, tally), None
+
+
+def approve_or_report(run, items, journal, phase=ROLLOUT):
+    """A rollout paused and not approved since: with --approve, the approval goes to the journal and the run goes
+    on; without, the rows as they stand and the pause exit code, nothing sent."""
+    waiting = journal.journal_of().paused(phase)
+    if not waiting:
+        return
+    if run.gating.approve:
+        for point in waiting:
+            journal.journal_of().gate('approve', phase, point)
+        say(f"Approved: going on past --pause-after {', '.join(waiting)}.\n")
+        return
+    point, record = next(reversed(waiting.items()))
+    for item in items:
+        if item.result is None:
+            item.finish(NOT_STARTED, error=f'not started: waiting for approval (--pause-after {point})')
+    paused_exit(run, items, (point, record.get('done')), phase)
+
+
+def paused_exit(run, items, paused, phase=ROLLOUT):
+    import sys
+    rows = rows_of(items)
+    print_rows(run.cmd, rows)
+    point, done = paused
+    started = sum(1 for item in items if item.action != NOTHING and item.result != NOT_STARTED)
+    say(f"\n{'Rollback' if phase == ROLLBACK else 'Rollout'} paused after {done} cluster(s) (--pause-after {point}): "
+        f"{sum(1 for row in rows if row['result'] in CONVERGED and row['action'] != NOTHING)} changed, "
+        f"{sum(1 for row in rows if row['result'] == FAILED)} failed, "
+        f"{sum(1 for row in rows if row['result'] == NOT_STARTED)} waiting; {started} started in all. "
+        f"Journal: {run.path}\nTo go on (from any machine that reaches the journal):\n"
+        f"  {continue_command(run.cmd.cli_ctx.data.get(ARGS_KEY), run.cmd.name.rsplit(' ', 1)[0])}\n")
+    sys.exit(EXIT_PAUSED)
 
 
 def _interrupted(cmd, items, engine, path):
@@ -215,12 +328,19 @@ def _interrupted(cmd, items, engine, path):
     sys.exit(EXIT_INTERRUPTED)
 
 
-def _conclude(cmd, items, stopped, path, engine):
+def conclude(run, items, outcome, phase=ROLLOUT):
     """Print the result rows; an error (exit 1, or 4 when every cluster that did not converge was started but not
-    confirmed) when some cluster did not converge, or when the journal could not be written."""
+    confirmed) when some cluster did not converge, or when the journal could not be written; exit 5 at a pause."""
     import sys
+    cmd, path, engine, stopped = run.cmd, run.path, outcome.engine, outcome.stopped
+    if outcome.paused and engine.journal_error is None:
+        paused_exit(run, items, outcome.paused, phase)
     rows = rows_of(items)
-    bad = [row for row in rows if row['result'] not in CONVERGED]
+    skipped = sum(1 for row in rows if row['result'] == SKIPPED)
+    if skipped:   # asked for (--outside-window skip): not a failure
+        logger.warning('%d cluster(s) were skipped outside their maintenance window: run the same command again '
+                       'inside it to change them.', skipped)
+    bad = [row for row in rows if row['result'] not in CONVERGED + (SKIPPED,)]
     printed = None
     try:
         print_rows(cmd, rows)

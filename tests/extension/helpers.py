@@ -6,6 +6,7 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -124,3 +125,16 @@ class Arm:
     def rule(self, cluster):
         return f'/subscriptions/{self.sub}/resourceGroups/{RG}/providers/Microsoft.Insights/dataCollectionRules/' \
                f'MSCI-eastus-{cluster}'
+
+
+@contextmanager
+def own_emulator(wheel, home, op_seconds=0.3):
+    """An emulator of a test module's own (its clock and settings are the module's to move), and a real az logged in
+    to it with aksext added from the wheel: (emulator, cli)."""
+    from arm_emulator.harness.azcli import AzCli
+    from arm_emulator.harness.control import EmulatorProcess
+    with EmulatorProcess(home / 'emulator', op_seconds=op_seconds) as emulator:
+        cli = AzCli(emulator.endpoint, home / 'config', extension_dir=home / 'extensions')
+        cli.login()
+        cli.add_extension(wheel)
+        yield emulator, cli

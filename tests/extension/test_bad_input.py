@@ -15,6 +15,7 @@ AKS_CREATE = AKS + ['create'] + TARGET + ['-t', 'microsoft.flux']
 K8S_UPDATE = K8S + ['update'] + K8S_TARGET
 AKS_UPDATE = AKS + ['update'] + TARGET
 ARM_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1'
+ROLLOUT = K8S + ['rollout', '-g', 'rg1', '-n', 'flux', '--extension-type', 'microsoft.flux']
 
 
 def _files(folder):
@@ -40,6 +41,21 @@ def _files(folder):
 def _cases(f):
     """(id, command line, az error type, text the message must contain)."""
     return [
+        # rollout gates
+        ('soak-not-a-duration', ROLLOUT + ['--soak', '10 minutes'], 'InvalidArgumentValueError', '--soak'),
+        ('soak-too-long', ROLLOUT + ['--soak', '49h'], 'InvalidArgumentValueError', 'longer than 48 hours'),
+        ('pause-after-zero', ROLLOUT + ['--pause-after', '0'], 'InvalidArgumentValueError', '--pause-after'),
+        ('pause-after-percent', AKS + ['rollout', '-g', 'rg1', '-n', 'flux', '--pause-after', 'canary',
+                                       '--pause-after', '150%'], 'InvalidArgumentValueError', '--pause-after'),
+        ('approve-dry-run', ROLLOUT + ['--approve', '--dry-run'], 'MutuallyExclusiveArgumentError', '--approve'),
+        ('window-day', ROLLOUT + ['--window', 'Funday 02:00-04:00'], 'InvalidArgumentValueError', '--window'),
+        ('window-too-long', ROLLOUT + ['--window', 'Sat 02:00+9d'], 'InvalidArgumentValueError', 'at most 7 days'),
+        ('window-ignored', ROLLOUT + ['--ignore-windows', '--window', 'Sat 02:00+4h'],
+         'MutuallyExclusiveArgumentError', '--ignore-windows'),
+        ('rollback-on-failure', ROLLOUT + ['--rollback', '--on-failure', 'rollback'],
+         'MutuallyExclusiveArgumentError', '--on-failure'),
+        ('maintenance-config-empty', ROLLOUT + ['--maintenance-config', ' '], 'InvalidArgumentValueError',
+         '--maintenance-config'),
         # key=value
         ('pair-no-equals', K8S_CREATE + ['--configuration-settings', 'a'], 'InvalidArgumentValueError',
          "'a' has no '='"),
