@@ -185,3 +185,26 @@ def test_journal_urls_and_blobs_that_cannot_be_a_journal_are_refused_before_any_
         assert says in text and url.split('?')[0] in result['error_message'], (url, result)
         assert 'Traceback' not in result['stderr']
     assert not writes(service)
+
+
+def test_a_pause_its_approval_from_another_runner_and_a_rollback_work_the_same_with_a_blob_journal(
+        aks, other_runner, service, journal_container):
+    group = clean_group(service, unique('blobgate'), clusters=3, extensions_per_cluster=0)
+    url = f'{journal_container}/{group}.jsonl'
+    args = command(group, url, '--canary', '1', '--pause-after', 'canary', '--ignore-windows')
+    paused, rows = run(aks, args)
+    assert paused.returncode == 5, paused.stderr[-3000:]
+    assert [row['result'] for row in rows].count('Succeeded') == 1 and sum(writes(service).values()) == 1
+    approved, rows = run(other_runner, [*args, '--approve'])   # another machine: only the blob is shared
+    assert approved.returncode == 0, approved.stderr[-3000:]
+    assert {row['result'] for row in rows} == {'Succeeded'} and sorted(writes(service).values()) == [1, 1, 1]
+    # The rollback has the same gates: it pauses after its canary too, and the first runner approves it.
+    back, rows = run(other_runner, [*args, '--rollback'])
+    assert back.returncode == 5 and 'Rollback paused after 1 cluster(s)' in back.stderr, back.stderr[-3000:]
+    back, rows = run(aks, [*args, '--rollback', '--approve'])
+    assert back.returncode == 0, back.stderr[-3000:]
+    deletes = [r['path'].lower() for r in service.requests() if r['method'] == 'DELETE' and '/extensions/' in r['path']]
+    assert sorted(deletes) == sorted(writes(service))   # what the rollout created, deleted once each
+    assert {row['action'] for row in rows} == {'delete'} and {row['result'] for row in rows} == {'Succeeded'}
+    kinds = [r.get('record') for r in records(aks, url)]
+    assert kinds.count('pause') == 2 and kinds.count('approve') == 2   # the rollout's and the rollback's
