@@ -13,8 +13,8 @@ LINT_STAMP := $(LINT_VENV)/.installed-$(shell cksum < requirements-lint.txt | cu
 NODE_STAMP := node_modules/.installed-$(shell cksum < package-lock.json | cut -d' ' -f1)
 
 .PHONY: demo test unit lint emulator bench record wheel node clean
-# `make bench SOAK=<seconds>`: the fleet rollout soaks each cluster that long (when the rollout has --soak).
-SOAK ?= 0
+# `make bench SOAK=<seconds>`: the fleet rollout soaks each cluster that long (5 s unless given; 0: no soak).
+SOAK ?= 5
 
 $(STAMP): requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

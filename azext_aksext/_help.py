@@ -210,11 +210,14 @@ examples:
   - name: Count a cluster done only once its extension has stayed healthy for 10 minutes after it succeeded.
     text: >
         az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --soak 10m
-  - name: Pause for approval after the canary and after half of the clusters (exit code 5), then go on.
+  - name: Pause for approval after the canary and after half of the clusters (exit 5), journal in Blob Storage.
     text: >
         az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --pause-after canary
-        --pause-after 50% && az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2
-        --pause-after canary --pause-after 50% --approve
+        --pause-after 50% --journal https://myaccount.blob.core.windows.net/rollouts/flux-1.16.2.jsonl
+  - name: Approve and go on from any machine that can read the journal: the same command plus --approve.
+    text: >
+        az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --pause-after canary
+        --pause-after 50% --journal https://myaccount.blob.core.windows.net/rollouts/flux-1.16.2.jsonl --approve
   - name: Use each AKS cluster's "default" maintenance configuration, and a weekend window for the others.
     text: >
         az k8s-extension rollout -n flux --extension-type microsoft.flux --version 1.16.2 --tags env=prod
@@ -367,11 +370,14 @@ examples:
   - name: Count a cluster done only once its extension has stayed healthy for 10 minutes after it succeeded.
     text: >
         az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --soak 10m
-  - name: Pause for approval after the canary and after half of the clusters (exit code 5), then go on.
+  - name: Pause for approval after the canary and after half of the clusters (exit 5), journal in Blob Storage.
     text: >
         az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --pause-after canary
-        --pause-after 50% && az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2
-        --pause-after canary --pause-after 50% --approve
+        --pause-after 50% --journal https://myaccount.blob.core.windows.net/rollouts/flux-1.16.2.jsonl
+  - name: Approve and go on from any machine that can read the journal: the same command plus --approve.
+    text: >
+        az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --pause-after canary
+        --pause-after 50% --journal https://myaccount.blob.core.windows.net/rollouts/flux-1.16.2.jsonl --approve
   - name: Use each AKS cluster's "default" maintenance configuration, and a weekend window for the others.
     text: >
         az aks extension rollout -n flux -t microsoft.flux --version 1.16.2 --tags env=prod
