@@ -214,7 +214,7 @@ examples:
     text: >
         az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --pause-after canary
         --pause-after 50% --journal https://myaccount.blob.core.windows.net/rollouts/flux-1.16.2.jsonl
-  - name: Approve and go on from any machine that can read the journal: the same command plus --approve.
+  - name: Approve and go on from any machine that can read the journal (the same command plus --approve).
     text: >
         az k8s-extension rollout -g prod-rg -n flux --extension-type microsoft.flux --version 1.16.2 --pause-after canary
         --pause-after 50% --journal https://myaccount.blob.core.windows.net/rollouts/flux-1.16.2.jsonl --approve
@@ -374,7 +374,7 @@ examples:
     text: >
         az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --pause-after canary
         --pause-after 50% --journal https://myaccount.blob.core.windows.net/rollouts/flux-1.16.2.jsonl
-  - name: Approve and go on from any machine that can read the journal: the same command plus --approve.
+  - name: Approve and go on from any machine that can read the journal (the same command plus --approve).
     text: >
         az aks extension rollout -g prod-rg -n flux -t microsoft.flux --version 1.16.2 --pause-after canary
         --pause-after 50% --journal https://myaccount.blob.core.windows.net/rollouts/flux-1.16.2.jsonl --approve
