@@ -46,6 +46,9 @@ def gated(cli, admin):
     admin.seed_clusters(subscriptions=1, groups=1, clusters=6, prefix='gate', extensions_per_cluster=1,
                         extension_types=['microsoft.flux'], stopped_share=0, sp_share=0, not_ready_share=0,
                         failed_share=0)
+    show('Six clusters, as they are before the gated rollout (the rollback below brings back these versions and '
+         'auto-upgrade flags)')
+    list_gated(cli)
     show('A gated rollout to 6 clusters: each must stay healthy for 5 s after it succeeded (--soak), and the '
          'rollout pauses for approval after the canary (exit code 5, with the command to go on)')
     run(cli, *GATED, '--query', STATES, expect_ok=False)
@@ -53,14 +56,20 @@ def gated(cli, admin):
          'succeeded (a crash loop): its soak catches it, and the rollout stops')
     admin.fail_after_success(name='flux', seconds=2, message='pods of the flux release are in CrashLoopBackOff')
     run(cli, *GATED, '--approve', '--query', STATES, expect_ok=False)
+    show('What the rollout changed: the two clusters it wrote to are pinned to 1.16.2 (auto-upgrade off), one Failed')
+    list_gated(cli)
     show('Roll back every cluster the rollout changed (its flags plus --rollback; here without the pause): their '
          'earlier versions, auto-upgrade and settings, from the journal, with the same soak')
     admin.clear_requests()
     run(cli, *[word for word in GATED if word not in ('--pause-after', 'canary')], '--rollback', '--query', STATES)
     print(f'{writes(admin)} writes in the rollback')
+    list_gated(cli)
+
+
+def list_gated(cli):
     run(cli, 'k8s-extension', 'list', '-g', 'gate-rg-0', '--query',
-        "[].{cluster: clusterName, version: currentVersion, autoUpgrade: autoUpgradeMinorVersion, "
-        "state: provisioningState}", '-o', 'table')
+        "sort_by([].{cluster: clusterName, version: currentVersion, autoUpgrade: autoUpgradeMinorVersion, "
+        "state: provisioningState}, &cluster)", '-o', 'table')
 
 
 def main():
