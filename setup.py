@@ -1,7 +1,7 @@
 """The aksext Azure CLI extension wheel: `pip wheel --no-deps -w dist .` then `az extension add --source`."""
 from setuptools import find_packages, setup
 
-VERSION = '0.3.0'
+VERSION = '0.3.1'
 
 setup(
     name='aksext',

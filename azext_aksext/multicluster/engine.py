@@ -12,7 +12,8 @@ again, never taken for a failure of the change.
 
 The gates (gates.py): a cluster whose maintenance window is closed waits for it (on ARM's clock, read again while it
 waits) or is skipped; a cluster is done only when its extension is Succeeded without an error status and, with a
-soak, still is when the soak ends (read again then, on ARM's clock); one that turns Failed meanwhile has failed.
+soak, still is when the soak ends (read again then); one that turns Failed meanwhile has failed.
+With a soak, a wave's reads are made while the wave before it soaks (ahead.py), so that it starts with its writes.
 
 The same engine runs a rollback: its decider says what each cluster needs (restore, delete, nothing) and its journal
 is the rollback phase's.
@@ -29,16 +30,25 @@ from ..core.defaults import MAX_POLL_INTERVAL, OUTAGE_BUDGET
 from . import journal as states
 from .calls import ACCEPTED, CONFLICT, REFUSED, THROTTLED, Calls, Pacer, Stopped, backoff, pause
 from .gates import before_of, health_error
+from .ahead import NOT_READ, ReadAhead
 from .journal import JournalError
 from .plan import BLOCKED, CREATE, NOTHING, converged, last_modified
-from .windows import ALWAYS
 
 TERMINAL = ('succeeded', 'failed', 'canceled')
 RUNNING = ('creating', 'updating', 'deleting', 'accepted', 'running')
-# Seconds between reads of a running operation: a short one is seen finishing within a second or so, a long one
-# is read every 30 s at most, which keeps a thousand clusters' polls inside ARM's read budget.
-POLL_DELAYS = (2.0, 1.0, 1.0, 2.0, 4.0, 8.0, 15.0)
+# The first read of a running operation comes when operations of this change have been seen to end (see
+# _first_poll); before any has ended, after FIRST_POLL seconds. The reads after it come these seconds apart: one that
+# was read a little early is seen finishing within a quarter of a second, a long one is read every 30 s at most,
+# which keeps a thousand clusters' polls inside ARM's read budget.
+FIRST_POLL, SHORTEST_FIRST_POLL = 2.0, 0.5
+POLL_DELAYS = (0.25, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 POLL_MAX = MAX_POLL_INTERVAL
+# Every PROBE_EVERY-th operation is first read a little early (PROBE_EARLY of the estimate), the others a little
+# after the estimate (POLL_MARGIN seconds): the early reads keep the estimate honest, the late ones need one read.
+PROBE_EVERY, PROBE_EARLY, POLL_MARGIN = 8, 0.9, 0.15
+# A soak is read again at its end, and in between every SOAK_READ seconds (30 s at most), so that a long soak
+# catches a failure early; a soak shorter than SOAK_READ is read once, at its end.
+SOAK_READ = 10.0
 # Writes to one cluster that were not accepted (throttled, conflicting, unanswered) before it is given up.
 ATTEMPTS = 30
 # A write whose answer is unknown may still land for as long as its sender could have waited for the answer.
@@ -104,11 +114,13 @@ class Engine:  # pylint: disable=too-many-instance-attributes
         self.pipeline, self.desired = pipeline, pipeline.desired
         self.journal = journal
         self.parallel, self.timeout = parallel, timeout
-        self.clock, self.soak, self.windows, self.outside = clock, soak, windows or {}, outside
+        self.clock, self.soak, self.windows, self.outside = clock, soak, windows, outside
+        self.ahead = None                 # the reads made ahead of the running wave (ahead.py)
         self.started = time.monotonic()
         self.answer_wait = read_timeout() + ANSWER_MARGIN
         self.pacers, self.calls = {}, {}
-        self.durations = []               # seconds from accepted write to seen finished, of this rollout's ops
+        self.ends = []                    # seconds from accepted write to the operation's end, as bracketed
+        self.waits = 0                    # operations followed, to choose which are read early
         self.sent = Counter()             # writes sent, by outcome
         self.journal_error = None
         self.lock = threading.Lock()
@@ -145,6 +157,8 @@ class Engine:  # pylint: disable=too-many-instance-attributes
 
     def _waves(self, items, canary, max_failures, launch, finished):
         canary_wave, pending = items[:canary], list(reversed(items[canary:]))
+        # With a soak, each wave's reads are made ahead, while the wave before it soaks (ahead.py).
+        upcoming = ReadAhead(self, canary_wave, items[canary:canary + self.parallel] if self.soak else ())
         for item in canary_wave:
             launch(item)
         failures = sum(1 for _ in canary_wave if _next(finished) == FAILED)
@@ -157,6 +171,8 @@ class Engine:  # pylint: disable=too-many-instance-attributes
                 if failures > max_failures or self.journal_error:
                     break
                 wave = rest[start:start + self.parallel]
+                self.ahead, upcoming = upcoming, ReadAhead(self, wave, rest[start + self.parallel:
+                                                                            start + 2 * self.parallel])
                 for item in wave:
                     launch(item)
                 failures += sum(1 for _ in wave if _next(finished) == FAILED)
@@ -239,7 +255,7 @@ class Engine:  # pylint: disable=too-many-instance-attributes
     def _in_window(self, item, calls):
         """Wait (on ARM's clock) for the cluster's maintenance window, within --timeout from the start of the run;
         False when the cluster is done without a write (skipped, or its window opens too late)."""
-        window = self.windows.get(item.cluster_id.lower(), ALWAYS)
+        window = self.windows.of(item)
         while True:
             now = self.clock.now()
             if window.is_open(now):
@@ -258,21 +274,22 @@ class Engine:  # pylint: disable=too-many-instance-attributes
             calls.read(item.ref, self.desired.name, time.monotonic() + OUTAGE_BUDGET)  # ARM's clock, read again
 
     def _soaked(self, calls, item, extension):
-        """The extension when its soak ends (read again then, on ARM's clock), or as soon as it fails its health
-        gate; (None, error) when it cannot be read."""
+        """The extension when its soak ends (read again then), or as soon as it fails its health gate; (None, error)
+        when it cannot be read. A soak is a duration: it is timed on this machine's steady clock, not on ARM's,
+        whose whole-second Date headers would make one soak up to a second shorter or longer than another."""
         if not self.soak or health_error(extension):
             return extension, None
-        ends = self.clock.epoch() + self.soak
-        interval = max(1.0, min(30.0, self.soak / 4.0))
+        ends = item.soak_ends = time.monotonic() + self.soak
+        interval = min(30.0, max(SOAK_READ, self.soak / 4.0))
         while True:
-            left = ends - self.clock.epoch()
+            left = ends - time.monotonic()
             if left > 0:
                 pause(self.stop, min(interval, left))
             current, error = calls.read_status(item.ref, self.desired.name, time.monotonic() + OUTAGE_BUDGET)
             if current is None:
                 return (None, error) if error else ({'provisioningState': 'Deleted', 'statuses': [
                     {'message': 'the extension was deleted during its soak'}]}, None)
-            if health_error(current) or self.clock.epoch() >= ends:
+            if health_error(current) or time.monotonic() >= ends:
                 return current, None
 
     def _send(self, item, calls, entry):
@@ -280,9 +297,12 @@ class Engine:  # pylint: disable=too-many-instance-attributes
         False when the cluster is done without one (unchanged, blocked). Waits (for a write a stopped run may still
         land, for another operation) end at --timeout; writes that were not accepted end after ATTEMPTS."""
         deadline, attempt = time.monotonic() + self.timeout, 0
+        ahead = self.ahead.taken(item) if self.ahead is not None and not entry else NOT_READ
         while attempt < ATTEMPTS:
-            current = calls.read(item.ref, self.desired.name,
-                                 time.monotonic() + min(self.timeout, OUTAGE_BUDGET))
+            current, ahead = ahead, NOT_READ
+            if current is NOT_READ:
+                current = calls.read(item.ref, self.desired.name,
+                                     time.monotonic() + min(self.timeout, OUTAGE_BUDGET))
             if entry.get('status') == states.SUBMITTED:
                 if current is not None or entry.get('action') == DELETE:
                     item.action = entry.get('action') or item.action
@@ -349,28 +369,43 @@ class Engine:  # pylint: disable=too-many-instance-attributes
         return state_of(current) in ('creating', 'updating', 'failed') or converged(self.desired, current)
 
     def _first_poll(self):
-        """Operations of one change take about as long on every cluster: the first read waits for a little less
-        than the median duration seen so far (the canary's, at first), so most clusters need a single poll. A
-        little less, so that the estimate can come down as well as go up."""
+        """(seconds to the first read, whether it is an early one). Operations of one change take about as long on
+        every cluster: the first read comes just after the median end seen so far, so that most operations need a
+        single read. Every PROBE_EVERY-th one is read a little before it, so that the estimate can come down as well
+        as go up: an estimate made only of reads that came after the end would only ever grow."""
         with self.lock:
-            seen = sorted(self.durations)
-        return min(POLL_MAX, max(POLL_DELAYS[0], 0.9 * seen[len(seen) // 2])) if seen else POLL_DELAYS[0]
+            seen = sorted(self.ends)
+            self.waits += 1
+            early = not seen or self.waits % PROBE_EVERY == 1
+        if not seen:
+            return FIRST_POLL, True
+        estimate = seen[len(seen) // 2]
+        delay = PROBE_EARLY * estimate if early else estimate + POLL_MARGIN
+        return min(POLL_MAX, max(SHORTEST_FIRST_POLL, delay)), early
 
     def _wait(self, calls, item, deadline):
-        """(the extension in a terminal state, None), or (None, the last read error) once the deadline passed."""
-        started, polls, error = time.monotonic(), 0, None
+        """(the extension in a terminal state, None), or (None, the last read error) once the deadline passed.
+
+        When the operation ended is bracketed by the last read that saw it running and the first that saw it
+        ended; the middle of that bracket is what the next operations' first read is timed by (an early first read
+        that already sees the end counts as its upper bound)."""
+        started, polls, error, running_at = time.monotonic(), 0, None, None
+        first, early = self._first_poll()
         while time.monotonic() < deadline:
-            later = POLL_DELAYS[polls] if polls < len(POLL_DELAYS) else POLL_MAX
-            delay = self._first_poll() if polls == 0 else later
-            pause(self.stop, min(delay, max(0.0, deadline - time.monotonic())))
+            later = POLL_DELAYS[polls - 1] if 0 < polls <= len(POLL_DELAYS) else POLL_MAX
+            pause(self.stop, min(first if polls == 0 else later, max(0.0, deadline - time.monotonic())))
             polls += 1
+            asked = time.monotonic() - started
             current, error = calls.read_status(item.ref, self.desired.name, deadline)
             if current is None and error is None and item.action == DELETE:
                 return {'provisioningState': 'Succeeded'}, None   # deleted
             if current is not None and state_of(current) in TERMINAL:
-                with self.lock:
-                    self.durations.append(time.monotonic() - started)
+                if running_at is not None or early:
+                    with self.lock:
+                        self.ends.append(asked if running_at is None else (running_at + asked) / 2)
                 return current, None
+            if current is not None:
+                running_at = asked
         return None, error
 
 

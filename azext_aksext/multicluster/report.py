@@ -22,6 +22,7 @@ class Item:  # pylint: disable=too-many-instance-attributes,too-few-public-metho
         self.action = self.reason = self.result = self.error = self.extension = None
         self.passed_at = self.window = self.next_window = None   # when it passed its gate; its maintenance window
         self.resumed = False
+        self.soak_ends = None   # when its soak ends (time.monotonic()), once it soaks
 
     def finish(self, result, error=None, extension=None, resumed=False):
         from ..core.redaction import mask_secrets

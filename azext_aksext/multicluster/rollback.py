@@ -101,7 +101,7 @@ def run_rollback(run, desired, clusters, installed, change, *, dry_run):
         if not dry_run:
             approve_or_report(run, items, phase, ROLLBACK)
         work = [item for item in items if item.result is None]
-        windows = windows_of(run.cmd, work, run.gating, run.clock)
+        windows = windows_of(run.cmd, work, run.gating, run.clock, plan=dry_run)
         if dry_run:
             print_rows(run.cmd, rows_of(items, plan=True))
             return None

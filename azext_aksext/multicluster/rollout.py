@@ -72,7 +72,7 @@ def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, clu
         if journal is not None:
             approve_or_report(run, items, journal.phase(ROLLOUT))
         work = [item for item in items if item.result is None]
-        windows = windows_of(cmd, work, gating, run.clock)
+        windows = windows_of(cmd, work, gating, run.clock, plan=dry_run)
         if dry_run:
             _mark_protected(items, desired)
             print_rows(cmd, rows_of(items, plan=True))

@@ -328,3 +328,38 @@ def test_with_a_soak_the_next_wave_starts_only_once_every_cluster_of_the_last_pa
     assert slow in ''.join(r['path'] for r in patches[1:3])
     # The slow cluster's last read (its soak's end) comes before any write of the third wave.
     assert max(slow_reads) < min(r['time'] for r in last_wave)
+
+
+def test_with_a_soak_each_wave_is_read_while_the_last_soaks_and_every_soak_lasts_its_full_time(gated, admin):
+    _, cli, _ = gated
+    group = clean_group(admin, 'ahead', clusters=5, arc_share=0)
+    admin.clear_requests()
+    done, rows = az_json(cli, *rollout(group, '--version', '1.16.2', '--soak', '2s', '--max-parallel', '2',
+                                       '--auto-upgrade-minor-version', 'false'))
+    assert done.returncode == 0, done.stderr
+    assert {row['result'] for row in rows} == {'Succeeded'}
+    requests = sorted(admin.requests(), key=lambda r: r['time'])
+    patches = [r for r in requests if r['method'] == 'PATCH' and '/extensions/' in r['path']]
+    assert len(patches) == 5
+
+    def cluster_of(request):
+        path = request['path'].lower()
+        return path.split('/managedclusters/')[1].split('/')[0] if '/managedclusters/' in path else None
+
+    def reads(name, kind):
+        return [r['time'] for r in requests if r['method'] == 'GET' and cluster_of(r) == name
+                and r['path'].lower().endswith(kind)]
+    written = {cluster_of(r): r['time'] for r in patches}
+    waves = [[cluster_of(r) for r in patches[:1]], [cluster_of(r) for r in patches[1:3]],
+             [cluster_of(r) for r in patches[3:]]]
+    for before, wave in zip(waves, waves[1:]):
+        last_soak_read = max(max(reads(name, '/extensions/flux')) for name in before)
+        for name in wave:
+            # Its maintenance configurations and its extension were read while the wave before it soaked.
+            assert max(t for t in reads(name, '/extensions/flux') if t < written[name]) < last_soak_read
+            assert reads(name, '/maintenanceconfigurations')[0] < last_soak_read
+    for name, at in written.items():
+        soak_end = max(reads(name, '/extensions/flux'))
+        assert soak_end - at >= 0.3 + 2.0   # the operation (0.3 s), then the whole 2 s soak, on every cluster
+        # One read before the write, its polls, one at the end of a soak this short: no read in between.
+        assert len(reads(name, '/extensions/flux')) <= 6
