@@ -14,7 +14,7 @@ rollout's first write (`{"exists": false}` when there was none): what a rollback
 a rollout waits for approval and who let it go on.
 
 The storage is a backend with four operations (open and lock, read, append, close), whose append any worker may
-call at any time: `FileBackend` here, a local file held with an OS lock for the whole run; `blobstore.BlobBackend`,
+call at any time: `FileBackend` here, a local file held with an OS lock for the whole run; `blobbackend.BlobBackend`,
 an append blob held with a lease. Every byte of an existing journal is checked before it is trusted:
 anything else (another file, another encoding, a device, a FIFO) is refused before any write.
 """

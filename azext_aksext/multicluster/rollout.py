@@ -51,7 +51,7 @@ def run_rollout(cmd, desired, *, cluster_ids=None, resource_group_name=None, clu
                 max_failures=ROLLOUT_MAX_FAILURES, journal_path=None, timeout=OPERATION_TIMEOUT, scope_given=False,
                 gating=GATING_OFF):
     from .armclock import ArmClock
-    from .blobstore import journal_backend
+    from .blobbackend import journal_backend
     from .journal import default_path
     from .offers import SharedAnswers
     from .prepare import Pipeline

@@ -83,7 +83,7 @@ def test_an_unreachable_account_is_a_connection_error():
 
 @pytest.mark.parametrize('value,seconds', [(None, 60), ('15', 15), ('30', 30), ('5', 15), ('600', 60), ('x', 60)])
 def test_the_lease_is_60_s_or_the_environment_s_within_what_the_service_allows(monkeypatch, value, seconds):
-    from azext_aksext.multicluster.blobstore import LEASE_ENV, lease_seconds
+    from azext_aksext.multicluster.blobbackend import LEASE_ENV, lease_seconds
     if value is None:
         monkeypatch.delenv(LEASE_ENV, raising=False)
     else:
@@ -92,7 +92,7 @@ def test_the_lease_is_60_s_or_the_environment_s_within_what_the_service_allows(m
 
 
 def test_a_journal_url_gets_the_blob_backend_a_path_the_file_and_a_wrong_url_is_refused_at_once():
-    from azext_aksext.multicluster.blobstore import BlobBackend, journal_backend
+    from azext_aksext.multicluster.blobbackend import BlobBackend, journal_backend
     from azext_aksext.multicluster.journal import FileBackend
     blob = journal_backend(None, 'https://myrollouts.blob.core.windows.net/journals/j.jsonl')
     assert isinstance(blob, BlobBackend) and blob.path == 'https://myrollouts.blob.core.windows.net/journals/j.jsonl'
@@ -104,7 +104,7 @@ def test_a_journal_url_gets_the_blob_backend_a_path_the_file_and_a_wrong_url_is_
 def test_records_appended_at_once_go_as_few_blocks_each_worker_s_in_its_order():
     import threading
     import time
-    from azext_aksext.multicluster.blobstore import GroupCommit
+    from azext_aksext.multicluster.blobbackend import GroupCommit
     blocks = []
 
     def send(data):
@@ -129,7 +129,7 @@ def test_records_appended_at_once_go_as_few_blocks_each_worker_s_in_its_order():
 
 def test_a_block_that_fails_fails_every_append_from_then_on_as_a_journal_error():
     from azure.cli.core.azclierror import ForbiddenError
-    from azext_aksext.multicluster.blobstore import GroupCommit
+    from azext_aksext.multicluster.blobbackend import GroupCommit
     from azext_aksext.multicluster.journal import JournalError
 
     def send(_data):
