@@ -14,7 +14,8 @@ from aiohttp import web
 from ...frontdoor import errors
 from .. import clusters
 from . import credentials
-from .objects import ClusterView, log_text
+from .objects import log_text
+from .view import ClusterView
 
 CLUSTER_PATH = (r'(?P<cluster>/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)/providers/(?P<rp>[^/]+)/'
                 r'(?P<ctype>[^/]+)/(?P<name>[^/]+))')
