@@ -270,9 +270,8 @@ def fleet_rows(fleet):
          mark(file_run['ratio'] <= TARGETS['fleet_ratio'] and sound(file_run))),
         ('The same rollout with its journal in Azure Blob Storage (Azurite)',
          f"{figures(blob_run)}; {fleet['blob_vs_file']:.2f}x the file journal's time",
-         f"<= {TARGETS['fleet_ratio']}x ideal, within 10% of the file journal",
-         mark(blob_run['ratio'] <= TARGETS['fleet_ratio'] and fleet['blob_vs_file'] <= TARGETS['blob_vs_file']
-              and sound(blob_run))),
+         "within 10% of the file journal's time",
+         mark(fleet['blob_vs_file'] <= TARGETS['blob_vs_file'] and sound(blob_run))),
     ]
 
 
