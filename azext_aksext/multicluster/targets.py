@@ -13,7 +13,7 @@ import re
 
 from azure.cli.core.azclierror import InvalidArgumentValueError
 
-from ..core.clusters import AKS, kind_of_resource_type
+from ..core.clusters import AKS, kind_of_resource_type, parse_cluster_id
 from . import graph as resource_graph
 
 CLUSTER_ID = re.compile(r'^/subscriptions/[0-9A-Za-z-]+/resourceGroups/[-\w.()]+/providers/([A-Za-z0-9.]+)/'
@@ -104,7 +104,7 @@ def spread(rows):
     row's (so the first row, a canary, stays first)."""
     queues = {}
     for row in rows:
-        queues.setdefault(row['id'].split('/')[2].lower(), []).append(row)
+        queues.setdefault(parse_cluster_id(row['id'])[0].lower(), []).append(row)
     if len(queues) < 2:
         return rows
     lanes = [iter(queue) for queue in queues.values()]
