@@ -76,7 +76,7 @@ class Windows:  # pylint: disable=too-many-instance-attributes
             logger.warning("Could not read the maintenance configurations of %d AKS cluster(s) (%s: %s); they are "
                            "written to %s.", len(self.failed), item.name, _short(error), self._fallback_said())
         for item in items:
-            self.of(item)
+            self.of(item)   # the others (Arc) too: a --window of theirs reads ARM's clock before the plan uses it
 
     def _fallback_said(self):
         return f'in --window "{self.gating.window}"' if self.gating.window else 'at any time (no --window given)'
